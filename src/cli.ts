@@ -1,0 +1,61 @@
+// Commander wiring only. This is the one file that exits the process: every
+// command body returns an exit code or throws a LoadctlError.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, exitCodeOf, formatError } from './errors.ts';
+import type { ActionRunner, RegisterCommand } from './commands/types.ts';
+import { register as registerRun } from './commands/run.ts';
+import { register as registerList } from './commands/list.ts';
+import { register as registerDoctor } from './commands/doctor.ts';
+import { register as registerSandbox } from './commands/sandbox.ts';
+import { register as registerSetupUsers } from './commands/setup-users.ts';
+import { register as registerDemo } from './commands/demo.ts';
+import { register as registerChaos } from './commands/chaos.ts';
+import { register as registerReport } from './commands/report.ts';
+
+const commands: RegisterCommand[] = [
+  registerRun,
+  registerChaos,
+  registerSetupUsers,
+  registerSandbox,
+  registerDemo,
+  registerReport,
+  registerList,
+  registerDoctor,
+];
+
+const program = new Command('loadctl')
+  .description('Load-test and break a microservice ticketing system, and gate CI on the results')
+  .version('0.1.0')
+  .option('--verbose', 'print stack traces and debug detail', false)
+  .option('-q, --quiet', 'print only the verdict', false)
+  .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+  .showSuggestionAfterError(true)
+  .exitOverride();
+
+const verbose = () => Boolean(program.opts().verbose) || process.argv.includes('--verbose');
+
+const runAction: ActionRunner = async (body) => {
+  let code: number;
+  try {
+    code = await body();
+  } catch (error) {
+    process.stderr.write(`${formatError(error, verbose())}\n`);
+    code = exitCodeOf(error);
+  }
+  process.exitCode = code;
+};
+
+for (const register of commands) register(program, runAction);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message; --help and --version are not errors.
+    const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+    process.exitCode = ok ? ExitCode.Ok : ExitCode.Usage;
+  } else {
+    process.stderr.write(`${formatError(error, verbose())}\n`);
+    process.exitCode = exitCodeOf(error);
+  }
+}

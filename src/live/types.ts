@@ -1,0 +1,34 @@
+// The contract between the live feed (remote-write receiver, NDJSON reader),
+// the phase/recovery maths and the HTML report.
+
+/** Per-second figures for one series (all traffic, or one endpoint tag or scenario). */
+export interface SecondStats {
+  /** Unix time of the second's start, in whole seconds. */
+  t: number;
+  requests: number;
+  /** Failed requests (http_req_failed true). */
+  failures: number;
+  /** failures / requests, 0 when no requests. */
+  errorRate: number;
+  /** Latency percentiles of http_req_duration in ms; null when no requests. */
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** Everything the live feed knows after (or during) a run, second by second. */
+export interface Timeline {
+  /** Seconds in order, no gaps (a second with no requests has requests 0). */
+  total: SecondStats[];
+  /** Keyed by "name:<endpoint tag>" or "scenario:<name>". */
+  series: Record<string, SecondStats[]>;
+}
+
+/** Marks on the timeline, in Unix milliseconds. */
+export interface FaultWindow {
+  experiment: string;
+  injectedAt: number;
+  rolledBackAt: number;
+  /** Container-level recovery from the probes, when measured. */
+  probesRecoveredAt?: number;
+}

@@ -1,0 +1,51 @@
+// The contract between profiles (src/profiles), the bundler (src/k6/bundle.ts),
+// the runner (src/k6/run.ts) and the verdict (src/verdict). Change it only with
+// all four in view.
+
+export type TargetStat = 'avg' | 'min' | 'med' | 'max' | 'p50' | 'p90' | 'p95' | 'p99' | 'rate' | 'count';
+export type TargetOp = '<' | '<=' | '>' | '>=';
+
+/**
+ * One Milestone target, judged by loadctl itself (not by k6): a metric with no
+ * samples FAILS, unlike a k6 threshold.
+ */
+export interface Target {
+  /** Human label, e.g. "booking P99". */
+  name: string;
+  /** k6 metric name, e.g. "http_req_duration" or "booking_duration". */
+  metric: string;
+  /** Submetric tags, e.g. { name: "book" } for http_req_duration{name:book}. */
+  tags?: Record<string, string>;
+  stat: TargetStat;
+  op: TargetOp;
+  /** Milliseconds for time trends, a fraction 0..1 for rates, a count otherwise. */
+  value: number;
+}
+
+export interface ProfileOverrides {
+  vus?: number;
+  /** k6 duration string, e.g. "30s", "5m". */
+  duration?: string;
+  baseUrl?: string;
+  env?: Record<string, string>;
+}
+
+/** A profile after YAML parse, schema validation, defaults and overrides. */
+export interface ResolvedProfile {
+  name: string;
+  description: string;
+  /** Absolute path of the YAML file it came from. */
+  file: string;
+  /** Scenario name, e.g. "spike". */
+  scenario: string;
+  /** Absolute path of scenarios/<scenario>.ts. */
+  scenarioFile: string;
+  /**
+   * k6 options exported by the bundle (`export const options`): scenarios
+   * (executor, stages...), thresholds in k6's syntax, tags, etc.
+   */
+  k6Options: Record<string, unknown>;
+  targets: Target[];
+  /** Environment for the k6 process: BASE_URL, user prefix, paths... */
+  env: Record<string, string>;
+}
