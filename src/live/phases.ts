@@ -1,0 +1,216 @@
+// Phase and recovery maths: joins the per-second timeline from the live feed
+// with the fault window from the chaos engine, and judges the system on the
+// requests themselves. Pure: no clock, no I/O; every input is passed in.
+import type { FaultWindow, SecondStats, Timeline } from './types.ts';
+
+export interface RecoveryTargets {
+  /** A second is healthy when its error rate is below this (fraction 0..1). */
+  maxErrorRate: number;
+  /** ...and its p99 latency is below this, in ms. */
+  maxP99Ms: number;
+  /** Recovered = the first of this many consecutive healthy seconds. */
+  consecutiveSeconds: number;
+  /** User-visible recovery must take less than this, in seconds. */
+  maxRecoverySeconds: number;
+}
+
+export const defaultRecoveryTargets: RecoveryTargets = {
+  maxErrorRate: 0.05,
+  maxP99Ms: 2000,
+  consecutiveSeconds: 5,
+  maxRecoverySeconds: 30,
+};
+
+export type PhaseName = 'baseline' | 'fault' | 'recovery' | 'after';
+export type PhaseVerdict = 'pass' | 'fail' | 'no-data';
+
+export interface PhaseStats {
+  phase: PhaseName;
+  /** Unix seconds: first second in the phase, and the second after its last. */
+  from: number;
+  to: number;
+  seconds: number;
+  requests: number;
+  failures: number;
+  errorRate: number;
+  /** Request-weighted mean of the per-second percentiles (see docs/result-json-phases.md). */
+  p95: number | null;
+  p99: number | null;
+  /** Worst per-second p99: an upper bound for the phase's true p99. */
+  p99Max: number | null;
+  verdict: PhaseVerdict;
+  /** Why it failed, one short phrase per target missed. */
+  reasons: string[];
+}
+
+export interface RecoveryFigures {
+  experiment: string;
+  injectedAt: number;
+  rolledBackAt: number;
+  recovered: boolean;
+  /** Unix ms of the start of the first of N consecutive healthy seconds. */
+  userRecoveredAt: number | null;
+  /** From rollback to userRecoveredAt, in seconds (0 when users never noticed). */
+  userRecoverySeconds: number | null;
+  /** From rollback to the probes reporting healthy, in seconds. */
+  containerRecoverySeconds: number | null;
+  /** User minus container recovery: how long users still suffered after the containers looked healthy. */
+  gapSeconds: number | null;
+  /** Seconds of data after the rollback: how long we watched when it never recovered. */
+  observedAfterRollbackSeconds: number;
+  targetSeconds: number;
+  verdict: 'pass' | 'fail';
+  reason: string;
+}
+
+export interface PhaseAnalysis {
+  targets: RecoveryTargets;
+  phases: PhaseStats[];
+  recovery: RecoveryFigures;
+}
+
+/** True when users were served within the targets during second `s`. A second with no requests proves nothing, so it is not healthy. */
+export function isHealthySecond(s: SecondStats, targets: Pick<RecoveryTargets, 'maxErrorRate' | 'maxP99Ms'>): boolean {
+  return s.requests > 0 && s.errorRate < targets.maxErrorRate && s.p99 !== null && s.p99 < targets.maxP99Ms;
+}
+
+/**
+ * Index of the first of `n` consecutive healthy seconds at or after `startIndex`,
+ * or -1 when the data ends first.
+ */
+export function firstHealthyRun(seconds: readonly SecondStats[], startIndex: number, targets: RecoveryTargets): number {
+  let run = 0;
+  for (let i = Math.max(0, startIndex); i < seconds.length; i++) {
+    const s = seconds[i] as SecondStats;
+    run = isHealthySecond(s, targets) ? run + 1 : 0;
+    if (run >= targets.consecutiveSeconds) return i - targets.consecutiveSeconds + 1;
+  }
+  return -1;
+}
+
+/** Request-weighted mean of one percentile over seconds that had requests. */
+function weightedPercentile(seconds: readonly SecondStats[], key: 'p95' | 'p99'): number | null {
+  let weight = 0;
+  let sum = 0;
+  for (const s of seconds) {
+    const v = s[key];
+    if (s.requests <= 0 || v === null) continue;
+    weight += s.requests;
+    sum += v * s.requests;
+  }
+  return weight === 0 ? null : sum / weight;
+}
+
+export function summarisePhase(
+  phase: PhaseName,
+  from: number,
+  to: number,
+  seconds: readonly SecondStats[],
+  targets: Pick<RecoveryTargets, 'maxErrorRate' | 'maxP99Ms'>,
+): PhaseStats {
+  let requests = 0;
+  let failures = 0;
+  let p99Max: number | null = null;
+  for (const s of seconds) {
+    requests += s.requests;
+    failures += s.failures;
+    if (s.requests > 0 && s.p99 !== null) p99Max = p99Max === null ? s.p99 : Math.max(p99Max, s.p99);
+  }
+  const errorRate = requests === 0 ? 0 : failures / requests;
+  const p95 = weightedPercentile(seconds, 'p95');
+  const p99 = weightedPercentile(seconds, 'p99');
+  const reasons: string[] = [];
+  if (requests > 0 && errorRate >= targets.maxErrorRate) {
+    reasons.push(`error rate ${pct(errorRate)} >= ${pct(targets.maxErrorRate)}`);
+  }
+  if (p99 !== null && p99 >= targets.maxP99Ms) reasons.push(`p99 ${Math.round(p99)} ms >= ${targets.maxP99Ms} ms`);
+  const verdict: PhaseVerdict = requests === 0 ? 'no-data' : reasons.length > 0 ? 'fail' : 'pass';
+  return { phase, from, to, seconds: to - from, requests, failures, errorRate, p95, p99, p99Max, verdict, reasons };
+}
+
+/**
+ * Splits the timeline into baseline (before inject), fault (inject -> rollback),
+ * recovery (rollback -> recovered) and after, and measures user-visible recovery.
+ * A second belongs to the phase in force at its start, except that the second
+ * in which a mark falls belongs to the phase that mark opens: the second of the
+ * injection is a fault second, the second of the rollback a recovery second.
+ */
+export function analysePhases(
+  timeline: Pick<Timeline, 'total'>,
+  fault: FaultWindow,
+  targets: RecoveryTargets = defaultRecoveryTargets,
+): PhaseAnalysis {
+  const seconds = timeline.total;
+  const injectSecond = Math.floor(fault.injectedAt / 1000);
+  const rollbackSecond = Math.floor(fault.rolledBackAt / 1000);
+  const first = seconds[0]?.t ?? injectSecond;
+  const end = seconds.length === 0 ? first : (seconds[seconds.length - 1] as SecondStats).t + 1;
+
+  const indexOf = (t: number) => clamp(t - first, 0, seconds.length);
+  const rollbackIndex = indexOf(rollbackSecond);
+  const recoveredIndex = rollbackSecond < end ? firstHealthyRun(seconds, rollbackIndex, targets) : -1;
+  const recovered = recoveredIndex >= 0;
+  const recoveredSecond = recovered ? (seconds[recoveredIndex] as SecondStats).t : end;
+
+  const bounds: Array<[PhaseName, number, number]> = [
+    ['baseline', first, clamp(injectSecond, first, end)],
+    ['fault', clamp(injectSecond, first, end), clamp(rollbackSecond, first, end)],
+    ['recovery', clamp(rollbackSecond, first, end), clamp(recoveredSecond, first, end)],
+    ['after', clamp(recoveredSecond, first, end), end],
+  ];
+  const phases = bounds.map(([name, from, to]) => {
+    const safeTo = Math.max(from, to);
+    return summarisePhase(name, from, safeTo, seconds.slice(indexOf(from), indexOf(safeTo)), targets);
+  });
+
+  return { targets, phases, recovery: recoveryFigures(fault, recovered ? recoveredSecond * 1000 : null, end, targets) };
+}
+
+function recoveryFigures(fault: FaultWindow, userRecoveredAt: number | null, end: number, targets: RecoveryTargets): RecoveryFigures {
+  // The healthy run may start in the very second of the rollback: recovery is then 0, never negative.
+  const userRecoverySeconds = userRecoveredAt === null ? null : Math.max(0, userRecoveredAt - fault.rolledBackAt) / 1000;
+  const containerRecoverySeconds = fault.probesRecoveredAt === undefined
+    ? null
+    : Math.max(0, fault.probesRecoveredAt - fault.rolledBackAt) / 1000;
+  const gapSeconds = userRecoverySeconds === null || containerRecoverySeconds === null
+    ? null
+    : round3(userRecoverySeconds - containerRecoverySeconds);
+  const observedAfterRollbackSeconds = Math.max(0, end * 1000 - fault.rolledBackAt) / 1000;
+  let verdict: 'pass' | 'fail' = 'pass';
+  let reason: string;
+  if (userRecoverySeconds === null) {
+    verdict = 'fail';
+    reason = `never recovered: no ${targets.consecutiveSeconds} consecutive healthy seconds in the ${round3(observedAfterRollbackSeconds)} s after rollback`;
+  } else if (userRecoverySeconds >= targets.maxRecoverySeconds) {
+    verdict = 'fail';
+    reason = `users recovered after ${round3(userRecoverySeconds)} s >= ${targets.maxRecoverySeconds} s`;
+  } else {
+    reason = `users recovered after ${round3(userRecoverySeconds)} s < ${targets.maxRecoverySeconds} s`;
+  }
+  return {
+    experiment: fault.experiment,
+    injectedAt: fault.injectedAt,
+    rolledBackAt: fault.rolledBackAt,
+    recovered: userRecoveredAt !== null,
+    userRecoveredAt,
+    userRecoverySeconds: userRecoverySeconds === null ? null : round3(userRecoverySeconds),
+    containerRecoverySeconds: containerRecoverySeconds === null ? null : round3(containerRecoverySeconds),
+    gapSeconds,
+    observedAfterRollbackSeconds: round3(observedAfterRollbackSeconds),
+    targetSeconds: targets.maxRecoverySeconds,
+    verdict,
+    reason,
+  };
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+function pct(v: number): string {
+  return `${(v * 100).toFixed(2)} %`;
+}
