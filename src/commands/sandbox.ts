@@ -1,12 +1,90 @@
-// Placeholder: the owner of `loadctl sandbox` replaces this file.
+// `loadctl sandbox`: runs the reference ticketing API until Ctrl-C.
+import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
-import { UsageError } from '../errors.ts';
+import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
+import type { RawSandboxOptions } from '../sandbox/options.ts';
+import type { Sandbox, SandboxOptions } from '../sandbox/server.ts';
 
 export const register: RegisterCommand = (program, runAction) => {
   program
     .command('sandbox')
-    .description('(not built yet)')
-    .action(() => runAction(async () => {
-      throw new UsageError('loadctl sandbox is not built yet');
+    .description('run the reference ticketing API (in memory; seat locks in Redis with --redis)')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '8080')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--redis <url>', 'keep seat locks in this Redis, e.g. redis://127.0.0.1:6379')
+    .option('--hold-ttl <duration>', 'how long a seat hold lasts, e.g. 30s, 5m', '5m')
+    .option('--events <n>', 'number of events to seed', '20')
+    .option('--seats <n>', 'seats per event', '200')
+    .action((opts: RawSandboxOptions, cmd: Command) => runAction(async () => {
+      const quiet = Boolean(cmd.optsWithGlobals().quiet);
+      return sandboxCommand(opts, { quiet, signal: shutdownSignal() });
     }));
 };
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function shutdownSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (name: string) => () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(name);
+    };
+    const onInt = on('SIGINT');
+    const onTerm = on('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+export async function sandboxCommand(raw: RawSandboxOptions, deps: { quiet: boolean; signal: Promise<string> }): Promise<number> {
+  const { createUi } = await import('../ui.ts');
+  const { formatDuration, parseSandboxOptions } = await import('../sandbox/options.ts');
+  const ui = createUi({ quiet: deps.quiet });
+  const options = resolveSandboxOptions(parseSandboxOptions(raw));
+  const sandbox = await openSandbox(options);
+  const locks = options.redisUrl ? `Redis ${redactUrl(options.redisUrl)}` : 'memory';
+  ui.result(`sandbox listening on ${sandbox.url}`);
+  ui.info(`  seat locks: ${locks}; hold TTL ${formatDuration(options.holdTtlMs ?? 300_000)}; health ${sandbox.url}/health; metrics ${sandbox.url}/metrics`);
+  ui.info('  press Ctrl-C to stop');
+  await deps.signal;
+  await sandbox.close();
+  ui.info('sandbox stopped');
+  return ExitCode.Ok;
+}
+
+export function resolveSandboxOptions(parsed: import('../sandbox/options.ts').Parsed<SandboxOptions>): SandboxOptions {
+  if (!parsed.ok) {
+    throw new UsageError(parsed.errors.join('; '), { hint: 'see `loadctl sandbox --help`' });
+  }
+  return parsed.value;
+}
+
+/** Starts the sandbox, turning the environment's refusals into one clear line. */
+export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { startSandbox } = await import('../sandbox/server.ts');
+  try {
+    return await startSandbox(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${options.host ?? '127.0.0.1'}:${options.port ?? 8080}`;
+    if (code === 'EADDRINUSE') throw new EnvironmentError(`port ${where} is already in use`, { hint: 'stop what listens there, or pass --port with another port (0 picks a free one)' });
+    if (code === 'EADDRNOTAVAIL' || code === 'EACCES') throw new EnvironmentError(`cannot listen on ${where} (${code})`, { hint: 'pass --host 127.0.0.1 and a port above 1024' });
+    if ((error as Error).name === 'LockUnavailableError') {
+      throw new EnvironmentError(`Redis at ${redactUrl(options.redisUrl ?? '')} is not reachable: ${(error as Error).message}`, {
+        hint: 'start it (e.g. `redis-server --port 6379`) or drop --redis to keep locks in memory',
+      });
+    }
+    throw error;
+  }
+}
+
+/** A Redis URL without its password, for printing. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

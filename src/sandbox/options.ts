@@ -1,0 +1,64 @@
+// Pure parsing of the sandbox's command-line options: strings in, a checked
+// SandboxOptions or every problem at once out.
+import type { SandboxOptions } from './server.ts';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "5m", "30s", "1500ms", "1h", or a bare number of seconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const ms = Number(m[1]) * (UNITS[m[2] ?? 's'] as number);
+  return Number.isFinite(ms) ? Math.round(ms) : undefined;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+export interface RawSandboxOptions {
+  port?: string;
+  host?: string;
+  redis?: string;
+  holdTtl?: string;
+  events?: string;
+  seats?: string;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+function intIn(name: string, raw: string | undefined, min: number, max: number, errors: string[]): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+    errors.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    return undefined;
+  }
+  return Number(raw);
+}
+
+export function parseSandboxOptions(raw: RawSandboxOptions): Parsed<SandboxOptions> {
+  const errors: string[] = [];
+  const value: SandboxOptions = {};
+  const port = intIn('--port', raw.port, 0, 65535, errors);
+  if (port !== undefined) value.port = port;
+  if (raw.host !== undefined) value.host = raw.host;
+  const events = intIn('--events', raw.events, 1, 10_000, errors);
+  if (events !== undefined) value.events = events;
+  const seats = intIn('--seats', raw.seats, 1, 100_000, errors);
+  if (seats !== undefined) value.seatsPerEvent = seats;
+  if (raw.holdTtl !== undefined) {
+    const ms = parseDuration(raw.holdTtl);
+    if (ms === undefined || ms < 1000) errors.push(`--hold-ttl must be a duration of at least 1s such as 30s, 5m or 1500ms, got "${raw.holdTtl}"`);
+    else value.holdTtlMs = ms;
+  }
+  if (raw.redis !== undefined) {
+    let url: URL | undefined;
+    try { url = new URL(raw.redis); } catch { /* reported below */ }
+    if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) errors.push(`--redis must be a URL such as redis://127.0.0.1:6379, got "${raw.redis}"`);
+    else value.redisUrl = raw.redis;
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
+}
