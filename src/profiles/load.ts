@@ -1,0 +1,175 @@
+// The only file I/O for profiles: finds profiles and scenarios (the project's
+// own in <cwd>/profiles and <cwd>/scenarios first, then the ones shipped with
+// loadctl), parses YAML, and hands the data to the pure stages.
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import { UsageError } from '../errors.ts';
+import { applyOverrides } from './overrides.ts';
+import { buildK6Options, envStrings, resolveTargets } from './resolve.ts';
+import { validateProfile, type ProfileSpec } from './schema.ts';
+import type { ProfileOverrides, ResolvedProfile } from './types.ts';
+
+export const DEFAULT_BASE_URL = 'http://localhost:8080';
+const SCHEMA_HINT = 'the format is in docs/profiles.md; editors complete it from profiles/profile.schema.json';
+
+let cachedRoot: string | undefined;
+
+/**
+ * The loadctl package root. This code runs from src/profiles/load.ts (tests,
+ * tsx) and bundled into dist/cli.js, so walk up to our own package.json
+ * rather than counting directories.
+ */
+export function packageRoot(): string {
+  if (cachedRoot) return cachedRoot;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'loadctl') return (cachedRoot = dir);
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find the loadctl package root above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+}
+
+/** A path as the user should read it: relative to cwd when inside it. */
+export function displayPath(cwd: string, file: string): string {
+  const rel = relative(cwd, file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+}
+
+/** Files in dir with one of the extensions, by name without extension; none when dir is missing. */
+async function filesByName(dir: string, exts: readonly string[]): Promise<Map<string, string>> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const out = new Map<string, string>();
+  for (const file of names.sort()) {
+    const ext = exts.find((e) => file.endsWith(e) && !file.endsWith(`.d${e}`));
+    if (ext) out.set(file.slice(0, -ext.length), join(dir, file));
+  }
+  return out;
+}
+
+/** name -> file; the project's own entries shadow loadctl's. */
+async function catalogue(cwd: string, folder: string, exts: readonly string[]): Promise<Map<string, string>> {
+  const shipped = await filesByName(join(packageRoot(), folder), exts);
+  const own = await filesByName(join(cwd, folder), exts);
+  return new Map([...shipped, ...own].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export const profileFiles = (cwd: string) => catalogue(cwd, 'profiles', ['.yaml', '.yml']);
+export const scenarioFiles = (cwd: string) => catalogue(cwd, 'scenarios', ['.ts', '.js']);
+
+/** Parses YAML text; syntax errors come back as "file:line:col: message" lines. */
+export function parseYaml(text: string, label: string): { ok: true; value: unknown } | { ok: false; problems: string[] } {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return `${label}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:$/, '')}`;
+      }),
+    };
+  }
+  return { ok: true, value: doc.toJS() as unknown };
+}
+
+function problemsError(problems: string[], hint: string): UsageError {
+  return new UsageError(problems.join('\n'), { hint });
+}
+
+async function locateProfile(name: string, cwd: string): Promise<{ name: string; file: string }> {
+  if (/\.ya?ml$/.test(name) || name.includes('/')) {
+    const file = resolve(cwd, name);
+    if (!existsSync(file)) throw new UsageError(`profile file ${name} does not exist`, { hint: 'give a profile name (`loadctl list`) or the path of a .yaml file' });
+    return { name: basename(file).replace(/\.ya?ml$/, ''), file };
+  }
+  const known = await profileFiles(cwd);
+  const file = known.get(name);
+  if (!file) {
+    const list = [...known.keys()].join(', ') || '(none)';
+    throw new UsageError(`unknown profile "${name}"; known profiles: ${list}`, { hint: 'pick one of those, or add profiles/<name>.yaml (`loadctl list` shows them all)' });
+  }
+  return { name, file };
+}
+
+export interface LoadOptions {
+  cwd: string;
+  overrides?: ProfileOverrides;
+  /** Where a BASE_URL not set by the profile or overrides comes from; default process.env. */
+  processEnv?: Record<string, string | undefined>;
+}
+
+/** Reads, validates and resolves a profile; every problem is a UsageError (exit 2). */
+export async function loadProfile(name: string, opts: LoadOptions): Promise<ResolvedProfile> {
+  const { cwd } = opts;
+  const located = await locateProfile(name, cwd);
+  const label = displayPath(cwd, located.file);
+  const parsed = parseYaml(await readFile(located.file, 'utf8'), label);
+  if (!parsed.ok) throw problemsError(parsed.problems, `fix the YAML syntax in ${label}`);
+  const valid = validateProfile(parsed.value, label);
+  if (!valid.ok) throw problemsError(valid.problems, SCHEMA_HINT);
+  const overridden = applyOverrides(valid.value, opts.overrides);
+  if (!overridden.ok) throw problemsError(overridden.problems, 'see `loadctl run --help` for the override flags');
+  const spec: ProfileSpec = overridden.value;
+  const targets = resolveTargets(spec);
+  if (!targets.ok) throw problemsError(targets.problems.map((p) => `${label}: ${p}`), SCHEMA_HINT);
+
+  const scenarios = await scenarioFiles(cwd);
+  const scenarioFile = scenarios.get(spec.scenario);
+  if (!scenarioFile) {
+    throw new UsageError(`${label}: scenario: unknown scenario "${spec.scenario}"; known scenarios: ${[...scenarios.keys()].join(', ') || '(none)'}`, {
+      hint: `set scenario to one of those, or add scenarios/${spec.scenario}.ts`,
+    });
+  }
+  const env = envStrings(spec.env);
+  env.BASE_URL ??= (opts.processEnv ?? process.env).BASE_URL ?? DEFAULT_BASE_URL;
+  return {
+    name: located.name,
+    description: spec.description,
+    file: located.file,
+    scenario: spec.scenario,
+    scenarioFile,
+    k6Options: buildK6Options(spec, targets.value),
+    targets: targets.value,
+    env,
+  };
+}
+
+/** Every profile with its one-line description; a broken file is listed, not fatal. */
+export async function listProfiles(cwd: string): Promise<Array<{ name: string; description: string; scenario: string }>> {
+  const out: Array<{ name: string; description: string; scenario: string }> = [];
+  for (const [name, file] of await profileFiles(cwd)) {
+    const parsed = parseYaml(await readFile(file, 'utf8'), file);
+    const data = (parsed.ok && typeof parsed.value === 'object' && parsed.value !== null ? parsed.value : {}) as Record<string, unknown>;
+    const valid = parsed.ok && validateProfile(parsed.value, file).ok;
+    const description = typeof data.description === 'string' ? data.description : '';
+    out.push({
+      name,
+      description: valid ? description : `(invalid: \`loadctl run ${name} --dry-run\` shows why) ${description}`.trim(),
+      scenario: typeof data.scenario === 'string' ? data.scenario : '?',
+    });
+  }
+  return out;
+}
+
+/** First sentence of a file's leading comment: a /** block or // lines. */
+export function leadingComment(source: string): string {
+  const text = source.replace(/^#!.*\n/, '').trimStart();
+  let body = '';
+  if (text.startsWith('/*')) body = text.slice(2, text.indexOf('*/') < 0 ? undefined : text.indexOf('*/')).replace(/^\s*\*+ ?/gm, '');
+  else if (text.startsWith('//')) body = (/^(\/\/.*\n?)+/.exec(text)?.[0] ?? '').replace(/^\/\/ ?/gm, '');
+  const flat = body.replace(/\s+/g, ' ').trim();
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(flat)?.[1] ?? flat;
+  return sentence;
+}
+
+export async function listScenarios(cwd: string): Promise<Array<{ name: string; description: string }>> {
+  const out: Array<{ name: string; description: string }> = [];
+  for (const [name, file] of await scenarioFiles(cwd)) {
+    out.push({ name, description: leadingComment(await readFile(file, 'utf8')) });
+  }
+  return out;
+}

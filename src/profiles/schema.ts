@@ -1,0 +1,188 @@
+// The profile file format, as a zod schema. Pure: validateProfile returns data
+// (the parsed profile or every problem found), never throws; load.ts does I/O.
+// profiles/profile.schema.json is generated from this file
+// (scripts/gen-profile-schema.mjs) so editors can complete profiles.
+import { z } from 'zod';
+
+/** k6 duration strings: "30s", "1m30s", "500ms", "2h". */
+export const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+/** One k6 threshold expression: "p(99)<2000", "rate<0.05", "count>=1". */
+export const THRESHOLD_EXPR_RE = /^\s*(avg|min|max|med|value|rate|count|p\(\d+(\.\d+)?\))\s*(<=|>=|<|>|===|==|!=)\s*-?\d+(\.\d+)?\s*$/;
+/** "metric" or "metric{tag:value,tag2:value2}". */
+export const METRIC_RE = /^[A-Za-z_][A-Za-z0-9_]*(\{[^{}]+\})?$/;
+
+const duration = z.string().regex(DURATION_RE, { error: 'expected a k6 duration such as "30s", "5m" or "1m30s"' });
+const count = (min: number) => z.number({ error: 'expected number' }).int({ error: 'expected an integer' }).min(min, { error: `expected a number >= ${min}` });
+
+const stage = z.strictObject({
+  duration,
+  target: count(0),
+});
+
+const thresholdEntry = z.union([
+  z.string().regex(THRESHOLD_EXPR_RE, { error: 'expected a k6 threshold such as "p(99)<2000" or "rate<0.05"' }),
+  z.strictObject({
+    threshold: z.string().regex(THRESHOLD_EXPR_RE, { error: 'expected a k6 threshold such as "p(99)<2000"' }),
+    abortOnFail: z.boolean().optional(),
+    delayAbortEval: duration.optional(),
+  }),
+]);
+
+/** k6 thresholds, in k6's own syntax: { "http_req_duration{name:login}": ["p(95)<500"] }. */
+const thresholds = z.record(
+  z.string().regex(METRIC_RE, { error: 'expected a metric name, optionally with tags: http_req_duration{name:login}' }),
+  z.array(thresholdEntry).min(1),
+);
+
+/** A bound: milliseconds or "2s"/"500ms" for trends, 0.05 or "5%" for rates, a count otherwise. */
+const bound = z.union([
+  z.number(),
+  z.string().regex(/^\d+(\.\d+)?(ms|s|%)$/, { error: 'expected a number, or a string such as "2s", "500ms" or "5%"' }),
+]);
+
+/**
+ * A loadctl target, judged by loadctl (an empty metric FAILS). Either the
+ * object form `{ metric, stat, below }` or the short k6-like string form
+ * `"booking_duration p(99)<2000"`.
+ */
+const targetObject = z.strictObject({
+  name: z.string().min(1).optional(),
+  metric: z.string().regex(METRIC_RE, { error: 'expected a metric name, optionally with tags: http_req_duration{name:hold_seats}' }),
+  stat: z.enum(['avg', 'min', 'med', 'max', 'p50', 'p90', 'p95', 'p99', 'rate', 'count']),
+  below: bound.optional(),
+  atMost: bound.optional(),
+  above: bound.optional(),
+  atLeast: bound.optional(),
+});
+export const TARGET_STRING_RE = /^\s*([A-Za-z_][A-Za-z0-9_]*(\{[^{}]+\})?)\s+(avg|min|med|max|rate|count|p\((50|90|95|99)\))\s*(<=|>=|<|>)\s*(\d+(\.\d+)?(ms|s|%)?)\s*$/;
+const targetString = z.string().regex(TARGET_STRING_RE, {
+  error: 'expected "<metric> <stat><op><value>", e.g. "booking_duration p(99)<2000"',
+});
+const target = z.union([targetString, targetObject]);
+
+const common = {
+  /** One line shown by `loadctl list`. */
+  description: z.string({ error: 'expected a one-line description' }).min(1),
+  /** Scenario file name in scenarios/, without .ts. */
+  scenario: z.string({ error: 'expected a scenario name such as "booking-load"' }).regex(/^[a-z0-9][a-z0-9_-]*$/, {
+    error: 'expected a scenario name (lower case letters, digits, - and _)',
+  }),
+  gracefulStop: duration.optional(),
+  thresholds: thresholds.optional(),
+  /** Extra targets; they replace a default target with the same metric and stat. */
+  targets: z.array(target).optional(),
+  /** Set false to drop loadctl's default targets (booking P99 < 2 s, error rate < 5 %). */
+  defaultTargets: z.boolean().default(true),
+  /** Environment for the scenario (__ENV): BASE_URL, USER_COUNT, PATH_*... */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Any other k6 options, passed through as they are (e.g. discardResponseBodies). */
+  options: z.record(z.string(), z.unknown()).optional(),
+};
+
+const rampingVus = z.strictObject({
+  ...common,
+  executor: z.literal('ramping-vus'),
+  startVUs: count(0).default(0),
+  stages: z.array(stage).min(1),
+  gracefulRampDown: duration.optional(),
+});
+const constantVus = z.strictObject({
+  ...common,
+  executor: z.literal('constant-vus'),
+  vus: count(1),
+  duration,
+});
+const rampingArrivalRate = z.strictObject({
+  ...common,
+  executor: z.literal('ramping-arrival-rate'),
+  startRate: count(0).default(0),
+  timeUnit: duration.default('1s'),
+  preAllocatedVUs: count(1),
+  maxVUs: count(1).optional(),
+  stages: z.array(stage).min(1),
+});
+const constantArrivalRate = z.strictObject({
+  ...common,
+  executor: z.literal('constant-arrival-rate'),
+  rate: count(1),
+  timeUnit: duration.default('1s'),
+  duration,
+  preAllocatedVUs: count(1),
+  maxVUs: count(1).optional(),
+});
+
+export const profileSchema = z.discriminatedUnion(
+  'executor',
+  [rampingVus, constantVus, rampingArrivalRate, constantArrivalRate],
+  { error: 'expected one of: ramping-vus, constant-vus, ramping-arrival-rate, constant-arrival-rate' },
+);
+
+export type ProfileSpec = z.output<typeof profileSchema>;
+export type ProfileInput = z.input<typeof profileSchema>;
+export type TargetSpec = z.output<typeof target>;
+export type Executor = ProfileSpec['executor'];
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+
+/** "stages.0.target" from zod's path. */
+function pathOf(path: ReadonlyArray<PropertyKey>): string {
+  return path.length === 0 ? '(top level)' : path.map(String).join('.');
+}
+
+/** zod says "Invalid input: expected number, received string"; keep the useful half. */
+function tidy(message: string): string {
+  return message.replace(/^Invalid input: /, '').replace(/^(expected .+), received undefined$/, 'required ($1)');
+}
+
+function issueLines(label: string, issue: z.core.$ZodIssue): string[] {
+  // An unknown key is almost always a typo: name the key itself.
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => `${label}: ${pathOf([...issue.path, k])}: unknown field`);
+  }
+  return [`${label}: ${pathOf(issue.path)}: ${tidy(issue.message)}`];
+}
+
+/** Rules zod cannot express per field. Returns "path: message" strings. */
+function crossFieldProblems(spec: ProfileSpec): string[] {
+  const problems: string[] = [];
+  if ((spec.executor === 'ramping-arrival-rate' || spec.executor === 'constant-arrival-rate') && spec.maxVUs !== undefined && spec.maxVUs < spec.preAllocatedVUs) {
+    problems.push(`maxVUs: expected at least preAllocatedVUs (${spec.preAllocatedVUs}), got ${spec.maxVUs}`);
+  }
+  if (spec.executor === 'ramping-vus' || spec.executor === 'ramping-arrival-rate') {
+    const start = spec.executor === 'ramping-vus' ? spec.startVUs : spec.startRate;
+    if (Math.max(start, ...spec.stages.map((s) => s.target)) === 0) problems.push('stages: expected at least one stage with a target above 0');
+  }
+  (spec.targets ?? []).forEach((t, i) => {
+    if (typeof t === 'string') return;
+    const bounds = [t.below, t.atMost, t.above, t.atLeast].filter((b) => b !== undefined);
+    if (bounds.length !== 1) problems.push(`targets.${i}: expected exactly one of below, atMost, above, atLeast`);
+  });
+  return problems;
+}
+
+/**
+ * Validates a parsed YAML document. `label` prefixes every problem
+ * ("profiles/spike.yaml: stages.0.target: expected number").
+ */
+export function validateProfile(raw: unknown, label: string): Validation<ProfileSpec> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, problems: [`${label}: (top level): expected a mapping with description, scenario, executor...`] };
+  }
+  const parsed = profileSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.flatMap((i) => issueLines(label, i)) };
+  const extra = crossFieldProblems(parsed.data);
+  if (extra.length > 0) return { ok: false, problems: extra.map((p) => `${label}: ${p}`) };
+  return { ok: true, value: parsed.data };
+}
+
+/** The JSON Schema editors use to complete profiles (draft-07: what yaml-language-server knows best). */
+export function profileJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(profileSchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return {
+    $schema: schema.$schema,
+    $id: 'https://loadctl.dev/profile.schema.json',
+    title: 'loadctl profile',
+    description: 'A load profile: scenario, executor and stages, k6 thresholds, targets and env. Generated from src/profiles/schema.ts by scripts/gen-profile-schema.ts; do not edit.',
+    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
+  };
+}
