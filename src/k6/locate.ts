@@ -1,0 +1,121 @@
+// Finding k6 and checking its version. k6 is a Go binary outside npm, so this
+// is where a missing or wrong k6 becomes one clear EnvironmentError instead of
+// an ENOENT from deep inside execa.
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { EnvironmentError } from '../errors.ts';
+
+export interface K6Version {
+  major: number;
+  minor: number;
+  patch: number;
+  /** "v2.2.0" as k6 printed it (pre-release suffix kept). */
+  text: string;
+}
+
+export interface LocatedK6 {
+  path: string;
+  /** Where the path came from, for `doctor` and error messages. */
+  source: '--k6' | 'K6_BIN' | 'PATH';
+  version: K6Version;
+  /** The raw first line of `k6 version`. */
+  versionLine: string;
+}
+
+export const SUPPORTED_RANGE = { min: { major: 0, minor: 49, patch: 0 }, belowMajor: 3, text: 'v0.49.0 to v2.x' } as const;
+
+export const INSTALL_HINT = [
+  'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/):',
+  '    Linux:   sudo apt-get install k6 (after adding the Grafana apt repo), sudo dnf install k6, or the binary from https://github.com/grafana/k6/releases',
+  '    macOS:   brew install k6',
+  '    Windows: winget install k6 --source winget (or choco install k6)',
+  '  or point loadctl at a k6 binary with --k6 /path/to/k6 or K6_BIN=/path/to/k6',
+].join('\n');
+
+/**
+ * Parses `k6 version` output. Both recorded shapes:
+ *   "k6 v0.49.0 (go1.19.8, linux/amd64)"
+ *   "k6 v2.2.0 (commit/devel, go1.25.12, linux/amd64)"
+ */
+export function parseK6Version(output: string): K6Version | undefined {
+  const match = /\bk6 (v(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?)/.exec(output);
+  if (!match) return undefined;
+  return { text: match[1]!, major: Number(match[2]), minor: Number(match[3]), patch: Number(match[4]) };
+}
+
+export function isSupportedK6(version: K6Version): boolean {
+  const { min, belowMajor } = SUPPORTED_RANGE;
+  if (version.major >= belowMajor) return false;
+  if (version.major !== min.major) return version.major > min.major;
+  if (version.minor !== min.minor) return version.minor > min.minor;
+  return version.patch >= min.patch;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, process.platform === 'win32' ? constants.F_OK : constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Looks k6 up on a PATH string, honouring PATHEXT on Windows. */
+export function findOnPath(command: string, pathValue: string | undefined, platform = process.platform, pathExt?: string): string | undefined {
+  if (!pathValue) return undefined;
+  const exts = platform === 'win32' ? (pathExt ?? '.EXE;.CMD;.BAT').split(';').concat('') : [''];
+  for (const dir of pathValue.split(platform === 'win32' ? ';' : delimiter)) {
+    if (!dir) continue;
+    for (const ext of exts) {
+      const candidate = join(dir, command + ext.toLowerCase());
+      if (isExecutableFile(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+export interface LocateOptions {
+  /** --k6 PATH from the command line. */
+  k6Path?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Which k6 binary would run, without running it. Throws EnvironmentError when none. */
+export function resolveK6Path(options: LocateOptions = {}): { path: string; source: LocatedK6['source'] } {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit: Array<[string | undefined, '--k6' | 'K6_BIN']> = [[options.k6Path, '--k6'], [env.K6_BIN, 'K6_BIN']];
+  for (const [value, source] of explicit) {
+    if (!value) continue;
+    const path = isAbsolute(value) ? value : resolve(cwd, value);
+    if (!isExecutableFile(path)) {
+      throw new EnvironmentError(`k6 not found at ${path} (from ${source}): no executable file there`, { hint: INSTALL_HINT });
+    }
+    return { path, source };
+  }
+  const found = findOnPath('k6', env.PATH ?? env.Path, process.platform, env.PATHEXT);
+  if (!found) throw new EnvironmentError('k6 was not found on PATH', { hint: INSTALL_HINT });
+  return { path: found, source: 'PATH' };
+}
+
+/** Finds k6, runs `k6 version` and checks it is in the supported range. */
+export async function locateK6(options: LocateOptions = {}): Promise<LocatedK6> {
+  const { path, source } = resolveK6Path(options);
+  const { execa } = await import('execa');
+  const result = await execa(path, ['version'], { reject: false, timeout: 10_000, env: options.env, extendEnv: options.env === undefined });
+  const output = `${result.stdout}\n${result.stderr}`;
+  const version = parseK6Version(output);
+  if (result.exitCode !== 0 || !version) {
+    const why = result.failed && result.exitCode === undefined ? result.shortMessage : `it printed: ${output.trim().split('\n')[0] || '(nothing)'}`;
+    throw new EnvironmentError(`\`${path} version\` did not report a k6 version (${why})`, { hint: INSTALL_HINT });
+  }
+  if (!isSupportedK6(version)) {
+    throw new EnvironmentError(`k6 ${version.text} at ${path} is not supported (loadctl needs k6 ${SUPPORTED_RANGE.text})`, {
+      hint: 'install a supported k6 (https://github.com/grafana/k6/releases) and point loadctl at it with --k6 or K6_BIN',
+    });
+  }
+  const versionLine = output.split('\n').find((line) => line.includes(version.text))?.trim() ?? version.text;
+  return { path, source, version, versionLine };
+}

@@ -1,0 +1,169 @@
+// Runs k6 once. Silent: progress and lines go to callbacks, the command layer
+// prints. Every expected k6 outcome (exit 99, 105, 107...) comes back as a
+// value; only a k6 that cannot be started at all is reported as spawnError.
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { SUMMARY_PATH_ENV } from './bundle.ts';
+import { parseProgressLine, parseScenarioLine, type K6Progress, type K6ScenarioProgress } from './progress.ts';
+
+export interface K6RunRequest {
+  k6Path: string;
+  scriptPath: string;
+  /** Where the injected handleSummary writes (passed as LOADCTL_SUMMARY_PATH). */
+  summaryPath: string;
+  /** k6's own --summary-export file: a fallback if handleSummary never ran. */
+  summaryExportPath?: string;
+  /** Extra `--out` outputs, e.g. "experimental-prometheus-rw" for a live feed. */
+  outputs?: readonly string[];
+  /** The user's k6 flags (after `--`), placed before the script path. */
+  extraArgs?: readonly string[];
+  /** Environment for k6 on top of loadctl's own (BASE_URL, K6_* settings...). */
+  env?: Readonly<Record<string, string>>;
+  stdoutLog: string;
+  stderrLog: string;
+  cwd?: string;
+}
+
+export interface K6RunCallbacks {
+  onSpawn?(pid: number | undefined): void;
+  onProgress?(progress: K6Progress, scenarios: readonly K6ScenarioProgress[]): void;
+  onStdoutLine?(line: string): void;
+  onStderrLine?(line: string): void;
+  /** A signal loadctl received and forwarded to k6. */
+  onSignal?(signal: NodeJS.Signals, forwardedAs: NodeJS.Signals): void;
+}
+
+/** Where signals come from; `process` in real use, an EventEmitter in tests. */
+export interface SignalSource {
+  on(event: NodeJS.Signals, listener: () => void): unknown;
+  off(event: NodeJS.Signals, listener: () => void): unknown;
+}
+
+export interface K6RunResult {
+  exitCode: number | null;
+  signal: string | null;
+  /** loadctl received SIGINT/SIGTERM and forwarded it. */
+  interrupted: boolean;
+  /** Set when k6 could not be started (ENOENT, EACCES...). */
+  spawnError: string | undefined;
+  /** Unix ms when the process was spawned and when it ended. */
+  spawnedAt: number;
+  endedAt: number;
+  durationMs: number;
+  lastProgress: K6Progress | undefined;
+  stdoutLog: string;
+  stderrLog: string;
+}
+
+/** k6's argv (without the binary): `run`, loadctl's flags, the user's flags, the script. */
+export function buildK6Argv(req: Pick<K6RunRequest, 'scriptPath' | 'summaryExportPath' | 'outputs' | 'extraArgs'>): string[] {
+  const argv = ['run', '--no-color'];
+  if (req.summaryExportPath) argv.push('--summary-export', req.summaryExportPath);
+  for (const out of req.outputs ?? []) argv.push('--out', out);
+  argv.push(...(req.extraArgs ?? []), req.scriptPath);
+  return argv;
+}
+
+/** The environment k6 gets on top of loadctl's: the caller's plus the summary path. */
+export function buildK6Env(req: Pick<K6RunRequest, 'env' | 'summaryPath'>): Record<string, string> {
+  return { ...req.env, [SUMMARY_PATH_ENV]: req.summaryPath };
+}
+
+const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** A copy-pasteable POSIX shell line: `env K=V ... /path/k6 run ... script.js`. */
+export function formatK6Command(k6Path: string, argv: readonly string[], env: Readonly<Record<string, string>>): string {
+  const vars = Object.keys(env).sort().map((k) => shellQuote(`${k}=${env[k]}`));
+  return [...(vars.length > 0 ? ['env', ...vars] : []), shellQuote(k6Path), ...argv.map(shellQuote)].join(' ');
+}
+
+function eachLine(stream: Readable | null, onLine: (line: string) => void): Promise<void> {
+  if (!stream) return Promise.resolve();
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  rl.on('line', onLine);
+  return new Promise((resolve) => rl.once('close', resolve));
+}
+
+export async function runK6(
+  req: K6RunRequest,
+  callbacks: K6RunCallbacks = {},
+  signals: SignalSource = process,
+): Promise<K6RunResult> {
+  const { execa } = await import('execa');
+  const argv = buildK6Argv(req);
+  const spawnedAt = Date.now();
+  // detached: a Ctrl-C in the terminal reaches only loadctl, which forwards it
+  // once; k6 getting it twice would skip its summary.
+  const child = execa(req.k6Path, argv, {
+    cwd: req.cwd,
+    env: buildK6Env(req),
+    extendEnv: true,
+    reject: false,
+    buffer: false,
+    detached: true,
+    stdin: 'ignore',
+    stdout: ['pipe', { file: req.stdoutLog }],
+    stderr: ['pipe', { file: req.stderrLog }],
+  });
+  callbacks.onSpawn?.(child.pid);
+
+  let interrupted = false;
+  let received = 0;
+  const forward = (signal: NodeJS.Signals) => () => {
+    received += 1;
+    interrupted = true;
+    // k6 stops gracefully on the first signal and hard on the second; past that, kill.
+    const as: NodeJS.Signals = received > 2 ? 'SIGKILL' : signal;
+    callbacks.onSignal?.(signal, as);
+    child.kill(as);
+  };
+  const onInt = forward('SIGINT');
+  const onTerm = forward('SIGTERM');
+  signals.on('SIGINT', onInt);
+  signals.on('SIGTERM', onTerm);
+  // A detached child outlives us unless we take it down on the way out.
+  const onExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  process.once('exit', onExit);
+
+  let lastProgress: K6Progress | undefined;
+  let scenarios: K6ScenarioProgress[] = [];
+  const stdoutDone = eachLine(child.stdout, (line) => {
+    callbacks.onStdoutLine?.(line);
+    const progress = parseProgressLine(line);
+    if (progress) {
+      lastProgress = progress;
+      scenarios = [];
+      callbacks.onProgress?.(progress, scenarios);
+      return;
+    }
+    const scenario = parseScenarioLine(line);
+    if (scenario && lastProgress) {
+      scenarios.push(scenario);
+      callbacks.onProgress?.(lastProgress, scenarios);
+    }
+  });
+  const stderrDone = eachLine(child.stderr, (line) => callbacks.onStderrLine?.(line));
+
+  try {
+    const result = await child;
+    await Promise.all([stdoutDone, stderrDone]);
+    const endedAt = Date.now();
+    const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined;
+    return {
+      exitCode: result.exitCode ?? null,
+      signal: result.signal ?? null,
+      interrupted,
+      spawnError: spawnFailed ? (result.cause instanceof Error ? result.cause.message : result.shortMessage) : undefined,
+      spawnedAt,
+      endedAt,
+      durationMs: endedAt - spawnedAt,
+      lastProgress,
+      stdoutLog: req.stdoutLog,
+      stderrLog: req.stderrLog,
+    };
+  } finally {
+    signals.off('SIGINT', onInt);
+    signals.off('SIGTERM', onTerm);
+    process.off('exit', onExit);
+  }
+}

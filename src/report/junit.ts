@@ -1,0 +1,60 @@
+// JUnit XML for CI test tabs: one testcase per target and per k6 threshold,
+// plus one for the k6 run itself when it did not finish normally.
+import type { RunReport } from './model.ts';
+import { describeTarget } from '../verdict/judge.ts';
+
+export function escapeXml(text: string): string {
+  return text
+    // XML 1.0 forbids most control characters even when escaped.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+interface Case { classname: string; name: string; failure?: { message: string; body: string }; error?: { message: string } }
+
+function caseXml(c: Case): string {
+  const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="0"`;
+  if (c.failure) return `${open}>\n      <failure message="${escapeXml(c.failure.message)}" type="target">${escapeXml(c.failure.body)}</failure>\n    </testcase>`;
+  if (c.error) return `${open}>\n      <error message="${escapeXml(c.error.message)}" type="k6"/>\n    </testcase>`;
+  return `${open}/>`;
+}
+
+export function renderJunit(report: RunReport): string {
+  const cases: Case[] = [];
+  const { outcome } = report;
+  if (outcome.status !== 'passed' && outcome.status !== 'failed') {
+    cases.push({ classname: 'loadctl.run', name: `k6 run ${report.profile.name}`, error: { message: outcome.reason } });
+  }
+  for (const t of report.verdict.targets) {
+    cases.push({
+      classname: 'loadctl.targets',
+      name: `${t.target.name}: ${describeTarget(t.target)}`,
+      failure: t.ok ? undefined : { message: t.detail, body: `${t.key}: ${t.detail}` },
+    });
+  }
+  for (const th of report.verdict.thresholds) {
+    cases.push({
+      classname: 'k6.thresholds',
+      name: `${th.metric}: ${th.expression}`,
+      failure: th.ok ? undefined : { message: 'threshold crossed', body: `${th.metric}: ${th.expression} was crossed (or never evaluated)` },
+    });
+  }
+  const failures = cases.filter((c) => c.failure).length;
+  const errors = cases.filter((c) => c.error).length;
+  const seconds = (report.k6.durationMs / 1000).toFixed(3);
+  const suite = `  <testsuite name="loadctl run ${escapeXml(report.profile.name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds}" timestamp="${escapeXml(report.startedAt)}">`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="loadctl" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds}">`,
+    suite,
+    ...cases.map(caseXml),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

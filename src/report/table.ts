@@ -1,0 +1,52 @@
+// The console verdict: one cli-table3 table of targets and k6 thresholds.
+// Pure: colours come in as functions (src/ui.ts owns chalk), text goes out.
+import Table from 'cli-table3';
+import type { RunReport } from './model.ts';
+import { formatTargetValue } from '../verdict/judge.ts';
+
+export interface Paint {
+  pass(text: string): string;
+  fail(text: string): string;
+  dim(text: string): string;
+}
+
+const plain: Paint = { pass: (t) => t, fail: (t) => t, dim: (t) => t };
+
+function targetLabel(name: string, key: string, stat: string, op: string, limit: string): string {
+  return `${name}\n${key} ${stat} ${op} ${limit}`;
+}
+
+export function renderTable(report: RunReport, paint: Paint = plain): string {
+  const table = new Table({
+    head: ['Target', 'Actual', 'Result'],
+    // cli-table3 would colour head and borders itself; the caller decides colours.
+    style: { head: [], border: [] },
+    wordWrap: true,
+  });
+  const mark = (ok: boolean) => (ok ? paint.pass('PASS') : paint.fail('FAIL'));
+  for (const t of report.verdict.targets) {
+    const limit = formatTargetValue(t.target, t.target.value);
+    const actual = t.actual === undefined ? paint.dim(t.detail) : formatTargetValue(t.target, t.actual);
+    table.push([targetLabel(t.target.name, t.key, t.target.stat, t.target.op, limit), actual, mark(t.ok)]);
+  }
+  for (const th of report.verdict.thresholds) {
+    table.push([`k6 threshold\n${th.metric}: ${th.expression}`, paint.dim(th.ok ? 'held' : 'crossed'), mark(th.ok)]);
+  }
+  if (table.length === 0) table.push([paint.dim('no targets or thresholds in this profile'), '', '']);
+  return table.toString();
+}
+
+/** The figures under the table: requests, error rate, p95/p99, iterations, checks. */
+export function renderFigures(report: RunReport): string {
+  const r = report.results;
+  if (!r) return `no results: ${report.summaryError ?? 'no summary was read'}`;
+  const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(v * 100).toFixed(2)}%`);
+  const ms = (v: number | undefined) => formatTargetValue({ stat: 'p99' }, v);
+  const num = (v: number | undefined, digits = 0) => (v === undefined ? 'n/a' : v.toFixed(digits));
+  const d = r.http.duration;
+  return [
+    `requests ${num(r.http.requests)} (${num(r.http.requestRate, 1)}/s), errors ${pct(r.http.errorRate)}`,
+    `http_req_duration p50 ${ms(d?.p50)}, p95 ${ms(d?.p95)}, p99 ${ms(d?.p99)}, max ${ms(d?.max)}`,
+    `iterations ${num(r.iterations.count)}, checks ${pct(r.checks.rate)} (${r.checks.passes} passed, ${r.checks.fails} failed)`,
+  ].join('\n');
+}
