@@ -71,3 +71,37 @@ function plainSpinner(write: (line: string) => void): Spinner {
     stop: () => {},
   };
 }
+
+// --- progress bar (added for setup-users) ---------------------------------
+
+export interface Progress {
+  update(done: number): void;
+  /** Clears the bar; the caller prints its summary next. */
+  done(): void;
+}
+
+/**
+ * A one-line bar redrawn in place on a TTY, at most ten times a second; when
+ * not interactive it prints nothing, so logs get only the final summary.
+ */
+export function createProgress(ui: Ui, label: string, total: number, stream: NodeJS.WriteStream = process.stdout): Progress {
+  if (!ui.interactive || total <= 0) return { update: () => {}, done: () => {} };
+  const width = 30;
+  let last = 0;
+  let drawn = false;
+  const draw = (done: number) => {
+    const filled = Math.round((done / total) * width);
+    const bar = ui.colors.cyan('█'.repeat(filled)) + ui.colors.dim('░'.repeat(width - filled));
+    stream.write(`\r${label} ${bar} ${done}/${total} ${Math.floor((done / total) * 100)}%`);
+    drawn = true;
+  };
+  return {
+    update: (done) => {
+      const now = Date.now();
+      if (done < total && now - last < 100) return;
+      last = now;
+      draw(done);
+    },
+    done: () => { if (drawn) stream.write('\r\x1b[2K'); },
+  };
+}
