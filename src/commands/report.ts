@@ -1,12 +1,80 @@
-// Placeholder: the owner of `loadctl report` replaces this file.
+// `loadctl report <run-dir>...`: the benchmark table from run folders,
+// optionally report.html in each, and a comparison with a baseline run.
+import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
+import { ExitCode } from '../errors.ts';
 import { UsageError } from '../errors.ts';
+
+export interface ReportOptions {
+  html: boolean;
+  baseline?: string;
+  tolerance: string;
+  quiet: boolean;
+  color: boolean;
+}
+
+export async function reportCommand(dirs: string[], options: ReportOptions): Promise<number> {
+  const { parseTolerance } = await import('../report/compare.ts');
+  const tolerance = parseTolerance(options.tolerance);
+  if (tolerance === null) {
+    throw new UsageError(`--tolerance ${options.tolerance} is not a percentage`, { hint: 'write it as a percentage, e.g. --tolerance 10%' });
+  }
+  const [{ loadRunFolder, writeReportHtml }, { benchmarkTable }, { analysePhases }, { phasesBlock }, { createUi }] = await Promise.all([
+    import('../report/run-folder.ts'),
+    import('../report/benchmark-table.ts'),
+    import('../live/phases.ts'),
+    import('../report/result-phases.ts'),
+    import('../ui.ts'),
+  ]);
+  const ui = createUi({ quiet: options.quiet, color: options.color });
+  // Load every folder first, so a bad one fails before anything is written.
+  const runs = [];
+  for (const dir of dirs) runs.push(await loadRunFolder(dir));
+  const baseline = options.baseline === undefined ? undefined : await loadRunFolder(options.baseline);
+
+  for (const run of runs) {
+    // A run that kept its timeline and fault window but not the phases (older run, or --json not asked): compute them now.
+    if (!run.phases && run.timeline && run.fault) run.phases = phasesBlock(analysePhases(run.timeline, run.fault));
+  }
+  ui.result(benchmarkTable(runs));
+
+  if (options.html) {
+    const [{ renderHtmlReport }, { loadHtmlAssets }] = await Promise.all([import('../report/html.ts'), import('../report/assets.ts')]);
+    const assets = await loadHtmlAssets();
+    const generatedAt = new Date().toISOString();
+    for (const run of runs) {
+      const path = await writeReportHtml(run.dir, renderHtmlReport({ run, generatedAt, assets }));
+      ui.info(`wrote ${path}`);
+    }
+  }
+
+  if (!baseline) return ExitCode.Ok;
+  const { compareRuns, comparisonTable } = await import('../report/compare.ts');
+  let regressions = 0;
+  for (const run of runs) {
+    const comparison = compareRuns(baseline, run, tolerance);
+    regressions += comparison.regressions;
+    ui.result(`\n${run.dir} against baseline ${baseline.dir} (tolerance ${(tolerance * 100).toFixed(1)} %):\n`);
+    ui.result(comparisonTable(comparison));
+  }
+  if (regressions > 0) {
+    ui.result(`${regressions} regression${regressions === 1 ? '' : 's'} beyond the ${(tolerance * 100).toFixed(1)} % tolerance`);
+    return ExitCode.Failed;
+  }
+  ui.result('no regression beyond the tolerance');
+  return ExitCode.Ok;
+}
 
 export const register: RegisterCommand = (program, runAction) => {
   program
     .command('report')
-    .description('(not built yet)')
-    .action(() => runAction(async () => {
-      throw new UsageError('loadctl report is not built yet');
+    .description('benchmark table (markdown) from run folders; --html writes report.html; --baseline flags regressions')
+    .argument('<run-dir...>', 'run folders, e.g. .loadctl/runs/<time>-<profile>')
+    .option('--html', 'write a self-contained report.html into each run folder', false)
+    .option('--baseline <run-dir>', 'compare each run with this run, metric by metric; exit 1 on a regression')
+    .option('--tolerance <percent>', 'how much worse a metric may get before it counts as a regression', '10%')
+    .action((dirs: string[], opts: { html: boolean; baseline?: string; tolerance: string }, command: Command) => runAction(async () => {
+      const globals = command.optsWithGlobals<{ quiet?: boolean; color?: boolean }>();
+      return reportCommand(dirs, { ...opts, quiet: Boolean(globals.quiet), color: globals.color !== false });
     }));
 };

@@ -1,0 +1,61 @@
+// The only file I/O of `loadctl report`: reads a run folder
+// (.loadctl/runs/<time>-<profile>/) and writes report.html back into it.
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../errors.ts';
+import { runRecordFrom, type RunFolderJson, type RunRecord } from './run-record.ts';
+
+/** Files a run folder may hold; summary.json or result.json makes it a run folder. */
+export const runFiles = {
+  profile: 'profile.json',
+  summary: 'summary.json',
+  result: 'result.json',
+  /** The live feed's per-second Timeline (src/live/types.ts), when the run kept one. */
+  timeline: 'timeline.json',
+  report: 'report.html',
+} as const;
+
+const notRunFolderHint = 'pass a folder made by `loadctl run`, e.g. .loadctl/runs/<time>-<profile>/ (ls .loadctl/runs)';
+
+async function readJson(dir: string, name: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, name), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${join(dir, name)} is not valid JSON (${(error as Error).message})`, {
+      hint: 'the run folder is damaged; run the profile again with `loadctl run <profile>`',
+    });
+  }
+}
+
+export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
+  const dir = resolve(dirArg);
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) {
+    throw new UsageError(`${dirArg} is not a run folder: no such directory`, { hint: notRunFolderHint });
+  }
+  const files: RunFolderJson = {
+    profile: await readJson(dir, runFiles.profile),
+    summary: await readJson(dir, runFiles.summary),
+    result: await readJson(dir, runFiles.result),
+    timeline: await readJson(dir, runFiles.timeline),
+  };
+  if (files.summary === undefined && files.result === undefined) {
+    throw new UsageError(`${dirArg} is not a run folder: it has neither ${runFiles.summary} nor ${runFiles.result}`, {
+      hint: notRunFolderHint,
+    });
+  }
+  return runRecordFrom(dir, files);
+}
+
+export async function writeReportHtml(dir: string, html: string): Promise<string> {
+  const path = join(dir, runFiles.report);
+  await writeFile(path, html, 'utf8');
+  return path;
+}

@@ -1,0 +1,198 @@
+// What `loadctl report` needs from one run folder, parsed purely from the
+// files' JSON. It reads k6's own summary (handleSummary data, or the flat
+// --summary-export form) for the metrics, and the result document for the
+// verdict, targets and the phases/recovery block. Unknown shapes degrade to
+// null fields rather than errors: a report on an old run is still useful.
+import type { FaultWindow, Timeline } from '../live/types.ts';
+import { parsePhasesBlock, type PhasesBlock } from './result-phases.ts';
+
+export interface TargetOutcome {
+  name: string;
+  /** As printed by the run (ms for latencies, fraction for rates), when known. */
+  actual: number | null;
+  passed: boolean;
+}
+
+export interface ThresholdOutcome {
+  metric: string;
+  expression: string;
+  ok: boolean;
+}
+
+export interface RunMetrics {
+  requests: number | null;
+  /** Requests per second over the whole run. */
+  requestRate: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  /** http_req_failed rate, 0..1. */
+  errorRate: number | null;
+  /** checks pass rate, 0..1. */
+  checksRate: number | null;
+}
+
+export interface RunRecord {
+  dir: string;
+  profile: string;
+  scenario: string;
+  /** Peak VUs seen by k6 (vus max), else the profile's largest VU figure. */
+  vus: number | null;
+  metrics: RunMetrics;
+  thresholds: ThresholdOutcome[];
+  targets: TargetOutcome[];
+  verdict: 'pass' | 'fail' | 'unknown';
+  /** k6 ran for less than planned or the run says it was aborted. */
+  aborted: boolean;
+  phases: PhasesBlock | null;
+  timeline: Timeline | null;
+  fault: FaultWindow | null;
+}
+
+export interface RunFolderJson {
+  profile?: unknown;
+  summary?: unknown;
+  result?: unknown;
+  timeline?: unknown;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+/** A metric's values, whether nested under `values` (handleSummary) or flat (--summary-export). */
+function metricValues(summary: unknown, name: string): Obj | null {
+  if (!isObj(summary) || !isObj(summary.metrics)) return null;
+  const m = summary.metrics[name];
+  if (!isObj(m)) return null;
+  return isObj(m.values) ? m.values : m;
+}
+
+export function metricsFromSummary(summary: unknown): RunMetrics {
+  const duration = metricValues(summary, 'http_req_duration');
+  const failed = metricValues(summary, 'http_req_failed');
+  const reqs = metricValues(summary, 'http_reqs');
+  const checks = metricValues(summary, 'checks');
+  return {
+    requests: num(reqs?.count),
+    requestRate: num(reqs?.rate),
+    p50: num(duration?.med) ?? num(duration?.['p(50)']),
+    p95: num(duration?.['p(95)']),
+    p99: num(duration?.['p(99)']),
+    // handleSummary calls it `rate`; --summary-export calls it `value`.
+    errorRate: num(failed?.rate) ?? num(failed?.value),
+    checksRate: num(checks?.rate) ?? num(checks?.value),
+  };
+}
+
+/**
+ * k6 thresholds with whether they held. handleSummary data says `{ok: true}`;
+ * --summary-export says `true` when the threshold FAILED. Both are read here.
+ */
+export function thresholdsFromSummary(summary: unknown): ThresholdOutcome[] {
+  if (!isObj(summary) || !isObj(summary.metrics)) return [];
+  const out: ThresholdOutcome[] = [];
+  for (const [metric, m] of Object.entries(summary.metrics)) {
+    if (!isObj(m) || !isObj(m.thresholds)) continue;
+    for (const [expression, t] of Object.entries(m.thresholds)) {
+      if (isObj(t) && typeof t.ok === 'boolean') out.push({ metric, expression, ok: t.ok });
+      else if (typeof t === 'boolean') out.push({ metric, expression, ok: !t });
+    }
+  }
+  return out.sort((a, b) => a.metric.localeCompare(b.metric) || a.expression.localeCompare(b.expression));
+}
+
+/** Largest VU figure in k6 options: `vus`, `maxVUs`, stage targets of VU executors. */
+export function vusFromOptions(options: unknown): number | null {
+  if (!isObj(options)) return null;
+  let best = num(options.vus);
+  const consider = (v: unknown) => { const n = num(v); if (n !== null) best = best === null ? n : Math.max(best, n); };
+  const scenarios = isObj(options.scenarios) ? Object.values(options.scenarios) : [];
+  for (const s of scenarios) {
+    if (!isObj(s)) continue;
+    consider(s.vus);
+    consider(s.maxVUs ?? s.preAllocatedVUs);
+    consider(s.startVUs);
+    const rateExecutor = typeof s.executor === 'string' && s.executor.includes('arrival-rate');
+    if (!rateExecutor && Array.isArray(s.stages)) for (const st of s.stages) if (isObj(st)) consider(st.target);
+  }
+  if (Array.isArray(options.stages)) for (const st of options.stages) if (isObj(st)) consider(st.target);
+  return best;
+}
+
+function targetsFromResult(result: unknown): TargetOutcome[] {
+  if (!isObj(result) || !Array.isArray(result.targets)) return [];
+  const out: TargetOutcome[] = [];
+  for (const t of result.targets) {
+    if (!isObj(t)) continue;
+    const name = str(t.name) ?? str(t.target) ?? 'target';
+    const status = typeof t.status === 'string' ? t.status.toLowerCase() : null;
+    const passed = typeof t.passed === 'boolean' ? t.passed : typeof t.pass === 'boolean' ? t.pass : status === 'pass';
+    out.push({ name, actual: num(t.actual), passed });
+  }
+  return out;
+}
+
+function verdictFrom(result: unknown, targets: TargetOutcome[], thresholds: ThresholdOutcome[]): RunRecord['verdict'] {
+  if (isObj(result)) {
+    const v = isObj(result.verdict) ? result.verdict.status ?? result.verdict.passed : result.verdict ?? result.passed ?? result.status;
+    if (v === true || v === 'pass' || v === 'passed') return 'pass';
+    if (v === false || v === 'fail' || v === 'failed' || v === 'aborted' || v === 'interrupted') return 'fail';
+  }
+  if (targets.length === 0 && thresholds.length === 0) return 'unknown';
+  return targets.every((t) => t.passed) && thresholds.every((t) => t.ok) ? 'pass' : 'fail';
+}
+
+function isTimeline(v: unknown): v is Timeline {
+  return isObj(v) && Array.isArray(v.total) && isObj(v.series);
+}
+
+export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
+  const { profile, summary, result } = files;
+  const resultObj = isObj(result) ? result : {};
+  const profileObj = isObj(profile) ? profile : isObj(resultObj.profile) ? resultObj.profile : {};
+  const profileName = str(profileObj.name) ?? str(resultObj.profile) ?? dirName(dir);
+  const scenario = str(profileObj.scenario) ?? str(resultObj.scenario) ?? profileName;
+  const vus = num(metricValues(summary, 'vus')?.max) ?? vusFromOptions(profileObj.k6Options) ?? num(metricValues(summary, 'vus_max')?.max);
+  const thresholds = thresholdsFromSummary(summary);
+  const targets = targetsFromResult(result);
+  const phases = parsePhasesBlock(result);
+  const status = str(resultObj.status) ?? (isObj(resultObj.verdict) ? str(resultObj.verdict.status) : null);
+  return {
+    dir,
+    profile: profileName,
+    scenario,
+    vus,
+    metrics: metricsFromSummary(summary),
+    thresholds,
+    targets,
+    verdict: verdictFrom(result, targets, thresholds),
+    aborted: resultObj.aborted === true || status === 'aborted' || status === 'interrupted',
+    phases,
+    timeline: isTimeline(files.timeline) ? files.timeline : null,
+    fault: phases ? faultOf(phases) : faultFromResult(resultObj),
+  };
+}
+
+function faultOf(block: PhasesBlock): FaultWindow {
+  const r = block.recovery;
+  const fault: FaultWindow = { experiment: r.experiment, injectedAt: r.injectedAt, rolledBackAt: r.rolledBackAt };
+  if (r.containerRecoverySeconds !== null) fault.probesRecoveredAt = r.rolledBackAt + r.containerRecoverySeconds * 1000;
+  return fault;
+}
+
+/** A fault window the run recorded without phases (`fault` in result.json), so `report` can compute them. */
+function faultFromResult(result: Obj): FaultWindow | null {
+  const f = result.fault;
+  if (!isObj(f) || num(f.injectedAt) === null || num(f.rolledBackAt) === null) return null;
+  const fault: FaultWindow = { experiment: str(f.experiment) ?? 'experiment', injectedAt: f.injectedAt as number, rolledBackAt: f.rolledBackAt as number };
+  const probes = num(f.probesRecoveredAt);
+  if (probes !== null) fault.probesRecoveredAt = probes;
+  return fault;
+}
+
+function dirName(dir: string): string {
+  const parts = dir.split(/[\\/]/).filter(Boolean);
+  return parts[parts.length - 1] ?? dir;
+}
