@@ -1,0 +1,159 @@
+// Finds, reads and resolves experiments in <cwd>/chaos/*.yaml: the only file
+// I/O for experiments. Validation itself is pure (experiment-schema.ts).
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { UsageError } from '../errors.ts';
+import type { FaultSpec, TargetSelector } from './fault.ts';
+import { parseDuration } from './duration.ts';
+import { validateExperiment, type Experiment, type ExperimentFile, type Probe } from './experiment-schema.ts';
+
+export interface ExperimentOverrides {
+  /** Duration of every step, e.g. "30s". */
+  duration?: string;
+  /** Mode of every stop fault. */
+  mode?: 'stop' | 'kill-in-place';
+  /** ref -> container name, from `--target ref=name`. */
+  targets?: Record<string, string>;
+  /** Compose project: every target is then selected by project + service. */
+  project?: string;
+  /** Values for ${NAME} and ${NAME:-default} in the file (usually process.env). */
+  vars?: Record<string, string | undefined>;
+}
+
+const EXTENSIONS = ['.yaml', '.yml'];
+
+async function experimentFiles(cwd: string): Promise<Map<string, string>> {
+  const dir = join(cwd, 'chaos');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const files = new Map<string, string>();
+  for (const file of names.sort()) {
+    const ext = EXTENSIONS.find((e) => file.endsWith(e));
+    if (ext) files.set(file.slice(0, -ext.length), join(dir, file));
+  }
+  return files;
+}
+
+export async function listExperiments(cwd: string): Promise<Array<{ name: string; description: string }>> {
+  const out: Array<{ name: string; description: string }> = [];
+  for (const [name, file] of await experimentFiles(cwd)) {
+    const doc = parseDocument(await readFile(file, 'utf8'));
+    const raw: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
+    const description = isRecord(raw) && typeof raw.description === 'string'
+      ? raw.description
+      : `(invalid file: run \`loadctl chaos ${name} --dry-run\` to see why)`;
+    out.push({ name, description });
+  }
+  return out;
+}
+
+export async function loadExperiment(name: string, options: { cwd: string; overrides?: ExperimentOverrides }): Promise<Experiment> {
+  const files = await experimentFiles(options.cwd);
+  const file = files.get(name);
+  if (!file) {
+    const known = [...files.keys()];
+    throw new UsageError(
+      `unknown experiment "${name}" (known: ${known.length > 0 ? known.join(', ') : `none in ${join(options.cwd, 'chaos')}`})`,
+      { hint: 'loadctl list' },
+    );
+  }
+  return resolveExperiment(await readFile(file, 'utf8'), resolve(file), name, options.overrides ?? {});
+}
+
+/** Pure: YAML text to a runnable experiment, or a UsageError listing every problem. */
+export function resolveExperiment(text: string, file: string, expectedName: string | undefined, overrides: ExperimentOverrides): Experiment {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw invalid(file, doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+  }
+  const vars = overrides.vars ?? {};
+  const varErrors: string[] = [];
+  const raw = substitute(doc.toJS(), vars, [], (path, msg) => varErrors.push(`${file}: ${path}: ${msg}`));
+  if (varErrors.length > 0) throw invalid(file, varErrors);
+  const result = validateExperiment(raw, file, expectedName);
+  if (!result.ok) throw invalid(file, result.errors);
+  return applyOverrides(result.data, file, overrides);
+}
+
+function applyOverrides(data: ExperimentFile, file: string, overrides: ExperimentOverrides): Experiment {
+  const refs = Object.keys(data.targets);
+  for (const ref of Object.keys(overrides.targets ?? {})) {
+    if (!refs.includes(ref)) throw new UsageError(`--target ${ref}=...: experiment ${data.name} has no target "${ref}" (targets: ${refs.join(', ')})`);
+  }
+  let durationMs: number | undefined;
+  if (overrides.duration !== undefined) {
+    durationMs = parseDuration(overrides.duration);
+    if (durationMs === undefined || durationMs <= 0) {
+      throw new UsageError(`--duration ${overrides.duration}: not a duration`, { hint: 'write e.g. --duration 30s or --duration 500ms' });
+    }
+  }
+  if (overrides.mode && !data.steps.some((s) => s.fault.kind === 'stop')) {
+    throw new UsageError(`--mode ${overrides.mode}: experiment ${data.name} has no stop step to which a mode applies`);
+  }
+  const targets: Record<string, TargetSelector> = {};
+  for (const [ref, t] of Object.entries(data.targets)) {
+    const named = overrides.targets?.[ref];
+    if (named) targets[ref] = { container: named };
+    else if (overrides.project) targets[ref] = { project: overrides.project, service: t.service ?? t.container ?? ref };
+    else if (t.container) targets[ref] = { container: t.container };
+    else targets[ref] = { project: t.project ?? '', service: t.service ?? ref };
+  }
+  return {
+    name: data.name,
+    description: data.description,
+    file,
+    targets,
+    probes: data.steadyState.probes.map((p) => ({ ...p, name: p.name ?? probeName(p) })),
+    steps: data.steps.map((s, i) => ({
+      name: s.name ?? `${s.fault.kind} ${s.target}`.trim() + (data.steps.length > 1 ? ` #${i + 1}` : ''),
+      target: s.target,
+      fault: withMode(s.fault, overrides.mode),
+      durationMs: durationMs ?? s.duration,
+    })),
+    recovery: {
+      targetMs: data.recovery.target,
+      intervalMs: data.recovery.interval,
+      healthyRounds: data.recovery.healthyRounds,
+      maxWaitMs: Math.max(data.recovery.maxWait, data.recovery.target),
+    },
+    watchdogGraceMs: data.watchdogGrace,
+  };
+}
+
+function withMode(fault: FaultSpec, mode: ExperimentOverrides['mode']): FaultSpec {
+  return fault.kind === 'stop' && mode ? { ...fault, mode } : fault;
+}
+
+export function probeName(p: Probe): string {
+  if (p.type === 'http') return `GET ${p.url} -> ${p.status}${p.json ? ` (${p.json.path} = ${JSON.stringify(p.json.equals)})` : ''}`;
+  if (p.type === 'tcp') return `tcp ${p.address}`;
+  return `exec in ${p.target}: ${p.command.join(' ')}`;
+}
+
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** Replaces ${NAME} and ${NAME:-default} in every string of the document. */
+function substitute(value: unknown, vars: Record<string, string | undefined>, path: string[], fail: (path: string, msg: string) => void): unknown {
+  if (typeof value === 'string') {
+    return value.replace(VARIABLE, (whole, key: string, fallback: string | undefined) => {
+      const set = vars[key];
+      if (set !== undefined && set !== '') return set;
+      if (fallback !== undefined) return fallback;
+      fail(path.join('.') || '(top level)', `variable ${key} is not set (export ${key}=... or write \${${key}:-default})`);
+      return whole;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, vars, [...path, String(i)], fail));
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars, [...path, k], fail)]));
+  }
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(file: string, errors: string[]): UsageError {
+  return new UsageError(`invalid experiment ${file}:\n  ${errors.join('\n  ')}`, { hint: 'fix the fields named above; CHAOS_SCENARIOS.md shows each experiment' });
+}
