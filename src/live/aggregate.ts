@@ -1,0 +1,273 @@
+// Turns k6's remote-write pushes (CUMULATIVE counters and native histograms,
+// one observation per series per push) into per-second figures.
+//
+// Each observation is placed in one second: the middle of the push interval
+// that produced it, estimated from the push's newest timestamp. k6 stamps
+// each series with its latest sample and only sends series that changed, so
+// a second's figures are the differences between consecutive observations
+// of every series, added up. Resolution is therefore one push interval.
+//
+// Seconds stay open for `lateSeconds` after the newest data (or wall clock),
+// so a push that arrives late or out of order still lands where it belongs;
+// a repeated push changes nothing. Memory: per series, the observations still
+// in the open window plus one baseline; per open second, a few accumulators.
+import { labelValue } from './remote-write/decode.ts';
+import { addDelta, emptyHistogram, quantile, type SparseHistogram } from './remote-write/histogram.ts';
+import type { NativeHistogram, TimeSeries } from './remote-write/protobuf.ts';
+import { TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
+import type { Timeline } from './types.ts';
+
+export interface AggregatorOptions {
+  /** k6's K6_PROMETHEUS_RW_PUSH_INTERVAL in ms. */
+  pushIntervalMs?: number;
+  /** How long a second stays open for late pushes, in seconds. */
+  lateSeconds?: number;
+  onSecond?: OnSecond;
+}
+
+export interface AggregatorStats {
+  pushes: number;
+  observations: number;
+  duplicates: number;
+  /** Out-of-order observations older than a finished second (already counted by a newer one). */
+  dropped: number;
+  resets: number;
+}
+
+interface Obs<V> {
+  t: number;
+  sec: number;
+  v: V;
+}
+
+interface CounterValue {
+  requests: number;
+  failures: number;
+}
+
+interface SeriesState<V> {
+  dims: string[];
+  obs: Obs<V>[];
+}
+
+interface Acc {
+  requests: number;
+  failures: number;
+  hist: SparseHistogram | null;
+}
+
+const REQS = 'k6_http_reqs_total';
+const DURATION = 'k6_http_req_duration_seconds';
+const FAILED = 'k6_http_req_failed_rate';
+
+export class RemoteWriteAggregator {
+  private readonly interval: number;
+  private readonly late: number;
+  private readonly builder: TimelineBuilder;
+  private readonly counters = new Map<string, SeriesState<CounterValue>>();
+  private readonly histograms = new Map<string, SeriesState<NativeHistogram>>();
+  private readonly failedRate = new Map<string, number>();
+  private readonly open = new Map<number, Map<string | null, Acc>>();
+  /** Every second up to this one is finished. */
+  private finishedUpTo = -Infinity;
+  private newestSecond = -Infinity;
+  readonly stats: AggregatorStats = { pushes: 0, observations: 0, duplicates: 0, dropped: 0, resets: 0 };
+
+  constructor(options: AggregatorOptions = {}) {
+    this.interval = options.pushIntervalMs ?? 1000;
+    this.late = options.lateSeconds ?? 3;
+    this.builder = new TimelineBuilder(options.onSecond);
+  }
+
+  /** Takes one decoded push. */
+  ingest(push: TimeSeries[]): void {
+    this.stats.pushes++;
+    let newest = -Infinity;
+    for (const s of push) {
+      for (const x of s.samples) if (x.timestamp > newest) newest = x.timestamp;
+      for (const h of s.histograms) if (h.timestamp > newest) newest = h.timestamp;
+    }
+    if (newest === -Infinity) return;
+    const sec = Math.floor((newest - this.interval / 2) / 1000);
+    // Rates first: a counter series without expected_response needs its rate.
+    for (const s of push) {
+      if (labelValue(s, '__name__') !== FAILED) continue;
+      const v = s.samples[s.samples.length - 1]?.value;
+      if (v !== undefined && !Number.isNaN(v)) this.failedRate.set(seriesKey(s), v);
+    }
+    for (const s of push) {
+      const name = labelValue(s, '__name__');
+      if (name === REQS) {
+        const x = s.samples[s.samples.length - 1];
+        if (!x || Number.isNaN(x.value)) continue; // NaN: a stale marker at the end of the run
+        const key = seriesKey(s);
+        const failedShare = failureShare(labelValue(s, 'expected_response'), this.failedRate.get(key));
+        const v = { requests: x.value, failures: Math.round(x.value * failedShare) };
+        this.observe(this.counters, s, key, { t: x.timestamp, sec, v }, counterDelta);
+      } else if (name === DURATION) {
+        const h = s.histograms[s.histograms.length - 1];
+        if (h) this.observe(this.histograms, s, seriesKey(s), { t: h.timestamp, sec, v: h }, histogramDelta);
+      }
+    }
+    this.newestSecond = Math.max(this.newestSecond, sec);
+    this.finishUpTo(this.newestSecond - this.late);
+  }
+
+  /** Finishes seconds the wall clock says are over, so the live line moves even when k6 goes quiet. */
+  tick(nowMs: number): void {
+    this.finishUpTo(Math.floor(nowMs / 1000) - 1 - this.late);
+  }
+
+  /** Finishes every open second and returns the timeline. */
+  finish(): Timeline {
+    const last = Math.max(...this.open.keys(), this.finishedUpTo);
+    this.finishUpTo(last);
+    return this.builder.timeline();
+  }
+
+  timeline(): Timeline {
+    return this.builder.timeline();
+  }
+
+  private observe<V>(
+    states: Map<string, SeriesState<V>>,
+    s: TimeSeries,
+    key: string,
+    o: Obs<V>,
+    delta: (acc: Map<string | null, Acc>, dims: string[], cur: V, prev: V | undefined, sign: 1 | -1) => boolean,
+  ): void {
+    this.stats.observations++;
+    let st = states.get(key);
+    if (!st) {
+      st = { dims: dimensions(s), obs: [] };
+      states.set(key, st);
+    }
+    const list = st.obs;
+    let i = list.length;
+    while (i > 0 && list[i - 1]!.t > o.t) i--;
+    if (i > 0 && list[i - 1]!.t === o.t) {
+      this.stats.duplicates++;
+      return;
+    }
+    const prev = list[i - 1];
+    const next = list[i];
+    if (next && next.sec <= this.finishedUpTo) {
+      this.stats.dropped++; // a newer observation in a finished second already carries this one's counts
+      return;
+    }
+    if (o.sec <= this.finishedUpTo) {
+      if (next) {
+        this.stats.dropped++; // a newer observation already carries this one's counts
+        return;
+      }
+      o.sec = this.finishedUpTo + 1; // newest but late: count it in the first open second
+    }
+    list.splice(i, 0, o);
+    if (delta(this.accFor(o.sec), st.dims, o.v, prev?.v, 1)) this.stats.resets++;
+    if (next) {
+      // `next` was counted against `prev`; re-base it on the new observation.
+      const acc = this.accFor(next.sec);
+      delta(acc, st.dims, next.v, prev?.v, -1);
+      delta(acc, st.dims, next.v, o.v, 1);
+    }
+  }
+
+  private accFor(sec: number): Map<string | null, Acc> {
+    let m = this.open.get(sec);
+    if (!m) {
+      m = new Map();
+      this.open.set(sec, m);
+    }
+    return m;
+  }
+
+  private finishUpTo(upTo: number): void {
+    if (upTo <= this.finishedUpTo) return;
+    const secs = [...this.open.keys()].filter((s) => s <= upTo).sort((a, b) => a - b);
+    for (const sec of secs) {
+      const accs = this.open.get(sec)!;
+      this.open.delete(sec);
+      const byKey = new Map<string, SecondFigures>();
+      for (const [k, acc] of accs) if (k !== null) byKey.set(k, figures(acc));
+      const total = accs.get(null);
+      this.builder.append(sec, total ? figures(total) : undefined, byKey);
+    }
+    this.finishedUpTo = upTo;
+    prune(this.counters, upTo);
+    prune(this.histograms, upTo);
+  }
+}
+
+/** Drops observations in finished seconds, keeping the newest as the baseline. */
+function prune<V>(states: Map<string, SeriesState<V>>, upTo: number): void {
+  for (const st of states.values()) {
+    let keep = 0;
+    while (keep + 1 < st.obs.length && st.obs[keep + 1]!.sec <= upTo) keep++;
+    if (keep > 0) st.obs.splice(0, keep);
+  }
+}
+
+function failureShare(expected: string | undefined, rate: number | undefined): number {
+  if (expected === 'false') return 1;
+  if (expected === 'true') return 0;
+  return rate ?? 0;
+}
+
+function accOf(m: Map<string | null, Acc>, k: string | null): Acc {
+  let a = m.get(k);
+  if (!a) {
+    a = { requests: 0, failures: 0, hist: null };
+    m.set(k, a);
+  }
+  return a;
+}
+
+function counterDelta(m: Map<string | null, Acc>, dims: string[], cur: CounterValue, prev: CounterValue | undefined, sign: 1 | -1): boolean {
+  const reset = prev !== undefined && cur.requests < prev.requests;
+  const base = prev === undefined || reset ? { requests: 0, failures: 0 } : prev;
+  const dr = sign * (cur.requests - base.requests);
+  const df = sign * (cur.failures - base.failures);
+  for (const k of [null, ...dims]) {
+    const a = accOf(m, k);
+    a.requests += dr;
+    a.failures += df;
+  }
+  return reset;
+}
+
+function histogramDelta(m: Map<string | null, Acc>, dims: string[], cur: NativeHistogram, prev: NativeHistogram | undefined, sign: 1 | -1): boolean {
+  const reset = prev !== undefined && cur.count < prev.count;
+  const base = reset ? undefined : prev;
+  for (const k of [null, ...dims]) {
+    const a = accOf(m, k);
+    a.hist ??= emptyHistogram(cur.schema);
+    addDelta(a.hist, cur, base, sign);
+  }
+  return reset;
+}
+
+function figures(acc: Acc): SecondFigures {
+  const h = acc.hist;
+  // Seconds to milliseconds: k6 sends durations in base units.
+  const q = (p: number): number | null => {
+    const v = h ? quantile(h, p) : null;
+    return v === null ? null : v * 1000;
+  };
+  return { requests: acc.requests, failures: acc.failures, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
+}
+
+/** Identity of a series across pushes and across metrics: its labels without the name. */
+function seriesKey(s: TimeSeries): string {
+  let k = '';
+  for (const l of s.labels) if (l.name !== '__name__') k += `${l.name}\u0000${l.value}\u0001`;
+  return k;
+}
+
+function dimensions(s: TimeSeries): string[] {
+  const out: string[] = [];
+  const name = labelValue(s, 'name');
+  const scenario = labelValue(s, 'scenario');
+  if (name !== undefined) out.push(`name:${name}`);
+  if (scenario !== undefined) out.push(`scenario:${scenario}`);
+  return out;
+}

@@ -1,0 +1,159 @@
+// Per-second buckets for individual points (the NDJSON record): counts plus
+// every duration of the seconds still open, so percentiles are exact. Only
+// the open window holds durations; finished seconds keep a few numbers.
+import { TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
+import type { Timeline } from './types.ts';
+
+interface Acc {
+  requests: number;
+  failures: number;
+  durations: Float64Array;
+  n: number;
+}
+
+interface Bucket {
+  sec: number;
+  /** Index 0 is the total; dimension d sits at d + 1. */
+  accs: (Acc | undefined)[];
+}
+
+const KIND_REQS = 0;
+const KIND_FAILED = 1;
+
+export class SecondWindow {
+  private readonly builder: TimelineBuilder;
+  private readonly open = new Map<number, Bucket>();
+  private last: Bucket | undefined;
+  private newest = -Infinity;
+  private finishedUpTo = -Infinity;
+  private readonly dimKeys: string[] = [];
+  private readonly nameDims = new Map<string, number>();
+  private readonly scenarioDims = new Map<string, number>();
+  /** Spare duration arrays, so a steady run allocates nothing per second. */
+  private readonly pool: Float64Array[] = [];
+  /** Points whose second had already finished (counted, percentiles unchanged). */
+  late = 0;
+
+  constructor(
+    private readonly lateSeconds: number,
+    onSecond?: OnSecond,
+  ) {
+    this.builder = new TimelineBuilder(onSecond);
+  }
+
+  add(sec: number, kind: number, value: number, name: string | null, scenario: string | null): void {
+    const nameDim = name === null ? -1 : this.dim(this.nameDims, 'name:', name);
+    const scenarioDim = scenario === null ? -1 : this.dim(this.scenarioDims, 'scenario:', scenario);
+    if (sec <= this.finishedUpTo) {
+      this.amendLate(sec, kind, value, nameDim, scenarioDim);
+      return;
+    }
+    let b = this.last;
+    if (b === undefined || b.sec !== sec) {
+      b = this.open.get(sec);
+      if (b === undefined) {
+        b = { sec, accs: [] };
+        this.open.set(sec, b);
+      }
+      this.last = b;
+    }
+    this.put(b, 0, kind, value);
+    if (nameDim >= 0) this.put(b, nameDim + 1, kind, value);
+    if (scenarioDim >= 0) this.put(b, scenarioDim + 1, kind, value);
+    if (sec > this.newest) {
+      this.newest = sec;
+      if (sec - this.lateSeconds > this.finishedUpTo) this.finishUpTo(sec - this.lateSeconds);
+    }
+  }
+
+  finish(): Timeline {
+    this.finishUpTo(this.newest);
+    return this.builder.timeline();
+  }
+
+  timeline(): Timeline {
+    return this.builder.timeline();
+  }
+
+  private dim(map: Map<string, number>, prefix: string, value: string): number {
+    let d = map.get(value);
+    if (d === undefined) {
+      d = this.dimKeys.length;
+      this.dimKeys.push(prefix + value);
+      map.set(value, d);
+    }
+    return d;
+  }
+
+  private put(b: Bucket, slot: number, kind: number, value: number): void {
+    let a = b.accs[slot];
+    if (a === undefined) {
+      a = { requests: 0, failures: 0, durations: this.pool.pop() ?? new Float64Array(256), n: 0 };
+      b.accs[slot] = a;
+    }
+    if (kind === KIND_REQS) a.requests += value;
+    else if (kind === KIND_FAILED) a.failures += value;
+    else {
+      if (a.n === a.durations.length) {
+        const grown = new Float64Array(a.durations.length * 2);
+        grown.set(a.durations);
+        a.durations = grown;
+      }
+      a.durations[a.n++] = value;
+    }
+  }
+
+  private amendLate(sec: number, kind: number, value: number, nameDim: number, scenarioDim: number): void {
+    this.late++;
+    if (kind === KIND_REQS || kind === KIND_FAILED) {
+      const r = kind === KIND_REQS ? value : 0;
+      const f = kind === KIND_FAILED ? value : 0;
+      this.builder.amend(sec, null, r, f);
+      if (nameDim >= 0) this.builder.amend(sec, this.dimKeys[nameDim]!, r, f);
+      if (scenarioDim >= 0) this.builder.amend(sec, this.dimKeys[scenarioDim]!, r, f);
+    }
+  }
+
+  private finishUpTo(upTo: number): void {
+    const secs = [...this.open.keys()].filter((s) => s <= upTo).sort((a, b) => a - b);
+    for (const sec of secs) {
+      const b = this.open.get(sec)!;
+      this.open.delete(sec);
+      if (this.last === b) this.last = undefined;
+      const byKey = new Map<string, SecondFigures>();
+      for (let slot = 1; slot < b.accs.length; slot++) {
+        const a = b.accs[slot];
+        if (a) byKey.set(this.dimKeys[slot - 1]!, this.figures(a));
+      }
+      const total = b.accs[0];
+      this.builder.append(sec, total ? this.figures(total) : undefined, byKey);
+    }
+    this.finishedUpTo = Math.max(this.finishedUpTo, upTo);
+  }
+
+  private figures(a: Acc): SecondFigures {
+    const sorted = a.durations.subarray(0, a.n).sort();
+    const f: SecondFigures = {
+      requests: a.requests,
+      failures: a.failures,
+      p50: percentile(sorted, 0.5),
+      p95: percentile(sorted, 0.95),
+      p99: percentile(sorted, 0.99),
+    };
+    // Keep modest arrays for reuse; a burst's huge one goes to the GC.
+    if (a.durations.length <= 1 << 16 && this.pool.length < 64) this.pool.push(a.durations);
+    return f;
+  }
+}
+
+/** k6's own rule (TrendSink.P): linear interpolation between closest ranks. */
+export function percentile(sorted: Float64Array, q: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  if (n === 1) return sorted[0]!;
+  const i = q * (n - 1);
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  const a = sorted[lo]!;
+  return a + (sorted[hi]! - a) * (i - lo);
+}

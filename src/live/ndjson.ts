@@ -1,0 +1,264 @@
+// The opt-in exact record: k6's `--out json=FILE` NDJSON, streamed into the
+// same per-second Timeline as the live feed, with exact percentiles (k6's
+// own interpolation) from every http_req_duration point.
+//
+// Speed: k6 writes ~14 lines per request and only three matter (http_reqs,
+// http_req_failed, http_req_duration). A targeted scanner recognises k6's
+// fixed line shapes by prefix and reads just time, value and two tags, with
+// no JSON.parse and almost no allocation; a line it does not recognise goes
+// through JSON.parse, so any valid NDJSON still counts.
+//
+// Memory: points are in time order per VU, not globally, so a second stays
+// open for `lateSeconds` after the newest point. Only open seconds hold
+// durations; a point later than that still counts (requests, failures) but
+// no longer moves that second's percentiles.
+import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { SecondWindow } from './ndjson-window.ts';
+import type { OnSecond } from './timeline.ts';
+import type { Timeline } from './types.ts';
+
+export interface NdjsonOptions {
+  lateSeconds?: number;
+  onSecond?: OnSecond;
+}
+
+export interface NdjsonStats {
+  lines: number;
+  /** Point lines of the three metrics the timeline uses. */
+  points: number;
+  /** Lines the scanner handed to JSON.parse. */
+  parsed: number;
+  /** Lines that were not JSON (e.g. the torn last line of a killed run). */
+  bad: number;
+}
+
+const POINT_PREFIX = '{"metric":"';
+const METRIC_DECL = '{"type":"Metric"';
+// k6 v0.49 and v2 both write a Point as metric, type, then data starting with time.
+const TIME_TAIL = '","type":"Point","data":{"time":"';
+const REQS_TAIL = `s${TIME_TAIL}`;
+const FAILED_TAIL = `_failed${TIME_TAIL}`;
+const DURATION_TAIL = `_duration${TIME_TAIL}`;
+const KIND_REQS = 0;
+const KIND_FAILED = 1;
+const KIND_DURATION = 2;
+
+export class NdjsonAggregator {
+  private readonly window: SecondWindow;
+  private readonly decoder = new StringDecoder('utf8');
+  private rest = '';
+  // Cache of the minute the last time stamp fell in: its prefix and epoch seconds.
+  private minutePrefix = '';
+  private minuteEpoch = 0;
+  readonly stats: NdjsonStats = { lines: 0, points: 0, parsed: 0, bad: 0 };
+
+  constructor(options: NdjsonOptions = {}) {
+    this.window = new SecondWindow(options.lateSeconds ?? 10, options.onSecond);
+  }
+
+  write(chunk: Buffer | string): void {
+    const text = this.rest + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      if (nl > start) this.line(text, start, nl);
+      start = nl + 1;
+    }
+    this.rest = start === 0 ? text : text.slice(start);
+  }
+
+  /** Flushes the last line and every open second. */
+  end(): Timeline {
+    const tail = this.rest + this.decoder.end();
+    this.rest = '';
+    if (tail.trim() !== '') this.line(tail, 0, tail.length);
+    return this.window.finish();
+  }
+
+  timeline(): Timeline {
+    return this.window.timeline();
+  }
+
+  private line(s: string, start: number, end: number): void {
+    this.stats.lines++;
+    if (s.startsWith(POINT_PREFIX, start)) {
+      const m = start + POINT_PREFIX.length;
+      // Metric names the timeline does not use are skipped on their first letters.
+      if (s.startsWith('http_req', m)) {
+        let kind = -1;
+        let after = 0;
+        const rest = m + 8;
+        if (s.startsWith(REQS_TAIL, rest)) {
+          kind = KIND_REQS;
+          after = rest + REQS_TAIL.length;
+        } else if (s.startsWith(FAILED_TAIL, rest)) {
+          kind = KIND_FAILED;
+          after = rest + FAILED_TAIL.length;
+        } else if (s.startsWith(DURATION_TAIL, rest)) {
+          kind = KIND_DURATION;
+          after = rest + DURATION_TAIL.length;
+        } else if (isOtherPoint(s, m)) {
+          return;
+        }
+        if (kind >= 0 && this.scan(s, kind, after, end)) return;
+      } else if (isOtherPoint(s, m)) {
+        return;
+      }
+    } else if (s.startsWith(METRIC_DECL, start)) {
+      return;
+    }
+    this.fallback(s.slice(start, end));
+  }
+
+  /** Reads time, value and tags from k6's fixed layout; false sends the line to JSON.parse. */
+  private scan(s: string, kind: number, timeAt: number, end: number): boolean {
+    const sec = this.second(s, timeAt);
+    if (sec === null) return false;
+    const v = s.indexOf('","value":', timeAt + 19);
+    if (v < 0 || v > end) return false;
+    const valueAt = v + 10;
+    const comma = s.indexOf(',"tags":{', valueAt);
+    if (comma < 0 || comma > end) return false;
+    const value = parseNumber(s, valueAt, comma);
+    if (Number.isNaN(value)) return false;
+    const name = tagValue(s, '"name":"', comma, end);
+    const scenario = tagValue(s, '"scenario":"', comma, end);
+    if (name === false || scenario === false) return false;
+    this.stats.points++;
+    this.window.add(sec, kind, value, name, scenario);
+    return true;
+  }
+
+  /** Epoch second of an RFC 3339 time at `at`; null when it is not in the expected shape. */
+  private second(s: string, at: number): number | null {
+    if (this.minutePrefix === '' || !s.startsWith(this.minutePrefix, at)) {
+      const prefix = s.slice(at, at + 16);
+      const epoch = Date.parse(`${prefix}:00Z`);
+      if (Number.isNaN(epoch) || s.charCodeAt(at + 16) !== 58 /* : */) return null;
+      this.minutePrefix = prefix;
+      this.minuteEpoch = epoch / 1000;
+    }
+    const d1 = s.charCodeAt(at + 17) - 48;
+    const d2 = s.charCodeAt(at + 18) - 48;
+    if (d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return null;
+    let i = at + 19;
+    if (s.charCodeAt(i) === 46 /* . */) {
+      i++;
+      while (s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    }
+    const zone = s.charCodeAt(i);
+    let offset = 0;
+    if (zone === 43 /* + */ || zone === 45 /* - */) {
+      // Go writes local time with its offset when TZ is not UTC.
+      const hh = Number(s.slice(i + 1, i + 3));
+      const mm = Number(s.slice(i + 4, i + 6));
+      if (Number.isNaN(hh) || Number.isNaN(mm)) return null;
+      offset = (zone === 43 ? 1 : -1) * (hh * 3600 + mm * 60);
+    } else if (zone !== 90 /* Z */) {
+      return null;
+    }
+    return this.minuteEpoch + d1 * 10 + d2 - offset;
+  }
+
+  private fallback(line: string): void {
+    this.stats.parsed++;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(line);
+    } catch {
+      this.stats.bad++;
+      return;
+    }
+    const point = asPoint(doc);
+    if (!point) return;
+    const kind = point.metric === 'http_reqs' ? KIND_REQS : point.metric === 'http_req_failed' ? KIND_FAILED : point.metric === 'http_req_duration' ? KIND_DURATION : -1;
+    if (kind < 0) return;
+    const ms = Date.parse(point.time);
+    if (Number.isNaN(ms)) {
+      this.stats.bad++;
+      return;
+    }
+    this.stats.points++;
+    this.window.add(Math.floor(ms / 1000), kind, point.value, point.tags.name ?? null, point.tags.scenario ?? null);
+  }
+}
+
+/** A Point line of some metric we do not need: skip it unread. */
+function isOtherPoint(s: string, nameAt: number): boolean {
+  const q = s.indexOf('"', nameAt);
+  return q > 0 && s.startsWith('","type":"Point"', q);
+}
+
+interface Point {
+  metric: string;
+  time: string;
+  value: number;
+  tags: Record<string, string>;
+}
+
+function asPoint(doc: unknown): Point | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const d = doc as { type?: unknown; metric?: unknown; data?: { time?: unknown; value?: unknown; tags?: unknown } };
+  if (d.type !== 'Point' || typeof d.metric !== 'string' || typeof d.data !== 'object' || d.data === null) return null;
+  const { time, value, tags } = d.data;
+  if (typeof time !== 'string' || typeof value !== 'number') return null;
+  const t = typeof tags === 'object' && tags !== null ? (tags as Record<string, string>) : {};
+  return { metric: d.metric, time, value, tags: t };
+}
+
+/** A tag's value, null when absent, false when escaped (let JSON.parse decide). */
+function tagValue(s: string, key: string, from: number, end: number): string | null | false {
+  const k = s.indexOf(key, from);
+  if (k < 0 || k > end) return null;
+  const at = k + key.length;
+  const q = s.indexOf('"', at);
+  if (q < 0 || q > end) return false;
+  const value = s.slice(at, q);
+  return value.includes('\\') ? false : value;
+}
+
+/** A JSON number between `from` and `to`, without allocating for the common plain decimal. */
+export function parseNumber(s: string, from: number, to: number): number {
+  let i = from;
+  let neg = false;
+  if (s.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+  }
+  let int = 0;
+  let digits = 0;
+  let c = s.charCodeAt(i);
+  while (c >= 48 && c <= 57) {
+    int = int * 10 + (c - 48);
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  let frac = 0;
+  let scale = 1;
+  if (c === 46) {
+    c = s.charCodeAt(++i);
+    while (c >= 48 && c <= 57) {
+      frac = frac * 10 + (c - 48);
+      scale *= 10;
+      digits++;
+      c = s.charCodeAt(++i);
+    }
+  }
+  // Exponents, or more digits than a double holds exactly: let Number() round.
+  if (i !== to || digits === 0 || digits > 15) return Number(s.slice(from, to));
+  // Two exact integers divide to the correctly rounded decimal, as JSON.parse gives.
+  const v = (int * scale + frac) / scale;
+  return neg ? -v : v;
+}
+
+/** Aggregates one NDJSON file (gzip when it ends in .gz, as k6 writes it). */
+export async function aggregateNdjsonFile(path: string, options: NdjsonOptions = {}): Promise<{ timeline: Timeline; stats: NdjsonStats }> {
+  const agg = new NdjsonAggregator(options);
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = path.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+  for await (const chunk of stream) agg.write(chunk as Buffer);
+  return { timeline: agg.end(), stats: agg.stats };
+}

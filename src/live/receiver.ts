@@ -1,0 +1,128 @@
+// The live feed's endpoint: a Prometheus remote-write receiver inside loadctl
+// that k6's `experimental-prometheus-rw` output pushes to. It listens on
+// 127.0.0.1 only, on a port the OS picks, and hands each push to the
+// aggregator. k6 aggregates inside itself and pushes a few KB per second, so
+// this costs k6 far less than a per-sample output (see docs/live.md).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RemoteWriteAggregator, type AggregatorOptions } from './aggregate.ts';
+import { decodeBody, RemoteWriteError } from './remote-write/decode.ts';
+import type { Timeline } from './types.ts';
+
+export const WRITE_PATH = '/api/v1/write';
+/** Compressed body ceiling; k6 sends a few KB per push even at 25k req/s. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export interface K6LiveConfig {
+  /** Arguments to add to `k6 run`. */
+  args: string[];
+  /** Environment to add to k6's. */
+  env: Record<string, string>;
+}
+
+/** What k6 needs to push to `url` every `pushIntervalMs`, trends as native histograms. */
+export function k6RemoteWriteConfig(url: string, pushIntervalMs = 1000): K6LiveConfig {
+  return {
+    args: ['--out', 'experimental-prometheus-rw'],
+    env: {
+      K6_PROMETHEUS_RW_SERVER_URL: url,
+      K6_PROMETHEUS_RW_PUSH_INTERVAL: pushIntervalMs % 1000 === 0 ? `${pushIntervalMs / 1000}s` : `${pushIntervalMs}ms`,
+      // Per-second percentiles need buckets; the stats mode only sends cumulative p(99)s.
+      K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true',
+      K6_PROMETHEUS_RW_STALE_MARKERS: 'false',
+    },
+  };
+}
+
+export interface ReceiverOptions extends AggregatorOptions {
+  /** Port to bind on 127.0.0.1; 0 (the default) lets the OS pick. */
+  port?: number;
+  /** A push the receiver refused, for the UI to show once. */
+  onRejected?: (reason: string) => void;
+  /** Wall clock for finishing quiet seconds; injectable for tests. */
+  now?: () => number;
+}
+
+export interface LiveReceiver {
+  url: string;
+  k6: K6LiveConfig;
+  aggregator: RemoteWriteAggregator;
+  /** Stops listening and returns the finished timeline. */
+  close(): Promise<Timeline>;
+}
+
+export async function startReceiver(options: ReceiverOptions = {}): Promise<LiveReceiver> {
+  const aggregator = new RemoteWriteAggregator(options);
+  const pushIntervalMs = options.pushIntervalMs ?? 1000;
+  const server = createServer((req, res) => {
+    handle(req, res, aggregator, options.onRejected);
+  });
+  await listen(server, options.port ?? 0);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}${WRITE_PATH}`;
+  const now = options.now ?? Date.now;
+  // Seconds must finish even when k6 sends nothing (e.g. every request hangs).
+  const timer = setInterval(() => aggregator.tick(now()), 1000);
+  timer.unref();
+  let closed: Promise<Timeline> | undefined;
+  return {
+    url,
+    k6: k6RemoteWriteConfig(url, pushIntervalMs),
+    aggregator,
+    close() {
+      closed ??= new Promise<Timeline>((resolve) => {
+        clearInterval(timer);
+        server.close(() => resolve(aggregator.finish()));
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, aggregator: RemoteWriteAggregator, onRejected?: (reason: string) => void): void {
+  const refuse = (status: number, reason: string): void => {
+    onRejected?.(reason);
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(`${reason}\n`);
+  };
+  const path = (req.url ?? '').split('?')[0];
+  if (path !== WRITE_PATH) return refuse(404, `no such path ${path}; k6 must push to ${WRITE_PATH}`);
+  if (req.method !== 'POST') return refuse(405, `method ${req.method} not allowed; remote-write uses POST`);
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    refuse(413, `body of ${declared} bytes is over the ${MAX_BODY_BYTES}-byte limit`);
+    req.resume();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      refuse(413, `body is over the ${MAX_BODY_BYTES}-byte limit`);
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (res.headersSent) return;
+    try {
+      aggregator.ingest(decodeBody(Buffer.concat(chunks, size), req.headers));
+      res.writeHead(204).end();
+    } catch (error) {
+      if (error instanceof RemoteWriteError) return refuse(error.status, error.message);
+      refuse(500, `could not take the push: ${(error as Error).message}`);
+    }
+  });
+}
