@@ -54,8 +54,7 @@ const specs: MetricSpec[] = [
 export function parseTolerance(text: string): number | null {
   const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
   if (!m) return null;
-  const fraction = Number(m[1]) / 100;
-  return fraction <= 10 ? fraction : null;
+  return Number(m[1]) / 100;
 }
 
 export function compareMetric(spec: Omit<MetricSpec, 'pick'>, baseline: number | null, current: number | null, tolerance: number): MetricDelta {

@@ -127,18 +127,46 @@ function targetsFromResult(result: unknown): TargetOutcome[] {
   for (const t of result.targets) {
     if (!isObj(t)) continue;
     const name = str(t.name) ?? str(t.target) ?? 'target';
-    const status = typeof t.status === 'string' ? t.status.toLowerCase() : null;
-    const passed = typeof t.passed === 'boolean' ? t.passed : typeof t.pass === 'boolean' ? t.pass : status === 'pass';
+    // The result document says `ok`; older or hand-written files may say `passed`.
+    const passed = typeof t.ok === 'boolean' ? t.ok : typeof t.passed === 'boolean' ? t.passed : false;
     out.push({ name, actual: num(t.actual), passed });
   }
   return out;
 }
 
+function thresholdsFromResult(result: unknown): ThresholdOutcome[] | null {
+  if (!isObj(result) || !Array.isArray(result.thresholds)) return null;
+  return result.thresholds.flatMap((t) => (isObj(t) && typeof t.ok === 'boolean' && str(t.metric) && str(t.expression)
+    ? [{ metric: t.metric as string, expression: t.expression as string, ok: t.ok }]
+    : []));
+}
+
+/** The figures the run itself judged (`totals` in result.json), else k6's summary. */
+function metricsFrom(result: unknown, summary: unknown): RunMetrics {
+  const fromSummary = metricsFromSummary(summary);
+  const totals = isObj(result) && isObj(result.totals) ? result.totals : null;
+  if (!totals) return fromSummary;
+  const d = isObj(totals.httpReqDuration) ? totals.httpReqDuration : {};
+  const checks = isObj(totals.checks) ? totals.checks : {};
+  return {
+    requests: num(totals.requests) ?? fromSummary.requests,
+    requestRate: num(totals.requestRate) ?? fromSummary.requestRate,
+    p50: num(d.p50) ?? num(d.med) ?? fromSummary.p50,
+    p95: num(d.p95) ?? fromSummary.p95,
+    p99: num(d.p99) ?? fromSummary.p99,
+    errorRate: num(totals.errorRate) ?? fromSummary.errorRate,
+    checksRate: num(checks.rate) ?? fromSummary.checksRate,
+  };
+}
+
+const passWords = new Set(['pass', 'passed']);
+const failWords = new Set(['fail', 'failed', 'interrupted', 'script-error', 'environment-error', 'no-summary', 'aborted']);
+
 function verdictFrom(result: unknown, targets: TargetOutcome[], thresholds: ThresholdOutcome[]): RunRecord['verdict'] {
   if (isObj(result)) {
-    const v = isObj(result.verdict) ? result.verdict.status ?? result.verdict.passed : result.verdict ?? result.passed ?? result.status;
-    if (v === true || v === 'pass' || v === 'passed') return 'pass';
-    if (v === false || v === 'fail' || v === 'failed' || v === 'aborted' || v === 'interrupted') return 'fail';
+    const v = result.status ?? result.verdict;
+    if (v === true || (typeof v === 'string' && passWords.has(v))) return 'pass';
+    if (v === false || (typeof v === 'string' && failWords.has(v))) return 'fail';
   }
   if (targets.length === 0 && thresholds.length === 0) return 'unknown';
   return targets.every((t) => t.passed) && thresholds.every((t) => t.ok) ? 'pass' : 'fail';
@@ -155,16 +183,16 @@ export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
   const profileName = str(profileObj.name) ?? str(resultObj.profile) ?? dirName(dir);
   const scenario = str(profileObj.scenario) ?? str(resultObj.scenario) ?? profileName;
   const vus = num(metricValues(summary, 'vus')?.max) ?? vusFromOptions(profileObj.k6Options) ?? num(metricValues(summary, 'vus_max')?.max);
-  const thresholds = thresholdsFromSummary(summary);
+  const thresholds = thresholdsFromResult(result) ?? thresholdsFromSummary(summary);
   const targets = targetsFromResult(result);
   const phases = parsePhasesBlock(result);
-  const status = str(resultObj.status) ?? (isObj(resultObj.verdict) ? str(resultObj.verdict.status) : null);
+  const status = str(resultObj.status);
   return {
     dir,
     profile: profileName,
     scenario,
     vus,
-    metrics: metricsFromSummary(summary),
+    metrics: metricsFrom(result, summary),
     thresholds,
     targets,
     verdict: verdictFrom(result, targets, thresholds),

@@ -38,13 +38,13 @@ test('the benchmark table: one markdown row per run, failures and recovery in th
   const passing = runRecordFrom('/runs/a-normal', {
     profile: { name: 'normal', scenario: 'booking-load' },
     summary: passSummary(),
-    result: { verdict: 'pass', targets: [{ name: 'booking P99', actual: 21.7, passed: true }] },
+    result: { status: 'passed', targets: [{ name: 'booking P99', actual: 21.7, ok: true }] },
   });
   const timeline = buildTimeline(1000, 80, (t) => (t >= 1020 && t < 1052 ? outage : {}));
   const fault = { experiment: 'redis-failure', injectedAt: 1_020_000, rolledBackAt: 1_040_000, probesRecoveredAt: 1_043_000 };
   const failing = runRecordFrom('/runs/b-spike', {
     summary: failSummaryExport(),
-    result: withPhases({ profile: 'spike', verdict: 'fail', targets: [{ name: 'error rate', actual: 0.5, passed: false }] }, analysePhases(timeline, fault)),
+    result: withPhases({ profile: 'spike', status: 'failed', targets: [{ name: 'error rate', actual: 0.5, ok: false }] }, analysePhases(timeline, fault)),
   });
   const table = benchmarkTable([passing, failing]).trimEnd().split('\n');
   assert.equal(table[0], '| Scenario | VUs | P99 latency | Error rate | Notes |');

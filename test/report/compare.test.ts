@@ -4,7 +4,7 @@ import { compareMetric, compareRuns, comparisonTable, parseTolerance } from '../
 import { runRecordFrom } from '../../src/report/run-record.ts';
 import { passSummary } from './run-folders.ts';
 
-function record(p99: number, errorRate: number, targets: Array<{ name: string; passed: boolean }> = []) {
+function record(p99: number, errorRate: number, targets: Array<{ name: string; ok: boolean }> = []) {
   const summary = passSummary();
   summary.metrics.http_req_duration.values['p(99)'] = p99;
   summary.metrics.http_req_failed.values.rate = errorRate;
@@ -36,10 +36,10 @@ test('tiny absolute changes near zero are not regressions however large relative
 });
 
 test('compareRuns: p99 doubling and a target that flipped to FAIL are regressions', () => {
-  const base = record(20, 0, [{ name: 'booking P99', passed: true }]);
-  const same = compareRuns(base, record(21, 0, [{ name: 'booking P99', passed: true }]), 0.1);
+  const base = record(20, 0, [{ name: 'booking P99', ok: true }]);
+  const same = compareRuns(base, record(21, 0, [{ name: 'booking P99', ok: true }]), 0.1);
   assert.equal(same.regressions, 0);
-  const worse = compareRuns(base, record(45, 0, [{ name: 'booking P99', passed: false }]), 0.1);
+  const worse = compareRuns(base, record(45, 0, [{ name: 'booking P99', ok: false }]), 0.1);
   assert.deepEqual(worse.deltas.filter((d) => d.regression).map((d) => d.metric), ['p99 latency', 'target: booking P99']);
   const table = comparisonTable(worse);
   assert.match(table, /\| p99 latency \| 20\.0 ms \| 45\.0 ms \| \+125\.0 % \| REGRESSION: worse by more than 2 ms \|/);

@@ -19,7 +19,7 @@ export interface RunFolderSpec {
   vus?: number;
   p99?: number;
   errorRate?: number;
-  targets?: Array<{ name: string; actual: number; passed: boolean }>;
+  targets?: Array<{ name: string; actual: number; ok: boolean }>;
   timeline?: Timeline;
   fault?: FaultWindow;
   /** Leave the phases out of result.json (an older run): `report` must compute them. */
@@ -35,13 +35,22 @@ export function writeRunFolder(root: string, name: string, spec: RunFolderSpec):
   if (spec.errorRate !== undefined) m.http_req_failed.values.rate = spec.errorRate;
   if (spec.vus !== undefined) m.vus.values.max = spec.vus;
   const targets = spec.targets ?? [];
+  // The shape of src/report/json.ts's document, reduced to what `report` reads.
+  const d = m.http_req_duration.values;
   let result: Record<string, unknown> = {
     schema: 'loadctl/run-result',
     version: 1,
-    profile: spec.profile,
-    scenario: spec.scenario ?? spec.profile,
-    verdict: targets.every((t) => t.passed) ? 'pass' : 'fail',
+    status: targets.every((t) => t.ok) ? 'passed' : 'failed',
+    profile: { name: spec.profile, description: '', scenario: spec.scenario ?? spec.profile, file: `/profiles/${spec.profile}.yaml` },
     targets,
+    thresholds: [{ metric: 'http_req_duration', expression: 'p(99)<2000', ok: d['p(99)'] < 2000 }],
+    totals: {
+      requests: m.http_reqs.values.count,
+      requestRate: m.http_reqs.values.rate,
+      errorRate: m.http_req_failed.values.rate,
+      httpReqDuration: { med: d.med, p95: d['p(95)'], p99: d['p(99)'] },
+      checks: { passes: 1, fails: 0, rate: m.checks.values.rate },
+    },
   };
   if (spec.fault) result.fault = spec.fault;
   if (spec.timeline && spec.fault && spec.phasesInResult !== false) result = withPhases(result, analysePhases(spec.timeline, spec.fault));
