@@ -1,0 +1,82 @@
+// What `loadctl run` shows while and after it runs: the pipeline's events
+// become spinner text or plain lines, the report becomes a table. The
+// optional reports (--junit, $GITHUB_STEP_SUMMARY) are written here too.
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import type { Spinner, Ui } from '../ui.ts';
+import type { RunEvents } from '../run/pipeline.ts';
+import type { RunReport } from '../report/model.ts';
+import { renderFigures, renderTable } from '../report/table.ts';
+import { renderJunit } from '../report/junit.ts';
+import { renderMarkdown } from '../report/markdown.ts';
+import { formatK6Exit } from '../k6/exit-codes.ts';
+import { formatProgress } from '../k6/progress.ts';
+
+/** Plain (non-TTY) progress lines at most this often, so CI logs stay short. */
+const PLAIN_PROGRESS_EVERY_MS = 10_000;
+
+const show = (path: string) => {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+};
+
+export function createRunView(ui: Ui, options: { quiet: boolean }) {
+  let spinner: Spinner | undefined;
+  let lastPlain = -Infinity;
+  const events: RunEvents = {
+    onProfile: (p) => ui.info(`profile ${p.name} (scenario ${p.scenario}) from ${show(p.file)}`),
+    onK6: (k6) => ui.info(`k6 ${k6.version.text} at ${k6.path}`),
+    onPreflight: (r) => ui.info(`target ${r.url} answered ${r.status} in ${Math.round(r.ms)} ms`),
+    onRunDir: (dir) => ui.info(`run folder ${show(dir)}`),
+    onBundle: (b) => ui.info(`bundled ${show(b.scriptPath)} in ${Math.round(b.durationMs)} ms`),
+    onSpawn: () => {
+      spinner = ui.spinner('k6 starting...');
+    },
+    onProgress: (p, scenarios) => {
+      const percent = scenarios.length > 0 ? Math.min(...scenarios.map((s) => s.percent)) : undefined;
+      const text = `k6 ${formatProgress(p, percent)}`;
+      if (ui.interactive) spinner?.update(text);
+      else if (!options.quiet && p.elapsedMs - lastPlain >= PLAIN_PROGRESS_EVERY_MS) {
+        lastPlain = p.elapsedMs;
+        spinner?.update(text);
+      }
+    },
+    onStderrLine: (line) => {
+      // k6 logs as logfmt; surface its errors as they happen, the rest is in k6.stderr.log.
+      const m = /level=error msg="((?:[^"\\]|\\.)*)"/.exec(line);
+      if (m && !options.quiet) ui.warn(`k6: ${m[1]!.split('\\n')[0]}`);
+    },
+    onSignal: (signal, as) => {
+      ui.warn(as === 'SIGKILL' ? 'stopping k6 now (SIGKILL)' : `${signal}: asking k6 to stop and write its summary (again to force)`);
+    },
+  };
+
+  return {
+    events,
+    dryRun(commandLine: string, runDir: string) {
+      // The command is the point of --dry-run, so it prints even with --quiet.
+      ui.result(commandLine);
+      ui.info(`dry run: nothing started; script and command are in ${show(runDir)}`);
+    },
+    finished(report: RunReport) {
+      const ok = report.outcome.status === 'passed';
+      const k6Line = formatK6Exit(report.k6.exitCode, report.k6.signal);
+      if (ok) spinner?.succeed(k6Line);
+      else spinner?.fail(k6Line);
+      const c = ui.colors;
+      ui.result(renderTable(report, { pass: c.green, fail: c.red, dim: c.dim }));
+      if (!options.quiet) ui.info(renderFigures(report));
+      const verdict = `${ok ? c.green('PASS') : c.red(report.outcome.status.toUpperCase())}: ${report.outcome.reason} (exit ${report.outcome.exitCode})`;
+      ui.result(verdict);
+      ui.info(`results in ${show(report.runDir)}`);
+    },
+  };
+}
+
+export async function writeExtraReports(report: RunReport, to: { junit?: string; stepSummary?: string }): Promise<void> {
+  if (to.junit) {
+    await mkdir(dirname(to.junit), { recursive: true });
+    await writeFile(to.junit, renderJunit(report));
+  }
+  if (to.stepSummary) await appendFile(to.stepSummary, renderMarkdown(report));
+}

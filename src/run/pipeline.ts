@@ -1,0 +1,156 @@
+// `loadctl run` without the UI: resolve the profile, find k6, check the
+// target, bundle, run k6, read the summary, judge, and leave every artefact
+// in the run folder. Silent: it reports through RunEvents; the command prints.
+import { readFile, writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import type { ProfileOverrides, ResolvedProfile } from '../profiles/types.ts';
+import { bundleScenario, type BundleResult } from '../k6/bundle.ts';
+import { resolveK6Path, type LocatedK6 } from '../k6/locate.ts';
+import { buildK6Argv, buildK6Env, formatK6Command, runK6, type K6RunCallbacks, type K6RunResult, type SignalSource } from '../k6/run.ts';
+import { parseSummary } from '../results/summary.ts';
+import type { RunResults } from '../results/types.ts';
+import { declaredThresholds, judge } from '../verdict/judge.ts';
+import { decideOutcome } from '../verdict/outcome.ts';
+import { renderJson } from '../report/json.ts';
+import type { RunReport } from '../report/model.ts';
+import { createRunFolder, runFiles } from './folder.ts';
+import type { PreflightResult } from './preflight.ts';
+
+export interface RunPipelineOptions {
+  profile: string;
+  cwd: string;
+  overrides: ProfileOverrides;
+  outDir: string;
+  k6Path?: string;
+  dryRun: boolean;
+  preflight: boolean;
+  preflightTimeoutMs?: number;
+  /** The user's k6 flags (after `--`). */
+  extraArgs: string[];
+  /** Extra k6 outputs (`--out`) and environment, for callers such as a live feed. */
+  outputs: string[];
+  k6Env: Record<string, string>;
+  /** Environment loadctl reads (PATH, K6_BIN, BASE_URL). */
+  processEnv: NodeJS.ProcessEnv;
+  now?: () => Date;
+  signals?: SignalSource;
+}
+
+export interface RunEvents extends K6RunCallbacks {
+  onProfile?(profile: ResolvedProfile): void;
+  onK6?(k6: LocatedK6): void;
+  onPreflight?(result: PreflightResult): void;
+  onRunDir?(dir: string): void;
+  onBundle?(bundle: BundleResult): void;
+  onCommand?(commandLine: string): void;
+}
+
+export type PipelineResult =
+  | { kind: 'dry-run'; runDir: string; commandLine: string; profile: ResolvedProfile; bundle: BundleResult }
+  | { kind: 'ran'; runDir: string; report: RunReport; resultJson: string };
+
+interface ReadSummary { results: RunResults | undefined; source: RunReport['summary']; error: string | undefined }
+
+/** handleSummary data first; k6's --summary-export when the hook never ran. */
+async function readSummary(files: ReturnType<typeof runFiles>): Promise<ReadSummary> {
+  const problems: string[] = [];
+  const candidates = [
+    { file: files.summary, label: 'summary.json (handleSummary)' },
+    { file: files.summaryExport, label: 'summary-export.json' },
+  ];
+  for (const { file, label } of candidates) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) {
+      problems.push(`${label} missing`);
+      continue;
+    }
+    const parsed = parseSummary(text);
+    if (parsed.ok) return { results: parsed.results, source: { source: parsed.results.source, file }, error: undefined };
+    problems.push(`${label}: ${parsed.error}`);
+  }
+  return { results: undefined, source: undefined, error: problems.join('; ') };
+}
+
+export async function runPipeline(options: RunPipelineOptions, events: RunEvents = {}): Promise<PipelineResult> {
+  const now = options.now ?? (() => new Date());
+  const { loadProfile } = await import('../profiles/load.ts');
+  const profile = await loadProfile(options.profile, { cwd: options.cwd, overrides: options.overrides, processEnv: options.processEnv });
+  events.onProfile?.(profile);
+
+  let k6: LocatedK6 | undefined;
+  if (!options.dryRun) {
+    const { locateK6 } = await import('../k6/locate.ts');
+    k6 = await locateK6({ k6Path: options.k6Path, env: options.processEnv, cwd: options.cwd });
+    events.onK6?.(k6);
+    if (options.preflight) {
+      const { preflight } = await import('./preflight.ts');
+      events.onPreflight?.(await preflight(profile.env, options.preflightTimeoutMs));
+    }
+  }
+
+  const startedAt = now();
+  const runDir = await createRunFolder(options.outDir, profile.name, startedAt);
+  events.onRunDir?.(runDir);
+  const files = runFiles(runDir);
+  await writeFile(files.profile, `${JSON.stringify(profile, null, 2)}\n`);
+  const bundle = await bundleScenario(profile, runDir);
+  events.onBundle?.(bundle);
+
+  // Relative to the run folder's parent would break copy-paste; keep absolute paths.
+  const request = {
+    k6Path: k6?.path ?? safeK6Path(options),
+    scriptPath: bundle.scriptPath,
+    summaryPath: files.summary,
+    summaryExportPath: files.summaryExport,
+    outputs: options.outputs,
+    extraArgs: options.extraArgs,
+    env: { ...profile.env, ...options.k6Env },
+    stdoutLog: files.stdout,
+    stderrLog: files.stderr,
+    cwd: options.cwd,
+  };
+  const argv = buildK6Argv(request);
+  const commandLine = formatK6Command(request.k6Path, argv, buildK6Env(request));
+  await writeFile(files.command, `${commandLine}\n`);
+  events.onCommand?.(commandLine);
+  if (options.dryRun) return { kind: 'dry-run', runDir, commandLine, profile, bundle };
+
+  const run: K6RunResult = await runK6(request, events, options.signals);
+  if (run.spawnError) {
+    const { EnvironmentError } = await import('../errors.ts');
+    throw new EnvironmentError(`could not start k6 at ${request.k6Path}: ${run.spawnError}`, { hint: 'check the binary with `loadctl doctor`' });
+  }
+  const summary = await readSummary(files);
+  const verdict = judge(summary.results, profile.targets, declaredThresholds(profile.k6Options));
+  const outcome = decideOutcome({
+    k6ExitCode: run.exitCode,
+    k6Signal: run.signal,
+    interrupted: run.interrupted,
+    summaryRead: summary.results !== undefined,
+    verdict,
+  });
+  const report: RunReport = {
+    profile: { name: profile.name, description: profile.description, scenario: profile.scenario, file: relative(options.cwd, profile.file) || profile.file },
+    startedAt: startedAt.toISOString(),
+    endedAt: now().toISOString(),
+    runDir,
+    k6: { path: request.k6Path, version: k6?.version.text, argv, exitCode: run.exitCode, signal: run.signal, durationMs: run.durationMs },
+    summary: summary.source,
+    summaryError: summary.error,
+    results: summary.results,
+    verdict,
+    outcome,
+  };
+  const resultJson = renderJson(report);
+  await writeFile(files.result, resultJson);
+  return { kind: 'ran', runDir, report, resultJson };
+}
+
+/** For --dry-run, which needs no k6: show the one that would run, or plain "k6". */
+function safeK6Path(options: RunPipelineOptions): string {
+  try {
+    return resolveK6Path({ k6Path: options.k6Path, env: options.processEnv, cwd: options.cwd }).path;
+  } catch {
+    return options.k6Path ?? 'k6';
+  }
+}
