@@ -129,6 +129,14 @@ export class RemoteWriteAggregator {
     return this.builder.timeline();
   }
 
+  /** What the aggregator holds right now: stays flat however long the run. */
+  get held(): { openSeconds: number; series: number; observations: number } {
+    let observations = 0;
+    for (const st of this.counters.values()) observations += st.obs.length;
+    for (const st of this.histograms.values()) observations += st.obs.length;
+    return { openSeconds: this.open.size, series: this.counters.size + this.histograms.size, observations };
+  }
+
   private observe<V>(
     states: Map<string, SeriesState<V>>,
     s: TimeSeries,
