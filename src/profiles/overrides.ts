@@ -62,6 +62,12 @@ function checkOverrides(o: ProfileOverrides): string[] {
   return problems;
 }
 
+/** The VU budget of an arrival-rate executor: the largest of its VU counts becomes exactly `vus`. */
+function vuBudget(spec: { preAllocatedVUs: number; maxVUs?: number | undefined }, vus: number, factor: number): { preAllocatedVUs: number; maxVUs?: number } {
+  if (spec.maxVUs === undefined) return { preAllocatedVUs: vus };
+  return { preAllocatedVUs: Math.min(vus, scaleLevel(spec.preAllocatedVUs, factor)), maxVUs: vus };
+}
+
 function withVus(spec: ProfileSpec, vus: number): ProfileSpec {
   switch (spec.executor) {
     case 'constant-vus':
@@ -76,20 +82,14 @@ function withVus(spec: ProfileSpec, vus: number): ProfileSpec {
       const factor = vus / (spec.maxVUs ?? spec.preAllocatedVUs);
       return {
         ...spec,
-        preAllocatedVUs: Math.min(vus, scaleLevel(spec.preAllocatedVUs, factor)),
-        ...(spec.maxVUs === undefined ? { preAllocatedVUs: vus } : { maxVUs: vus }),
+        ...vuBudget(spec, vus, factor),
         startRate: scaleLevel(spec.startRate, factor),
         stages: spec.stages.map((s) => ({ ...s, target: scaleLevel(s.target, factor) })),
       };
     }
     case 'constant-arrival-rate': {
       const factor = vus / (spec.maxVUs ?? spec.preAllocatedVUs);
-      return {
-        ...spec,
-        preAllocatedVUs: Math.min(vus, scaleLevel(spec.preAllocatedVUs, factor)),
-        ...(spec.maxVUs === undefined ? { preAllocatedVUs: vus } : { maxVUs: vus }),
-        rate: scaleLevel(spec.rate, factor),
-      };
+      return { ...spec, ...vuBudget(spec, vus, factor), rate: scaleLevel(spec.rate, factor) };
     }
   }
 }

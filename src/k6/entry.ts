@@ -1,0 +1,60 @@
+// The generated entry module esbuild bundles around a scenario. Pure: returns
+// source text. It re-exports the scenario (default, setup, teardown, exec
+// functions), replaces `options` with the profile's (merged over the
+// scenario's own) and wraps handleSummary so the verdict gets k6's summary
+// data as JSON at $LOADCTL_SUMMARY_PATH.
+import { SUMMARY_TREND_STATS } from '../profiles/resolve.ts';
+
+export const SUMMARY_PATH_ENV = 'LOADCTL_SUMMARY_PATH';
+
+/**
+ * ES2017 source (no spread in object literals, no optional chaining): k6
+ * before v0.52 sends ES modules through its Babel 6, which parses little more.
+ */
+export function entrySource(scenarioFile: string, k6Options: Record<string, unknown>): string {
+  const spec = JSON.stringify(scenarioFile);
+  return `import * as scenario from ${spec};
+export * from ${spec};
+
+var profileOptions = ${JSON.stringify(k6Options)};
+var trendStats = ${JSON.stringify(SUMMARY_TREND_STATS)};
+
+function mergeThresholds(own, profile) {
+  var out = {};
+  [own || {}, profile || {}].forEach(function (source) {
+    Object.keys(source).forEach(function (metric) {
+      out[metric] = (out[metric] || []).concat(source[metric]);
+    });
+  });
+  return out;
+}
+
+function mergeOptions(own, profile) {
+  var out = Object.assign({}, own || {}, profile);
+  out.thresholds = mergeThresholds(own && own.thresholds, profile.thresholds);
+  var stats = (profile.summaryTrendStats || []).slice();
+  trendStats.forEach(function (s) { if (stats.indexOf(s) < 0) stats.push(s); });
+  out.summaryTrendStats = stats;
+  return out;
+}
+
+export var options = mergeOptions(scenario.options, profileOptions);
+
+export default scenario.default;
+
+function addSummary(result, data) {
+  var out = Object.assign({}, result && typeof result === 'object' ? result : {});
+  var path = __ENV.${SUMMARY_PATH_ENV};
+  if (path) out[path] = JSON.stringify(data);
+  return out;
+}
+
+// k6 calls this once at the end. The scenario's own handleSummary, if any,
+// still runs and keeps its outputs; loadctl only adds its JSON file.
+export function handleSummary(data) {
+  var own = typeof scenario.handleSummary === 'function' ? scenario.handleSummary(data) : undefined;
+  if (own && typeof own.then === 'function') return own.then(function (r) { return addSummary(r, data); });
+  return addSummary(own, data);
+}
+`;
+}
