@@ -62,9 +62,9 @@ export async function loadExperiment(name: string, options: { cwd: string; overr
 
 /** Pure: YAML text to a runnable experiment, or a UsageError listing every problem. */
 export function resolveExperiment(text: string, file: string, expectedName: string | undefined, overrides: ExperimentOverrides): Experiment {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw invalid(file, doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+    throw invalid(file, doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`));
   }
   const vars = overrides.vars ?? {};
   const varErrors: string[] = [];

@@ -159,8 +159,7 @@ export function assertNothingPending(path: string): void {
  * One experiment at a time per directory: an exclusive lock file holding the
  * pid. A lock left by a dead process is taken over.
  */
-export function acquireLock(cwd: string): () => void {
-  const path = join(cwd, '.loadctl', 'chaos.lock');
+export function acquireLock(path: string): () => void {
   mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
@@ -176,7 +175,7 @@ export function acquireLock(cwd: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(path, 'utf8').trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && pidAlive(owner)) {
-        throw new EnvironmentError(`another chaos experiment (pid ${owner}) is running in ${cwd}`, { hint: 'wait for it to finish, then run again' });
+        throw new EnvironmentError(`another chaos experiment (pid ${owner}) is running (lock ${path})`, { hint: 'wait for it to finish, then run again' });
       }
       unlinkSync(path);
     }
