@@ -59,7 +59,7 @@ export const clientScript = String.raw`(function () {
   }
 
   function fmt(unit) {
-    return function (u, v) { return v === null || v === undefined ? '-' : (Math.round(v * 100) / 100) + ' ' + unit; };
+    return function (u, v) { return v === null || v === undefined ? '' : (Math.round(v * 100) / 100) + ' ' + unit; };
   }
 
   function chart(id, unit, series, values, target) {

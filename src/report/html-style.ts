@@ -8,7 +8,7 @@ header h1 { font-size: 22px; margin: 0 0 4px; display: flex; align-items: center
 .sub { color: var(--muted); margin: 0 0 18px; word-break: break-all; }
 h2 { font-size: 17px; margin: 30px 0 10px; display: flex; align-items: center; gap: 8px; }
 h3 { font-size: 13px; margin: 16px 0 4px; color: var(--muted); font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 10px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(132px, 1fr)); gap: 10px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
 .card .label { color: var(--muted); font-size: 12px; }
 .card .value { font-size: 20px; font-weight: 600; margin-top: 2px; }
@@ -27,7 +27,7 @@ h3 { font-size: 13px; margin: 16px 0 4px; color: var(--muted); font-weight: 600;
 table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
 th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f1f5f9; font-size: 12px; color: #374151; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr:last-child td { border-bottom: 0; }
 .badge { display: inline-block; font-size: 11px; font-weight: 700; padding: 2px 7px; border-radius: 10px; letter-spacing: .03em; }
 .badge.pass { background: #dcfce7; color: var(--pass); }

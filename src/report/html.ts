@@ -74,7 +74,7 @@ export function chartData(timeline: Timeline, run: Pick<RunRecord, 'fault' | 'ph
 }
 
 function table(head: string[], rows: string[][], numericFrom = 1): string {
-  const th = head.map((h, i) => `<th${i >= numericFrom ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
+  const th = head.map((h, i) => `<th${i >= numericFrom && i < head.length - 1 ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${i >= numericFrom && i < head.length - 1 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
