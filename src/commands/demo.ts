@@ -1,12 +1,105 @@
-// Placeholder: the owner of `loadctl demo` replaces this file.
+// `loadctl demo`: the one-command tour. Starts the sandbox, creates the test
+// users, runs the `simple` profile against it, prints the verdict, and stops
+// the sandbox whatever happened.
+import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
-import { UsageError } from '../errors.ts';
+import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
+import type { RunCommandOptions } from './run.ts';
+
+export interface DemoOptions {
+  port: string;
+  users: string;
+  holdTtl?: string;
+  vus?: string;
+  duration?: string;
+  k6?: string;
+  outDir?: string;
+}
+
+export const DEMO_PROFILE = 'simple';
+export const K6_INSTALL_LINE = 'install k6 from https://grafana.com/docs/k6/latest/set-up/install-k6/ (brew install k6, winget install k6, or the Grafana apt/rpm repo), then run `loadctl demo` again';
 
 export const register: RegisterCommand = (program, runAction) => {
   program
     .command('demo')
-    .description('(not built yet)')
-    .action(() => runAction(async () => {
-      throw new UsageError('loadctl demo is not built yet');
+    .description(`start the sandbox, create test users, run the \`${DEMO_PROFILE}\` profile against it, stop the sandbox`)
+    .option('--port <n>', 'sandbox port (0 picks a free one)', '0')
+    .option('--users <n>', 'test accounts to create', '100')
+    .option('--hold-ttl <duration>', 'seat hold TTL in the sandbox', '5m')
+    .option('--vus <n>', 'peak virtual users (default: the profile\'s)')
+    .option('--duration <d>', 'hold duration, k6 syntax (default: the profile\'s)')
+    .option('--k6 <path>', 'k6 binary (default: K6_BIN, then PATH)')
+    .option('--out-dir <dir>', 'where the run folder goes', '.loadctl/runs')
+    .action((opts: DemoOptions, cmd: Command) => runAction(async () => {
+      const globals = cmd.optsWithGlobals<{ quiet?: boolean; color?: boolean }>();
+      const { runCommand } = await import('./run.ts');
+      return demoCommand(opts, { quiet: Boolean(globals.quiet), color: globals.color, runCommand });
     }));
 };
+
+export interface DemoDeps {
+  quiet: boolean;
+  color?: boolean;
+  runCommand: (options: RunCommandOptions) => Promise<number>;
+}
+
+export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<number> {
+  const [{ createUi, createProgress }, { parseSandboxOptions }, { resolveSandboxOptions, openSandbox }, { setupUsers, emailFor }] = await Promise.all([
+    import('../ui.ts'), import('../sandbox/options.ts'), import('./sandbox.ts'), import('../users/setup.ts'),
+  ]);
+  if (!/^\d+$/.test(opts.users) || Number(opts.users) < 1 || Number(opts.users) > 100_000) {
+    throw new UsageError(`--users must be a whole number from 1 to 100000, got "${opts.users}"`);
+  }
+  const users = Number(opts.users);
+  const sandboxOptions = resolveSandboxOptions(parseSandboxOptions({ port: opts.port, holdTtl: opts.holdTtl }));
+  const ui = createUi({ quiet: deps.quiet, color: deps.color });
+
+  const sandbox = await openSandbox(sandboxOptions);
+  let outcome: { code: number } | { error: unknown };
+  try {
+    ui.info(`demo: sandbox listening on ${sandbox.url}`);
+    const account = { prefix: 'testuser', domain: 'loadtest.com' };
+    const progress = createProgress(ui, 'demo: creating users', users);
+    const created = await setupUsers(
+      { baseUrl: sandbox.url, count: users, ...account, password: 'LoadTest123!', concurrency: 20 },
+      { onProgress: (done) => progress.update(done) },
+    );
+    progress.done();
+    if (created.failed > 0) throw new EnvironmentError(`demo: ${created.failed} of ${users} test users could not be created in the sandbox (${created.failures[0]?.reason})`);
+    ui.info(`demo: ${users} test users ready (${emailFor(account, 1)} .. ${emailFor(account, users)})`);
+    const code = await deps.runCommand({
+      profile: DEMO_PROFILE,
+      baseUrl: sandbox.url,
+      env: { USER_COUNT: String(users) },
+      ...(opts.vus !== undefined ? { vus: parseWhole('--vus', opts.vus) } : {}),
+      ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
+      ...(opts.k6 !== undefined ? { k6: opts.k6 } : {}),
+      ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
+      quiet: deps.quiet,
+      ...(deps.color !== undefined ? { color: deps.color } : {}),
+    });
+    outcome = { code };
+  } catch (error) {
+    outcome = { error };
+  } finally {
+    await sandbox.close();
+    ui.info('demo: sandbox stopped');
+  }
+  if ('code' in outcome) return outcome.code;
+  if (isMissingK6(outcome.error)) {
+    // One line, by request: the multi-line install table of `loadctl run` is
+    // too much for a first contact.
+    process.stderr.write(`loadctl: demo: ${(outcome.error as Error).message} (the demo needs k6 to generate load); ${K6_INSTALL_LINE}\n`);
+    return ExitCode.Environment;
+  }
+  throw outcome.error;
+}
+
+function isMissingK6(error: unknown): boolean {
+  return error instanceof EnvironmentError && /\bk6\b/.test(error.message) && !/unreachable/.test(error.message);
+}
+
+function parseWhole(name: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} must be a whole number >= 1, got "${text}"`);
+  return Number(text);
+}
