@@ -34,7 +34,7 @@ test('100 users are created; a second run finds them all existing', async () => 
  * email: 503s, connections dropped before forwarding, and connections dropped
  * after the account was created (the client never learns it succeeded).
  */
-function flakyProxy(target: string): Promise<{ server: Server; url: string; faults: Record<string, number> }> {
+function flakyProxy(target: string): Promise<{ server: Server; url: string; faults: { status503: number; dropBefore: number; dropAfter: number } }> {
   const attempts = new Map<string, number>();
   const droppedAfter = new Set<string>();
   const faults = { status503: 0, dropBefore: 0, dropAfter: 0 };
