@@ -75,6 +75,12 @@ export class SecondWindow {
     return this.builder.timeline();
   }
 
+  get held(): { openSeconds: number; durations: number; late: number } {
+    let durations = 0;
+    for (const b of this.open.values()) for (const a of b.accs) durations += a?.n ?? 0;
+    return { openSeconds: this.open.size, durations, late: this.late };
+  }
+
   private dim(map: Map<string, number>, prefix: string, value: string): number {
     let d = map.get(value);
     if (d === undefined) {

@@ -82,6 +82,11 @@ export class NdjsonAggregator {
     return this.window.timeline();
   }
 
+  /** What is held right now (open seconds, stored durations): flat however long the stream. */
+  get held(): { openSeconds: number; durations: number; late: number } {
+    return this.window.held;
+  }
+
   private line(s: string, start: number, end: number): void {
     this.stats.lines++;
     if (s.startsWith(POINT_PREFIX, start)) {
@@ -143,7 +148,7 @@ export class NdjsonAggregator {
     }
     const d1 = s.charCodeAt(at + 17) - 48;
     const d2 = s.charCodeAt(at + 18) - 48;
-    if (d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return null;
+    if (!(d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9)) return null; // NaN past the end fails too
     let i = at + 19;
     if (s.charCodeAt(i) === 46 /* . */) {
       i++;
