@@ -73,7 +73,7 @@ for (const version of ['v0.49.0', 'v2.2.0']) {
     assert.equal(timeline.total.reduce((a, s) => a + s.requests, 0), m.http_reqs!.count);
     assert.equal(timeline.total.reduce((a, s) => a + s.failures, 0), m.http_req_failed!.passes);
     assert.equal(stats.parsed, 0, 'every line of real k6 output takes the fast path');
-    assert.equal(stats.points, 3 * m.http_reqs!.count);
+    assert.equal(stats.points, 3 * m.http_reqs!.count!);
     const ref = reference(readFileSync(path, 'utf8'));
     assertEqualSeconds(timeline.total, ref.seconds, 'total');
     // k6's own percentile rule, as used per second, gives the summary's figures for the whole run.
