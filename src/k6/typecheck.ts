@@ -69,11 +69,27 @@ export async function inputsHash(files: readonly string[]): Promise<string> {
   return hash.digest('hex');
 }
 
+const libraryFiles = new Map<string, import('typescript').SourceFile>();
+
 async function runChecker(entry: string, cwd: string): Promise<TypeProblem[]> {
   const ts = (await import('typescript')).default;
   const converted = ts.convertCompilerOptionsFromJson(compilerOptionsJson(), cwd);
   if (converted.errors.length > 0) throw new Error(`bad type-check options: ${ts.flattenDiagnosticMessageText(converted.errors[0]!.messageText, ' ')}`);
-  const program = ts.createProgram({ rootNames: [entry, globalsFile()], options: converted.options });
+  const host = ts.createCompilerHost(converted.options);
+  const read = host.getSourceFile.bind(host);
+  // Library declarations (lib.es2020, @types/k6) never change while we run:
+  // parse them once per process, not once per check.
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (!fileName.includes('/node_modules/')) return read(fileName, languageVersion, onError, shouldCreate);
+    const key = `${typeof languageVersion === 'object' ? languageVersion.languageVersion : languageVersion}:${fileName}`;
+    let file = libraryFiles.get(key);
+    if (!file) {
+      file = read(fileName, languageVersion, onError, shouldCreate);
+      if (file) libraryFiles.set(key, file);
+    }
+    return file;
+  };
+  const program = ts.createProgram({ rootNames: [entry, globalsFile()], options: converted.options, host });
   const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
   return diagnostics.map((d) => {
     const message = `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
