@@ -1,20 +1,19 @@
 // `loadctl run` without the UI: resolve the profile, find k6, check the
 // target, bundle, run k6, read the summary, judge, and leave every artefact
 // in the run folder. Silent: it reports through RunEvents; the command prints.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { ProfileOverrides, ResolvedProfile } from '../profiles/types.ts';
 import { bundleScenario, type BundleResult } from '../k6/bundle.ts';
 import { resolveK6Path, type LocatedK6 } from '../k6/locate.ts';
 import { buildK6Argv, buildK6Env, formatK6Command, runK6, type K6RunCallbacks, type K6RunResult, type SignalSource } from '../k6/run.ts';
-import { parseSummary } from '../results/summary.ts';
-import type { RunResults } from '../results/types.ts';
 import { declaredThresholds, judge } from '../verdict/judge.ts';
 import { decideOutcome } from '../verdict/outcome.ts';
 import { renderJson } from '../report/json.ts';
 import type { RunReport } from '../report/model.ts';
 import { createRunFolder, runFiles } from './folder.ts';
 import type { PreflightResult } from './preflight.ts';
+import { readRunSummary } from './summary-files.ts';
 
 export interface RunPipelineOptions {
   profile: string;
@@ -48,28 +47,6 @@ export interface RunEvents extends K6RunCallbacks {
 export type PipelineResult =
   | { kind: 'dry-run'; runDir: string; commandLine: string; profile: ResolvedProfile; bundle: BundleResult }
   | { kind: 'ran'; runDir: string; report: RunReport; resultJson: string };
-
-interface ReadSummary { results: RunResults | undefined; source: RunReport['summary']; error: string | undefined }
-
-/** handleSummary data first; k6's --summary-export when the hook never ran. */
-async function readSummary(files: ReturnType<typeof runFiles>): Promise<ReadSummary> {
-  const problems: string[] = [];
-  const candidates = [
-    { file: files.summary, label: 'summary.json (handleSummary)' },
-    { file: files.summaryExport, label: 'summary-export.json' },
-  ];
-  for (const { file, label } of candidates) {
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text === undefined) {
-      problems.push(`${label} missing`);
-      continue;
-    }
-    const parsed = parseSummary(text);
-    if (parsed.ok) return { results: parsed.results, source: { source: parsed.results.source, file }, error: undefined };
-    problems.push(`${label}: ${parsed.error}`);
-  }
-  return { results: undefined, source: undefined, error: problems.join('; ') };
-}
 
 export async function runPipeline(options: RunPipelineOptions, events: RunEvents = {}): Promise<PipelineResult> {
   const now = options.now ?? (() => new Date());
@@ -120,7 +97,7 @@ export async function runPipeline(options: RunPipelineOptions, events: RunEvents
     const { EnvironmentError } = await import('../errors.ts');
     throw new EnvironmentError(`could not start k6 at ${request.k6Path}: ${run.spawnError}`, { hint: 'check the binary with `loadctl doctor`' });
   }
-  const summary = await readSummary(files);
+  const summary = await readRunSummary(files);
   const verdict = judge(summary.results, profile.targets, declaredThresholds(profile.k6Options));
   const outcome = decideOutcome({
     k6ExitCode: run.exitCode,
