@@ -14,7 +14,7 @@
 import { labelValue } from './remote-write/decode.ts';
 import { addDelta, emptyHistogram, quantile, type SparseHistogram } from './remote-write/histogram.ts';
 import type { NativeHistogram, TimeSeries } from './remote-write/protobuf.ts';
-import { TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
+import { SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
 import type { Timeline } from './types.ts';
 
 export interface AggregatorOptions {
@@ -71,6 +71,7 @@ export class RemoteWriteAggregator {
   /** Every second up to this one is finished. */
   private finishedUpTo = -Infinity;
   private newestSecond = -Infinity;
+  private readonly span = new SpanGuard();
   readonly stats: AggregatorStats = { pushes: 0, observations: 0, duplicates: 0, dropped: 0, resets: 0 };
 
   constructor(options: AggregatorOptions = {}) {
@@ -89,6 +90,10 @@ export class RemoteWriteAggregator {
     }
     if (newest === -Infinity) return;
     const sec = Math.floor((newest - this.interval / 2) / 1000);
+    if (!this.span.accepts(sec)) {
+      this.stats.dropped++;
+      return;
+    }
     // Rates first: a counter series without expected_response needs its rate.
     for (const s of push) {
       if (labelValue(s, '__name__') !== FAILED) continue;

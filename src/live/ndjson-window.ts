@@ -1,7 +1,7 @@
 // Per-second buckets for individual points (the NDJSON record): counts plus
 // every duration of the seconds still open, so percentiles are exact. Only
 // the open window holds durations; finished seconds keep a few numbers.
-import { TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
+import { SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
 import type { Timeline } from './types.ts';
 
 interface Acc {
@@ -31,8 +31,11 @@ export class SecondWindow {
   private readonly scenarioDims = new Map<string, number>();
   /** Spare duration arrays, so a steady run allocates nothing per second. */
   private readonly pool: Float64Array[] = [];
+  private readonly span = new SpanGuard();
   /** Points whose second had already finished (counted, percentiles unchanged). */
   late = 0;
+  /** Points stamped implausibly far from the rest (ignored). */
+  implausible = 0;
 
   constructor(
     private readonly lateSeconds: number,
@@ -42,6 +45,10 @@ export class SecondWindow {
   }
 
   add(sec: number, kind: number, value: number, name: string | null, scenario: string | null): void {
+    if (!this.span.accepts(sec)) {
+      this.implausible++;
+      return;
+    }
     const nameDim = name === null ? -1 : this.dim(this.nameDims, 'name:', name);
     const scenarioDim = scenario === null ? -1 : this.dim(this.scenarioDims, 'scenario:', scenario);
     if (sec <= this.finishedUpTo) {
@@ -75,10 +82,10 @@ export class SecondWindow {
     return this.builder.timeline();
   }
 
-  get held(): { openSeconds: number; durations: number; late: number } {
+  get held(): { openSeconds: number; durations: number; late: number; implausible: number } {
     let durations = 0;
     for (const b of this.open.values()) for (const a of b.accs) durations += a?.n ?? 0;
-    return { openSeconds: this.open.size, durations, late: this.late };
+    return { openSeconds: this.open.size, durations, late: this.late, implausible: this.implausible };
   }
 
   private dim(map: Map<string, number>, prefix: string, value: string): number {

@@ -83,7 +83,7 @@ export class NdjsonAggregator {
   }
 
   /** What is held right now (open seconds, stored durations): flat however long the stream. */
-  get held(): { openSeconds: number; durations: number; late: number } {
+  get held(): { openSeconds: number; durations: number; late: number; implausible: number } {
     return this.window.held;
   }
 

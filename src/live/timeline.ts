@@ -23,6 +23,22 @@ export interface LiveSecond {
 
 export type OnSecond = (second: LiveSecond) => void;
 
+/**
+ * How far from the first second a time stamp may lie. The timeline has no
+ * gaps, so one absurd stamp (a zero, a clock jump) would otherwise allocate
+ * years of empty seconds.
+ */
+export const MAX_SPAN_SECONDS = 7 * 24 * 3600;
+
+/** Remembers the first second seen and says whether a later one is plausible. */
+export class SpanGuard {
+  private origin: number | undefined;
+  accepts(sec: number): boolean {
+    this.origin ??= sec;
+    return Math.abs(sec - this.origin) <= MAX_SPAN_SECONDS;
+  }
+}
+
 export function toStats(t: number, f: SecondFigures | undefined): SecondStats {
   if (!f || f.requests <= 0) {
     return { t, requests: f?.requests ?? 0, failures: f?.failures ?? 0, errorRate: 0, p50: null, p95: null, p99: null };

@@ -135,3 +135,12 @@ test('the wall clock finishes seconds when k6 goes quiet', () => {
   assert.deepEqual(live.map((s) => s.total.t - T0), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.equal(live[9]!.total.requests, 70);
 });
+
+test('a push stamped absurdly far from the run is ignored instead of filling years of empty seconds', () => {
+  const reqs = buildTruth(T0, 5, []);
+  const bogus = simulatePushes(buildTruth(1000, 1, []))[0]!; // 1970
+  const { tl, agg } = run([...simulatePushes(reqs), bogus]);
+  assert.equal(tl.total.length, 5);
+  assert.equal(tl.total.reduce((a, s) => a + s.requests, 0), reqs.length);
+  assert.equal(agg.stats.dropped, 1);
+});

@@ -158,3 +158,11 @@ test('a gzip file (k6 writes one for --out json=FILE.gz) reads the same as the p
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a point stamped absurdly far from the rest is ignored', () => {
+  const reqs = buildTruth(T0, 3, []);
+  const text = [...ndjsonLines(reqs)].join('\n') + '\n{"metric":"http_reqs","type":"Point","data":{"time":"1970-01-01T00:00:01Z","value":1,"tags":{}}}\n';
+  const { tl, agg } = feed(text, null);
+  assert.equal(tl.total.length, 3);
+  assert.equal(agg.held.implausible, 1);
+});
