@@ -40,15 +40,14 @@ export interface BundleOptions {
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 /** k6 runs no Node module: fail at bundle time with the importer named, not at k6 start. */
-function refuseNodeBuiltins(cwd: string): Plugin {
+function refuseNodeBuiltins(): Plugin {
   return {
     name: 'loadctl-no-node-builtins',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (!NODE_BUILTINS.has(args.path) && !NODE_BUILTINS.has(args.path.split('/')[0]!)) return undefined;
-        const importer = args.importer ? shown(cwd, args.importer) : 'the scenario';
         return {
-          errors: [{ text: `${importer} imports the Node built-in "${args.path}", which k6 does not have; use k6's own modules (k6/http, k6/encoding, k6/crypto, k6/experimental/fs...)` }],
+          errors: [{ text: `"${args.path}" is a Node built-in, which k6 does not have; use k6's own modules (k6/http, k6/encoding, k6/crypto, k6/experimental/fs...)` }],
         };
       });
     },
@@ -105,7 +104,7 @@ export async function bundleScenario(profile: ResolvedProfile, outDir: string, o
       logLevel: 'silent',
       legalComments: 'none',
       banner: { js: `// Bundled by loadctl from ${shown(cwd, profile.scenarioFile)} for profile "${profile.name}". Do not edit.` },
-      plugins: [refuseNodeBuiltins(cwd)],
+      plugins: [refuseNodeBuiltins()],
     });
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
