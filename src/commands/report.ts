@@ -19,23 +19,18 @@ export async function reportCommand(dirs: string[], options: ReportOptions): Pro
   if (tolerance === null) {
     throw new UsageError(`--tolerance ${options.tolerance} is not a percentage`, { hint: 'write it as a percentage, e.g. --tolerance 10%' });
   }
-  const [{ loadRunFolder, writeReportHtml }, { benchmarkTable }, { analysePhases }, { phasesBlock }, { createUi }] = await Promise.all([
+  const [{ loadRunFolder, writeReportHtml }, { benchmarkTable }, { withComputedPhases }, { createUi }] = await Promise.all([
     import('../report/run-folder.ts'),
     import('../report/benchmark-table.ts'),
-    import('../live/phases.ts'),
-    import('../report/result-phases.ts'),
+    import('../report/html-file.ts'),
     import('../ui.ts'),
   ]);
   const ui = createUi({ quiet: options.quiet, color: options.color });
   // Load every folder first, so a bad one fails before anything is written.
+  // A run that kept its timeline and fault window but not the phases gets them computed here.
   const runs = [];
-  for (const dir of dirs) runs.push(await loadRunFolder(dir));
-  const baseline = options.baseline === undefined ? undefined : await loadRunFolder(options.baseline);
-
-  for (const run of runs) {
-    // A run that kept its timeline and fault window but not the phases (older run, or --json not asked): compute them now.
-    if (!run.phases && run.timeline && run.fault) run.phases = phasesBlock(analysePhases(run.timeline, run.fault));
-  }
+  for (const dir of dirs) runs.push(withComputedPhases(await loadRunFolder(dir)));
+  const baseline = options.baseline === undefined ? undefined : withComputedPhases(await loadRunFolder(options.baseline));
   ui.result(benchmarkTable(runs));
 
   if (options.html) {

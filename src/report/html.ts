@@ -137,14 +137,15 @@ function targetsSection(run: RunRecord): string {
 }
 
 export function experimentEvents(run: RunRecord, extra: readonly ExperimentEvent[] = []): ExperimentEvent[] {
-  const events = [...extra];
+  const events = [...run.events, ...extra];
   const f = run.fault;
   const total = run.timeline?.total;
   if (total && total.length > 0) {
     events.push({ at: (total[0]?.t ?? 0) * 1000, label: 'load: first second of data' });
     events.push({ at: ((total[total.length - 1]?.t ?? 0) + 1) * 1000, label: 'load: last second of data' });
   }
-  if (f) {
+  // The engine's own events, when the run kept them, already say when it injected and rolled back.
+  if (f && run.events.length === 0) {
     events.push({ at: f.injectedAt, label: `${f.experiment}: fault injected` });
     events.push({ at: f.rolledBackAt, label: `${f.experiment}: rolled back` });
     if (f.probesRecoveredAt !== undefined) events.push({ at: f.probesRecoveredAt, label: 'probes: containers healthy' });

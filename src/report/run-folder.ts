@@ -12,6 +12,8 @@ export const runFiles = {
   result: 'result.json',
   /** The live feed's per-second Timeline (src/live/types.ts), when the run kept one. */
   timeline: 'timeline.json',
+  /** The chaos engine's ChaosResult (src/chaos/engine-types.ts), when an experiment ran. */
+  chaos: 'chaos.json',
   report: 'report.html',
 } as const;
 
@@ -45,6 +47,7 @@ export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
     summary: await readJson(dir, runFiles.summary),
     result: await readJson(dir, runFiles.result),
     timeline: await readJson(dir, runFiles.timeline),
+    chaos: await readJson(dir, runFiles.chaos),
   };
   if (files.summary === undefined && files.result === undefined) {
     throw new UsageError(`${dirArg} is not a run folder: it has neither ${runFiles.summary} nor ${runFiles.result}`, {

@@ -4,6 +4,9 @@
 // verdict, targets and the phases/recovery block. Unknown shapes degrade to
 // null fields rather than errors: a report on an old run is still useful.
 import type { FaultWindow, Timeline } from '../live/types.ts';
+import type { ChaosResult } from '../chaos/engine-types.ts';
+import { experimentEventsFromChaos, faultWindowFromChaos } from './chaos-events.ts';
+import type { ExperimentEvent } from './html.ts';
 import { parsePhasesBlock, type PhasesBlock } from './result-phases.ts';
 
 export interface TargetOutcome {
@@ -47,6 +50,8 @@ export interface RunRecord {
   phases: PhasesBlock | null;
   timeline: Timeline | null;
   fault: FaultWindow | null;
+  /** The chaos engine's events (chaos.json), for the experiment timeline. */
+  events: ExperimentEvent[];
 }
 
 export interface RunFolderJson {
@@ -54,6 +59,8 @@ export interface RunFolderJson {
   summary?: unknown;
   result?: unknown;
   timeline?: unknown;
+  /** The chaos engine's ChaosResult, when the run had an experiment. */
+  chaos?: unknown;
 }
 
 type Obj = Record<string, unknown>;
@@ -172,6 +179,10 @@ function verdictFrom(result: unknown, targets: TargetOutcome[], thresholds: Thre
   return targets.every((t) => t.passed) && thresholds.every((t) => t.ok) ? 'pass' : 'fail';
 }
 
+function isChaosResult(v: unknown): v is ChaosResult {
+  return isObj(v) && typeof v.experiment === 'string' && isObj(v.timeline) && Array.isArray(v.events);
+}
+
 function isTimeline(v: unknown): v is Timeline {
   return isObj(v) && Array.isArray(v.total) && isObj(v.series);
 }
@@ -186,6 +197,7 @@ export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
   const thresholds = thresholdsFromResult(result) ?? thresholdsFromSummary(summary);
   const targets = targetsFromResult(result);
   const phases = parsePhasesBlock(result);
+  const chaos = isChaosResult(files.chaos) ? files.chaos : null;
   const status = str(resultObj.status);
   return {
     dir,
@@ -199,7 +211,8 @@ export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
     aborted: resultObj.aborted === true || status === 'aborted' || status === 'interrupted',
     phases,
     timeline: isTimeline(files.timeline) ? files.timeline : null,
-    fault: phases ? faultOf(phases) : faultFromResult(resultObj),
+    fault: phases ? faultOf(phases) : faultFromResult(resultObj) ?? (chaos ? faultWindowFromChaos(chaos) : null),
+    events: chaos ? experimentEventsFromChaos(chaos.events) : [],
   };
 }
 

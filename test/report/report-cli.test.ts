@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bin, ensureBuilt, root } from './cli-build.ts';
-import { writeRunFolder } from './run-folders.ts';
+import { chaosResult, writeRunFolder } from './run-folders.ts';
 import { buildTimeline, outage } from './timeline-builder.ts';
 
 let work = '';
@@ -25,6 +25,11 @@ before(() => {
   writeRunFolder(work, 'bad', {
     profile: 'spike', vus: 1000, p99: 480, errorRate: 0.04, targets: [{ name: 'booking P99', actual: 450, ok: false }],
     timeline, fault: { experiment: 'redis-failure', injectedAt: 1_030_000, rolledBackAt: 1_045_000, probesRecoveredAt: 1_047_000 }, phasesInResult: false,
+  });
+  // A chaos run as the engine leaves it: chaos.json with the fault window and events, timeline.json.
+  writeRunFolder(work, 'chaos', {
+    profile: 'spike', timeline: buildTimeline(2000, 60, (t) => (t >= 2010 && t < 2026 ? outage : {})),
+    chaos: chaosResult(2_010_000, 2_020_600, 2_023_000),
   });
   mkdirSync(join(work, 'empty'));
 });
@@ -93,4 +98,16 @@ test('--html writes a self-contained report.html into each run folder', () => {
   assert.match(bad, /redis-failure: fault injected/);
   const base = readFileSync(join(work, 'base', 'report.html'), 'utf8');
   assert.match(base, /No per-second timeline/);
+});
+
+test('a chaos run folder (chaos.json + timeline.json): recovery from the engine\'s window, its events in the HTML', () => {
+  const r = run('report', '--html', join(work, 'chaos'));
+  assert.equal(r.code, 0, r.stderr);
+  // Errors until 2025, rollback 2020.6 -> users at 2026 = 5.4 s; probes at 2023 = 2.4 s.
+  assert.match(r.stdout, /redis-failure: users recovered in 5\.4 s, containers 2\.4 s \(PASS < 30 s\)/);
+  const html = readFileSync(join(work, 'chaos', 'report.html'), 'utf8');
+  assert.match(html, /step 1 injected: stop container ticketing-redis/);
+  assert.match(html, /undo start ticketing-redis: ok/);
+  assert.equal(html.match(/probes unhealthy/g)?.length, 1, 'probe rounds only when health changes');
+  assert.equal(html.match(/probes healthy/g)?.length, 1);
 });
