@@ -14,7 +14,7 @@ import { escapeHtml, renderHtmlReport } from '../../src/report/html.ts';
 import { withPhases } from '../../src/report/result-phases.ts';
 import { runRecordFrom } from '../../src/report/run-record.ts';
 import { root } from './cli-build.ts';
-import { passSummary } from './run-folders.ts';
+import { chaosResult, passSummary } from './run-folders.ts';
 import { buildTimeline } from './timeline-builder.ts';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -43,7 +43,8 @@ function sampleRun() {
   }, analysePhases(timeline, fault));
   const summary = passSummary();
   summary.metrics.vus.values.max = 500;
-  return runRecordFrom('/work/.loadctl/runs/2026-11-27T09-00-00Z-spike', { summary, result, timeline });
+  const chaos = { ...chaosResult(fault.injectedAt, fault.rolledBackAt, fault.probesRecoveredAt), experiment: fault.experiment };
+  return runRecordFrom('/work/.loadctl/runs/2026-11-27T09-00-00Z-spike', { summary, result, timeline, chaos });
 }
 
 before(async () => {
@@ -113,7 +114,8 @@ test('report.html renders offline in Chromium: no console errors, charts drawn, 
   const text = await page.locator('body').innerText();
   assert.match(text, /User-visible recovery\s+8\.8 s/);
   assert.match(text, /Container recovery\s+2\.8 s/);
-  assert.match(text, /redis-failure <stop redis>: fault injected/);
+  assert.match(text, /step 1 injected: stop container ticketing-redis/);
+  assert.match(text, /users: first healthy second of the recovered run/);
   assert.match(text, /http_req_failed\s+rate<0.05\s+FAIL/);
 
   const artifacts = join(root, 'test-artifacts');
