@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { listProfiles, listScenarios, loadProfile, packageRoot } from '../../src/profiles/load.ts';
 import { durationSeconds } from '../../src/profiles/overrides.ts';
 import { UsageError } from '../../src/errors.ts';
@@ -149,4 +150,20 @@ test('listScenarios gives each scenario the first sentence of its leading commen
   const scenarios = await listScenarios(packageRoot());
   assert.deepEqual(scenarios.map((s) => s.name), ['booking-load', 'simple', 'soak', 'spike', 'stress']);
   for (const s of scenarios) assert.match(s.description, /^[A-Z].{15,}[.!?]$/, s.name);
+});
+
+test('the package root is found from bundled code too (dist/cli.js bundles src)', async () => {
+  const { build } = await import('esbuild');
+  const root = packageRoot();
+  const out = join(root, '.loadctl', `test-root-${process.pid}`, 'deep', 'cli.js');
+  const empty = await tempProject({});
+  try {
+    await build({ entryPoints: [join(root, 'src', 'profiles', 'load.ts')], outfile: out, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'silent' });
+    const bundled = (await import(pathToFileURL(out).href)) as typeof import('../../src/profiles/load.ts');
+    assert.equal(bundled.packageRoot(), root);
+    assert.equal((await bundled.listProfiles(empty)).length, SHIPPED.length);
+  } finally {
+    await rm(join(root, '.loadctl', `test-root-${process.pid}`), { recursive: true, force: true });
+    await rm(empty, { recursive: true, force: true });
+  }
 });
