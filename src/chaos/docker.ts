@@ -1,0 +1,253 @@
+// The only place that imports dockerode. Everything chaos does to Docker goes
+// through DockerAdapter, which speaks plain Engine API calls (no Compose, no
+// CLI), so a Podman socket works the same. Every failure leaves here as one
+// line: engine unreachable, permission denied, container gone, or the daemon's
+// own refusal.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import type { ContainerRef } from './types.ts';
+import { mapDockerError, statusOf } from './docker-errors.ts';
+
+export type ContainerDetails = Docker.ContainerInspectInfo;
+export type ContainerSummary = Docker.ContainerInfo;
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface HelperSpec {
+  /** Chosen at plan time so the undo can name it before it exists. */
+  name: string;
+  image: string;
+  /** The container whose network namespace the helper joins. */
+  networkOf: ContainerRef;
+  cmd: string[];
+  capAdd: string[];
+  labels: Record<string, string>;
+  autoRemove: boolean;
+}
+
+export interface Endpoint {
+  /** Shown to users (confirmation prompt, errors). */
+  display: string;
+  options: Docker.DockerOptions | undefined;
+}
+
+/** Where to connect: DOCKER_HOST if set, else the first socket that exists (Docker, then Podman). */
+export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): Endpoint {
+  const host = env.DOCKER_HOST?.trim();
+  if (host) {
+    if (host.startsWith('unix://')) {
+      const socketPath = host.slice('unix://'.length) || '/var/run/docker.sock';
+      return { display: `unix://${socketPath}`, options: { socketPath } };
+    }
+    // tcp://, ssh://, TLS variables: docker-modem reads them from the environment.
+    return { display: host, options: undefined };
+  }
+  const candidates = [
+    '/var/run/docker.sock',
+    join(homedir(), '.docker/run/docker.sock'),
+    ...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'docker.sock'), join(env.XDG_RUNTIME_DIR, 'podman/podman.sock')] : []),
+    '/run/podman/podman.sock',
+  ];
+  const socketPath = candidates.find((path) => exists(path)) ?? '/var/run/docker.sock';
+  return { display: `unix://${socketPath}`, options: { socketPath } };
+}
+
+async function collect(stream: NodeJS.ReadableStream, docker: Docker): Promise<{ stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  out.on('data', (chunk: Buffer) => chunks.stdout.push(chunk));
+  err.on('data', (chunk: Buffer) => chunks.stderr.push(chunk));
+  docker.modem.demuxStream(stream, out, err);
+  await new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', reject);
+  });
+  return { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') };
+}
+
+export class DockerAdapter {
+  readonly endpoint: string;
+  private readonly docker: Docker;
+
+  constructor(endpoint: Endpoint = resolveEndpoint()) {
+    this.endpoint = endpoint.display;
+    this.docker = new Docker(endpoint.options);
+  }
+
+  private async call<T>(what: string, container: ContainerRef | undefined, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw mapDockerError(error, { endpoint: this.endpoint, what, ...(container ? { container } : {}) });
+    }
+  }
+
+  /** Fails with one line when no engine answers within `timeoutMs`. */
+  async ping(timeoutMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
+    });
+    try {
+      await this.call('answer a ping', undefined, () => Promise.race([this.docker.ping(), timeout]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  listContainers(filters?: Record<string, string[]>): Promise<ContainerSummary[]> {
+    return this.call('list containers', undefined, () => this.docker.listContainers({ all: true, ...(filters ? { filters } : {}) }));
+  }
+
+  inspect(ref: ContainerRef): Promise<ContainerDetails> {
+    return this.call('inspect', ref, () => this.docker.getContainer(ref.id).inspect());
+  }
+
+  /** Inspect, or undefined when the container no longer exists. */
+  async inspectIfExists(ref: ContainerRef): Promise<ContainerDetails | undefined> {
+    try {
+      return await this.docker.getContainer(ref.id).inspect();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw mapDockerError(error, { endpoint: this.endpoint, what: 'inspect', container: ref });
+    }
+  }
+
+  async start(ref: ContainerRef): Promise<void> {
+    await this.call('start', ref, () => this.tolerate(304, this.docker.getContainer(ref.id).start()));
+  }
+
+  async stop(ref: ContainerRef, graceSeconds: number): Promise<void> {
+    await this.call('stop', ref, () => this.tolerate(304, this.docker.getContainer(ref.id).stop({ t: graceSeconds })));
+  }
+
+  async pause(ref: ContainerRef): Promise<void> {
+    await this.call('pause', ref, () => this.docker.getContainer(ref.id).pause());
+  }
+
+  async unpause(ref: ContainerRef): Promise<void> {
+    await this.call('unpause', ref, () => this.docker.getContainer(ref.id).unpause());
+  }
+
+  async update(ref: ContainerRef, resources: { Memory: number; MemorySwap: number; MemoryReservation?: number }): Promise<void> {
+    await this.call('update the resources of', ref, () => this.docker.getContainer(ref.id).update(resources));
+  }
+
+  async disconnect(ref: ContainerRef, network: string): Promise<void> {
+    await this.call(`disconnect from network ${network}`, ref, () => this.docker.getNetwork(network).disconnect({ Container: ref.id, Force: false }));
+  }
+
+  async connect(ref: ContainerRef, network: string, aliases: string[], ipv4?: string): Promise<void> {
+    const EndpointConfig: Docker.EndpointSettings = {
+      ...(aliases.length > 0 ? { Aliases: aliases } : {}),
+      ...(ipv4 ? { IPAMConfig: { IPv4Address: ipv4 } } : {}),
+    };
+    await this.call(`connect to network ${network}`, ref, () => this.docker.getNetwork(network).connect({ Container: ref.id, EndpointConfig }));
+  }
+
+  /** Runs a command inside a running container and waits for it. */
+  async exec(ref: ContainerRef, cmd: string[], env: string[] = []): Promise<ExecResult> {
+    return this.call(`run \`${cmd[0] ?? ''}\` inside`, ref, async () => {
+      const exec = await this.docker.getContainer(ref.id).exec({ Cmd: cmd, Env: env, AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      const { stdout, stderr } = await collect(stream, this.docker);
+      const info = await exec.inspect();
+      return { exitCode: info.ExitCode ?? -1, stdout, stderr };
+    });
+  }
+
+  /** Starts a command inside a container and returns at once; it lives on its own. */
+  async execDetached(ref: ContainerRef, cmd: string[], env: string[] = []): Promise<void> {
+    await this.call(`start \`${cmd[0] ?? ''}\` inside`, ref, async () => {
+      const exec = await this.docker.getContainer(ref.id).exec({ Cmd: cmd, Env: env, AttachStdout: false, AttachStderr: false });
+      // The answer is an (empty) stream; drain and close it or its socket keeps the process alive.
+      const stream = (await exec.start({ Detach: true })) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
+      stream.resume();
+      stream.destroy?.();
+    });
+  }
+
+  async imageExists(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw mapDockerError(error, { endpoint: this.endpoint, what: `inspect image ${image}` });
+    }
+  }
+
+  /** Creates and starts a helper container in another container's network namespace. */
+  async runHelper(spec: HelperSpec): Promise<ContainerRef> {
+    const ref = { id: spec.name, name: spec.name };
+    return this.call(`start helper ${spec.name} for`, spec.networkOf, async () => {
+      const container = await this.docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Cmd: spec.cmd,
+        Labels: spec.labels,
+        HostConfig: { NetworkMode: `container:${spec.networkOf.id}`, CapAdd: spec.capAdd, AutoRemove: spec.autoRemove },
+      });
+      await container.start();
+      return { ...ref, id: container.id };
+    });
+  }
+
+  /** Force-removes a container; one that is already gone counts as removed. */
+  async remove(ref: ContainerRef): Promise<void> {
+    try {
+      await this.docker.getContainer(ref.id).remove({ force: true });
+    } catch (error) {
+      const status = statusOf(error);
+      // 404: gone already; 409 "removal already in progress" (AutoRemove racing us).
+      if (status === 404 || (status === 409 && /already in progress/i.test(String((error as Error).message)))) return;
+      throw mapDockerError(error, { endpoint: this.endpoint, what: 'remove', container: ref });
+    }
+  }
+
+  /** Waits for a container to exit and returns its exit code (helpers run to completion). */
+  async wait(ref: ContainerRef): Promise<number> {
+    return this.call('wait for', ref, async () => {
+      const result = (await this.docker.getContainer(ref.id).wait()) as { StatusCode?: number };
+      return result.StatusCode ?? -1;
+    });
+  }
+
+  /** Container logs (helpers report tc errors there). */
+  async logs(ref: ContainerRef): Promise<string> {
+    return this.call('read the logs of', ref, async () => {
+      const buffer = await this.docker.getContainer(ref.id).logs({ stdout: true, stderr: true, follow: false });
+      return demuxBuffer(buffer);
+    });
+  }
+
+  private async tolerate<T>(status: number, promise: Promise<T>): Promise<T | undefined> {
+    try {
+      return await promise;
+    } catch (error) {
+      if (statusOf(error) === status) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** Strips the 8-byte multiplexing headers from a non-TTY log buffer. */
+export function demuxBuffer(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}

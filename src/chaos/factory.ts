@@ -1,0 +1,64 @@
+// The FaultFactory the chaos engine codes against: one Docker connection,
+// the fault kinds of FaultSpec mapped to their modules, target resolution,
+// and the undo executor the journal replays.
+import { UsageError } from '../errors.ts';
+import { DockerAdapter, resolveEndpoint } from './docker.ts';
+import type { Fault, FaultFactory, FaultSpec, TargetSelector } from './fault.ts';
+import { defaultGraceMs, defaultHelperImage, randomToken, type DockerOps, type FaultContext } from './faults/common.ts';
+import { pauseFault } from './faults/pause.ts';
+import { stopFault } from './faults/stop.ts';
+import { resolveTargets } from './targets.ts';
+import type { ContainerRef, UndoSpec } from './types.ts';
+import { executeUndo } from './undo.ts';
+
+export interface DockerFaultFactory extends FaultFactory {
+  /** Where the engine lives, for the confirmation prompt ("unix:///var/run/docker.sock"). */
+  readonly endpoint: string;
+  /** Fails with one line when no engine answers. */
+  ping(timeoutMs?: number): Promise<void>;
+}
+
+export interface FactoryOptions {
+  docker?: DockerOps & Pick<DockerAdapter, 'ping' | 'listContainers'>;
+  env?: NodeJS.ProcessEnv;
+  /** Image for tc helper containers when a step names none (env LOADCTL_HELPER_IMAGE, else loadctl-test:1). */
+  helperImage?: string;
+  graceMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createDockerFaultFactory(options: FactoryOptions = {}): DockerFaultFactory {
+  const env = options.env ?? process.env;
+  const docker = options.docker ?? new DockerAdapter(resolveEndpoint(env));
+  const base = {
+    docker,
+    helperImage: options.helperImage ?? env.LOADCTL_HELPER_IMAGE ?? defaultHelperImage,
+    graceMs: options.graceMs ?? defaultGraceMs,
+    token: randomToken,
+    sleep,
+  };
+
+  return {
+    endpoint: docker.endpoint,
+    ping: (timeoutMs) => docker.ping(timeoutMs),
+    create(spec: FaultSpec, targets: ContainerRef[], durationMs: number): Fault {
+      if (targets.length === 0) throw new UsageError(`fault ${spec.kind} names no container`);
+      const ctx: FaultContext = { ...base, durationMs };
+      switch (spec.kind) {
+        case 'stop':
+          return stopFault(ctx, spec, targets);
+        case 'pause':
+          return pauseFault(ctx, targets);
+        default:
+          throw new UsageError(`fault kind "${spec.kind}" is not built yet`);
+      }
+    },
+    resolve(selector: TargetSelector): Promise<ContainerRef[]> {
+      return resolveTargets(docker, selector);
+    },
+    undo(spec: UndoSpec): Promise<void> {
+      return executeUndo(base, spec);
+    },
+  };
+}

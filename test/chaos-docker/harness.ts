@@ -1,0 +1,144 @@
+// Real containers for the fault tests, from the local image loadctl-test:1
+// (scripts/ci/build-test-image.sh). Set-up and observation go through the
+// `docker` CLI on purpose: an independent witness of what the adapter did.
+// Every container and network carries this run's label and name prefix and is
+// removed at the end, whatever happened.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { promisify } from 'node:util';
+import type { FaultPlan, UndoSpec } from '../../src/chaos/types.ts';
+
+const run = promisify(execFile);
+export const testImage = process.env.LOADCTL_TEST_IMAGE ?? 'loadctl-test:1';
+const runLabel = 'io.loadctl.test.run';
+
+export async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args, { maxBuffer: 16 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+export async function dockerStatus(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('docker', args, { maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, stdout: stdout.trim(), stderr: stderr.trim() };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: (e.stdout ?? '').trim(), stderr: (e.stderr ?? '').trim() };
+  }
+}
+
+/**
+ * Why these tests cannot run here, or undefined when they can. Printed as the
+ * skip reason; with LOADCTL_REQUIRE_DOCKER=1 (CI) a reason is a failure instead.
+ */
+export async function dockerSkipReason(): Promise<string | undefined> {
+  let reason: string | undefined;
+  const info = await dockerStatus('info', '--format', '{{.ServerVersion}}');
+  if (info.code !== 0) reason = `no Docker engine answers (${(info.stderr.split('\n')[0] ?? '').trim() || 'docker info failed'})`;
+  else if ((await dockerStatus('image', 'inspect', testImage)).code !== 0) {
+    reason = `test image ${testImage} is missing (build it: bash scripts/ci/build-test-image.sh)`;
+  }
+  if (reason && process.env.LOADCTL_REQUIRE_DOCKER === '1') {
+    throw new Error(`LOADCTL_REQUIRE_DOCKER=1 but ${reason}`);
+  }
+  if (reason) console.log(`# skipping Docker chaos tests: ${reason}`);
+  return reason;
+}
+
+export class Lab {
+  readonly prefix = `lct-${randomBytes(3).toString('hex')}`;
+  private readonly networks: string[] = [];
+
+  name(role: string): string {
+    return `${this.prefix}-${role}`;
+  }
+
+  /** docker run -d with this run's label; returns the full id. */
+  async run(role: string, options: string[], cmd: string[] = ['sleep', 'infinity']): Promise<{ id: string; name: string }> {
+    const name = this.name(role);
+    const id = await docker('run', '-d', '--name', name, '--label', `${runLabel}=${this.prefix}`, ...options, testImage, ...cmd);
+    return { id, name };
+  }
+
+  async network(role: string): Promise<string> {
+    const name = this.name(role);
+    await docker('network', 'create', '--label', `${runLabel}=${this.prefix}`, name);
+    this.networks.push(name);
+    return name;
+  }
+
+  /** Redis on a random 127.0.0.1 port, restart policy unless-stopped (for kill-in-place). */
+  redis(role = 'redis', extra: string[] = []) {
+    return this.run(role, ['-p', '127.0.0.1::6379', '--restart', 'unless-stopped', ...extra], ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no']);
+  }
+
+  /** PostgreSQL 15 with a fresh cluster (trust auth on the local socket). */
+  async postgres(role = 'pg'): Promise<{ id: string; name: string }> {
+    const bin = '/usr/lib/postgresql/15/bin';
+    const script = `mkdir -p /run/postgresql && chown postgres /run/postgresql && exec su postgres -s /bin/sh -c '${bin}/initdb -D /tmp/pgdata --auth=trust -U postgres >/dev/null && exec ${bin}/postgres -D /tmp/pgdata -k /run/postgresql -c listen_addresses= -c deadlock_timeout=200ms'`;
+    const ref = await this.run(role, [], ['sh', '-c', script]);
+    await waitFor(async () => (await dockerStatus('exec', ref.name, 'pg_isready', '-q', '-h', '/run/postgresql')).code === 0, 30_000, `postgres in ${ref.name}`);
+    return ref;
+  }
+
+  async cleanup(): Promise<void> {
+    const ids = await docker('ps', '-aq', '--filter', `label=${runLabel}=${this.prefix}`);
+    const helpers = await docker('ps', '-aq', '--filter', 'label=io.loadctl.chaos');
+    const all = [...ids.split('\n'), ...helpers.split('\n')].filter(Boolean);
+    if (all.length > 0) await dockerStatus('rm', '-f', ...all);
+    for (const network of this.networks) await dockerStatus('network', 'rm', network);
+  }
+}
+
+export async function inspect(name: string): Promise<Record<string, any>> {
+  const parsed = JSON.parse(await docker('inspect', name)) as Array<Record<string, any>>;
+  return parsed[0] ?? {};
+}
+
+export async function hostPort(name: string, containerPort: string): Promise<number> {
+  const mapping = await docker('port', name, containerPort);
+  const port = Number(/:(\d+)\s*$/m.exec(mapping.split('\n')[0] ?? '')?.[1]);
+  if (!Number.isInteger(port)) throw new Error(`no published port for ${name} ${containerPort}: ${mapping}`);
+  return port;
+}
+
+/** Sends PING to Redis on 127.0.0.1; resolves 'pong', 'refused' or 'silent' (no answer within timeoutMs). */
+export function redisPing(port: number, timeoutMs = 800): Promise<'pong' | 'refused' | 'silent' | 'closed'> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let answer = '';
+    const done = (result: 'pong' | 'refused' | 'silent' | 'closed') => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done('silent'), timeoutMs);
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+      if (answer.includes('+PONG')) done('pong');
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNREFUSED' ? 'refused' : 'closed'));
+    socket.on('close', () => done(answer.includes('+PONG') ? 'pong' : 'closed'));
+  });
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+}
+
+/** The parts of `docker inspect` a fault could change, for before/after comparison of bystanders. */
+export async function fingerprint(name: string): Promise<string> {
+  return JSON.stringify(await inspect(name));
+}
+
+/** What the engine does at rollback: every undo step, newest first. */
+export async function rollback(factory: { undo(spec: UndoSpec): Promise<void> }, plan: FaultPlan): Promise<void> {
+  for (const step of [...plan.undo].reverse()) await factory.undo(step);
+}

@@ -1,0 +1,108 @@
+// stop (both modes) and pause against real Redis containers; a bystander in
+// the same compose project must come out byte-for-byte unchanged.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
+import { EnvironmentError } from '../../src/errors.ts';
+import { Lab, dockerSkipReason, fingerprint, hostPort, inspect, redisPing, rollback, waitFor } from './harness.ts';
+
+const skip = await dockerSkipReason();
+
+describe('stop and pause faults on a real engine', { skip }, () => {
+  const lab = new Lab();
+  const factory = createDockerFaultFactory();
+  let bystanderBefore = '';
+  const project = ['--label', `com.docker.compose.project=${lab.prefix}`];
+
+  before(async () => {
+    await lab.redis('redis', [...project, '--label', 'com.docker.compose.service=redis']);
+    await lab.redis('bystander', [...project, '--label', 'com.docker.compose.service=cache', '--memory', '64m']);
+    await waitFor(async () => (await redisPing(await hostPort(lab.name('redis'), '6379/tcp'))) === 'pong', 10_000, 'redis');
+    bystanderBefore = await fingerprint(lab.name('bystander'));
+  });
+
+  after(async () => {
+    // Bystander check runs before clean-up so a failure still removes everything.
+    try {
+      assert.equal(await fingerprint(lab.name('bystander')), bystanderBefore, 'the bystander changed');
+    } finally {
+      await lab.cleanup();
+    }
+  });
+
+  it('stop: Redis refuses connections, then answers again after the undo (twice)', async () => {
+    const [target] = await factory.resolve({ project: lab.prefix, service: 'redis' });
+    assert.ok(target);
+    assert.equal(target.name, lab.name('redis'));
+    const fault = factory.create({ kind: 'stop', mode: 'stop' }, [target], 1000);
+    const plan = await fault.plan();
+    assert.deepEqual(plan.undo, [{ kind: 'start', container: target }]);
+    const port = await hostPort(target.name, '6379/tcp');
+    await fault.apply();
+    assert.equal((await inspect(target.name)).State.Status, 'exited');
+    assert.equal(await redisPing(port), 'refused');
+    await rollback(factory, plan);
+    await rollback(factory, plan);
+    const info = await inspect(target.name);
+    assert.equal(info.State.Running, true);
+    await waitFor(async () => (await redisPing(await hostPort(target.name, '6379/tcp'))) === 'pong', 10_000, 'redis back');
+    assert.deepEqual(await fault.observe?.(), { mode: 'stop', restarts: 0 });
+  });
+
+  it('kill-in-place: PID 1 exits, the restart policy brings Redis back, the undo finds it running', async () => {
+    const [target] = await factory.resolve({ container: lab.name('redis') });
+    assert.ok(target);
+    const startedBefore = (await inspect(target.name)).State.StartedAt;
+    const fault = factory.create({ kind: 'stop', mode: 'kill-in-place', signal: 'SIGTERM' }, [target], 1000);
+    const plan = await fault.plan();
+    assert.match(plan.intent, /SIGTERM to PID 1 .*unless-stopped/);
+    await fault.apply();
+    await rollback(factory, plan);
+    const info = await inspect(target.name);
+    assert.equal(info.State.Running, true);
+    assert.notEqual(info.State.StartedAt, startedBefore, 'Redis was not restarted');
+    await waitFor(async () => (await redisPing(await hostPort(target.name, '6379/tcp'))) === 'pong', 10_000, 'redis back');
+    const observed = await fault.observe?.();
+    assert.equal(observed?.mode, 'kill-in-place');
+    assert.equal(observed?.restarts, 1, 'the restart policy, not loadctl, restarted it');
+  });
+
+  it('kill-in-place with SIGKILL: PID 1 is shielded inside its namespace, so a clear error instead of silence', async () => {
+    const [target] = await factory.resolve({ container: lab.name('redis') });
+    assert.ok(target);
+    const fault = factory.create({ kind: 'stop', mode: 'kill-in-place', signal: 'KILL' }, [target], 1000);
+    const plan = await fault.plan();
+    await assert.rejects(fault.apply(), (error: unknown) => error instanceof EnvironmentError && /ignored SIGKILL/.test(error.message));
+    await rollback(factory, plan);
+    assert.equal((await inspect(target.name)).State.Running, true);
+  });
+
+  it('pause: the container does not answer, then answers after unpause (twice)', async () => {
+    const [target] = await factory.resolve({ container: lab.name('redis') });
+    assert.ok(target);
+    const port = await hostPort(target.name, '6379/tcp');
+    const fault = factory.create({ kind: 'pause' }, [target], 1000);
+    const plan = await fault.plan();
+    assert.deepEqual(plan.undo, [{ kind: 'unpause', container: target }]);
+    await fault.apply();
+    assert.equal((await inspect(target.name)).State.Paused, true);
+    assert.equal(await redisPing(port, 600), 'silent');
+    await rollback(factory, plan);
+    await rollback(factory, plan);
+    assert.equal((await inspect(target.name)).State.Paused, false);
+    assert.equal(await redisPing(port), 'pong');
+  });
+
+  it('refuses to pause a container that is already paused (steady state broken), touching nothing', async () => {
+    const [target] = await factory.resolve({ container: lab.name('redis') });
+    assert.ok(target);
+    const first = factory.create({ kind: 'pause' }, [target], 1000);
+    const plan = await first.plan();
+    await first.apply();
+    try {
+      await assert.rejects(factory.create({ kind: 'pause' }, [target], 1000).plan(), /it is paused, not running/);
+    } finally {
+      await rollback(factory, plan);
+    }
+  });
+});
