@@ -1,12 +1,75 @@
-// Placeholder: the owner of `loadctl chaos` replaces this file.
+// `loadctl chaos <experiment>`, `loadctl chaos recover`, and the hidden
+// `loadctl chaos watchdog` the engine spawns. Option parsing only: the bodies
+// are imported lazily so a cold `loadctl --help` never loads dockerode.
+import { Option } from 'commander';
 import type { RegisterCommand } from './types.ts';
+import { createUi } from '../ui.ts';
 import { UsageError } from '../errors.ts';
+
+interface Flags {
+  duration?: string;
+  mode?: string;
+  target: string[];
+  project?: string;
+  dryRun: boolean;
+  yes: boolean;
+  json: boolean;
+  junit?: string;
+  outDir: string;
+  force: boolean;
+  forget: boolean;
+  journal?: string;
+  runId?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export const register: RegisterCommand = (program, runAction) => {
   program
     .command('chaos')
-    .description('(not built yet)')
-    .action(() => runAction(async () => {
-      throw new UsageError('loadctl chaos is not built yet');
+    .description('run a chaos experiment from chaos/ against Docker containers, always rolled back (`chaos recover` replays a crashed run\'s undos)')
+    .argument('[experiment]', 'experiment name (chaos/<name>.yaml), or "recover"')
+    .option('--duration <duration>', 'how long each fault holds, e.g. 30s')
+    .option('--mode <mode>', 'stop fault mode: stop | kill-in-place')
+    .option('--target <ref=name>', 'use this container for a target ref (repeatable)', collect, [])
+    .option('--project <name>', 'select every target by compose project + service')
+    .option('--dry-run', 'print the plan (containers, steps, undos) and change nothing', false)
+    .option('-y, --yes', 'do not ask for confirmation (required when stdin is not a terminal)', false)
+    .option('--json', 'print the result document (loadctl/chaos-result v1) on stdout', false)
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--out-dir <dir>', 'where run folders go', '.loadctl/runs')
+    .option('--force', 'recover: also undo entries whose experiment process still runs', false)
+    .option('--forget', 'recover: mark pending entries done without undoing them', false)
+    .addOption(new Option('--journal <path>').hideHelp())
+    .addOption(new Option('--run-id <id>').hideHelp())
+    .action((experiment: string | undefined, flags: Flags, command) => runAction(async () => {
+      const globals = command.optsWithGlobals() as { quiet?: boolean; color?: boolean };
+      const ui = createUi({ quiet: globals.quiet ?? false, color: globals.color ?? true, ...(flags.json ? { stream: process.stderr } : {}) });
+      const cwd = process.cwd();
+      if (experiment === 'watchdog') {
+        if (!flags.journal || !flags.runId) throw new UsageError('chaos watchdog is internal: it needs --journal and --run-id');
+        const { watchdogMain } = await import('../chaos/recover.ts');
+        return watchdogMain({ journal: flags.journal, runId: flags.runId });
+      }
+      if (experiment === 'recover') {
+        const { recover } = await import('../chaos/recover.ts');
+        return recover({ cwd, force: flags.force, forget: flags.forget, json: flags.json }, ui);
+      }
+      const { runChaosCommand } = await import('../chaos/command.ts');
+      return runChaosCommand({
+        cwd,
+        experiment,
+        ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
+        ...(flags.mode !== undefined ? { mode: flags.mode } : {}),
+        ...(flags.project !== undefined ? { project: flags.project } : {}),
+        ...(flags.junit !== undefined ? { junit: flags.junit } : {}),
+        target: flags.target,
+        dryRun: flags.dryRun,
+        yes: flags.yes,
+        json: flags.json,
+        outDir: flags.outDir,
+        interactive: Boolean(process.stdin.isTTY),
+        env: process.env,
+      }, ui);
     }));
 };
