@@ -63,7 +63,7 @@ export function toResultDocument(report: RunReport) {
       failure: orNull(t.failure),
       detail: t.detail,
     })),
-    thresholds: report.verdict.thresholds.map((t) => ({ metric: t.metric, expression: t.expression, ok: t.ok })),
+    thresholds: report.verdict.thresholds.map((t) => ({ metric: t.metric, expression: t.expression, ok: t.ok, reported: !t.missing })),
     totals: {
       testRunDurationMs: orNull(r?.durationMs),
       requests: orNull(r?.http.requests),

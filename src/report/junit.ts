@@ -41,7 +41,9 @@ export function renderJunit(report: RunReport): string {
     cases.push({
       classname: 'k6.thresholds',
       name: `${th.metric}: ${th.expression}`,
-      failure: th.ok ? undefined : { message: 'threshold crossed', body: `${th.metric}: ${th.expression} was crossed (or never evaluated)` },
+      failure: th.ok ? undefined : th.missing
+        ? { message: 'threshold not reported by k6', body: `${th.metric}: ${th.expression} is declared but k6 did not report it` }
+        : { message: 'threshold crossed', body: `${th.metric}: ${th.expression} was crossed` },
     });
   }
   const failures = cases.filter((c) => c.failure).length;

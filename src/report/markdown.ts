@@ -26,7 +26,7 @@ export function renderMarkdown(report: RunReport): string {
   }
   if (verdict.thresholds.length > 0) {
     lines.push('| k6 threshold | Result |', '|---|---|');
-    for (const th of verdict.thresholds) lines.push(`| \`${cell(`${th.metric}: ${th.expression}`)}\` | ${th.ok ? 'PASS' : '**FAIL**'} |`);
+    for (const th of verdict.thresholds) lines.push(`| \`${cell(`${th.metric}: ${th.expression}`)}\` | ${th.ok ? 'PASS' : th.missing ? '**FAIL** (not reported)' : '**FAIL**'} |`);
     lines.push('');
   }
   lines.push('```', renderFigures(report), '```', '');

@@ -30,7 +30,7 @@ export function renderTable(report: RunReport, paint: Paint = plain): string {
     table.push([targetLabel(t.target.name, t.key, t.target.stat, t.target.op, limit), actual, mark(t.ok)]);
   }
   for (const th of report.verdict.thresholds) {
-    table.push([`k6 threshold\n${th.metric}: ${th.expression}`, paint.dim(th.ok ? 'held' : 'crossed'), mark(th.ok)]);
+    table.push([`k6 threshold ${th.metric}: ${th.expression}`, paint.dim(th.ok ? 'held' : th.missing ? 'not reported by k6' : 'crossed'), mark(th.ok)]);
   }
   if (table.length === 0) table.push([paint.dim('no targets or thresholds in this profile'), '', '']);
   return table.toString();

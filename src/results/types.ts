@@ -33,6 +33,8 @@ export interface ThresholdResult {
   /** k6 threshold expression, e.g. "p(99)<2000". */
   expression: string;
   ok: boolean;
+  /** Declared in the profile but absent from k6's summary: counted as failed. */
+  missing?: boolean;
 }
 
 export interface CheckResult {

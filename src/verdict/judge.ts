@@ -99,7 +99,7 @@ export function judge(results: RunResults | undefined, targets: readonly Target[
   const seen = new Set(reported.map((t) => `${normalise(t.metric)}|${t.expression.trim()}`));
   const missing = declared
     .filter((d) => !seen.has(`${normalise(d.metric)}|${d.expression.trim()}`))
-    .map((d) => ({ metric: d.metric, expression: d.expression, ok: false }));
+    .map((d) => ({ metric: d.metric, expression: d.expression, ok: false, missing: true }));
   const thresholds = [...reported, ...missing];
   const failedTargets = targetVerdicts.filter((t) => !t.ok).length;
   const failedThresholds = thresholds.filter((t) => !t.ok).length;

@@ -82,7 +82,7 @@ test('a declared threshold k6 never reported counts as failed', () => {
     { metric: 'http_req_duration{name:x}', expression: 'p(95)<500' },
   ]);
   const verdict = judge(results('v2.2.0', 'pass.handle-summary.json'), [], declared);
-  assert.deepEqual(verdict.thresholds.filter((t) => !t.ok), [{ metric: 'http_req_duration{name:x}', expression: 'p(95)<500', ok: false }]);
+  assert.deepEqual(verdict.thresholds.filter((t) => !t.ok), [{ metric: 'http_req_duration{name:x}', expression: 'p(95)<500', ok: false, missing: true }]);
   assert.equal(verdict.ok, false);
 });
 

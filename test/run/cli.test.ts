@@ -1,0 +1,233 @@
+// loadctl run / list / doctor end to end: bin/loadctl.js as a subprocess (built
+// by `npm run build`), the k6 stand-in as k6, a real HTTP server as the target.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, standin } from './helpers.ts';
+
+const bin = join(root, 'bin/loadctl.js');
+
+interface Ran { code: number | null; stdout: string; stderr: string }
+
+function loadctl(args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void }): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: undefined, K6_BIN: undefined, ...opts.env };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+    const child = spawn(process.execPath, [bin, ...args], { cwd: opts.cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d; opts.onStdout?.(stdout, (s) => child.kill(s)); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let cwd: string;
+let server: Server;
+let baseUrl: string;
+let closedUrl: string;
+let health = 0;
+
+// Thresholds and targets mirror the recorded pass run (fixtures/k6/*/pass.js),
+// so the replayed summary answers every threshold this profile declares.
+const replayProfile = `description: Replays the recorded k6 pass run
+scenario: simple
+executor: constant-vus
+vus: 1
+duration: 1s
+defaultTargets: false
+thresholds:
+  http_req_duration: ["p(99)<2000", "p(95)<1000"]
+  checks: ["rate>0.8"]
+  booking_lock_failures: ["count<1000"]
+targets:
+  - { name: booking P99, metric: "http_req_duration{flow:book}", stat: p99, below: 2s }
+  - "http_req_failed rate<5%"
+`;
+
+before(async () => {
+  assert.ok(existsSync(join(root, 'dist/cli.js')), 'run `npm run build` first (npm test does)');
+  cwd = mkdtempSync(join(tmpdir(), 'loadctl-cli-'));
+  mkdirSync(join(cwd, 'profiles'));
+  writeFileSync(join(cwd, 'profiles/replay.yaml'), replayProfile);
+  writeFileSync(join(cwd, 'profiles/broken.yaml'), 'description: broken\nscenario: simple\nexecutor: [constant-vus\n');
+  writeFileSync(join(cwd, 'profiles/wrong.yaml'), 'description: wrong field\nscenario: simple\nexecutor: constant-vus\nvus: many\nduration: 1s\n');
+  server = createServer((req, res) => {
+    if (req.url === '/health') health += 1;
+    res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'application/json' }).end('{"status":"UP"}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  closedUrl = `http://127.0.0.1:${(closed.address() as { port: number }).port}`;
+  await new Promise((r) => closed.close(r));
+});
+
+after(() => {
+  server?.close();
+  if (cwd) rmSync(cwd, { recursive: true, force: true });
+});
+
+const k6Env = (kase: string, extra: Record<string, string> = {}) => ({ K6_BIN: standin, K6_STANDIN_CASE: kase, ...extra });
+const runDirs = (outDir: string) => (existsSync(outDir) ? readdirSync(outDir).map((d) => join(outDir, d)) : []);
+
+test('bad input: one line, what and how to fix, exit 2, no stack trace', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['run', 'nosuch'], /unknown profile "nosuch"; known profiles: .*quick.*replay.*simple/],
+    [['run', 'broken'], /^loadctl: profiles\/broken\.yaml:\d+:\d+: .*\n  fix: fix the YAML syntax/],
+    [['run', 'wrong'], /profiles\/wrong\.yaml.*vus/],
+    [['run', 'replay', '--vus', 'abc'], /--vus "abc" is not a whole number/],
+    [['run', 'replay', '--vus', '0'], /--vus "0" is not a whole number >= 1/],
+    [['run', 'replay', '--duration', '10 minutes'], /--duration: expected a k6 duration/],
+    [['run', 'replay', '--base-url', 'localhost:8080'], /--base-url: expected an http/],
+    [['run', 'replay', '--env', 'NOEQUALS'], /--env "NOEQUALS" is not KEY=VALUE/],
+    [['run', 'replay', 'stray'], /unexpected argument "stray"/],
+    [['run', 'replay', '--bogus'], /unknown option '--bogus'/],
+    [['run'], /missing required argument 'profile'/],
+  ];
+  await Promise.all(cases.map(async ([args, message]) => {
+    const r = await loadctl([...args, '--dry-run'], { cwd, env: { PATH: '/nonexistent' } });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }));
+});
+
+test('k6 missing, wrong or unsupported: exit 3 with install hints', async () => {
+  const missing = await loadctl(['run', 'replay'], { cwd, env: { PATH: '/nonexistent' } });
+  assert.equal(missing.code, 3);
+  assert.match(missing.stderr, /^loadctl: k6 was not found on PATH\n  fix: install k6/);
+  assert.match(missing.stderr, /brew install k6/);
+  const wrong = await loadctl(['run', 'replay', '--k6', join(cwd, 'no-k6-here')], { cwd });
+  assert.equal(wrong.code, 3);
+  assert.match(wrong.stderr, /k6 not found at .*no-k6-here \(from --k6\)/);
+  assert.equal(runDirs(join(cwd, '.loadctl/runs')).length, 0, 'nothing left behind');
+});
+
+test('target unreachable before the start: exit 3; --no-preflight skips the check', async () => {
+  const down = await loadctl(['run', 'replay', '--base-url', closedUrl], { cwd, env: k6Env('pass') });
+  assert.equal(down.code, 3);
+  assert.match(down.stderr, new RegExp(`target ${closedUrl}/health is unreachable \\(ECONNREFUSED\\)`));
+  assert.match(down.stderr, /--no-preflight/);
+  const outDir = join(cwd, 'out-nopreflight');
+  const skipped = await loadctl(['run', 'replay', '--base-url', closedUrl, '--no-preflight', '--out-dir', outDir], { cwd, env: k6Env('pass') });
+  assert.equal(skipped.code, 0, skipped.stderr);
+});
+
+test('--dry-run: resolves, bundles, prints the exact k6 command; needs no k6', async () => {
+  const outDir = join(cwd, 'out-dry');
+  const r = await loadctl(['run', 'replay', '--dry-run', '--out-dir', outDir, '--env', 'USER_COUNT=5', '--base-url', 'http://127.0.0.1:1', '--', '--http-debug'], { cwd, env: { PATH: '/nonexistent' } });
+  assert.equal(r.code, 0, r.stderr);
+  const [dir] = runDirs(outDir);
+  assert.ok(dir && /\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-replay$/.test(dir), dir);
+  const command = readFileSync(join(dir, 'k6-command.txt'), 'utf8').trim();
+  assert.ok(r.stdout.includes(command), 'printed command equals the recorded one');
+  assert.match(command, /^env BASE_URL=http:\/\/127\.0\.0\.1:1 .*LOADCTL_SUMMARY_PATH=\S+summary\.json .*USER_COUNT=5 k6 run --no-color --summary-export \S+ --http-debug \S+script\.js$/);
+  for (const f of ['profile.json', 'script.js', 'script.js.map', 'k6-command.txt']) assert.ok(existsSync(join(dir, f)), f);
+  assert.equal(existsSync(join(dir, 'k6.stdout.log')), false, 'k6 did not run');
+  assert.equal(JSON.parse(readFileSync(join(dir, 'profile.json'), 'utf8')).env.USER_COUNT, '5');
+});
+
+test('a passing run: exit 0, table, every artefact, --json, --junit, GitHub step summary', async () => {
+  const outDir = join(cwd, 'out-pass');
+  const stepSummary = join(cwd, 'step-summary.md');
+  writeFileSync(stepSummary, '# earlier step\n');
+  const record = join(cwd, 'record-pass.json');
+  const healthBefore = health;
+  const r = await loadctl(['run', 'replay', '--base-url', baseUrl, '--out-dir', outDir, '--json', '--junit', 'reports/junit.xml', '--env', 'USER_COUNT=3', '--', '--tag', 'ci=yes'], {
+    cwd, env: { ...k6Env('pass', { K6_STANDIN_RECORD: record, K6_STANDIN_VERSION: 'v0.49.0' }), GITHUB_STEP_SUMMARY: stepSummary },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(health, healthBefore + 1, 'preflight hit /health once');
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.schema, 'loadctl/run-result');
+  assert.equal(doc.status, 'passed');
+  assert.equal(doc.k6.version, 'v0.49.0');
+  assert.deepEqual(doc.targets.map((t: { ok: boolean }) => t.ok), [true, true]);
+  assert.match(r.stderr, /booking P99[\s\S]*PASS/, 'the table goes to stderr with --json');
+  const [dir] = runDirs(outDir);
+  for (const f of ['profile.json', 'script.js', 'script.js.map', 'k6-command.txt', 'k6.stdout.log', 'k6.stderr.log', 'summary.json', 'result.json']) assert.ok(existsSync(join(dir!, f)), f);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir!, 'result.json'), 'utf8')), doc);
+  const { argv, env } = JSON.parse(readFileSync(record, 'utf8'));
+  assert.deepEqual(argv.slice(-3), ['--tag', 'ci=yes', join(dir!, 'script.js')]);
+  assert.equal(env.BASE_URL, baseUrl);
+  assert.equal(env.USER_COUNT, '3');
+  assert.equal(env.LOADCTL_SUMMARY_PATH, join(dir!, 'summary.json'));
+  assert.match(readFileSync(join(cwd, 'reports/junit.xml'), 'utf8'), /tests="\d+" failures="0"/);
+  const md = readFileSync(stepSummary, 'utf8');
+  assert.match(md, /^# earlier step\n### ✅ loadctl run `replay`: PASSED/);
+});
+
+test('recorded k6 outcomes map to loadctl exit codes', async () => {
+  const expect: Array<[string, number, string, string[]]> = [
+    ['fail', 1, 'failed', []],
+    ['abort', 1, 'failed', []],
+    ['throws', 5, 'script-error', []],
+    ['syntax', 5, 'script-error', []],
+    ['pass', 1, 'no-summary', ['--', '--no-summary']],
+  ];
+  await Promise.all(expect.map(async ([kase, code, status, extra]) => {
+    const outDir = join(cwd, `out-${kase}-${status}`);
+    const r = await loadctl(['run', 'replay', '--no-preflight', '--out-dir', outDir, ...extra], { cwd, env: k6Env(kase) });
+    assert.equal(r.code, code, `${kase}: ${r.stdout}${r.stderr}`);
+    const doc = JSON.parse(readFileSync(join(runDirs(outDir)[0]!, 'result.json'), 'utf8'));
+    assert.equal(doc.status, status, kase);
+    if (kase === 'fail') {
+      assert.match(r.stdout, /http_req_failed rate < 0\.05\s*│ 50\.00%\s*│ FAIL/);
+      // The recording's script declared fewer thresholds than this profile.
+      assert.match(r.stdout, /checks: rate>0\.8\s*│ not reported by k6\s*│ FAIL/);
+    }
+    if (kase === 'syntax') assert.match(r.stderr, /k6: SyntaxError|could not initialize/);
+    if (status === 'no-summary') assert.match(r.stdout, /no k6 summary was read/);
+  }));
+});
+
+test('Ctrl-C: loadctl forwards it, k6 writes its summary, exit 4 with partial results', async () => {
+  const outDir = join(cwd, 'out-sigint');
+  let sent = false;
+  const r = await loadctl(['run', 'replay', '--no-preflight', '--out-dir', outDir], {
+    cwd,
+    env: k6Env('sigint'),
+    onStdout: (text, kill) => {
+      if (!sent && /k6 0m01s/.test(text)) { sent = true; kill('SIGINT'); }
+    },
+  });
+  assert.ok(sent, r.stdout);
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /SIGINT: asking k6 to stop/);
+  const doc = JSON.parse(readFileSync(join(runDirs(outDir)[0]!, 'result.json'), 'utf8'));
+  assert.equal(doc.status, 'interrupted');
+  assert.equal(doc.k6.exitCode, 105);
+  assert.equal(doc.summary.source, 'summary-export');
+  assert.ok(doc.totals.requests > 0);
+});
+
+test('list shows profiles, scenarios and experiments with descriptions', async () => {
+  const r = await loadctl(['list'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Profiles[\s\S]*\n  replay +Replays the recorded k6 pass run \[simple\]/);
+  assert.match(r.stdout, /Scenarios[\s\S]*\n  spike +\S/);
+  // Experiments come from the project's chaos/ folder; the repository ships some.
+  const shipped = await loadctl(['list'], { cwd: root });
+  assert.match(shipped.stdout, /Chaos experiments[\s\S]*\n  redis-failure +\S/);
+  const json = JSON.parse((await loadctl(['list', '--json'], { cwd })).stdout);
+  assert.ok(json.profiles.some((p: { name: string }) => p.name === 'broken'), 'a broken profile is listed, not fatal');
+});
+
+test('doctor: k6 version, target health, each failure with its fix, exit 3', async () => {
+  const ok = await loadctl(['doctor', '--base-url', baseUrl, '--no-docker', '--json'], { cwd, env: { K6_BIN: standin } });
+  assert.equal(ok.code, 0, ok.stdout);
+  const checks = JSON.parse(ok.stdout).checks;
+  assert.match(checks[0].detail, /^k6 v2\.2\.0 \(commit\/devel, go1\.25\.12, linux\/amd64\) at .*k6-standin\/k6 \(from K6_BIN\)$/);
+  assert.match(checks[1].detail, /\/health answered 200/);
+  const bad = await loadctl(['doctor', '--base-url', closedUrl, '--no-docker'], { cwd, env: { PATH: '/nonexistent' } });
+  assert.equal(bad.code, 3);
+  assert.match(bad.stdout, /✗ k6 +k6 was not found on PATH\n +fix: install k6/);
+  assert.match(bad.stdout, /✗ target .*unreachable \(ECONNREFUSED\)\n +fix: start the system under test/);
+});
