@@ -10,7 +10,8 @@ import type { Message, Plugin } from 'esbuild';
 import type { ResolvedProfile } from '../profiles/types.ts';
 import { ScriptError } from '../errors.ts';
 import { entrySource, SUMMARY_PATH_ENV } from './entry.ts';
-import { formatTypeProblem, typeCheck } from './typecheck.ts';
+import { formatTypeProblem, LIB_ALIAS, typeCheck } from './typecheck.ts';
+import { packageRoot } from '../profiles/load.ts';
 
 export { SUMMARY_PATH_ENV };
 
@@ -104,6 +105,8 @@ export async function bundleScenario(profile: ResolvedProfile, outDir: string, o
       logLevel: 'silent',
       legalComments: 'none',
       banner: { js: `// Bundled by loadctl from ${shown(cwd, profile.scenarioFile)} for profile "${profile.name}". Do not edit.` },
+      // Projects use loadctl's client library without copying it.
+      alias: { [LIB_ALIAS]: join(packageRoot(), 'scenarios', 'lib') },
       plugins: [refuseNodeBuiltins()],
     });
   } catch (error) {

@@ -24,6 +24,9 @@ export interface TypeCheckResult {
 
 const require = createRequire(import.meta.url);
 
+/** Import specifier for loadctl's scenario library: `import { fullJourney } from '@loadctl/lib/flows.ts'`. */
+export const LIB_ALIAS = '@loadctl/lib';
+
 /** Where @types/k6 lives: loadctl's own copy, so a user project needs none. */
 function k6TypesDir(): string {
   return dirname(require.resolve('@types/k6/package.json'));
@@ -53,7 +56,7 @@ function compilerOptionsJson(): Record<string, unknown> {
     checkJs: false,
     types: ['k6'],
     typeRoots: [dirname(types)],
-    paths: { k6: [join(types, 'index.d.ts')], 'k6/*': [join(types, '*')] },
+    paths: { k6: [join(types, 'index.d.ts')], 'k6/*': [join(types, '*')], [`${LIB_ALIAS}/*`]: [join(packageRoot(), 'scenarios', 'lib', '*')] },
   };
 }
 

@@ -152,6 +152,9 @@ function crossFieldProblems(spec: ProfileSpec): string[] {
     const start = spec.executor === 'ramping-vus' ? spec.startVUs : spec.startRate;
     if (Math.max(start, ...spec.stages.map((s) => s.target)) === 0) problems.push('stages: expected at least one stage with a target above 0');
   }
+  for (const key of ['scenarios', 'thresholds', 'summaryTrendStats', 'stages', 'vus', 'duration', 'iterations']) {
+    if (spec.options && key in spec.options) problems.push(`options.${key}: set by loadctl from the profile; use the profile's own fields (executor, stages, thresholds...)`);
+  }
   (spec.targets ?? []).forEach((t, i) => {
     if (typeof t === 'string') return;
     const bounds = [t.below, t.atMost, t.above, t.atLeast].filter((b) => b !== undefined);

@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleScenario } from '../../src/k6/bundle.ts';
 import { ScriptError } from '../../src/errors.ts';
@@ -72,4 +72,15 @@ test('a scenario without a default export, or with top-level await, is refused',
   });
   assert.match((await scriptError(dir, 'nodefault.ts')).message, /scenarios\/nodefault\.ts has no default export/);
   assert.match((await scriptError(dir, 'tla.ts')).message, /scenarios\/tla\.ts:1:\d+: Top-level await/);
+});
+
+test('a project scenario can use loadctl\'s client library through @loadctl/lib, type-checked', async () => {
+  const dir = await project({
+    'scenarios/mine.ts': "// Mine.\nimport { fullJourney } from '@loadctl/lib/flows.ts';\nexport default function (): void {\n  fullJourney(__VU);\n}\n",
+    'scenarios/wrong.ts': "import { fullJourney } from '@loadctl/lib/flows.ts';\nexport default function (): void {\n  fullJourney('one');\n}\n",
+  });
+  const r = await bundleScenario(profileFor(join(dir, 'scenarios', 'mine.ts')), join(dir, 'out'), { cwd: dir, cacheDir: join(dir, 'cache') });
+  assert.equal(r.typeCheck, 'checked');
+  assert.match(await readFile(r.scriptPath, 'utf8'), /new Counter\("booking_lock_failures"\)/);
+  assert.match((await scriptError(dir, 'wrong.ts')).message, /scenarios\/wrong\.ts:3:15: TS2345/);
 });

@@ -108,3 +108,8 @@ test('profiles/profile.schema.json is up to date with the zod schema', () => {
   assert.equal(schema.oneOf.length, 4);
   for (const branch of schema.oneOf) for (const key of ['description', 'scenario', 'targets', 'thresholds', 'env']) assert.ok(key in branch.properties, key);
 });
+
+test('k6 options that the profile fields own are refused in options', () => {
+  const got = problems({ ...base, options: { thresholds: {}, discardResponseBodies: true, stages: [] } });
+  assert.deepEqual(got.map((p) => p.split(':').slice(0, 2).join(':')), ['profiles/x.yaml: options.thresholds', 'profiles/x.yaml: options.stages']);
+});
