@@ -66,6 +66,8 @@ export interface RecoveryFigures {
 export interface PhaseAnalysis {
   targets: RecoveryTargets;
   phases: PhaseStats[];
+  /** The same phases per series ("name:<tag>", "scenario:<name>"); empty when the timeline has none. */
+  bySeries: Record<string, PhaseStats[]>;
   recovery: RecoveryFigures;
 }
 
@@ -136,7 +138,7 @@ export function summarisePhase(
  * injection is a fault second, the second of the rollback a recovery second.
  */
 export function analysePhases(
-  timeline: Pick<Timeline, 'total'>,
+  timeline: Pick<Timeline, 'total'> & Partial<Pick<Timeline, 'series'>>,
   fault: FaultWindow,
   targets: RecoveryTargets = defaultRecoveryTargets,
 ): PhaseAnalysis {
@@ -163,7 +165,30 @@ export function analysePhases(
     return summarisePhase(name, from, safeTo, seconds.slice(indexOf(from), indexOf(safeTo)), targets);
   });
 
-  return { targets, phases, recovery: recoveryFigures(fault, recovered ? recoveredSecond * 1000 : null, end, targets) };
+  return {
+    targets,
+    phases,
+    bySeries: timeline.series ? phasesBySeries({ series: timeline.series }, phases, targets) : {},
+    recovery: recoveryFigures(fault, recovered ? recoveredSecond * 1000 : null, end, targets),
+  };
+}
+
+/**
+ * The same phase bounds applied to each series (endpoint tag, scenario), to
+ * show which part of the system users felt the fault in. Series are aligned
+ * with `total` by the live feed, but are looked up by time to be safe.
+ */
+export function phasesBySeries(
+  timeline: Pick<Timeline, 'series'>,
+  phases: readonly PhaseStats[],
+  targets: Pick<RecoveryTargets, 'maxErrorRate' | 'maxP99Ms'> = defaultRecoveryTargets,
+): Record<string, PhaseStats[]> {
+  const out: Record<string, PhaseStats[]> = {};
+  for (const key of Object.keys(timeline.series).sort()) {
+    const seconds = timeline.series[key] ?? [];
+    out[key] = phases.map((p) => summarisePhase(p.phase, p.from, p.to, seconds.filter((s) => s.t >= p.from && s.t < p.to), targets));
+  }
+  return out;
 }
 
 function recoveryFigures(fault: FaultWindow, userRecoveredAt: number | null, end: number, targets: RecoveryTargets): RecoveryFigures {

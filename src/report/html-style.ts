@@ -36,6 +36,8 @@ tr:last-child td { border-bottom: 0; }
 .phase { font-weight: 600; }
 .phase.fault { color: var(--fail); }
 .phase.recovery { color: #b45309; }
+span.fail { color: var(--fail); font-weight: 600; }
+code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .fine { color: var(--muted); font-size: 12px; }
 .uplot .u-legend { font-size: 12px; }
 `;

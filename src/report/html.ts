@@ -121,6 +121,17 @@ function phasesSection(phases: PhaseStats[], startSec: number | null): string {
 <p class="fine">Phase p95/p99 are request-weighted means of the per-second percentiles (an approximation: exact phase percentiles would need every sample).</p>`;
 }
 
+function seriesSection(bySeries: Record<string, PhaseStats[]>): string {
+  const keys = Object.keys(bySeries);
+  if (keys.length === 0) return '';
+  const names = bySeries[keys[0] as string]?.map((p) => p.phase) ?? [];
+  const cell = (p: PhaseStats) => p.verdict === 'no-data'
+    ? '<span class="fine">no requests</span>'
+    : `<span class="${p.verdict}">${escapeHtml(formatRate(p.errorRate))} · ${escapeHtml(formatMs(p.p99))}</span>`;
+  const rows = keys.map((k) => [`<code>${escapeHtml(k)}</code>`, ...(bySeries[k] ?? []).map(cell)]);
+  return `<h3>By endpoint and scenario: error rate · p99</h3>${table(['Series', ...names], rows, 99)}`;
+}
+
 function recoverySection(r: RecoveryBlock): string {
   const t = r.targets;
   return `<h2>Recovery ${badge(r.verdict)}</h2>
@@ -181,7 +192,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <p class="sub">${escapeHtml(run.dir)} · generated ${escapeHtml(input.generatedAt)}</p></header>
 ${cards(run)}
 ${charts}
-${run.phases ? phasesSection(run.phases.phases, startSec) + recoverySection(run.phases.recovery) : ''}
+${run.phases ? phasesSection(run.phases.phases, startSec) + seriesSection(run.phases.phasesBySeries) + recoverySection(run.phases.recovery) : ''}
 ${targetsSection(run)}
 <h2>Experiment timeline</h2>${timelineRows.length ? table(['When', 'Time (UTC)', 'Event'], timelineRows, 3) : '<p class="fine">No experiment in this run.</p>'}
 </main></body></html>

@@ -1,6 +1,6 @@
 // The phases and recovery figures in the --json result document (and the run
 // folder's result.json). Additive and optional: the document keeps
-// `"version": 1`, and gains top-level `phases` and `recovery` only when a chaos
+// `"version": 1`, and gains top-level `phases`, `phasesBySeries` and `recovery` only when a chaos
 // experiment ran under load. See docs/result-json-phases.md.
 import type { PhaseAnalysis, PhaseStats, RecoveryFigures, RecoveryTargets } from '../live/phases.ts';
 
@@ -11,12 +11,14 @@ export interface RecoveryBlock extends RecoveryFigures {
 
 export interface PhasesBlock {
   phases: PhaseStats[];
+  /** The same four phases per endpoint tag ("name:book") and scenario ("scenario:browse"). */
+  phasesBySeries: Record<string, PhaseStats[]>;
   recovery: RecoveryBlock;
 }
 
 /** The block to merge into the result document. */
 export function phasesBlock(analysis: PhaseAnalysis): PhasesBlock {
-  return { phases: analysis.phases, recovery: { ...analysis.recovery, targets: analysis.targets } };
+  return { phases: analysis.phases, phasesBySeries: analysis.bySeries, recovery: { ...analysis.recovery, targets: analysis.targets } };
 }
 
 /**
@@ -49,5 +51,11 @@ function isRecovery(v: unknown): v is RecoveryBlock {
 export function parsePhasesBlock(doc: unknown): PhasesBlock | null {
   if (!isObj(doc) || !Array.isArray(doc.phases) || !isRecovery(doc.recovery)) return null;
   if (!doc.phases.every(isPhase)) return null;
-  return { phases: doc.phases as PhaseStats[], recovery: doc.recovery };
+  const bySeries: Record<string, PhaseStats[]> = {};
+  if (isObj(doc.phasesBySeries)) {
+    for (const [key, list] of Object.entries(doc.phasesBySeries)) {
+      if (Array.isArray(list) && list.every(isPhase)) bySeries[key] = list as PhaseStats[];
+    }
+  }
+  return { phases: doc.phases as PhaseStats[], phasesBySeries: bySeries, recovery: doc.recovery };
 }

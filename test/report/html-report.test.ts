@@ -32,6 +32,10 @@ function sampleRun() {
     if (s >= 99 && s < 110) return { requests: wave, p50: 40, p95: 600, p99: 1200 };
     return { requests: wave, p50: 18 + (s % 5), p95: 70 + (s % 9), p99: 140 + (s % 13) };
   });
+  // Booking (a fifth of the traffic) fails outright during the fault; search slows down.
+  const book = buildTimeline(start, 180, (t) => (t - start >= 61 && t - start < 99 ? { requests: 60, failures: 60, p99: 2600 } : { requests: 80, p99: 180 }));
+  const search = buildTimeline(start, 180, (t) => (t - start >= 61 && t - start < 99 ? { requests: 240, failures: 60, p99: 900 } : { requests: 320, p99: 120 }));
+  timeline.series = { 'name:book': book.total, 'name:search': search.total, 'scenario:spike': timeline.total };
   const fault = { experiment: 'redis-failure <stop redis>', injectedAt: (start + 60) * 1000 + 250, rolledBackAt: (start + 90) * 1000 + 250, probesRecoveredAt: (start + 93) * 1000 };
   const requests = timeline.total.reduce((n, x) => n + x.requests, 0);
   const failures = timeline.total.reduce((n, x) => n + x.failures, 0);
@@ -116,6 +120,7 @@ test('report.html renders offline in Chromium: no console errors, charts drawn, 
   assert.match(text, /Container recovery\s+2\.8 s/);
   assert.match(text, /step 1 injected: stop container ticketing-redis/);
   assert.match(text, /users: first healthy second of the recovered run/);
+  assert.match(text, /name:book\s+0 %\s+·\s+180 ms\s+95\.60 %\s+·\s+2\.49 s/);
   assert.match(text, /http_req_failed\s+rate<0.05\s+FAIL/);
 
   const artifacts = join(root, 'test-artifacts');

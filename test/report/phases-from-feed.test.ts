@@ -38,6 +38,12 @@ function assertTruth(timeline: Timeline, path: string): void {
   assert.equal(byName.recovery?.failures, failuresIn(28, 33), `${path}: recovery failures`);
   assert.equal(byName.after?.failures, 0, path);
   assert.equal(byName.fault?.requests, 9 * 70, path);
+  // Per endpoint: booking failed outright, search only half the time.
+  const book = analysePhases(timeline, fault).bySeries['name:book'] ?? [];
+  const search = analysePhases(timeline, fault).bySeries['name:search'] ?? [];
+  assert.deepEqual(book.map((p) => p.failures), [0, 8 * 20, 5 * 20, 0], `${path}: book`);
+  assert.deepEqual(search.map((p) => p.failures), [0, 8 * 25, 5 * 25, 0], `${path}: search`);
+  assert.deepEqual(book.map((p) => p.verdict), ['pass', 'fail', 'fail', 'pass'], path);
 }
 
 test('NDJSON in k6 --out json format, VUs lagging each other: recovery to the second', () => {

@@ -121,3 +121,17 @@ test('empty timeline: every phase is no-data and recovery fails', () => {
   assert.ok(phases.every((p) => p.verdict === 'no-data' && p.seconds === 0));
   assert.equal(recovery.recovered, false);
 });
+
+test('phases per series use the same bounds as the total', () => {
+  const total = buildTimeline(1000, 40, (t) => (t >= 1010 && t < 1025 ? outage : {}));
+  const book = buildTimeline(1000, 40, (t) => (t >= 1010 && t < 1025 ? { requests: 10, failures: 10 } : { requests: 10 }));
+  const search = buildTimeline(1000, 40, (t) => (t === 1005 ? { requests: 0 } : { requests: 90 }));
+  const a = analysePhases({ total: total.total, series: { 'name:search': search.total, 'name:book': book.total } },
+    { experiment: 'x', injectedAt: 1_010_000, rolledBackAt: 1_020_000 });
+  assert.deepEqual(Object.keys(a.bySeries), ['name:book', 'name:search']);
+  assert.deepEqual(a.bySeries['name:book']?.map((p) => [p.phase, p.from, p.to, p.requests, p.failures]), [
+    ['baseline', 1000, 1010, 100, 0], ['fault', 1010, 1020, 100, 100], ['recovery', 1020, 1025, 50, 50], ['after', 1025, 1040, 150, 0],
+  ]);
+  assert.equal(a.bySeries['name:search']?.[0]?.requests, 9 * 90);
+  assert.deepEqual(analysePhases({ total: total.total }, { experiment: 'x', injectedAt: 1_010_000, rolledBackAt: 1_020_000 }).bySeries, {});
+});
