@@ -2,18 +2,18 @@
 // same per-second Timeline as the live feed, with exact percentiles (k6's
 // own interpolation) from every http_req_duration point.
 //
-// Speed: k6 writes ~14 lines per request and only three matter (http_reqs,
-// http_req_failed, http_req_duration). A targeted scanner recognises k6's
-// fixed line shapes by prefix and reads just time, value and two tags, with
-// no JSON.parse and almost no allocation; a line it does not recognise goes
-// through JSON.parse, so any valid NDJSON still counts.
+// Speed: k6 writes ~13 lines per request and only three matter (http_reqs,
+// http_req_failed, http_req_duration). Lines are found with memchr on the raw
+// bytes and classified by their fixed prefix there, so the other ten never
+// become strings. The three become one-byte (latin1) strings that a targeted
+// scanner reads for time, value and two tags, without JSON.parse; a line it
+// does not recognise goes through JSON.parse, so any valid NDJSON counts.
 //
 // Memory: points are in time order per VU, not globally, so a second stays
 // open for `lateSeconds` after the newest point. Only open seconds hold
 // durations; a point later than that still counts (requests, failures) but
 // no longer moves that second's percentiles.
 import { createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { SecondWindow } from './ndjson-window.ts';
 import type { OnSecond } from './timeline.ts';
@@ -34,21 +34,23 @@ export interface NdjsonStats {
   bad: number;
 }
 
-const POINT_PREFIX = '{"metric":"';
-const METRIC_DECL = '{"type":"Metric"';
+const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
+const POINT_PREFIX = ascii('{"metric":"');
+const METRIC_DECL = ascii('{"type":"Metric"');
+const POINT_TYPE = ascii('","type":"Point"');
+const HTTP_REQ = ascii('http_req');
 // k6 v0.49 and v2 both write a Point as metric, type, then data starting with time.
 const TIME_TAIL = '","type":"Point","data":{"time":"';
-const REQS_TAIL = `s${TIME_TAIL}`;
-const FAILED_TAIL = `_failed${TIME_TAIL}`;
-const DURATION_TAIL = `_duration${TIME_TAIL}`;
+const REQS_TAIL = ascii(`s${TIME_TAIL}`);
+const FAILED_TAIL = ascii(`_failed${TIME_TAIL}`);
+const DURATION_TAIL = ascii(`_duration${TIME_TAIL}`);
 const KIND_REQS = 0;
 const KIND_FAILED = 1;
 const KIND_DURATION = 2;
 
 export class NdjsonAggregator {
   private readonly window: SecondWindow;
-  private readonly decoder = new StringDecoder('utf8');
-  private rest = '';
+  private rest: Buffer | null = null;
   // Cache of the minute the last time stamp fell in: its prefix and epoch seconds.
   private minutePrefix = '';
   private minuteEpoch = 0;
@@ -59,22 +61,35 @@ export class NdjsonAggregator {
   }
 
   write(chunk: Buffer | string): void {
-    const text = this.rest + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl < 0) break;
-      if (nl > start) this.line(text, start, nl);
+    if (this.rest !== null) {
+      // Only the line that straddles two chunks is copied.
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        this.rest = Buffer.concat([this.rest, buf]);
+        return;
+      }
+      const joined = Buffer.concat([this.rest, buf.subarray(0, nl)]);
+      this.rest = null;
+      if (joined.length > 0) this.line(joined, 0, joined.length);
       start = nl + 1;
     }
-    this.rest = start === 0 ? text : text.slice(start);
+    for (;;) {
+      const nl = buf.indexOf(10, start); // memchr: far faster than scanning a string
+      if (nl < 0) break;
+      if (nl > start) this.line(buf, start, nl);
+      start = nl + 1;
+    }
+    // A copy: the caller may reuse its buffer.
+    if (start < buf.length) this.rest = Buffer.from(buf.subarray(start));
   }
 
   /** Flushes the last line and every open second. */
   end(): Timeline {
-    const tail = this.rest + this.decoder.end();
-    this.rest = '';
-    if (tail.trim() !== '') this.line(tail, 0, tail.length);
+    const tail = this.rest;
+    this.rest = null;
+    if (tail !== null && tail.toString('latin1').trim() !== '') this.line(tail, 0, tail.length);
     return this.window.finish();
   }
 
@@ -87,39 +102,43 @@ export class NdjsonAggregator {
     return this.window.held;
   }
 
-  private line(s: string, start: number, end: number): void {
+  /**
+   * Classifies a line on its bytes; only the three metrics the timeline
+   * uses become a (latin1, one byte per char) string for the scanner.
+   */
+  private line(b: Buffer, start: number, end: number): void {
     this.stats.lines++;
-    if (s.startsWith(POINT_PREFIX, start)) {
+    if (bytesAt(b, start, POINT_PREFIX)) {
       const m = start + POINT_PREFIX.length;
-      // Metric names the timeline does not use are skipped on their first letters.
-      if (s.startsWith('http_req', m)) {
+      if (bytesAt(b, m, HTTP_REQ)) {
+        const rest = m + HTTP_REQ.length;
         let kind = -1;
         let after = 0;
-        const rest = m + 8;
-        if (s.startsWith(REQS_TAIL, rest)) {
+        if (bytesAt(b, rest, REQS_TAIL)) {
           kind = KIND_REQS;
           after = rest + REQS_TAIL.length;
-        } else if (s.startsWith(FAILED_TAIL, rest)) {
+        } else if (bytesAt(b, rest, FAILED_TAIL)) {
           kind = KIND_FAILED;
           after = rest + FAILED_TAIL.length;
-        } else if (s.startsWith(DURATION_TAIL, rest)) {
+        } else if (bytesAt(b, rest, DURATION_TAIL)) {
           kind = KIND_DURATION;
           after = rest + DURATION_TAIL.length;
-        } else if (isOtherPoint(s, m)) {
+        } else if (isOtherPoint(b, m, end)) {
           return;
         }
-        if (kind >= 0 && this.scan(s, kind, after, end)) return;
-      } else if (isOtherPoint(s, m)) {
-        return;
+        if (kind >= 0 && this.scan(b.toString('latin1', start, end), kind, after - start)) return;
+      } else if (isOtherPoint(b, m, end)) {
+        return; // a metric the timeline does not use, skipped unread
       }
-    } else if (s.startsWith(METRIC_DECL, start)) {
+    } else if (bytesAt(b, start, METRIC_DECL)) {
       return;
     }
-    this.fallback(s.slice(start, end));
+    this.fallback(b.toString('utf8', start, end));
   }
 
   /** Reads time, value and tags from k6's fixed layout; false sends the line to JSON.parse. */
-  private scan(s: string, kind: number, timeAt: number, end: number): boolean {
+  private scan(s: string, kind: number, timeAt: number): boolean {
+    const end = s.length;
     const sec = this.second(s, timeAt);
     if (sec === null) return false;
     const v = s.indexOf('","value":', timeAt + 19);
@@ -192,9 +211,15 @@ export class NdjsonAggregator {
 }
 
 /** A Point line of some metric we do not need: skip it unread. */
-function isOtherPoint(s: string, nameAt: number): boolean {
-  const q = s.indexOf('"', nameAt);
-  return q > 0 && s.startsWith('","type":"Point"', q);
+function isOtherPoint(b: Buffer, nameAt: number, end: number): boolean {
+  const q = b.indexOf(34 /* " */, nameAt);
+  return q > 0 && q < end && bytesAt(b, q, POINT_TYPE);
+}
+
+function bytesAt(b: Buffer, at: number, pattern: Uint8Array): boolean {
+  if (at + pattern.length > b.length) return false;
+  for (let i = 0; i < pattern.length; i++) if (b[at + i] !== pattern[i]) return false;
+  return true;
 }
 
 interface Point {
@@ -221,8 +246,14 @@ function tagValue(s: string, key: string, from: number, end: number): string | n
   const at = k + key.length;
   const q = s.indexOf('"', at);
   if (q < 0 || q > end) return false;
-  const value = s.slice(at, q);
+  const value = utf8(s.slice(at, q));
   return value.includes('\\') ? false : value;
+}
+
+/** Re-reads a latin1-decoded slice as the UTF-8 it was; ASCII (the usual case) passes untouched. */
+function utf8(latin1: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
 }
 
 /** A JSON number between `from` and `to`, without allocating for the common plain decimal. */

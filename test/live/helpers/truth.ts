@@ -186,12 +186,12 @@ export function k6Time(ms: number, nanos: number): string {
  * plus checks and iteration lines. Requests go to `vus` VUs; each VU's lines
  * are in time order but VUs lag each other by up to `lagMs`.
  */
-export function* ndjsonLines(reqs: Req[], opts: { vus?: number; lagMs?: number } = {}): Generator<string> {
+export function* ndjsonLines(reqs: Req[], opts: { vus?: number; lagMs?: number; declared?: Set<string> } = {}): Generator<string> {
   const vus = opts.vus ?? 10;
   const lag = opts.lagMs ?? 0;
   const order = reqs.map((r, i) => ({ r, emit: r.ms + ((i % vus) * lag) / Math.max(1, vus - 1) }));
   order.sort((a, b) => a.emit - b.emit);
-  const declared = new Set<string>();
+  const declared = opts.declared ?? new Set<string>();
   let n = 0;
   for (const { r } of order) {
     const tags = `{"expected_response":"${!r.failed}","group":"","method":"${r.name === 'search' ? 'GET' : 'POST'}","name":"${r.name}","proto":"HTTP/1.1","scenario":"${r.scenario}","status":"${r.status}","url":"http://127.0.0.1:18080/api/${r.name}"}`;
