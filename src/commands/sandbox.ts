@@ -41,7 +41,8 @@ export async function sandboxCommand(raw: RawSandboxOptions, deps: { quiet: bool
   const { formatDuration, parseSandboxOptions } = await import('../sandbox/options.ts');
   const ui = createUi({ quiet: deps.quiet });
   const options = resolveSandboxOptions(parseSandboxOptions(raw));
-  const sandbox = await openSandbox(options);
+  // A 500 is a sandbox bug: say so on stderr, in one line, without stopping.
+  const sandbox = await openSandbox({ ...options, onError: (e) => ui.warn(`unexpected error answered as 500: ${e instanceof Error ? e.message : String(e)}`) });
   const locks = options.redisUrl ? `Redis ${redactUrl(options.redisUrl)}` : 'memory';
   ui.result(`sandbox listening on ${sandbox.url}`);
   ui.info(`  seat locks: ${locks}; hold TTL ${formatDuration(options.holdTtlMs ?? 300_000)}; health ${sandbox.url}/health; metrics ${sandbox.url}/metrics`);

@@ -27,7 +27,7 @@ export class RedisLockService implements LockService {
     this.prefix = options.prefix ?? 'loadctl:seat:';
     this.redis = new Redis(options.url, {
       connectTimeout: 1000,
-      commandTimeout: options.commandTimeoutMs ?? 1000,
+      commandTimeout: options.commandTimeoutMs ?? 500,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       // Keep trying forever, backing off to at most half a second, so recovery

@@ -6,18 +6,25 @@ import { call, metricsText, sample, sleep, userToken } from './helpers.ts';
 type Booking = { id: string; status: string; eventId: string; seatIds: string[]; expiresAt: string; conflicts?: string[] };
 type Seats = { seats: Array<{ id: string; status: string }> };
 
+// Two sandboxes: the default TTL for flows that must not race a clock, and a
+// 1 s TTL for the expiry test.
 let sb: Sandbox;
+let short: Sandbox;
 let alice: string;
 let bob: string;
 before(async () => {
-  sb = await startSandbox({ port: 0, holdTtlMs: 1000, events: 5, seatsPerEvent: 40 });
+  sb = await startSandbox({ port: 0, events: 5, seatsPerEvent: 40 });
+  short = await startSandbox({ port: 0, holdTtlMs: 1000, events: 5, seatsPerEvent: 40 });
   alice = await userToken(sb.url, 'alice@example.com');
   bob = await userToken(sb.url, 'bob@example.com');
 });
-after(() => sb.close());
+after(async () => {
+  await sb.close();
+  await short.close();
+});
 
-const seatStatus = async (eventId: string, seatId: string) =>
-  (await call<Seats>(sb.url, 'GET', `/api/events/${eventId}/seats`)).body.seats.find((s) => s.id === seatId)?.status;
+const seatStatus = async (eventId: string, seatId: string, on: Sandbox = sb) =>
+  (await call<Seats>(on.url, 'GET', `/api/events/${eventId}/seats`)).body.seats.find((s) => s.id === seatId)?.status;
 
 test('the whole booking flow: search, seats, hold, confirm, sold, cancel', async () => {
   const search = await call<{ items: Array<{ id: string; availableSeats: number }>; total: number; page: number }>(sb.url, 'GET', '/api/events?page=2&size=2');
@@ -54,17 +61,23 @@ test('the whole booking flow: search, seats, hold, confirm, sold, cancel', async
 });
 
 test('a hold expires after its TTL: the sweep releases and counts it, confirm answers 410', async () => {
-  const before = sample(await metricsText(sb.url), 'booking_reservation_expirations_total');
-  const held = await call<Booking>(sb.url, 'POST', '/api/bookings', { token: alice, body: { eventId: 'evt-3', seatIds: ['B-1'] } });
+  const [erin, frank] = [await userToken(short.url, 'erin@example.com'), await userToken(short.url, 'frank@example.com')];
+  const before = sample(await metricsText(short.url), 'booking_reservation_expirations_total');
+  const held = await call<Booking>(short.url, 'POST', '/api/bookings', { token: erin, body: { eventId: 'evt-3', seatIds: ['B-1'] } });
   assert.equal(held.status, 201);
+  assert.ok(Date.parse(held.body.expiresAt) - Date.now() <= 1000);
   await sleep(1600);
   // Read before touching the booking: the counter must move by the sweep alone.
-  assert.equal(sample(await metricsText(sb.url), 'booking_reservation_expirations_total'), before + 1);
-  assert.equal(await seatStatus('evt-3', 'B-1'), 'AVAILABLE');
-  const late = await call(sb.url, 'POST', `/api/bookings/${held.body.id}/confirm`, { token: alice });
+  assert.equal(sample(await metricsText(short.url), 'booking_reservation_expirations_total'), before + 1);
+  assert.equal(await seatStatus('evt-3', 'B-1', short), 'AVAILABLE');
+  const late = await call(short.url, 'POST', `/api/bookings/${held.body.id}/confirm`, { token: erin });
   assert.equal(late.status, 410);
   assert.equal(late.body.error, 'hold_expired');
-  const again = await call(sb.url, 'POST', '/api/bookings', { token: bob, body: { eventId: 'evt-3', seatIds: ['B-1'] } });
+  assert.equal((await call<Booking>(short.url, 'GET', `/api/bookings/${held.body.id}`, { token: erin })).body.status, 'EXPIRED');
+  const cancelled = await call<Booking>(short.url, 'DELETE', `/api/bookings/${held.body.id}`, { token: erin });
+  assert.deepEqual([cancelled.status, cancelled.body.status], [200, 'CANCELLED'], 'an expired hold can still be cancelled');
+  assert.equal(sample(await metricsText(short.url), 'booking_reservation_expirations_total'), before + 1, 'counted once');
+  const again = await call(short.url, 'POST', '/api/bookings', { token: frank, body: { eventId: 'evt-3', seatIds: ['B-1'] } });
   assert.equal(again.status, 201, 'an expired seat can be held again');
 });
 
