@@ -73,7 +73,7 @@ export function compareMetric(spec: Omit<MetricSpec, 'pick'>, baseline: number |
 }
 
 function fmtAllowed(v: number, unit: MetricDelta['unit']): string {
-  return unit === 'rate' ? `${(v * 100).toFixed(2)} points` : `${Number(v.toFixed(3))} ${unit}`;
+  return unit === 'rate' ? `${(v * 100).toFixed(2)} points` : `${Number(v.toFixed(1))} ${unit}`;
 }
 
 export function compareRuns(baseline: RunRecord, current: RunRecord, tolerance: number): Comparison {

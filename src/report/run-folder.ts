@@ -9,6 +9,8 @@ import { runRecordFrom, type RunFolderJson, type RunRecord } from './run-record.
 export const runFiles = {
   profile: 'profile.json',
   summary: 'summary.json',
+  /** k6's own --summary-export, read when the summary hook never ran. */
+  summaryExport: 'summary-export.json',
   result: 'result.json',
   /** The live feed's per-second Timeline (src/live/types.ts), when the run kept one. */
   timeline: 'timeline.json',
@@ -44,7 +46,7 @@ export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
   }
   const files: RunFolderJson = {
     profile: await readJson(dir, runFiles.profile),
-    summary: await readJson(dir, runFiles.summary),
+    summary: (await readJson(dir, runFiles.summary)) ?? (await readJson(dir, runFiles.summaryExport)),
     result: await readJson(dir, runFiles.result),
     timeline: await readJson(dir, runFiles.timeline),
     chaos: await readJson(dir, runFiles.chaos),
