@@ -1,0 +1,147 @@
+// Real parts for the chaos end-to-end tests: containers from the local image
+// loadctl-test:1 with unique names (created and removed here, via the docker
+// CLI, so the code under test and its setup never share a client), free ports,
+// throwaway project folders, and bin/loadctl.js as a subprocess.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const repo = join(import.meta.dirname, '..', '..');
+export const bin = join(repo, 'bin', 'loadctl.js');
+export const image = process.env.LOADCTL_TEST_IMAGE ?? 'loadctl-test:1';
+
+/** Why Docker tests cannot run here, or undefined when they can. Throws when CI requires Docker. */
+export function dockerSkipReason(): string | undefined {
+  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 10_000 });
+  let reason: string | undefined;
+  if (info.error || info.status !== 0) reason = `no Docker engine answers (${(info.stderr || String(info.error)).trim().split('\n')[0]})`;
+  else if (spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) reason = `image ${image} is missing (bash scripts/ci/build-test-image.sh)`;
+  if (reason && process.env.LOADCTL_REQUIRE_DOCKER === '1') throw new Error(`LOADCTL_REQUIRE_DOCKER=1 but ${reason}`);
+  if (reason) console.log(`# skipping chaos end-to-end tests: ${reason}`);
+  return reason;
+}
+
+export function docker(...args: string[]): string {
+  const out = spawnSync('docker', args, { encoding: 'utf8', timeout: 60_000 });
+  if (out.status !== 0) throw new Error(`docker ${args.join(' ')}: ${out.stderr.trim()}`);
+  return out.stdout.trim();
+}
+
+export const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export function tcpOpen(port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => { socket.destroy(); resolve(ok); };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 100): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (await check()) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+}
+
+/** A Redis container with a FIXED published port (an ephemeral one would change on restart). */
+export async function startRedis(name: string, options: { restart?: string } = {}): Promise<{ name: string; id: string; port: number }> {
+  const port = await freePort();
+  const id = docker('run', '-d', '--name', name, '--label', 'io.loadctl.test=1', '-p', `127.0.0.1:${port}:6379`,
+    ...(options.restart ? ['--restart', options.restart] : []),
+    image, 'redis-server', '--bind', '0.0.0.0', '--protected-mode', 'no', '--save', '');
+  await waitFor(`${name} to answer`, () => redisPing(name), 20_000);
+  return { name, id, port };
+}
+
+export function redisPing(name: string): boolean {
+  const out = spawnSync('docker', ['exec', name, 'redis-cli', 'ping'], { encoding: 'utf8' });
+  return out.status === 0 && out.stdout.trim() === 'PONG';
+}
+
+export function removeContainers(...names: string[]): void {
+  spawnSync('docker', ['rm', '-f', ...names], { stdio: 'ignore' });
+}
+
+/** What must not change on a container no experiment names. */
+export function snapshot(name: string): string {
+  return docker('inspect', '--format',
+    '{{.Id}} {{.State.Status}} {{.State.StartedAt}} {{.State.Paused}} {{.RestartCount}} {{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{json .NetworkSettings.Networks}}', name);
+}
+
+/** A project folder holding chaos/<name>.yaml for each given experiment. */
+export function project(experiments: Record<string, string>): string {
+  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-chaos-e2e-'));
+  mkdirSync(join(cwd, 'chaos'));
+  for (const [name, yaml] of Object.entries(experiments)) writeFileSync(join(cwd, 'chaos', `${name}.yaml`), yaml);
+  return cwd;
+}
+
+export interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code (or the signal name). */
+  done: Promise<number | string>;
+  /** Resolves once stdout+stderr match. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
+}
+
+export function loadctl(args: string[], options: { cwd: string; env?: Record<string, string> }): Run {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+  const done = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? -1)));
+  return {
+    child, done, stdout: () => out, stderr: () => err,
+    waitForOutput: (pattern, timeoutMs = 20_000) => waitFor(`output ${pattern}`, () => pattern.test(out + err), timeoutMs, 25).then(() => {}),
+  };
+}
+
+export async function loadctlDone(args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const run = loadctl(args, options);
+  const code = await run.done;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+/** The stop experiment the tests run, with a TCP probe on the published port. */
+export function stopExperiment(o: { name: string; container: string; port: number; duration: string; grace?: string; mode?: string }): string {
+  return [
+    `name: ${o.name}`,
+    'description: stop a test Redis and measure how long it takes to answer again',
+    `targets: { redis: { container: ${o.container} } }`,
+    'steadyState:',
+    '  probes:',
+    `    - { type: tcp, address: "127.0.0.1:${o.port}" }`,
+    '    - { type: exec, target: redis, command: [redis-cli, ping] }',
+    'steps:',
+    `  - { target: redis, fault: { kind: stop, mode: ${o.mode ?? 'stop'} }, duration: ${o.duration} }`,
+    'recovery: { target: 10s, interval: 100ms, healthyRounds: 3, maxWait: 20s }',
+    `watchdogGrace: ${o.grace ?? '10s'}`,
+    '',
+  ].join('\n');
+}

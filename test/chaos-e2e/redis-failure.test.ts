@@ -1,0 +1,129 @@
+// End to end against a real Docker engine: bin/loadctl.js stops a real Redis
+// container from loadctl-test:1, the test sees it refuse connections, and the
+// experiment measures how long it took to answer again.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  docker, dockerSkipReason, freePort, loadctl, loadctlDone, project, redisPing, removeContainers,
+  repo, snapshot, startRedis, stopExperiment, tcpOpen, unique, waitFor,
+} from './harness.ts';
+
+const skip = dockerSkipReason();
+const created: string[] = [];
+let bystander: { name: string; before: string } | undefined;
+
+async function redis(options: { restart?: string } = {}) {
+  const r = await startRedis(unique('lc-e2e-redis'), options);
+  created.push(r.name);
+  if (!bystander) {
+    const b = await startRedis(unique('lc-e2e-bystander'));
+    created.push(b.name);
+    bystander = { name: b.name, before: snapshot(b.name) };
+  }
+  return r;
+}
+
+after(() => {
+  try {
+    // Nothing any experiment here did may show on a container none of them named.
+    if (bystander) assert.equal(snapshot(bystander.name), bystander.before);
+  } finally {
+    if (created.length > 0) removeContainers(...created);
+  }
+});
+
+test('redis-failure end to end: stopped, refusing, started, recovery time measured', { skip, timeout: 60_000 }, async () => {
+  const r = await redis();
+  const cwd = project({ 'redis-stop': stopExperiment({ name: 'redis-stop', container: r.name, port: r.port, duration: '2s' }) });
+  const run = loadctl(['chaos', 'redis-stop', '--yes', '--json', '--junit', 'out/junit.xml'], { cwd });
+  await run.waitForOutput(/injected:/);
+  const refusedDuringFault = !(await tcpOpen(r.port));
+  const stateDuringFault = docker('inspect', '--format', '{{.State.Status}}', r.name);
+  const code = await run.done;
+  assert.equal(code, 0, run.stderr());
+  assert.ok(refusedDuringFault, 'Redis still accepted connections while stopped');
+  assert.equal(stateDuringFault, 'exited');
+
+  const doc = JSON.parse(run.stdout());
+  assert.equal(doc.schema, 'loadctl/chaos-result');
+  assert.equal(doc.version, 1);
+  assert.equal(doc.status, 'passed');
+  assert.equal(doc.steps[0].fault.mode, 'stop');
+  const { injectedAt, rolledBackAt, recoveredAt } = doc.timeline;
+  assert.ok(rolledBackAt - injectedAt >= 2000, 'the fault held for its duration');
+  assert.ok(recoveredAt >= rolledBackAt);
+  assert.equal(doc.recovery.measuredMs, recoveredAt - rolledBackAt);
+  assert.ok(doc.recovery.measuredMs < 10_000);
+  console.log(`# measured: held ${rolledBackAt - injectedAt} ms, recovery ${doc.recovery.measuredMs} ms after rollback, ${doc.recovery.rounds} probe rounds`);
+
+  assert.equal(docker('inspect', '--format', '{{.Id}} {{.State.Status}}', r.name), `${r.id} running`);
+  assert.ok(redisPing(r.name));
+  assert.match(run.stderr(), /steady state green/);
+  assert.match(run.stderr(), /PASS: redis-stop recovered in/);
+
+  const [folder] = readdirSync(join(cwd, '.loadctl', 'runs'));
+  assert.match(folder ?? '', /-chaos-redis-stop$/);
+  const dir = join(cwd, '.loadctl', 'runs', folder ?? '');
+  assert.deepEqual(readdirSync(dir).sort(), ['chaos-journal.jsonl', 'chaos-timeline.json', 'experiment.json', 'result.json']);
+  const journal = readFileSync(join(dir, 'chaos-journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(journal.map((j) => j.type), ['intent', 'done']);
+  assert.deepEqual(journal[0].undo, [{ kind: 'start', container: { id: r.id, name: r.name } }]);
+  const junit = readFileSync(join(cwd, 'out', 'junit.xml'), 'utf8');
+  assert.match(junit, /failures="0"/);
+  assert.match(junit, /name="recovery &lt; 10s"/);
+});
+
+test('the shipped redis-failure against the sandbox with Redis locks: health goes DOWN, then UP again', { skip, timeout: 90_000 }, async () => {
+  const r = await redis();
+  const port = await freePort();
+  const sandbox = loadctl(['sandbox', '--port', String(port), '--redis', `redis://127.0.0.1:${r.port}`], { cwd: repo });
+  try {
+    const health = async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status;
+    await waitFor('the sandbox to be healthy', async () => (await health()) === 200, 20_000);
+    const cwd = project({ 'redis-failure': readFileSync(join(repo, 'chaos', 'redis-failure.yaml'), 'utf8') });
+    const run = loadctl(['chaos', 'redis-failure', '--target', `redis=${r.name}`, '--duration', '2s', '--yes', '--json'], {
+      cwd, env: { BASE_URL: `http://127.0.0.1:${port}` },
+    });
+    await run.waitForOutput(/injected:/);
+    await waitFor('the gateway to report Redis down', async () => (await health()) === 503, 5000);
+    assert.equal(await run.done, 0, run.stderr());
+    const doc = JSON.parse(run.stdout());
+    assert.equal(doc.status, 'passed');
+    assert.deepEqual(doc.steadyState.map((p: { ok: boolean }) => p.ok), [true, true]);
+    console.log(`# measured (sandbox + Redis): recovery ${doc.recovery.measuredMs} ms after rollback`);
+    assert.equal(await health(), 200);
+  } finally {
+    sandbox.child.kill('SIGINT');
+    await sandbox.done;
+  }
+});
+
+test('--dry-run prints containers, steps and undos, and touches nothing', { skip, timeout: 30_000 }, async () => {
+  const r = await redis();
+  const before = snapshot(r.name);
+  const cwd = project({ 'redis-stop': stopExperiment({ name: 'redis-stop', container: r.name, port: r.port, duration: '5s' }) });
+  const out = await loadctlDone(['chaos', 'redis-stop', '--dry-run'], { cwd });
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stdout, new RegExp(`redis \\(container ${r.name}\\): ${r.name} \\(${r.id.slice(0, 12)}\\)`));
+  assert.match(out.stdout, /1\. stop .* \[hold 5s\]\n {5}undo: start /);
+  assert.match(out.stdout, /docker endpoint: unix:\/\//);
+  assert.equal(snapshot(r.name), before);
+  assert.equal(existsSync(join(cwd, '.loadctl')), false, 'no journal, lock or run folder');
+});
+
+test('a missing target is one line listing near matches; no TTY and no --yes refuses', { skip, timeout: 30_000 }, async () => {
+  const r = await redis();
+  const before = snapshot(r.name);
+  const cwd = project({ 'redis-stop': stopExperiment({ name: 'redis-stop', container: `${r.name}x`, port: r.port, duration: '5s' }) });
+  const missing = await loadctlDone(['chaos', 'redis-stop', '--yes'], { cwd });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, new RegExp(`^loadctl: no container named "${r.name}x": .*${r.name}`));
+  assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace');
+
+  const refused = await loadctlDone(['chaos', 'redis-stop', '--target', `redis=${r.name}`], { cwd });
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /refusing to change containers without confirmation: stdin is not a terminal\n {2}fix: add --yes/);
+  assert.equal(snapshot(r.name), before);
+});
