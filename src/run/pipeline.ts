@@ -50,14 +50,17 @@ export type PipelineResult =
 
 export async function runPipeline(options: RunPipelineOptions, events: RunEvents = {}): Promise<PipelineResult> {
   const now = options.now ?? (() => new Date());
+  // `k6 version` is a process spawn; run it while the profile loads. A bad
+  // profile still wins (exit 2 before exit 3) because it is awaited first.
+  const locating = options.dryRun ? undefined : locate(options);
+  locating?.catch(() => {});
   const { loadProfile } = await import('../profiles/load.ts');
   const profile = await loadProfile(options.profile, { cwd: options.cwd, overrides: options.overrides, processEnv: options.processEnv });
   events.onProfile?.(profile);
 
   let k6: LocatedK6 | undefined;
-  if (!options.dryRun) {
-    const { locateK6 } = await import('../k6/locate.ts');
-    k6 = await locateK6({ k6Path: options.k6Path, env: options.processEnv, cwd: options.cwd });
+  if (locating) {
+    k6 = await locating;
     events.onK6?.(k6);
     if (options.preflight) {
       const { preflight } = await import('./preflight.ts');
@@ -121,6 +124,11 @@ export async function runPipeline(options: RunPipelineOptions, events: RunEvents
   const resultJson = renderJson(report);
   await writeFile(files.result, resultJson);
   return { kind: 'ran', runDir, report, resultJson };
+}
+
+async function locate(options: RunPipelineOptions): Promise<LocatedK6> {
+  const { locateK6 } = await import('../k6/locate.ts');
+  return locateK6({ k6Path: options.k6Path, env: options.processEnv, cwd: options.cwd });
 }
 
 /** For --dry-run, which needs no k6: show the one that would run, or plain "k6". */
