@@ -10,7 +10,7 @@ import { createRunFolder } from '../run/folder.ts';
 import { exitCodeFor, planExperiment, runExperiment } from './engine.ts';
 import type { TimelineEvent } from './engine-types.ts';
 import { listExperiments, loadExperiment } from './experiments.ts';
-import { assertNothingPending, journalPath, readJournal } from './journal.ts';
+import { assertNothingPending, journalPath, pendingIntents, readJournal } from './journal.ts';
 import { eventLine, renderJunit, renderPlan, renderTable, resultDocument, verdictLine } from './render.ts';
 import { connectDocker, engineDeps, newRunId } from './wiring.ts';
 
@@ -49,6 +49,15 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
       vars: o.env,
     },
   });
+  // Before anything reads container state: a leftover fault would make the
+  // plan fail for the wrong reason ("container is exited").
+  const journal = journalPath(o.cwd);
+  if (o.dryRun) {
+    const left = pendingIntents(readJournal(journal));
+    if (left.length > 0) ui.warn(`a previous experiment was not rolled back (${left.map((e) => e.intent).join('; ')}); run \`loadctl chaos recover\``);
+  } else {
+    assertNothingPending(journal);
+  }
   const docker = await connectDocker(o.env);
   const plan = await planExperiment(experiment, docker.factory);
   const planText = renderPlan(experiment, { endpoint: docker.endpoint, targets: plan.targets, steps: plan.steps });
@@ -60,8 +69,6 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
     return ExitCode.Ok;
   }
 
-  const journal = journalPath(o.cwd);
-  assertNothingPending(journal);
   if (!o.yes) {
     if (!o.interactive) {
       throw new UsageError('refusing to change containers without confirmation: stdin is not a terminal', {

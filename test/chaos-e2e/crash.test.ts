@@ -1,0 +1,121 @@
+// Rollback you can trust, end to end on real containers: Ctrl-C (twice) in
+// the middle of a fault, and kill -9 of loadctl, restored by the detached
+// watchdog or by `loadctl chaos recover`, with a second experiment refused
+// until then.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pendingIntents, readJournal } from '../../src/chaos/journal.ts';
+import {
+  docker, dockerSkipReason, loadctl, loadctlDone, project, redisPing, removeContainers,
+  snapshot, startRedis, stopExperiment, unique, waitFor,
+} from './harness.ts';
+
+const skip = dockerSkipReason();
+const created: string[] = [];
+let bystander: { name: string; before: string } | undefined;
+
+async function redis() {
+  const r = await startRedis(unique('lc-e2e-crash'));
+  created.push(r.name);
+  if (!bystander) {
+    const b = await startRedis(unique('lc-e2e-bystander'));
+    created.push(b.name);
+    bystander = { name: b.name, before: snapshot(b.name) };
+  }
+  return r;
+}
+
+after(() => {
+  try {
+    if (bystander) assert.equal(snapshot(bystander.name), bystander.before);
+  } finally {
+    if (created.length > 0) removeContainers(...created);
+  }
+});
+
+const status = (name: string) => docker('inspect', '--format', '{{.State.Status}}', name);
+const pending = (cwd: string) => pendingIntents(readJournal(join(cwd, '.loadctl', 'chaos-journal')));
+const watchdogRunning = (runId: string) =>
+  spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.split('\n').some((l) => l.includes('chaos watchdog') && l.includes(runId));
+
+test('Ctrl-C twice in the middle of a fault: rolled back, exit 4, nothing pending', { skip, timeout: 60_000 }, async () => {
+  const r = await redis();
+  const cwd = project({ 'redis-stop': stopExperiment({ name: 'redis-stop', container: r.name, port: r.port, duration: '60s' }) });
+  const run = loadctl(['chaos', 'redis-stop', '--yes'], { cwd });
+  await run.waitForOutput(/injected:/);
+  assert.equal(status(r.name), 'exited');
+  const signalledAt = Date.now();
+  run.child.kill('SIGINT');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  run.child.kill('SIGINT');
+  assert.equal(await run.done, 4, run.stderr());
+  const exitMs = Date.now() - signalledAt;
+  assert.ok(exitMs < 15_000, `took ${exitMs} ms to roll back and exit`);
+  assert.equal(status(r.name), 'running');
+  assert.ok(redisPing(r.name));
+  assert.deepEqual(pending(cwd), []);
+  assert.match(run.stderr(), /SIGINT: stopping; rolling back every fault first/);
+  assert.match(run.stdout(), /undone: start /);
+  assert.match(run.stdout(), /INTERRUPTED: redis-stop was interrupted; everything was rolled back/);
+  console.log(`# measured: Ctrl-C to exit with the container restored: ${exitMs} ms`);
+});
+
+test('kill -9 mid-fault: a second experiment is refused, and the watchdog restores within duration + grace', { skip, timeout: 60_000 }, async () => {
+  const r = await redis();
+  const cwd = project({
+    'redis-stop': stopExperiment({ name: 'redis-stop', container: r.name, port: r.port, duration: '3s', grace: '1s' }),
+    'redis-again': stopExperiment({ name: 'redis-again', container: r.name, port: r.port, duration: '1s' }),
+  });
+  const run = loadctl(['chaos', 'redis-stop', '--yes'], { cwd });
+  await run.waitForOutput(/injected:/);
+  const [entry] = pending(cwd);
+  assert.ok(entry, 'the intent is journalled');
+  run.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  assert.equal(await run.done, 'SIGKILL');
+
+  const second = await loadctlDone(['chaos', 'redis-again', '--yes'], { cwd });
+  assert.equal(second.code, 3, second.stderr);
+  assert.match(second.stderr, /a previous chaos experiment was not rolled back: redis-stop: stop /);
+  assert.match(second.stderr, /fix: loadctl chaos recover/);
+  assert.equal(status(r.name), 'exited', 'still down: nobody restored it yet');
+
+  await waitFor('the watchdog to start Redis again', () => status(r.name) === 'running', 20_000, 100);
+  const restoredAt = Date.now();
+  assert.ok(restoredAt <= entry.deadline + 3000, `restored ${restoredAt - entry.deadline} ms after the deadline`);
+  assert.ok(restoredAt >= entry.deadline - 200, 'the watchdog waited for the planned end');
+  await waitFor('Redis to answer', () => redisPing(r.name), 10_000);
+  assert.deepEqual(pending(cwd), []);
+  assert.match(readFileSync(join(cwd, '.loadctl', 'chaos-watchdog.log'), 'utf8'), /restored: stop /);
+  await waitFor('the watchdog to exit', () => !watchdogRunning(entry.runId), 5000);
+  console.log(`# measured: kill -9 to restored by the watchdog: ${restoredAt - killedAt} ms (deadline was ${entry.deadline - killedAt} ms away)`);
+});
+
+test('kill -9 mid-fault: `loadctl chaos recover` restores at once, then experiments may run again', { skip, timeout: 60_000 }, async () => {
+  const r = await redis();
+  const cwd = project({ 'redis-stop': stopExperiment({ name: 'redis-stop', container: r.name, port: r.port, duration: '120s' }) });
+  const run = loadctl(['chaos', 'redis-stop', '--yes'], { cwd });
+  await run.waitForOutput(/injected:/);
+  const [entry] = pending(cwd);
+  run.child.kill('SIGKILL');
+  await run.done;
+  assert.equal(status(r.name), 'exited');
+  assert.ok(entry && watchdogRunning(entry.runId), 'a watchdog outlives loadctl');
+
+  const recovered = await loadctlDone(['chaos', 'recover'], { cwd });
+  assert.equal(recovered.code, 0, recovered.stderr);
+  assert.match(recovered.stdout, /restored: redis-stop: stop /);
+  assert.equal(status(r.name), 'running');
+  assert.deepEqual(pending(cwd), []);
+  await waitFor('the now idle watchdog to exit', () => !watchdogRunning(entry?.runId ?? ''), 5000);
+
+  const again = await loadctlDone(['chaos', 'recover'], { cwd });
+  assert.equal(again.code, 0);
+  assert.match(again.stdout, /nothing to recover/);
+  const next = await loadctlDone(['chaos', 'redis-stop', '--yes', '--duration', '300ms'], { cwd });
+  assert.equal(next.code, 0, next.stderr);
+  assert.equal(status(r.name), 'running');
+});
