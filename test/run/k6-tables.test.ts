@@ -63,3 +63,10 @@ test('progress: elapsed formats and the spinner text', () => {
   assert.equal(parseScenarioLine('default ✗ [  10% ] 2 VUs  02.0s/20s')?.percent, 10);
   assert.equal(formatProgress({ elapsedMs: 65_000, vus: 3, maxVus: 10, complete: 40, interrupted: 0 }, 33), '1m05s  3/10 VUs  40 iterations (33%)');
 });
+
+test('docs/run.md carries the k6 exit-code table exactly as the code has it', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { root } = await import('./helpers.ts');
+  const doc = readFileSync(`${root}docs/run.md`, 'utf8');
+  assert.ok(doc.includes(k6ExitCodeMarkdown()), 'regenerate the table in docs/run.md from k6ExitCodeMarkdown()');
+});
