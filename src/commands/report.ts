@@ -2,8 +2,7 @@
 // optionally report.html in each, and a comparison with a baseline run.
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
-import { ExitCode } from '../errors.ts';
-import { UsageError } from '../errors.ts';
+import { ExitCode, UsageError } from '../errors.ts';
 
 export interface ReportOptions {
   html: boolean;
