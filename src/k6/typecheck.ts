@@ -112,11 +112,13 @@ export async function typeCheck(entry: string, files: readonly string[], cacheDi
   const hit = await readFile(cacheFile, 'utf8').then((t) => JSON.parse(t) as TypeProblem[]).catch(() => undefined);
   if (hit) return { problems: hit, cached: true };
   const problems = await runChecker(entry, cwd);
-  await mkdir(dirname(cacheFile), { recursive: true });
-  // Write then rename, so a concurrent run never reads half a file.
+  // Write then rename, so a concurrent run never reads half a file. The cache
+  // is only a speed-up: a read-only checkout still runs, just slower.
   const tmp = `${cacheFile}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(problems));
-  await rename(tmp, cacheFile);
+  await mkdir(dirname(cacheFile), { recursive: true })
+    .then(() => writeFile(tmp, JSON.stringify(problems)))
+    .then(() => rename(tmp, cacheFile))
+    .catch(() => undefined);
   return { problems, cached: false };
 }
 

@@ -84,3 +84,10 @@ test('a project scenario can use loadctl\'s client library through @loadctl/lib,
   assert.match(await readFile(r.scriptPath, 'utf8'), /new Counter\("booking_lock_failures"\)/);
   assert.match((await scriptError(dir, 'wrong.ts')).message, /scenarios\/wrong\.ts:3:15: TS2345/);
 });
+
+test('an unwritable cache slows the type check down but does not fail the bundle', async () => {
+  const dir = await project({ 'scenarios/ok.ts': "import { sleep } from 'k6';\nexport default function (): void {\n  sleep(1);\n}\n", 'not-a-dir': 'a file' });
+  const run = () => bundleScenario(profileFor(join(dir, 'scenarios', 'ok.ts')), join(dir, 'out'), { cwd: dir, cacheDir: join(dir, 'not-a-dir') });
+  assert.equal((await run()).typeCheck, 'checked');
+  assert.equal((await run()).typeCheck, 'checked');
+});
