@@ -101,6 +101,7 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   let lastHealth: boolean | undefined;
   const startedAt = Date.now();
   const onEvent = (event: TimelineEvent) => {
@@ -121,6 +122,7 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
 
   const doc = resultDocument(result, experiment, { endpoint: docker.endpoint, runDir });
