@@ -36,6 +36,12 @@ function cpuMs(start: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
+/** Heap in use after a full GC (children run with --expose-gc), so garbage does not count. */
+function liveHeap(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
 /** One simulated run of the remote-write feed at `rate` req/s for `seconds`. */
 function remoteWriteCase(seconds: number, rate: number): Result {
   const sim = new FeedSimulator(rate);
@@ -49,7 +55,7 @@ function remoteWriteCase(seconds: number, rate: number): Result {
     const start = process.cpuUsage();
     agg.ingest(decodeBody(body, HEADERS));
     perPush.push(cpuMs(start));
-    if (s === 600) heapAt10min = process.memoryUsage().heapUsed;
+    if (s === 600) heapAt10min = liveHeap();
   }
   const tl = agg.finish();
   return {
@@ -60,13 +66,18 @@ function remoteWriteCase(seconds: number, rate: number): Result {
     cpuMsPerSecondP99: [...perPush].sort((a, b) => a - b)[Math.floor(perPush.length * 0.99)]!,
     cpuSharePct: (median(perPush) / 1000) * 100,
     heapAt10minMB: heapAt10min / 2 ** 20,
-    heapAtEndMB: process.memoryUsage().heapUsed / 2 ** 20,
+    heapAtEndMB: liveHeap() / 2 ** 20,
     timelineSeconds: tl.total.length,
+    keys: 1 + Object.keys(tl.series).length,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
   };
 }
 
-/** Writes about `mb` MB of k6 NDJSON: 25k req/s over several endpoints, 50 VUs out of step by up to 200 ms. */
+/**
+ * Writes about `mb` MB of k6 NDJSON: 5,000 req/s (k6 writes ~15 MB of it per
+ * second at that rate), 50 VUs out of step by up to 200 ms, a partial outage
+ * in the first 10 s of every minute.
+ */
 async function generate(path: string, mb: number): Promise<number> {
   const out = createWriteStream(path);
   const declared = new Set<string>();
@@ -74,7 +85,7 @@ async function generate(path: string, mb: number): Promise<number> {
   let written = 0;
   let s = 0;
   while (written < mb * 2 ** 20) {
-    const reqs = buildTruth(t0 + s, 1, s % 60 < 10 ? [{ name: 'book', from: 0, to: 1, failShare: 0.3, duration: 900 }] : [], { search: 15000, book: 10000 });
+    const reqs = buildTruth(t0 + s, 1, s % 60 < 10 ? [{ name: 'book', from: 0, to: 1, failShare: 0.3, duration: 900 }] : [], { search: 3000, book: 2000 });
     const text = [...ndjsonLines(reqs, { vus: 50, lagMs: 200, declared })].join('\n') + '\n';
     written += Buffer.byteLength(text);
     if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -110,7 +121,7 @@ async function ndjsonCase(path: string, mode: 'loadctl' | 'floor'): Promise<Resu
 }
 
 function child(args: string[]): Result {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench case ${args.join(' ')} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Result;
 }
@@ -118,6 +129,7 @@ function child(args: string[]): Result {
 async function main(): Promise<void> {
   const [what, ...rest] = process.argv.slice(2);
   if (what === 'rw') return void console.log(JSON.stringify(remoteWriteCase(Number(rest[0]), Number(rest[1]))));
+  if (what === 'idle') return void console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }));
   if (what === 'ndjson') return void console.log(JSON.stringify(await ndjsonCase(rest[0]!, rest[1] as 'loadctl' | 'floor')));
 
   console.log('### remote-write live feed: 25k req/s, one push per second (decode + aggregate)');
@@ -126,8 +138,10 @@ async function main(): Promise<void> {
   const m = (k: string): number => median(runs.map((r) => r[k]!));
   console.log(`series per push: ${runs[0]!.series}, push size: ${m('pushKB').toFixed(1)} KB/s`);
   console.log(`CPU per second of feed: median ${m('cpuMsPerSecondMedian').toFixed(3)} ms (p99 ${m('cpuMsPerSecondP99').toFixed(3)} ms) = ${m('cpuSharePct').toFixed(3)} % of one core`);
-  console.log(`memory, 1 h run: heap ${long.heapAt10minMB!.toFixed(1)} MB at 10 min, ${long.heapAtEndMB!.toFixed(1)} MB at 60 min; peak RSS ${long.maxRssMB!.toFixed(0)} MB (timeline of ${long.timelineSeconds} s)`);
+  console.log(`memory, 1 h run: live heap ${long.heapAt10minMB!.toFixed(1)} MB at 10 min, ${long.heapAtEndMB!.toFixed(1)} MB at 60 min (the difference is the timeline itself: ${long.timelineSeconds} s x ${long.keys} series); peak RSS ${long.maxRssMB!.toFixed(0)} MB`);
 
+  const idle = child(['idle']);
+  console.log(`\n(a child process that only loads these modules peaks at ${idle.maxRssMB!.toFixed(0)} MB RSS)`);
   const dir = mkdtempSync(join(tmpdir(), 'loadctl-bench-'));
   try {
     const sizes = process.env.LOADCTL_BENCH_1GB === '1' ? [100, 1024] : [100];
@@ -144,7 +158,7 @@ async function main(): Promise<void> {
       console.log('|---|---|---|---|---|');
       console.log(`| loadctl aggregator | ${Math.round(o('linesPerSec')).toLocaleString('en')} | ${o('mbPerSec').toFixed(0)} | ${o('cpuSeconds').toFixed(2)} | ${o('maxRssMB').toFixed(0)} |`);
       console.log(`| line reader + JSON.parse (floor) | ${Math.round(f('linesPerSec')).toLocaleString('en')} | ${f('mbPerSec').toFixed(0)} | ${f('cpuSeconds').toFixed(2)} | ${f('maxRssMB').toFixed(0)} |`);
-      console.log(`ratio loadctl / floor: ${(o('linesPerSec') / f('linesPerSec')).toFixed(2)}x throughput`);
+      console.log(`ratio loadctl / floor: ${(o('linesPerSec') / f('linesPerSec')).toFixed(2)}x wall-clock throughput, ${(f('cpuSeconds') / o('cpuSeconds')).toFixed(2)}x less CPU; loadctl ${Math.round(o('lines') / o('cpuSeconds')).toLocaleString('en')} lines per CPU-second`);
       rmSync(path, { force: true });
     }
     if (sizes.length === 1) console.log('\n(1 GB case skipped: set LOADCTL_BENCH_1GB=1; it takes several minutes here)');
