@@ -6,6 +6,7 @@ import { ExitCode, UsageError } from '../errors.ts';
 
 export interface ReportOptions {
   html: boolean;
+  phases: boolean;
   baseline?: string;
   tolerance: string;
   quiet: boolean;
@@ -31,6 +32,13 @@ export async function reportCommand(dirs: string[], options: ReportOptions): Pro
   for (const dir of dirs) runs.push(withComputedPhases(await loadRunFolder(dir)));
   const baseline = options.baseline === undefined ? undefined : withComputedPhases(await loadRunFolder(options.baseline));
   ui.result(benchmarkTable(runs));
+  if (options.phases) {
+    const { phasesMarkdown } = await import('../report/phases-table.ts');
+    for (const run of runs) {
+      ui.result(`\n${run.dir}:\n`);
+      ui.result(run.phases ? phasesMarkdown(run.phases) : 'no chaos experiment in this run, so no phases');
+    }
+  }
 
   if (options.html) {
     const [{ renderHtmlReport }, { loadHtmlAssets }] = await Promise.all([import('../report/html.ts'), import('../report/assets.ts')]);
@@ -65,9 +73,10 @@ export const register: RegisterCommand = (program, runAction) => {
     .description('benchmark table (markdown) from run folders; --html writes report.html; --baseline flags regressions')
     .argument('<run-dir...>', 'run folders, e.g. .loadctl/runs/<time>-<profile>')
     .option('--html', 'write a self-contained report.html into each run folder', false)
+    .option('--phases', 'also print the phases and recovery of each chaos run', false)
     .option('--baseline <run-dir>', 'compare each run with this run, metric by metric; exit 1 on a regression')
     .option('--tolerance <percent>', 'how much worse a metric may get before it counts as a regression', '10%')
-    .action((dirs: string[], opts: { html: boolean; baseline?: string; tolerance: string }, command: Command) => runAction(async () => {
+    .action((dirs: string[], opts: { html: boolean; phases: boolean; baseline?: string; tolerance: string }, command: Command) => runAction(async () => {
       const globals = command.optsWithGlobals<{ quiet?: boolean; color?: boolean }>();
       return reportCommand(dirs, { ...opts, quiet: Boolean(globals.quiet), color: globals.color !== false });
     }));

@@ -21,6 +21,26 @@ export const defaultRecoveryTargets: RecoveryTargets = {
   maxRecoverySeconds: 30,
 };
 
+/**
+ * Merges user settings (flags, profile) over the defaults and checks them.
+ * Returns every problem at once, as data, for the caller to print.
+ */
+export function resolveRecoveryTargets(partial: Partial<RecoveryTargets>): { targets: RecoveryTargets; errors: string[] } {
+  const targets = { ...defaultRecoveryTargets, ...stripUndefined(partial) };
+  const errors: string[] = [];
+  if (!(targets.maxErrorRate > 0 && targets.maxErrorRate <= 1)) errors.push(`recovery error-rate limit ${targets.maxErrorRate} must be a fraction in (0, 1], e.g. 0.05`);
+  if (!(targets.maxP99Ms > 0)) errors.push(`recovery p99 limit ${targets.maxP99Ms} ms must be above 0`);
+  if (!(Number.isInteger(targets.consecutiveSeconds) && targets.consecutiveSeconds >= 1)) {
+    errors.push(`recovery window ${targets.consecutiveSeconds} must be a whole number of seconds, at least 1`);
+  }
+  if (!(targets.maxRecoverySeconds > 0)) errors.push(`recovery target ${targets.maxRecoverySeconds} s must be above 0`);
+  return { targets, errors };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 export type PhaseName = 'baseline' | 'fault' | 'recovery' | 'after';
 export type PhaseVerdict = 'pass' | 'fail' | 'no-data';
 

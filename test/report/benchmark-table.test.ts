@@ -63,3 +63,14 @@ test('never recovered shows in the notes; pipes in names cannot break the table'
   assert.match(benchmarkTable([run]), /\| a\\\|b \| 5 \|/);
   assert.equal(mdCell('x\ny'), 'x y');
 });
+
+test('phases as markdown: one row per phase and the recovery line', async () => {
+  const { phasesMarkdown } = await import('../../src/report/phases-table.ts');
+  const { phasesBlock } = await import('../../src/report/result-phases.ts');
+  const timeline = buildTimeline(1000, 80, (t) => (t >= 1020 && t < 1052 ? outage : {}));
+  const md = phasesMarkdown(phasesBlock(analysePhases(timeline, { experiment: 'redis-failure', injectedAt: 1_020_000, rolledBackAt: 1_040_000, probesRecoveredAt: 1_043_000 })));
+  const lines = md.trim().split('\n');
+  assert.equal(lines.length, 8);
+  assert.equal(lines[3], '| fault | 20 | 2000 | 80.00 % | 5.0 ms | 8.0 ms | FAIL: error rate 80.00 % >= 5.00 % |');
+  assert.equal(lines[7], '**Recovery (redis-failure): PASS**: users 12 s, containers 3 s; users suffered 9 s after the containers looked healthy (target < 30 s).');
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analysePhases, defaultRecoveryTargets, type PhaseStats } from '../../src/live/phases.ts';
+import { analysePhases, defaultRecoveryTargets, resolveRecoveryTargets, type PhaseStats } from '../../src/live/phases.ts';
 import { buildTimeline, outage } from './timeline-builder.ts';
 
 const byName = (phases: PhaseStats[], name: string) => {
@@ -134,4 +134,14 @@ test('phases per series use the same bounds as the total', () => {
   ]);
   assert.equal(a.bySeries['name:search']?.[0]?.requests, 9 * 90);
   assert.deepEqual(analysePhases({ total: total.total }, { experiment: 'x', injectedAt: 1_010_000, rolledBackAt: 1_020_000 }).bySeries, {});
+});
+
+test('recovery targets: user settings over the defaults, every problem reported at once', () => {
+  assert.deepEqual(resolveRecoveryTargets({ consecutiveSeconds: 3, maxP99Ms: undefined }), {
+    targets: { ...defaultRecoveryTargets, consecutiveSeconds: 3 }, errors: [],
+  });
+  const bad = resolveRecoveryTargets({ consecutiveSeconds: 0.5, maxErrorRate: 5, maxRecoverySeconds: 0 });
+  assert.equal(bad.errors.length, 3);
+  assert.match(bad.errors.join('\n'), /fraction in \(0, 1\], e\.g\. 0\.05/);
+  assert.match(bad.errors.join('\n'), /whole number of seconds/);
 });

@@ -101,8 +101,11 @@ test('--html writes a self-contained report.html into each run folder', () => {
 });
 
 test('a chaos run folder (chaos.json + timeline.json): recovery from the engine\'s window, its events in the HTML', () => {
-  const r = run('report', '--html', join(work, 'chaos'));
+  const r = run('report', '--html', '--phases', join(work, 'chaos'), join(work, 'base'));
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\| recovery \| 6 \| 600 \| 80\.00 % \|/);
+  assert.match(r.stdout, /\*\*Recovery \(redis-failure\): PASS\*\*: users 5\.4 s, containers 2\.4 s; users suffered 3 s/);
+  assert.match(r.stdout, /base:\n+no chaos experiment in this run/);
   // Errors until 2025, rollback 2020.6 -> users at 2026 = 5.4 s; probes at 2023 = 2.4 s.
   assert.match(r.stdout, /redis-failure: users recovered in 5\.4 s, containers 2\.4 s \(PASS < 30 s\)/);
   const html = readFileSync(join(work, 'chaos', 'report.html'), 'utf8');
