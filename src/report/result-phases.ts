@@ -2,7 +2,10 @@
 // folder's result.json). Additive and optional: the document keeps
 // `"version": 1`, and gains top-level `phases`, `phasesBySeries` and `recovery` only when a chaos
 // experiment ran under load. See docs/result-json-phases.md.
-import type { PhaseAnalysis, PhaseStats, RecoveryFigures, RecoveryTargets } from '../live/phases.ts';
+import type { ChaosResult } from '../chaos/engine-types.ts';
+import { analysePhases, type PhaseAnalysis, type PhaseStats, type RecoveryFigures, type RecoveryTargets } from '../live/phases.ts';
+import type { Timeline } from '../live/types.ts';
+import { faultWindowFromChaos } from './chaos-events.ts';
 
 export interface RecoveryBlock extends RecoveryFigures {
   /** The targets the figures were judged against. */
@@ -29,6 +32,20 @@ export function phasesBlock(analysis: PhaseAnalysis): PhasesBlock {
  */
 export function withPhases<T extends object>(doc: T, analysis: PhaseAnalysis): T & PhasesBlock {
   return { ...doc, ...phasesBlock(analysis) };
+}
+
+/**
+ * The glue for `loadctl run --chaos`: the live feed's timeline and the chaos
+ * engine's result in, the analysis out (null when nothing was injected or
+ * rolled back, e.g. the steady state failed). Then `withPhases(doc, analysis)`.
+ */
+export function analyseChaosRun(
+  timeline: Timeline,
+  chaos: Pick<ChaosResult, 'experiment' | 'timeline'>,
+  targets?: RecoveryTargets,
+): PhaseAnalysis | null {
+  const fault = faultWindowFromChaos(chaos);
+  return fault ? analysePhases(timeline, fault, targets) : null;
 }
 
 type Obj = Record<string, unknown>;

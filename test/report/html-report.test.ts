@@ -42,7 +42,7 @@ function sampleRun() {
   const result = withPhases({
     totals: { requests, requestRate: requests / 180, errorRate: failures / requests, httpReqDuration: { med: 19, p95: 410, p99: 1890.5 }, checks: { rate: 0.93 } },
     status: 'failed', profile: { name: 'spike', scenario: 'spike' },
-    targets: [{ name: 'booking P99', actual: 1890.5, ok: true }, { name: 'error rate', actual: Number((failures / requests).toFixed(4)), ok: false }],
+    targets: [{ name: 'booking P99 <img src=x onerror="window.pwned=1">', actual: 1890.5, ok: true }, { name: 'error rate', actual: Number((failures / requests).toFixed(4)), ok: false }],
     thresholds: [{ metric: 'http_req_duration', expression: 'p(99)<2000', ok: true }, { metric: 'http_req_failed', expression: 'rate<0.05', ok: false }],
   }, analysePhases(timeline, fault));
   const summary = passSummary();
@@ -116,6 +116,9 @@ test('report.html renders offline in Chromium: no console errors, charts drawn, 
     assert.equal(f.beforeFault[3], 0, `${f.id}: no shading before the fault`);
   }
   const text = await page.locator('body').innerText();
+  assert.equal(await page.evaluate('window.pwned'), undefined, 'markup in a target name stays text');
+  assert.equal(await page.locator('img').count(), 0);
+  assert.match(text, /booking P99 <img src=x onerror="window\.pwned=1">/);
   assert.match(text, /User-visible recovery\s+8\.8 s/);
   assert.match(text, /Container recovery\s+2\.8 s/);
   assert.match(text, /step 1 injected: stop container ticketing-redis/);

@@ -145,3 +145,13 @@ test('recovery targets: user settings over the defaults, every problem reported 
   assert.match(bad.errors.join('\n'), /fraction in \(0, 1\], e\.g\. 0\.05/);
   assert.match(bad.errors.join('\n'), /whole number of seconds/);
 });
+
+test('analyseChaosRun: the engine\'s window drives the maths; nothing injected means no phases', async () => {
+  const { analyseChaosRun } = await import('../../src/report/result-phases.ts');
+  const timeline = buildTimeline(1000, 60, (t) => (t >= 1010 && t < 1026 ? outage : {}));
+  const chaos = { experiment: 'redis-failure', timeline: { startedAt: 1_008_000, injectedAt: 1_010_200, rolledBackAt: 1_020_600, recoveredAt: 1_023_000, finishedAt: 1_030_000 } };
+  const a = analyseChaosRun(timeline, chaos);
+  assert.equal(a?.recovery.userRecoverySeconds, 5.4);
+  assert.equal(a?.recovery.containerRecoverySeconds, 2.4);
+  assert.equal(analyseChaosRun(timeline, { ...chaos, timeline: { ...chaos.timeline, injectedAt: null, rolledBackAt: null } }), null);
+});
