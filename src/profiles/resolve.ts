@@ -12,6 +12,21 @@ export const DEFAULT_TARGETS: readonly Target[] = [
   { name: 'error rate', metric: 'http_req_failed', stat: 'rate', op: '<', value: 0.05 },
 ];
 
+/** The `name` tags scenarios/lib puts on its requests. */
+export const LIBRARY_ENDPOINTS = ['login', 'search_events', 'view_seats', 'hold_seats', 'confirm_booking', 'cancel_booking'] as const;
+
+/**
+ * Thresholds that always hold, added only so k6 reports a submetric per
+ * endpoint (it reports none that no threshold names). Readers of k6's
+ * threshold results can leave them out with isObserverThreshold.
+ */
+export const OBSERVER_THRESHOLDS: Readonly<Record<string, string>> = { http_req_duration: 'max>=0', http_req_failed: 'rate>=0' };
+
+export function isObserverThreshold(metric: string, expression: string): boolean {
+  const base = splitMetric(metric).metric;
+  return OBSERVER_THRESHOLDS[base] === expression.replace(/\s/g, '');
+}
+
 type MetricKind = 'trend' | 'rate' | 'counter' | 'gauge';
 
 /** Types of the metrics k6 and scenarios/lib emit, to catch a stat k6 would reject. */
@@ -113,8 +128,8 @@ function executorOptions(spec: ProfileSpec): Record<string, unknown> {
 /**
  * k6 options: one scenario named after the scenario file, the profile's
  * thresholds plus one per target (k6 only reports a submetric such as
- * http_req_duration{name:hold_seats} when a threshold names it), and trend
- * stats with p(99).
+ * http_req_duration{name:hold_seats} when a threshold names it), observer
+ * thresholds for the endpoint breakdown, and trend stats with p(99).
  */
 export function buildK6Options(spec: ProfileSpec, targets: readonly Target[]): Record<string, unknown> {
   const thresholds: Record<string, unknown[]> = {};
@@ -123,6 +138,9 @@ export function buildK6Options(spec: ProfileSpec, targets: readonly Target[]): R
     const expr = `${k6Stat(t.stat)}${t.op}${t.value}`;
     const list = (thresholds[metricKey(t)] ??= []);
     if (!list.some((e) => (typeof e === 'string' ? e : (e as { threshold: string }).threshold).replace(/\s/g, '') === expr)) list.push(expr);
+  }
+  for (const endpoint of spec.endpoints ?? LIBRARY_ENDPOINTS) {
+    for (const [metric, expr] of Object.entries(OBSERVER_THRESHOLDS)) thresholds[`${metric}{name:${endpoint}}`] ??= [expr];
   }
   return {
     ...(spec.options ?? {}),

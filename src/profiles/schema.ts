@@ -73,6 +73,12 @@ const common = {
   targets: z.array(target).optional(),
   /** Set false to drop loadctl's default targets (booking P99 < 2 s, error rate < 5 %). */
   defaultTargets: z.boolean().default(true),
+  /**
+   * Endpoints (values of the `name` tag) to report one by one. k6 only reports
+   * a submetric a threshold names, so each gets an always-true threshold.
+   * Default: the endpoints of scenarios/lib; [] turns the breakdown off.
+   */
+  endpoints: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected an endpoint name tag such as "hold_seats"' })).optional(),
   /** Environment for the scenario (__ENV): BASE_URL, USER_COUNT, PATH_*... */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.union([z.string(), z.number(), z.boolean()])).optional(),
   /** Any other k6 options, passed through as they are (e.g. discardResponseBodies). */

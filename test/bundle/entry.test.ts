@@ -64,7 +64,7 @@ export function setup() { return { ready: true }; }
 export function browse(): void {}
 export default function (): void {}
 `,
-    { thresholds: { 'http_req_duration{name:login}': ['p(95)<500'] } },
+    { thresholds: { 'http_req_duration{name:login}': ['p(95)<500'] }, endpoints: [] },
   );
   assert.equal(mod.options.noConnectionReuse, true);
   assert.deepEqual(mod.options.scenarios, { scenario: { executor: 'constant-vus', vus: 2, duration: '10s' } });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { validateProfile, type ProfileSpec } from '../../src/profiles/schema.ts';
-import { buildK6Options, normaliseTarget, resolveTargets } from '../../src/profiles/resolve.ts';
+import { buildK6Options, isObserverThreshold, LIBRARY_ENDPOINTS, normaliseTarget, resolveTargets } from '../../src/profiles/resolve.ts';
 import { renderProfileSchema, SCHEMA_FILE } from '../../scripts/gen-profile-schema.ts';
 
 const base = { description: 'd', scenario: 'simple', executor: 'constant-vus', vus: 5, duration: '1m' };
@@ -87,6 +87,7 @@ test('k6 options: one scenario, profile thresholds plus one per target without d
     thresholds: { http_req_failed: ['rate<0.05'], 'http_req_duration{name:login}': ['p(95)<500'] },
     targets: [{ metric: 'http_req_duration{name:login}', stat: 'p99', below: '1s' }],
     options: { discardResponseBodies: true },
+    endpoints: [],
   });
   const r = resolveTargets(spec);
   assert.ok(r.ok);
@@ -112,4 +113,17 @@ test('profiles/profile.schema.json is up to date with the zod schema', () => {
 test('k6 options that the profile fields own are refused in options', () => {
   const got = problems({ ...base, options: { thresholds: {}, discardResponseBodies: true, stages: [] } });
   assert.deepEqual(got.map((p) => p.split(':').slice(0, 2).join(':')), ['profiles/x.yaml: options.thresholds', 'profiles/x.yaml: options.stages']);
+});
+
+test('every endpoint gets an always-true threshold so k6 reports it, unless a threshold already names it', () => {
+  const spec = valid({ ...base, thresholds: { 'http_req_duration{name:login}': ['p(95)<500'] } });
+  const opts = buildK6Options(spec, []);
+  const thresholds = opts.thresholds as Record<string, string[]>;
+  for (const e of LIBRARY_ENDPOINTS) assert.ok(`http_req_failed{name:${e}}` in thresholds, e);
+  assert.deepEqual(thresholds['http_req_duration{name:login}'], ['p(95)<500']);
+  assert.deepEqual(thresholds['http_req_duration{name:hold_seats}'], ['max>=0']);
+  assert.ok(isObserverThreshold('http_req_duration{name:hold_seats}', 'max >= 0'));
+  assert.ok(!isObserverThreshold('http_req_duration{name:hold_seats}', 'p(99)<2000'));
+  const custom = buildK6Options(valid({ ...base, endpoints: ['checkout'] }), []).thresholds as Record<string, string[]>;
+  assert.deepEqual(Object.keys(custom).sort(), ['http_req_duration{name:checkout}', 'http_req_failed{name:checkout}']);
 });
