@@ -15,6 +15,7 @@
 // no longer moves that second's percentiles.
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { asPoint, bytesAt, DURATION_TAIL, FAILED_TAIL, HTTP_REQ, isOtherPoint, METRIC_DECL, parseNumber, POINT_PREFIX, REQS_TAIL, tagValue } from './ndjson-scan.ts';
 import { SecondWindow } from './ndjson-window.ts';
 import type { OnSecond } from './timeline.ts';
 import type { Timeline } from './types.ts';
@@ -34,16 +35,6 @@ export interface NdjsonStats {
   bad: number;
 }
 
-const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
-const POINT_PREFIX = ascii('{"metric":"');
-const METRIC_DECL = ascii('{"type":"Metric"');
-const POINT_TYPE = ascii('","type":"Point"');
-const HTTP_REQ = ascii('http_req');
-// k6 v0.49 and v2 both write a Point as metric, type, then data starting with time.
-const TIME_TAIL = '","type":"Point","data":{"time":"';
-const REQS_TAIL = ascii(`s${TIME_TAIL}`);
-const FAILED_TAIL = ascii(`_failed${TIME_TAIL}`);
-const DURATION_TAIL = ascii(`_duration${TIME_TAIL}`);
 const KIND_REQS = 0;
 const KIND_FAILED = 1;
 const KIND_DURATION = 2;
@@ -210,85 +201,6 @@ export class NdjsonAggregator {
   }
 }
 
-/** A Point line of some metric we do not need: skip it unread. */
-function isOtherPoint(b: Buffer, nameAt: number, end: number): boolean {
-  const q = b.indexOf(34 /* " */, nameAt);
-  return q > 0 && q < end && bytesAt(b, q, POINT_TYPE);
-}
-
-function bytesAt(b: Buffer, at: number, pattern: Uint8Array): boolean {
-  if (at + pattern.length > b.length) return false;
-  for (let i = 0; i < pattern.length; i++) if (b[at + i] !== pattern[i]) return false;
-  return true;
-}
-
-interface Point {
-  metric: string;
-  time: string;
-  value: number;
-  tags: Record<string, string>;
-}
-
-function asPoint(doc: unknown): Point | null {
-  if (typeof doc !== 'object' || doc === null) return null;
-  const d = doc as { type?: unknown; metric?: unknown; data?: { time?: unknown; value?: unknown; tags?: unknown } };
-  if (d.type !== 'Point' || typeof d.metric !== 'string' || typeof d.data !== 'object' || d.data === null) return null;
-  const { time, value, tags } = d.data;
-  if (typeof time !== 'string' || typeof value !== 'number') return null;
-  const t = typeof tags === 'object' && tags !== null ? (tags as Record<string, string>) : {};
-  return { metric: d.metric, time, value, tags: t };
-}
-
-/** A tag's value, null when absent, false when escaped (let JSON.parse decide). */
-function tagValue(s: string, key: string, from: number, end: number): string | null | false {
-  const k = s.indexOf(key, from);
-  if (k < 0 || k > end) return null;
-  const at = k + key.length;
-  const q = s.indexOf('"', at);
-  if (q < 0 || q > end) return false;
-  const value = utf8(s.slice(at, q));
-  return value.includes('\\') ? false : value;
-}
-
-/** Re-reads a latin1-decoded slice as the UTF-8 it was; ASCII (the usual case) passes untouched. */
-function utf8(latin1: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[^\x00-\x7f]/.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
-}
-
-/** A JSON number between `from` and `to`, without allocating for the common plain decimal. */
-export function parseNumber(s: string, from: number, to: number): number {
-  let i = from;
-  let neg = false;
-  if (s.charCodeAt(i) === 45) {
-    neg = true;
-    i++;
-  }
-  let int = 0;
-  let digits = 0;
-  let c = s.charCodeAt(i);
-  while (c >= 48 && c <= 57) {
-    int = int * 10 + (c - 48);
-    digits++;
-    c = s.charCodeAt(++i);
-  }
-  let frac = 0;
-  let scale = 1;
-  if (c === 46) {
-    c = s.charCodeAt(++i);
-    while (c >= 48 && c <= 57) {
-      frac = frac * 10 + (c - 48);
-      scale *= 10;
-      digits++;
-      c = s.charCodeAt(++i);
-    }
-  }
-  // Exponents, or more digits than a double holds exactly: let Number() round.
-  if (i !== to || digits === 0 || digits > 15) return Number(s.slice(from, to));
-  // Two exact integers divide to the correctly rounded decimal, as JSON.parse gives.
-  const v = (int * scale + frac) / scale;
-  return neg ? -v : v;
-}
 
 /** Aggregates one NDJSON file (gzip when it ends in .gz, as k6 writes it). */
 export async function aggregateNdjsonFile(path: string, options: NdjsonOptions = {}): Promise<{ timeline: Timeline; stats: NdjsonStats }> {
