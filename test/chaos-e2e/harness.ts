@@ -145,3 +145,20 @@ export function stopExperiment(o: { name: string; container: string; port: numbe
     '',
   ].join('\n');
 }
+
+/**
+ * What a rollback must put back on a container an experiment did name: state,
+ * limits, networks and aliases. (A restart legitimately changes StartedAt and
+ * the network endpoint ids, so those are left out.)
+ */
+export function restorable(name: string): string {
+  const [info] = JSON.parse(docker('inspect', name)) as Array<{
+    Id: string; State: { Status: string; Paused: boolean };
+    HostConfig: { Memory: number; MemorySwap: number; MemoryReservation: number };
+    NetworkSettings: { Networks: Record<string, { Aliases: string[] | null }> };
+  }>;
+  if (!info) throw new Error(`no container ${name}`);
+  const networks = Object.entries(info.NetworkSettings.Networks).map(([n, e]) => `${n}=${(e.Aliases ?? []).filter((a) => !info.Id.startsWith(a)).sort().join(',')}`);
+  const { Memory, MemorySwap, MemoryReservation } = info.HostConfig;
+  return JSON.stringify({ id: info.Id, status: info.State.Status, paused: info.State.Paused, Memory, MemorySwap, MemoryReservation, networks: networks.sort() });
+}

@@ -127,3 +127,17 @@ test('a missing target is one line listing near matches; no TTY and no --yes ref
   assert.match(refused.stderr, /refusing to change containers without confirmation: stdin is not a terminal\n {2}fix: add --yes/);
   assert.equal(snapshot(r.name), before);
 });
+
+test('--mode kill-in-place leaves the restart policy in charge, and the report says so', { skip, timeout: 60_000 }, async () => {
+  const r = await redis({ restart: 'always' });
+  const cwd = project({ 'redis-stop': stopExperiment({ name: 'redis-stop', container: r.name, port: r.port, duration: '1s' }) });
+  const run = await loadctlDone(['chaos', 'redis-stop', '--mode', 'kill-in-place', '--yes', '--json'], { cwd });
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert.equal(doc.steps[0].fault.mode, 'kill-in-place');
+  assert.equal(doc.steps[0].observations.mode, 'kill-in-place');
+  assert.ok(doc.steps[0].observations.restarts >= 1, 'Docker restarted it by policy');
+  assert.match(run.stderr, /mode\s+│ kill-in-place/);
+  assert.equal(docker('inspect', '--format', '{{.Id}} {{.State.Status}}', r.name), `${r.id} running`);
+  console.log(`# measured (kill-in-place, restart: always): recovery ${doc.recovery.measuredMs} ms after rollback`);
+});
