@@ -138,7 +138,7 @@ export class DockerAdapter {
     await this.call('unpause', ref, () => this.docker.getContainer(ref.id).unpause());
   }
 
-  async update(ref: ContainerRef, resources: { Memory: number; MemorySwap: number; MemoryReservation?: number }): Promise<void> {
+  async update(ref: ContainerRef, resources: { Memory: number; MemorySwap?: number; MemoryReservation?: number }): Promise<void> {
     await this.call('update the resources of', ref, () => this.docker.getContainer(ref.id).update(resources));
   }
 

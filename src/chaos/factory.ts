@@ -5,6 +5,9 @@ import { UsageError } from '../errors.ts';
 import { DockerAdapter, resolveEndpoint } from './docker.ts';
 import type { Fault, FaultFactory, FaultSpec, TargetSelector } from './fault.ts';
 import { defaultGraceMs, defaultHelperImage, randomToken, type DockerOps, type FaultContext } from './faults/common.ts';
+import { deadlockFault } from './faults/deadlocks.ts';
+import { memoryFault } from './faults/memory.ts';
+import { networkFault } from './faults/network.ts';
 import { pauseFault } from './faults/pause.ts';
 import { stopFault } from './faults/stop.ts';
 import { resolveTargets } from './targets.ts';
@@ -50,6 +53,12 @@ export function createDockerFaultFactory(options: FactoryOptions = {}): DockerFa
           return stopFault(ctx, spec, targets);
         case 'pause':
           return pauseFault(ctx, targets);
+        case 'db-deadlocks':
+          return deadlockFault(ctx, spec, targets);
+        case 'network-disconnect':
+          return networkFault(ctx, spec, targets);
+        case 'memory-limit':
+          return memoryFault(ctx, spec, targets);
         default:
           throw new UsageError(`fault kind "${spec.kind}" is not built yet`);
       }

@@ -13,6 +13,8 @@ type UndoContext = Pick<FaultContext, 'docker' | 'sleep' | 'token' | 'helperImag
 
 /** How long a restart policy may take to bring a container back before we start it ourselves. */
 const restartWaitMs = 15_000;
+/** 2^62 bytes: exact as a JSON number, far beyond any machine, accepted by the kernel as a limit. */
+const unlimitedSwap = 2 ** 62;
 
 export async function executeUndo(ctx: UndoContext, spec: UndoSpec): Promise<void> {
   switch (spec.kind) {
@@ -33,9 +35,17 @@ export async function executeUndo(ctx: UndoContext, spec: UndoSpec): Promise<voi
       const info = await mustExist(ctx, spec.container, 'restore memory limits');
       const host = info.HostConfig;
       if (host.Memory === spec.memory && host.MemorySwap === spec.memorySwap && (host.MemoryReservation ?? 0) === spec.memoryReservation) return;
+      // cgroup v1 refuses a memory limit above the memory+swap limit, and runc
+      // leaves the kernel's swap limit alone when told -1; so raise the swap
+      // limit first (to "practically unlimited" when the original is -1).
+      const bridgeSwap = spec.memorySwap === -1 ? unlimitedSwap : spec.memorySwap;
+      if (bridgeSwap > (host.MemorySwap ?? 0) && host.MemorySwap !== -1) {
+        await ctx.docker.update(spec.container, { Memory: host.Memory ?? spec.memory, MemorySwap: bridgeSwap });
+      }
       await ctx.docker.update(spec.container, {
         Memory: spec.memory,
-        MemorySwap: spec.memorySwap,
+        // 0 would mean "unchanged"; Docker never stores 0 next to a set limit.
+        ...(spec.memorySwap !== 0 ? { MemorySwap: spec.memorySwap } : {}),
         // 0 means "leave as is" to the API; a reservation we never changed stays 0.
         ...(spec.memoryReservation > 0 ? { MemoryReservation: spec.memoryReservation } : {}),
       });

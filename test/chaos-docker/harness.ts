@@ -61,6 +61,11 @@ export class Lab {
     return { id, name };
   }
 
+  /** A network created elsewhere that cleanup should remove. */
+  adoptNetwork(name: string): void {
+    this.networks.push(name);
+  }
+
   async network(role: string): Promise<string> {
     const name = this.name(role);
     await docker('network', 'create', '--label', `${runLabel}=${this.prefix}`, name);
