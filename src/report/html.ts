@@ -138,12 +138,25 @@ function recoverySection(r: RecoveryBlock): string {
 <p>${escapeHtml(r.reason)}. Recovered means the first of ${t.consecutiveSeconds} consecutive seconds with error rate &lt; ${escapeHtml(formatRate(t.maxErrorRate))} and p99 &lt; ${escapeHtml(formatMs(t.maxP99Ms))}, counted from the rollback.</p>`;
 }
 
+/** A target's figure in its unit: rates as %, counts plain, everything else (trends) in ms. */
+function targetValue(stat: string | null, v: number | null): string {
+  if (v === null) return 'n/a';
+  if (stat === 'rate') return formatRate(v);
+  if (stat === 'count' || stat === null) return String(Number(v.toFixed(4)));
+  return formatMs(v);
+}
+
 function targetsSection(run: RunRecord): string {
-  const rows = run.targets.map((t) => [escapeHtml(t.name), t.actual === null ? 'n/a' : escapeHtml(String(Number(t.actual.toFixed(4)))), badge(t.passed ? 'pass' : 'fail')]);
+  const rows = run.targets.map((t) => [
+    `${escapeHtml(t.name)}${t.detail && !t.passed ? `<div class="fine">${escapeHtml(t.detail)}</div>` : ''}`,
+    escapeHtml(t.requirement ?? ''),
+    escapeHtml(targetValue(t.stat, t.actual)),
+    badge(t.passed ? 'pass' : 'fail'),
+  ]);
   const r = run.phases?.recovery;
-  if (r) rows.push([escapeHtml(`user-visible recovery < ${r.targetSeconds} s`), escapeHtml(r.recovered ? formatSeconds(r.userRecoverySeconds) : 'never'), badge(r.verdict)]);
+  if (r) rows.push([escapeHtml('user-visible recovery'), escapeHtml(`< ${r.targetSeconds} s`), escapeHtml(r.recovered ? formatSeconds(r.userRecoverySeconds) : 'never'), badge(r.verdict)]);
   const thresholds = run.thresholds.map((t) => [escapeHtml(t.metric), escapeHtml(t.expression), badge(t.ok ? 'pass' : 'fail')]);
-  return `<h2>Targets</h2>${rows.length ? table(['Target', 'Actual', 'Verdict'], rows) : '<p class="fine">No targets recorded in this run folder.</p>'}
+  return `<h2>Targets</h2>${rows.length ? table(['Target', 'Requirement', 'Actual', 'Verdict'], rows, 2) : '<p class="fine">No targets recorded in this run folder.</p>'}
 <h2>k6 thresholds</h2>${thresholds.length ? table(['Metric', 'Threshold', 'Verdict'], thresholds, 3) : '<p class="fine">No k6 thresholds in this run.</p>'}`;
 }
 

@@ -14,6 +14,12 @@ export interface TargetOutcome {
   /** As printed by the run (ms for latencies, fraction for rates), when known. */
   actual: number | null;
   passed: boolean;
+  /** The statistic judged ("p99", "rate", "count"...), when the run recorded it. */
+  stat: string | null;
+  /** The requirement, e.g. "p99 < 2000", when recorded. */
+  requirement: string | null;
+  /** The run's own one-line explanation, e.g. why a metric had no samples. */
+  detail: string | null;
 }
 
 export interface ThresholdOutcome {
@@ -136,7 +142,9 @@ function targetsFromResult(result: unknown): TargetOutcome[] {
     const name = str(t.name) ?? str(t.target) ?? 'target';
     // The result document says `ok`; older or hand-written files may say `passed`.
     const passed = typeof t.ok === 'boolean' ? t.ok : typeof t.passed === 'boolean' ? t.passed : false;
-    out.push({ name, actual: num(t.actual), passed });
+    const stat = str(t.stat);
+    const requirement = stat && str(t.op) && num(t.value) !== null ? `${stat} ${String(t.op)} ${String(t.value)}` : null;
+    out.push({ name, actual: num(t.actual), passed, stat, requirement, detail: str(t.detail) });
   }
   return out;
 }

@@ -42,7 +42,7 @@ function sampleRun() {
   const result = withPhases({
     totals: { requests, requestRate: requests / 180, errorRate: failures / requests, httpReqDuration: { med: 19, p95: 410, p99: 1890.5 }, checks: { rate: 0.93 } },
     status: 'failed', profile: { name: 'spike', scenario: 'spike' },
-    targets: [{ name: 'booking P99 <img src=x onerror="window.pwned=1">', actual: 1890.5, ok: true }, { name: 'error rate', actual: Number((failures / requests).toFixed(4)), ok: false }],
+    targets: [{ name: 'booking P99 <img src=x onerror="window.pwned=1">', stat: 'p99', op: '<', value: 2000, actual: 1890.5, ok: true }, { name: 'error rate', stat: 'rate', op: '<', value: 0.05, actual: failures / requests, ok: false, detail: `rate ${(100 * failures / requests).toFixed(2)}% < 5.00%` }],
     thresholds: [{ metric: 'http_req_duration', expression: 'p(99)<2000', ok: true }, { metric: 'http_req_failed', expression: 'rate<0.05', ok: false }],
   }, analysePhases(timeline, fault));
   const summary = passSummary();
@@ -125,6 +125,8 @@ test('report.html renders offline in Chromium: no console errors, charts drawn, 
   assert.match(text, /users: first healthy second of the recovered run/);
   assert.match(text, /name:book\s+0 %\s+·\s+180 ms\s+95\.60 %\s+·\s+2\.49 s/);
   assert.match(text, /http_req_failed\s+rate<0.05\s+FAIL/);
+  assert.match(text, /error rate\s+rate 8\.10% < 5\.00%\s+rate < 0\.05\s+8\.10 %\s+FAIL/);
+  assert.match(text, /booking P99 .*\s+p99 < 2000\s+1\.89 s\s+PASS/);
 
   const artifacts = join(root, 'test-artifacts');
   mkdirSync(artifacts, { recursive: true });
