@@ -72,6 +72,21 @@ function fatalWarnings(warnings: readonly Message[], scenarioFile: string): stri
     .map(() => `${scenarioFile} has no default export; k6 runs \`export default function () {...}\` for each iteration`);
 }
 
+/** The custom metrics scenarios/lib/metrics.ts defines. */
+const LIBRARY_METRICS = new Set(['booking_duration', 'booking_success', 'booking_lock_failures']);
+
+/**
+ * k6 refuses to start (exit 104) when a threshold names a metric the script
+ * never created. The default targets name booking_duration, so a scenario that
+ * does not use the library still gets its metrics defined: its booking target
+ * then fails as empty, which says what happened, instead of k6 refusing.
+ */
+function metricImports(k6Options: Record<string, unknown>): string[] {
+  const keys = Object.keys((k6Options.thresholds ?? {}) as Record<string, unknown>);
+  const needed = keys.some((k) => LIBRARY_METRICS.has(k.split('{')[0]!));
+  return needed ? [join(packageRoot(), 'scenarios', 'lib', 'metrics.ts')] : [];
+}
+
 /**
  * Bundles profile.scenarioFile into outDir/script.js: k6 modules external, the
  * profile's k6Options exported as `options`, and a handleSummary that writes
@@ -89,7 +104,7 @@ export async function bundleScenario(profile: ResolvedProfile, outDir: string, o
   let result;
   try {
     result = await build({
-      stdin: { contents: entrySource(profile.scenarioFile, profile.k6Options), resolveDir: outDir, sourcefile: ENTRY_NAME, loader: 'js' },
+      stdin: { contents: entrySource(profile.scenarioFile, profile.k6Options, metricImports(profile.k6Options)), resolveDir: outDir, sourcefile: ENTRY_NAME, loader: 'js' },
       absWorkingDir: cwd,
       bundle: true,
       format: 'esm',

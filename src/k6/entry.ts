@@ -11,9 +11,10 @@ export const SUMMARY_PATH_ENV = 'LOADCTL_SUMMARY_PATH';
  * ES2017 source (no spread in object literals, no optional chaining): k6
  * before v0.52 sends ES modules through its Babel 6, which parses little more.
  */
-export function entrySource(scenarioFile: string, k6Options: Record<string, unknown>): string {
+export function entrySource(scenarioFile: string, k6Options: Record<string, unknown>, sideEffectImports: readonly string[] = []): string {
   const spec = JSON.stringify(scenarioFile);
-  return `import * as scenario from ${spec};
+  const extra = sideEffectImports.map((file) => `import ${JSON.stringify(file)};\n`).join('');
+  return `${extra}import * as scenario from ${spec};
 export * from ${spec};
 
 var profileOptions = ${JSON.stringify(k6Options)};

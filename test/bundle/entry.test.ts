@@ -2,7 +2,7 @@
 // so no k6 module is faked: what runs is exactly what k6 would load.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleScenario } from '../../src/k6/bundle.ts';
@@ -22,7 +22,9 @@ type Module = {
 async function bundleAndImport(source: string, extra: Record<string, unknown> = {}): Promise<Module> {
   const dir = await tempProject({ 'scenarios/fixture.ts': source });
   dirs.push(dir);
-  const r = await bundleScenario(profileFor(join(dir, 'scenarios', 'fixture.ts'), 'fixture', extra), join(dir, 'out'), { cwd: dir, typeCheck: false });
+  // No default targets: they would pull in k6/metrics, which Node does not have.
+  const profile = profileFor(join(dir, 'scenarios', 'fixture.ts'), 'fixture', { defaultTargets: false, endpoints: [], ...extra });
+  const r = await bundleScenario(profile, join(dir, 'out'), { cwd: dir, typeCheck: false });
   assert.equal(r.typeCheck, 'skipped');
   return (await import(pathToFileURL(r.scriptPath).href)) as Module;
 }
@@ -64,7 +66,7 @@ export function setup() { return { ready: true }; }
 export function browse(): void {}
 export default function (): void {}
 `,
-    { thresholds: { 'http_req_duration{name:login}': ['p(95)<500'] }, endpoints: [] },
+    { thresholds: { 'http_req_duration{name:login}': ['p(95)<500'] }, targets: ['http_req_failed rate<0.05'] },
   );
   assert.equal(mod.options.noConnectionReuse, true);
   assert.deepEqual(mod.options.scenarios, { scenario: { executor: 'constant-vus', vus: 2, duration: '10s' } });
@@ -72,11 +74,19 @@ export default function (): void {}
     checks: ['rate>0.9'],
     http_req_failed: [{ threshold: 'rate<0.3', abortOnFail: true }, 'rate<0.05'],
     'http_req_duration{name:login}': ['p(95)<500'],
-    booking_duration: ['p(99)<2000'],
   });
   const stats = mod.options.summaryTrendStats as string[];
   for (const s of ['p(90)', 'p(95)', 'p(99)', 'count']) assert.ok(stats.includes(s), s);
   assert.equal(typeof mod.default, 'function');
   assert.deepEqual(mod.setup?.(), { ready: true });
   assert.equal(typeof mod.browse, 'function');
+});
+
+test('a scenario without the library still defines the metrics the default targets name (k6 refuses unknown ones)', async () => {
+  const dir = await tempProject({ 'scenarios/bare.ts': 'export default function (): void {}\n' });
+  dirs.push(dir);
+  const withDefaults = await bundleScenario(profileFor(join(dir, 'scenarios', 'bare.ts')), join(dir, 'a'), { cwd: dir, typeCheck: false });
+  assert.match(await readFile(withDefaults.scriptPath, 'utf8'), /new Trend\("booking_duration", true\)/);
+  const without = await bundleScenario(profileFor(join(dir, 'scenarios', 'bare.ts'), 'bare', { defaultTargets: false }), join(dir, 'b'), { cwd: dir, typeCheck: false });
+  assert.doesNotMatch(await readFile(without.scriptPath, 'utf8'), /booking_duration/);
 });
