@@ -106,6 +106,8 @@ function handle(req: IncomingMessage, res: ServerResponse, aggregator: RemoteWri
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  // A sender that hangs up mid-body must not take loadctl down with it.
+  req.on('error', () => undefined);
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
     if (size > MAX_BODY_BYTES) {

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { k6RemoteWriteConfig, startReceiver } from '../../src/live/receiver.ts';
@@ -77,4 +78,32 @@ test('k6 is told to push native histograms every second to the receiver', () => 
     K6_PROMETHEUS_RW_STALE_MARKERS: 'false',
   });
   assert.equal(k6RemoteWriteConfig('http://x/', 500).env.K6_PROMETHEUS_RW_PUSH_INTERVAL, '500ms');
+});
+
+test('an oversized body is refused up front, and a sender hanging up mid-body does no harm', async () => {
+  const rejected: string[] = [];
+  const rx = await startReceiver({ onRejected: (r) => rejected.push(r) });
+  const { port } = new URL(rx.url);
+  const raw = (head: string, body: string, hangUp: boolean): Promise<string> =>
+    new Promise((resolve) => {
+      const sock = connect(Number(port), '127.0.0.1', () => {
+        sock.write(head + body);
+        if (hangUp) setTimeout(() => sock.destroy(), 50);
+      });
+      let got = '';
+      sock.on('data', (d) => (got += d.toString()));
+      sock.on('close', () => resolve(got));
+      sock.on('error', () => resolve(got));
+      if (!hangUp) setTimeout(() => sock.end(), 200);
+    });
+  try {
+    const big = await raw('POST /api/v1/write HTTP/1.1\r\nHost: x\r\nContent-Encoding: snappy\r\nContent-Length: 20000000\r\n\r\n', 'abc', false);
+    assert.match(big, /^HTTP\/1\.1 413/);
+    await raw('POST /api/v1/write HTTP/1.1\r\nHost: x\r\nContent-Encoding: snappy\r\nContent-Length: 100\r\n\r\n', 'only ten b', true);
+    const body = readFileSync(`${root}v2.2.0/native/001.body.bin`);
+    assert.equal((await post(rx.url, body, { 'content-encoding': 'snappy' })).status, 204);
+    assert.equal(rejected.length, 1);
+  } finally {
+    await rx.close();
+  }
 });
