@@ -2,7 +2,7 @@
 // run with Ctrl-C handled, then print and file the result. Loaded lazily by
 // src/commands/chaos.ts so `loadctl --help` never pays for dockerode.
 import { createInterface } from 'node:readline';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { Ui } from '../ui.ts';
@@ -119,6 +119,10 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   let result;
   try {
     result = await runExperiment(experiment, engineDeps(docker, { cwd: o.cwd, runId, signal: controller.signal }), { onEvent });
+  } catch (error) {
+    // Refused before anything ran (pending journal, lock, target gone): no half run folder.
+    await rm(runDir, { recursive: true, force: true });
+    throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -130,6 +134,8 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   await writeFile(join(runDir, 'chaos-journal.jsonl'), runLines ? `${runLines}\n` : '');
   await writeFile(join(runDir, 'chaos-timeline.json'), `${JSON.stringify(result.events, null, 2)}\n`);
   await writeFile(join(runDir, 'result.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  // The engine's own result, which `loadctl report` reads for the fault window and events.
+  await writeFile(join(runDir, 'chaos.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (o.junit) {
     const path = resolve(o.cwd, o.junit);
     await mkdir(dirname(path), { recursive: true });

@@ -143,6 +143,11 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
       }
     }
     if (aborted()) return interrupted(result, emit, now, phase, finish);
+    if (result.rollbackFailures.length > 0 && result.status !== 'error') {
+      // Probing a system that was not put back would only time out.
+      result.status = 'error';
+      result.error = { message: `rollback incomplete: ${result.rollbackFailures.length} undo step(s) failed`, hint: 'loadctl chaos recover', exitCode: ExitCode.Environment };
+    }
     if (result.status === 'error' || result.timeline.injectedAt === null) return finish();
 
     const rolledBackAt = result.timeline.rolledBackAt ?? now();

@@ -78,6 +78,9 @@ test('a failing undo does not stop the others; it is reported and stays pending 
   assert.deepEqual(faults.log.filter((l) => l.startsWith('undo')), ['undo unpause kafka', 'undo start redis', 'undo exec redis']);
   assert.deepEqual(result.rollbackFailures.map((f) => f.message), ['cannot start redis']);
   assert.equal(exitCodeFor(result), ExitCode.Environment);
+  assert.equal(result.status, 'error');
+  assert.equal(result.error?.hint, 'loadctl chaos recover');
+  assert.equal(result.recovery.rounds, 0, 'no probing of a system that was not put back');
   assert.deepEqual(pendingIntents(readJournal(journal)).map((e) => e.intent), ['stop redis']);
 });
 
