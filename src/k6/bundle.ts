@@ -152,7 +152,7 @@ export async function bundleScenario(profile: ResolvedProfile, outDir: string, o
       const lines = outcome.problems.slice(0, 20).map((p) => formatTypeProblem(p, cwd));
       if (outcome.problems.length > lines.length) lines.push(`... and ${outcome.problems.length - lines.length} more`);
       throw new ScriptError(`type errors in ${shown(cwd, profile.scenarioFile)}:\n${lines.join('\n')}`, {
-        hint: 'fix them (the k6 API types come from @types/k6), or run with type checking turned off',
+        hint: 'fix them; the k6 API types come from @types/k6 (https://grafana.com/docs/k6/latest/javascript-api/)',
       });
     }
   }

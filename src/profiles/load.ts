@@ -81,7 +81,7 @@ function problemsError(problems: string[], hint: string): UsageError {
 }
 
 async function locateProfile(name: string, cwd: string): Promise<{ name: string; file: string }> {
-  if (/\.ya?ml$/.test(name) || name.includes('/')) {
+  if (/\.ya?ml$/.test(name) || name.includes('/') || name.includes('\\')) {
     const file = resolve(cwd, name);
     if (!existsSync(file)) throw new UsageError(`profile file ${name} does not exist`, { hint: 'give a profile name (`loadctl list`) or the path of a .yaml file' });
     return { name: basename(file).replace(/\.ya?ml$/, ''), file };
