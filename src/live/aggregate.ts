@@ -14,7 +14,7 @@
 import { labelValue } from './remote-write/decode.ts';
 import { addDelta, emptyHistogram, quantile, type SparseHistogram } from './remote-write/histogram.ts';
 import type { NativeHistogram, TimeSeries } from './remote-write/protobuf.ts';
-import { SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
+import { KeyCap, SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
 import type { Timeline } from './types.ts';
 
 export interface AggregatorOptions {
@@ -72,6 +72,8 @@ export class RemoteWriteAggregator {
   private finishedUpTo = -Infinity;
   private newestSecond = -Infinity;
   private readonly span = new SpanGuard();
+  private readonly names = new KeyCap('name:');
+  private readonly scenarios = new KeyCap('scenario:');
   readonly stats: AggregatorStats = { pushes: 0, observations: 0, duplicates: 0, dropped: 0, resets: 0 };
 
   constructor(options: AggregatorOptions = {}) {
@@ -152,7 +154,7 @@ export class RemoteWriteAggregator {
     this.stats.observations++;
     let st = states.get(key);
     if (!st) {
-      st = { dims: dimensions(s), obs: [] };
+      st = { dims: this.dimensions(s), obs: [] };
       states.set(key, st);
     }
     const list = st.obs;
@@ -183,6 +185,15 @@ export class RemoteWriteAggregator {
       delta(acc, st.dims, next.v, prev?.v, -1);
       delta(acc, st.dims, next.v, o.v, 1);
     }
+  }
+
+  private dimensions(s: TimeSeries): string[] {
+    const out: string[] = [];
+    const name = labelValue(s, 'name');
+    const scenario = labelValue(s, 'scenario');
+    if (name !== undefined) out.push(this.names.key(name));
+    if (scenario !== undefined) out.push(this.scenarios.key(scenario));
+    return out;
   }
 
   private accFor(sec: number): Map<string | null, Acc> {
@@ -276,11 +287,4 @@ function seriesKey(s: TimeSeries): string {
   return k;
 }
 
-function dimensions(s: TimeSeries): string[] {
-  const out: string[] = [];
-  const name = labelValue(s, 'name');
-  const scenario = labelValue(s, 'scenario');
-  if (name !== undefined) out.push(`name:${name}`);
-  if (scenario !== undefined) out.push(`scenario:${scenario}`);
-  return out;
-}
+

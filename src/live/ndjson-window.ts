@@ -1,7 +1,7 @@
 // Per-second buckets for individual points (the NDJSON record): counts plus
 // every duration of the seconds still open, so percentiles are exact. Only
 // the open window holds durations; finished seconds keep a few numbers.
-import { SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
+import { KeyCap, SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
 import type { Timeline } from './types.ts';
 
 interface Acc {
@@ -32,6 +32,8 @@ export class SecondWindow {
   /** Spare duration arrays, so a steady run allocates nothing per second. */
   private readonly pool: Float64Array[] = [];
   private readonly span = new SpanGuard();
+  private readonly names = new KeyCap('name:');
+  private readonly scenarios = new KeyCap('scenario:');
   /** Points whose second had already finished (counted, percentiles unchanged). */
   late = 0;
   /** Points stamped implausibly far from the rest (ignored). */
@@ -49,8 +51,8 @@ export class SecondWindow {
       this.implausible++;
       return;
     }
-    const nameDim = name === null ? -1 : this.dim(this.nameDims, 'name:', name);
-    const scenarioDim = scenario === null ? -1 : this.dim(this.scenarioDims, 'scenario:', scenario);
+    const nameDim = name === null ? -1 : this.dim(this.nameDims, this.names, name);
+    const scenarioDim = scenario === null ? -1 : this.dim(this.scenarioDims, this.scenarios, scenario);
     if (sec <= this.finishedUpTo) {
       this.amendLate(sec, kind, value, nameDim, scenarioDim);
       return;
@@ -88,12 +90,13 @@ export class SecondWindow {
     return { openSeconds: this.open.size, durations, late: this.late, implausible: this.implausible };
   }
 
-  private dim(map: Map<string, number>, prefix: string, value: string): number {
+  private dim(map: Map<string, number>, cap: KeyCap, value: string): number {
     let d = map.get(value);
     if (d === undefined) {
-      d = this.dimKeys.length;
-      this.dimKeys.push(prefix + value);
-      map.set(value, d);
+      const key = cap.key(value);
+      d = this.dimKeys.indexOf(key);
+      if (d < 0) d = this.dimKeys.push(key) - 1;
+      if (map.size < 1000) map.set(value, d);
     }
     return d;
   }

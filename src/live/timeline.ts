@@ -30,6 +30,28 @@ export type OnSecond = (second: LiveSecond) => void;
  */
 export const MAX_SPAN_SECONDS = 7 * 24 * 3600;
 
+/**
+ * Distinct endpoint names (and scenarios) kept as their own series. k6 tags
+ * an untagged request with its full URL, so IDs in paths would otherwise make
+ * a series per URL, each a row per second. The rest share "(other)".
+ */
+export const MAX_KEYS_PER_TAG = 100;
+export const OTHER = '(other)';
+
+/** Maps tag values to series keys, folding values past the cap into "(other)". */
+export class KeyCap {
+  private readonly seen = new Map<string, string>();
+  constructor(private readonly prefix: string) {}
+  key(value: string): string {
+    let k = this.seen.get(value);
+    if (k === undefined) {
+      k = this.seen.size < MAX_KEYS_PER_TAG ? this.prefix + value : this.prefix + OTHER;
+      if (this.seen.size < MAX_KEYS_PER_TAG * 10) this.seen.set(value, k);
+    }
+    return k;
+  }
+}
+
 /** Remembers the first second seen and says whether a later one is plausible. */
 export class SpanGuard {
   private origin: number | undefined;

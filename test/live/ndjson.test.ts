@@ -166,3 +166,14 @@ test('a point stamped absurdly far from the rest is ignored', () => {
   assert.equal(tl.total.length, 3);
   assert.equal(agg.held.implausible, 1);
 });
+
+test('untagged URLs (one name per URL) fold into "(other)" past 100 names, keeping every count', () => {
+  const reqs = buildTruth(T0, 2, [], { search: 150, book: 0 }).map((r, i) => ({ ...r, name: `http://127.0.0.1/api/events/${i % 150}` }));
+  const { tl } = feed([...ndjsonLines(reqs)].join('\n') + '\n', null);
+  const names = Object.keys(tl.series).filter((k) => k.startsWith('name:'));
+  assert.equal(names.length, 101);
+  assert.ok(names.includes('name:(other)'));
+  const sumOf = (k: string): number => tl.series[k]!.reduce((a, s) => a + s.requests, 0);
+  assert.equal(names.reduce((a, k) => a + sumOf(k), 0), reqs.length);
+  assert.equal(sumOf('name:(other)'), 100);
+});
