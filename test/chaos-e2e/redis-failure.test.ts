@@ -3,10 +3,11 @@
 // experiment measures how long it took to answer again.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  docker, dockerSkipReason, freePort, loadctl, loadctlDone, project, redisPing, removeContainers,
+  bin, docker, dockerSkipReason, freePort, loadctl, loadctlDone, project, redisPing, removeContainers,
   repo, snapshot, startRedis, stopExperiment, tcpOpen, unique, waitFor,
 } from './harness.ts';
 
@@ -140,4 +141,24 @@ test('--mode kill-in-place leaves the restart policy in charge, and the report s
   assert.match(run.stderr, /mode\s+│ kill-in-place/);
   assert.equal(docker('inspect', '--format', '{{.Id}} {{.State.Status}}', r.name), `${r.id} running`);
   console.log(`# measured (kill-in-place, restart: always): recovery ${doc.recovery.measuredMs} ms after rollback`);
+});
+
+test('on a terminal, the confirmation names the endpoint and the containers; "n" changes nothing', { skip, timeout: 30_000 }, async () => {
+  const r = await redis();
+  const before = snapshot(r.name);
+  const cwd = project({ 'redis-stop': stopExperiment({ name: 'redis-stop', container: r.name, port: r.port, duration: '1s' }) });
+  // `script` gives loadctl a real pseudo-terminal; our pipe is what the user types.
+  const answer = (text: string) => spawnSync('script', ['-qec', `${process.execPath} ${bin} chaos redis-stop`, '/dev/null'], {
+    cwd, input: text, encoding: 'utf8', timeout: 20_000, env: { ...process.env, NO_COLOR: '1' },
+  });
+  const no = answer('n\n');
+  assert.equal(no.status, 4, no.stdout);
+  assert.match(no.stdout, new RegExp(`Break ${r.name} on unix://\\S+\\? \\[y/N\\]`));
+  assert.match(no.stdout, /not confirmed: nothing was changed/);
+  assert.equal(snapshot(r.name), before);
+  assert.equal(existsSync(join(cwd, '.loadctl')), false);
+
+  const yes = answer('y\n');
+  assert.equal(yes.status, 0, yes.stdout);
+  assert.match(yes.stdout, /PASS: redis-stop recovered in/);
 });
