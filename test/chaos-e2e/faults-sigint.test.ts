@@ -1,6 +1,7 @@
 // SIGINT in the middle of each fault leaves everything restored, through the
 // real CLI against real containers. Each case names the fault, shows it is in
-// place mid-hold, interrupts, and checks the container is back as it was.
+// place mid-hold, interrupts, and checks the container is back as it was
+// (state, limits, networks and aliases).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -9,13 +10,16 @@ import { docker, dockerSkipReason, loadctl, project, redisPing, removeContainers
 
 const skip = dockerSkipReason();
 const created: string[] = [];
-after(() => { if (created.length > 0) removeContainers(...created); });
+const networks: string[] = [];
+after(() => {
+  if (created.length > 0) removeContainers(...created);
+  for (const n of networks) docker('network', 'rm', n);
+});
 
 interface Case {
   name: string;
-  fault: string;
-  /** Extra `docker run` flags for the target. */
-  runFlags?: string[];
+  /** Runs before the target exists: returns its extra `docker run` flags and the fault's YAML. */
+  setup(): { flags: string[]; fault: string };
   /** True while the fault is in place. */
   inPlace(container: string): boolean;
 }
@@ -23,26 +27,42 @@ interface Case {
 const inspect = (name: string, format: string) => docker('inspect', '--format', format, name);
 
 const cases: Case[] = [
-  { name: 'stop', fault: '{ kind: stop, mode: stop }', inPlace: (c) => inspect(c, '{{.State.Status}}') === 'exited' },
-  { name: 'pause', fault: '{ kind: pause }', inPlace: (c) => inspect(c, '{{.State.Paused}}') === 'true' },
+  { name: 'stop', setup: () => ({ flags: [], fault: '{ kind: stop, mode: stop }' }), inPlace: (c) => inspect(c, '{{.State.Status}}') === 'exited' },
+  { name: 'pause', setup: () => ({ flags: [], fault: '{ kind: pause }' }), inPlace: (c) => inspect(c, '{{.State.Paused}}') === 'true' },
+  {
+    name: 'network-disconnect',
+    setup: () => {
+      const net = unique('lc-e2e-net');
+      docker('network', 'create', '--label', 'io.loadctl.test=1', net);
+      networks.push(net);
+      return { flags: ['--network', net, '--network-alias', 'cache', '--network-alias', 'redis-primary'], fault: `{ kind: network-disconnect, network: ${net} }` };
+    },
+    inPlace: (c) => !inspect(c, '{{json .NetworkSettings.Networks}}').includes('lc-e2e-net'),
+  },
+  {
+    name: 'memory-limit',
+    setup: () => ({ flags: ['--memory', '256m', '--memory-swap', '512m'], fault: '{ kind: memory-limit, memory: 64m }' }),
+    inPlace: (c) => inspect(c, '{{.HostConfig.Memory}}') === String(64 * 1024 * 1024),
+  },
 ];
 
 for (const c of cases) {
   test(`SIGINT in the middle of ${c.name}: restored exactly, nothing pending`, { skip, timeout: 60_000 }, async () => {
-    const r = await startRedis(unique(`lc-e2e-int-${c.name}`));
+    const { flags, fault } = c.setup();
+    const r = await startRedis(unique(`lc-e2e-int-${c.name}`), { flags });
     created.push(r.name);
     const before = restorable(r.name);
     const yaml = [
       'name: fault', 'description: one fault, interrupted',
       `targets: { t: { container: ${r.name} } }`,
       'steadyState: { probes: [ { type: exec, target: t, command: [redis-cli, ping] } ] }',
-      `steps: [ { target: t, fault: ${c.fault}, duration: 60s } ]`,
+      `steps: [ { target: t, fault: ${fault}, duration: 60s } ]`,
       'recovery: { target: 10s, interval: 100ms, maxWait: 20s }', '',
     ].join('\n');
     const cwd = project({ fault: yaml });
     const run = loadctl(['chaos', 'fault', '--yes'], { cwd });
-    await run.waitForOutput(/injected:/);
-    assert.ok(c.inPlace(r.name), `${c.name} is in place mid-hold`);
+    await run.waitForOutput(/injected:|loadctl: /);
+    assert.ok(c.inPlace(r.name), `${c.name} is in place mid-hold\n${run.stdout()}${run.stderr()}`);
     run.child.kill('SIGINT');
     assert.equal(await run.done, 4, run.stderr());
     assert.ok(!c.inPlace(r.name), `${c.name} was rolled back`);

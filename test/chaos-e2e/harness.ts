@@ -63,10 +63,11 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 }
 
 /** A Redis container with a FIXED published port (an ephemeral one would change on restart). */
-export async function startRedis(name: string, options: { restart?: string } = {}): Promise<{ name: string; id: string; port: number }> {
+export async function startRedis(name: string, options: { restart?: string; flags?: string[] } = {}): Promise<{ name: string; id: string; port: number }> {
   const port = await freePort();
   const id = docker('run', '-d', '--name', name, '--label', 'io.loadctl.test=1', '-p', `127.0.0.1:${port}:6379`,
     ...(options.restart ? ['--restart', options.restart] : []),
+    ...(options.flags ?? []),
     image, 'redis-server', '--bind', '0.0.0.0', '--protected-mode', 'no', '--save', '');
   await waitFor(`${name} to answer`, () => redisPing(name), 20_000);
   return { name, id, port };
