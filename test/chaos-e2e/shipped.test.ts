@@ -1,0 +1,88 @@
+// The shipped experiments in chaos/, unchanged, pointed at real containers
+// with --target and environment variables, as a user would. The gateway the
+// experiments probe is a real HTTP server here that answers like the
+// ticketing API's /health.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { docker, dockerSkipReason, image, loadctlDone, project, removeContainers, repo, restorable, startRedis, unique, waitFor } from './harness.ts';
+import { spawnSync } from 'node:child_process';
+
+const skip = dockerSkipReason();
+const created: string[] = [];
+const networks: string[] = [];
+let gateway: Server | undefined;
+let baseUrl = '';
+
+before(async () => {
+  gateway = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"status":"UP"}'); });
+  await new Promise<void>((resolve) => gateway?.listen(0, '127.0.0.1', resolve));
+  const address = gateway.address();
+  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+after(() => {
+  gateway?.close();
+  if (created.length > 0) removeContainers(...created);
+  for (const n of networks) docker('network', 'rm', n);
+});
+
+const shipped = (...names: string[]) => project(Object.fromEntries(names.map((n) => [n, readFileSync(join(repo, 'chaos', `${n}.yaml`), 'utf8')])));
+
+async function postgres(): Promise<string> {
+  const name = unique('lc-e2e-pg');
+  const bin = '/usr/lib/postgresql/15/bin';
+  const script = `mkdir -p /run/postgresql && chown postgres /run/postgresql && exec su postgres -s /bin/sh -c '${bin}/initdb -D /tmp/pgdata --auth=trust -U postgres >/dev/null && exec ${bin}/postgres -D /tmp/pgdata -k /run/postgresql -c listen_addresses= -c deadlock_timeout=100ms'`;
+  docker('run', '-d', '--name', name, '--label', 'io.loadctl.test=1', image, 'sh', '-c', script);
+  created.push(name);
+  await waitFor('postgres to accept connections', () => spawnSync('docker', ['exec', name, 'pg_isready', '-q']).status === 0, 30_000, 200);
+  return name;
+}
+
+test('db-deadlocks: PostgreSQL counts deadlocks, and the scratch table is gone afterwards', { skip, timeout: 90_000 }, async () => {
+  const pg = await postgres();
+  const cwd = shipped('db-deadlocks');
+  const run = await loadctlDone(['chaos', 'db-deadlocks', '--target', `postgres=${pg}`, '--duration', '3s', '--yes', '--json'], {
+    cwd, env: { BASE_URL: baseUrl, POSTGRES_DB: 'postgres', POSTGRES_USER: 'postgres' },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  const observed = doc.steps[0].observations;
+  assert.ok(Number(observed.deadlocks) > 0, `deadlocks observed: ${JSON.stringify(observed)}`);
+  console.log(`# measured: db-deadlocks for 3s: ${JSON.stringify(observed)}`);
+  const tables = docker('exec', pg, 'psql', '-U', 'postgres', '-At', '-c', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+  assert.equal(tables, '0');
+});
+
+test('network-partition: the target is off its network for the hold, then back with its aliases', { skip, timeout: 60_000 }, async () => {
+  const net = unique('lc-e2e-net');
+  docker('network', 'create', '--label', 'io.loadctl.test=1', net);
+  networks.push(net);
+  const r = await startRedis(unique('lc-e2e-booking'), { flags: ['--network', net, '--network-alias', 'booking-service'] });
+  created.push(r.name);
+  const before = restorable(r.name);
+  const cwd = shipped('network-partition');
+  const run = await loadctlDone(['chaos', 'network-partition', '--target', `booking=${r.name}`, '--duration', '1s', '--yes', '--json'], {
+    cwd, env: { BASE_URL: baseUrl, COMPOSE_NETWORK: net },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(JSON.parse(run.stdout).steps[0].intent, new RegExp(net));
+  assert.equal(restorable(r.name), before);
+  assert.match(before, /booking-service/);
+});
+
+test('memory-pressure: the limit is lowered with a stressor inside, then the exact limits come back', { skip, timeout: 60_000 }, async () => {
+  const r = await startRedis(unique('lc-e2e-mem'), { flags: ['--memory', '512m', '--memory-swap', '1g', '--memory-reservation', '256m'] });
+  created.push(r.name);
+  const before = restorable(r.name);
+  const cwd = shipped('memory-pressure');
+  const run = await loadctlDone(['chaos', 'memory-pressure', '--target', `booking=${r.name}`, '--duration', '2s', '--yes', '--json'], {
+    cwd, env: { BASE_URL: baseUrl },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert.match(doc.steps[0].intent, /128m/);
+  console.log(`# measured: memory-pressure observations ${JSON.stringify(doc.steps[0].observations)}`);
+  assert.equal(restorable(r.name), before);
+});
