@@ -5,7 +5,10 @@ import { UsageError } from '../errors.ts';
 import { DockerAdapter, resolveEndpoint } from './docker.ts';
 import type { Fault, FaultFactory, FaultSpec, TargetSelector } from './fault.ts';
 import { defaultGraceMs, defaultHelperImage, randomToken, type DockerOps, type FaultContext } from './faults/common.ts';
+import { bandwidthFault } from './faults/bandwidth.ts';
 import { deadlockFault } from './faults/deadlocks.ts';
+import { latencyFault } from './faults/latency.ts';
+import { packetLossFault } from './faults/packet-loss.ts';
 import { memoryFault } from './faults/memory.ts';
 import { networkFault } from './faults/network.ts';
 import { pauseFault } from './faults/pause.ts';
@@ -59,8 +62,12 @@ export function createDockerFaultFactory(options: FactoryOptions = {}): DockerFa
           return networkFault(ctx, spec, targets);
         case 'memory-limit':
           return memoryFault(ctx, spec, targets);
-        default:
-          throw new UsageError(`fault kind "${spec.kind}" is not built yet`);
+        case 'latency':
+          return latencyFault(ctx, spec, targets);
+        case 'packet-loss':
+          return packetLossFault(ctx, spec, targets);
+        case 'bandwidth':
+          return bandwidthFault(ctx, spec, targets);
       }
     },
     resolve(selector: TargetSelector): Promise<ContainerRef[]> {

@@ -6,7 +6,7 @@
 // fault (processes we started in it, qdiscs in its network namespace).
 import { EnvironmentError } from '../errors.ts';
 import { ContainerGoneError } from './docker-errors.ts';
-import { createdByLabel, describe, pollUntil, shellQuote, type FaultContext } from './faults/common.ts';
+import { createdByLabel, describe, targetLabel, pollUntil, shellQuote, type FaultContext } from './faults/common.ts';
 import type { ContainerRef, UndoSpec } from './types.ts';
 
 type UndoContext = Pick<FaultContext, 'docker' | 'sleep' | 'token' | 'helperImage'>;
@@ -128,7 +128,7 @@ async function restoreQdisc(ctx: UndoContext, spec: Extract<UndoSpec, { kind: 't
     networkOf: spec.container,
     cmd: ['sh', '-c', restoreScript(spec.restore)],
     capAdd: ['NET_ADMIN'],
-    labels: { [createdByLabel]: 'tc-restore' },
+    labels: { [createdByLabel]: 'tc-restore', [targetLabel]: spec.container.id },
     autoRemove: false,
   });
   try {

@@ -87,10 +87,19 @@ export class Lab {
     return ref;
   }
 
+  /** loadctl helper containers attached to any of these containers (never another run's). */
+  async helpers(targetIds: string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (const id of targetIds) {
+      found.push(...(await docker('ps', '-aq', '--filter', `label=io.loadctl.chaos.target=${id}`)).split('\n').filter(Boolean));
+    }
+    return found;
+  }
+
   async cleanup(): Promise<void> {
-    const ids = await docker('ps', '-aq', '--filter', `label=${runLabel}=${this.prefix}`);
-    const helpers = await docker('ps', '-aq', '--filter', 'label=io.loadctl.chaos');
-    const all = [...ids.split('\n'), ...helpers.split('\n')].filter(Boolean);
+    const ids = (await docker('ps', '-aq', '--no-trunc', '--filter', `label=${runLabel}=${this.prefix}`)).split('\n').filter(Boolean);
+    const helpers = await this.helpers(ids);
+    const all = [...ids, ...helpers];
     if (all.length > 0) await dockerStatus('rm', '-f', ...all);
     for (const network of this.networks) await dockerStatus('network', 'rm', network);
   }

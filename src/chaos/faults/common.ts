@@ -28,6 +28,8 @@ export const defaultHelperImage = 'loadctl-test:1';
 export const defaultGraceMs = 10_000;
 /** Label on everything loadctl creates (helpers), so a human can find leftovers. */
 export const createdByLabel = 'io.loadctl.chaos';
+/** On each helper: the id of the container whose network namespace it joined. */
+export const targetLabel = 'io.loadctl.chaos.target';
 
 export function randomToken(): string {
   return randomBytes(4).toString('hex');

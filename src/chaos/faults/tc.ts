@@ -1,0 +1,139 @@
+// The mechanics shared by latency, packet-loss and bandwidth: install one root
+// qdisc in the target's network namespace with `tc qdisc replace`, and put back
+// what was there. tc runs either inside the target (when it has tc and
+// NET_ADMIN) or in a helper container that joins its namespace
+// (NetworkMode container:<id>, CapAdd NET_ADMIN). Either way a sleeper started
+// next to the fault restores the qdisc by itself once duration + grace have
+// passed, so a kill -9 of loadctl cannot leave the network degraded for long.
+import { EnvironmentError, UsageError } from '../../errors.ts';
+import type { Fault } from '../fault.ts';
+import type { ContainerDetails } from '../docker.ts';
+import type { ContainerRef, FaultPlan, UndoSpec } from '../types.ts';
+import { createdByLabel, describe, targetLabel, requireRunning, seconds, type FaultContext } from './common.ts';
+import { restoreCommands, tcFailure, validateDevice } from './qdisc.ts';
+import { restoreScript } from '../undo.ts';
+import { formatDuration } from '../duration.ts';
+
+export interface QdiscFaultSpec {
+  /** What the fault does, for the plan line ("add 100ms latency"). */
+  label: string;
+  /** The qdisc after `root`: ["tbf", "rate", ...]. */
+  qdisc: string[];
+  device?: string;
+  helperImage?: string;
+}
+
+interface Route {
+  ref: ContainerRef;
+  via: 'exec' | 'helper';
+  restore: string[][];
+  /** The helper container (via helper) or the sleeper's pid file (via exec). */
+  helperName: string;
+  pidFile: string;
+}
+
+export function hasNetAdmin(info: Pick<ContainerDetails, 'HostConfig'>): boolean {
+  const host = info.HostConfig;
+  if (host.Privileged) return true;
+  return ((host.CapAdd ?? []) as string[]).some((cap) => ['NET_ADMIN', 'CAP_NET_ADMIN', 'ALL'].includes(cap.toUpperCase()));
+}
+
+export function qdiscFault(ctx: FaultContext, spec: QdiscFaultSpec, targets: ContainerRef[]): Fault {
+  const device = validateDevice(spec.device ?? 'eth0');
+  const image = spec.helperImage ?? ctx.helperImage;
+  const selfRestoreSeconds = seconds(ctx.durationMs + ctx.graceMs);
+  let routes: Route[] = [];
+
+  async function tcVia(route: Route, argv: string[]) {
+    const where = route.via === 'exec' ? route.ref : { id: route.helperName, name: route.helperName };
+    return ctx.docker.exec(where, argv);
+  }
+
+  /** Reads the current qdiscs with the container's own tc, or a throwaway helper. */
+  async function readQdiscs(ref: ContainerRef, useExec: boolean): Promise<string> {
+    if (useExec) {
+      const shown = await ctx.docker.exec(ref, ['tc', 'qdisc', 'show', 'dev', device]);
+      if (shown.exitCode !== 0) throw new EnvironmentError(`cannot read the qdiscs of ${device} in ${describe(ref)}: ${shown.stderr.trim()}`);
+      return shown.stdout;
+    }
+    const reader = await ctx.docker.runHelper({
+      name: `loadctl-tc-read-${ref.id.slice(0, 12)}-${ctx.token()}`, image, networkOf: ref,
+      cmd: ['tc', 'qdisc', 'show', 'dev', device], capAdd: [], labels: { [createdByLabel]: 'tc-read', [targetLabel]: ref.id }, autoRemove: false,
+    });
+    try {
+      const code = await ctx.docker.wait(reader);
+      const output = await ctx.docker.logs(reader);
+      if (code !== 0) throw new EnvironmentError(`cannot read the qdiscs of ${device} in ${describe(ref)}: ${output.trim().split('\n')[0]}`, { hint: `check the device name (usually eth0)` });
+      return output;
+    } finally {
+      await ctx.docker.remove(reader);
+    }
+  }
+
+  async function ownTc(ref: ContainerRef, info: ContainerDetails): Promise<boolean> {
+    if (!hasNetAdmin(info)) return false;
+    const probe = await ctx.docker.exec(ref, ['tc', '-V']).catch(() => undefined);
+    return probe?.exitCode === 0;
+  }
+
+  return {
+    async plan(): Promise<FaultPlan> {
+      routes = [];
+      const undo: UndoSpec[] = [];
+      for (const ref of targets) {
+        const info = await ctx.docker.inspect(ref);
+        requireRunning(ref, info.State, spec.label);
+        const mode = info.HostConfig.NetworkMode ?? '';
+        if (mode === 'host' || mode.startsWith('container:')) {
+          throw new UsageError(`container ${describe(ref)} uses network mode "${mode}"; shaping it would slow ${mode === 'host' ? 'the whole host' : 'another container'} too`, {
+            hint: mode === 'host' ? 'pick a container on a bridge or user-defined network' : 'target the container that owns that network namespace',
+          });
+        }
+        const useExec = await ownTc(ref, info);
+        if (!useExec && !(await ctx.docker.imageExists(image))) {
+          throw new EnvironmentError(`helper image ${image} is not on the Docker engine, and ${describe(ref)} cannot run tc itself`, {
+            hint: 'build the default one (bash scripts/ci/build-test-image.sh) or set helperImage to a local image with sh and tc (iproute2)',
+          });
+        }
+        const token = ctx.token();
+        const route: Route = {
+          ref, via: useExec ? 'exec' : 'helper', restore: restoreCommands(device, await readQdiscs(ref, useExec)),
+          helperName: `loadctl-tc-${ref.id.slice(0, 12)}-${token}`, pidFile: `/tmp/loadctl-tc-${token}.pid`,
+        };
+        routes.push(route);
+        // In the order things happen: the sleeper (or helper) first, then the qdisc.
+        if (route.via === 'helper') {
+          undo.push({ kind: 'remove-container', container: { id: route.helperName, name: route.helperName } });
+          undo.push({ kind: 'tc-restore', container: ref, device, via: 'helper', helperImage: image, restore: route.restore });
+        } else {
+          undo.push({ kind: 'exec', container: ref, cmd: ['sh', '-c', `[ -f ${route.pidFile} ] && kill $(cat ${route.pidFile}) 2>/dev/null; rm -f ${route.pidFile}; true`] });
+          undo.push({ kind: 'tc-restore', container: ref, device, via: 'exec', restore: route.restore });
+        }
+      }
+      const how = routes.map((r) => `${describe(r.ref)} (${r.via === 'exec' ? 'its own tc' : `helper from ${image}`})`).join(', ');
+      return {
+        intent: `${spec.label} on ${device} of ${how} with \`tc qdisc replace ... root ${spec.qdisc.join(' ')}\` for ${formatDuration(ctx.durationMs)}; self-restores after ${selfRestoreSeconds}s`,
+        undo,
+      };
+    },
+
+    async apply(): Promise<void> {
+      if (routes.length !== targets.length) throw new Error('tc fault applied before it was planned');
+      for (const route of routes) {
+        const restore = restoreScript(route.restore);
+        if (route.via === 'helper') {
+          // PID 1 of the helper: sleep, restore, exit (AutoRemove). A forced removal kills it before it restores.
+          await ctx.docker.runHelper({
+            name: route.helperName, image, networkOf: route.ref, capAdd: ['NET_ADMIN'], autoRemove: true,
+            labels: { [createdByLabel]: 'tc', [targetLabel]: route.ref.id },
+            cmd: ['sh', '-c', `sleep ${selfRestoreSeconds}; ${restore}`],
+          });
+        } else {
+          await ctx.docker.execDetached(route.ref, ['sh', '-c', `echo $$ > ${route.pidFile}; sleep ${selfRestoreSeconds}; rm -f ${route.pidFile}; ${restore}`]);
+        }
+        const result = await tcVia(route, ['tc', 'qdisc', 'replace', 'dev', device, 'root', ...spec.qdisc]);
+        if (result.exitCode !== 0) throw tcFailure(spec.qdisc[0] ?? 'qdisc', result.stderr, describe(route.ref));
+      }
+    },
+  };
+}

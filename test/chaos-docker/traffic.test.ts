@@ -1,0 +1,132 @@
+// bandwidth (tc tbf), latency and packet-loss (tc netem) against real
+// containers: through a helper sharing the target's namespace and through the
+// target's own tc, restoring whatever root qdisc was there, removing itself
+// after duration + grace (what protects against a kill -9 of loadctl). This
+// kernel lacks sch_netem: netem faults must fail with one clear line there,
+// and run for real where the kernel has it.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
+import { EnvironmentError } from '../../src/errors.ts';
+import { Lab, docker, dockerSkipReason, dockerStatus, fingerprint, inspect, rollback, testImage, waitFor } from './harness.ts';
+
+const skip = await dockerSkipReason();
+
+describe('traffic-control faults on a real engine', { skip }, () => {
+  const lab = new Lab();
+  const factory = createDockerFaultFactory({ helperImage: testImage, graceMs: 1000 });
+  let net = '';
+  let receiverIp = '';
+  let bystanderBefore = '';
+
+  const qdisc = (name: string) => docker('run', '--rm', '--network', `container:${name}`, testImage, 'tc', 'qdisc', 'show', 'dev', 'eth0');
+  const helpers = async () => lab.helpers([(await inspect(lab.name('sender'))).Id, (await inspect(lab.name('sender-admin'))).Id]);
+  /** Milliseconds to send 128 KiB from `from` to the receiver, timed inside the sender. */
+  async function transferMs(from: string): Promise<number> {
+    const script = `s=$(date +%s%N); head -c 131072 /dev/zero | nc -N ${receiverIp} 9000; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))`;
+    return Number(await docker('exec', from, 'sh', '-c', script));
+  }
+
+  before(async () => {
+    net = await lab.network('net');
+    await lab.run('receiver', ['--network', net], ['sh', '-c', 'while :; do nc -l -d 9000 >/dev/null; done']);
+    await lab.run('sender', ['--network', net]);
+    await lab.run('sender-admin', ['--network', net, '--cap-add', 'NET_ADMIN']);
+    await lab.run('bystander', ['--network', net, '--memory', '64m']);
+    receiverIp = (await inspect(lab.name('receiver'))).NetworkSettings.Networks[net].IPAddress;
+    await waitFor(async () => (await dockerStatus('exec', lab.name('sender'), 'sh', '-c', `nc -z ${receiverIp} 9000`)).code === 0, 5000, 'the receiver');
+    bystanderBefore = await fingerprint(lab.name('bystander'));
+  });
+
+  after(async () => {
+    try {
+      assert.equal(await fingerprint(lab.name('bystander')), bystanderBefore, 'the bystander changed');
+      assert.match(await qdisc(lab.name('bystander')), /^qdisc noqueue 0: root/);
+    } finally {
+      await lab.cleanup();
+    }
+  });
+
+  it('bandwidth via a helper: tbf slows a transfer, the undo restores the default qdisc and removes the helper (twice)', async () => {
+    const [target] = await factory.resolve({ container: lab.name('sender') });
+    assert.ok(target);
+    const baseline = await transferMs(target.name);
+    const fault = factory.create({ kind: 'bandwidth', rate: '512kbit' }, [target], 30_000);
+    const plan = await fault.plan();
+    assert.deepEqual(plan.undo.map((u) => u.kind), ['remove-container', 'tc-restore']);
+    assert.match(plan.intent, /helper from loadctl-test:1/);
+    await fault.apply();
+    assert.match(await qdisc(target.name), /^qdisc tbf .* rate 512Kbit/);
+    const slowed = await transferMs(target.name);
+    assert.ok(slowed > 1200 && slowed > baseline * 5, `tbf did not slow the transfer: ${baseline}ms -> ${slowed}ms`);
+    await rollback(factory, plan);
+    await rollback(factory, plan);
+    assert.match(await qdisc(target.name), /^qdisc noqueue 0: root/);
+    assert.deepEqual(await helpers(), []);
+    const restored = await transferMs(target.name);
+    assert.ok(restored < 1000, `still slow after rollback: ${restored}ms`);
+  });
+
+  it('bandwidth with the target\'s own tc (NET_ADMIN): restores the tbf that was there before, exactly', async () => {
+    const [target] = await factory.resolve({ container: lab.name('sender-admin') });
+    assert.ok(target);
+    const qdisc = (name: string) => docker('exec', name, 'tc', 'qdisc', 'show', 'dev', 'eth0');
+    await docker('exec', target.name, 'tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'handle', '8001:', 'tbf', 'rate', '50mbit', 'burst', '64kb', 'latency', '50ms');
+    const original = await qdisc(target.name);
+    const fault = factory.create({ kind: 'bandwidth', rate: '1mbit' }, [target], 30_000);
+    const plan = await fault.plan();
+    assert.match(plan.intent, /its own tc/);
+    await fault.apply();
+    assert.match(await qdisc(target.name), /rate 1Mbit/);
+    await rollback(factory, plan);
+    await rollback(factory, plan);
+    assert.equal(await qdisc(target.name), original);
+    assert.equal((await dockerStatus('exec', target.name, 'sh', '-c', 'ls /tmp/loadctl-tc-*.pid')).code, 2, 'the sleeper pid file was left');
+    await docker('exec', target.name, 'tc', 'qdisc', 'del', 'dev', 'eth0', 'root');
+  });
+
+  it('a fault left behind (loadctl killed) removes itself after duration + grace', async () => {
+    const [target] = await factory.resolve({ container: lab.name('sender') });
+    assert.ok(target);
+    const fault = factory.create({ kind: 'bandwidth', rate: '1mbit' }, [target], 1000);
+    await fault.plan();
+    await fault.apply();
+    assert.match(await qdisc(target.name), /^qdisc tbf/);
+    // No undo at all: the helper's own timer (1 s + 1 s grace) must put things back.
+    await waitFor(async () => /^qdisc noqueue 0: root/.test(await qdisc(target.name)) && (await helpers()).length === 0, 8000, 'self-restore');
+  });
+
+  it('netem: runs for real where the kernel has sch_netem, else fails with one clear line and changes nothing', async () => {
+    const [target] = await factory.resolve({ container: lab.name('sender') });
+    assert.ok(target);
+    const probe = await dockerStatus('run', '--rm', '--cap-add', 'NET_ADMIN', '--network', 'none', testImage, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms');
+    const latency = factory.create({ kind: 'latency', delayMs: 300 }, [target], 30_000);
+    const latencyPlan = await latency.plan();
+    if (probe.code !== 0) {
+      console.log(`# this kernel has no sch_netem (${probe.stderr}); checking the clean error`);
+      await assert.rejects(latency.apply(), (error: unknown) =>
+        error instanceof EnvironmentError && /kernel has no sch_netem/.test(error.message) && !error.message.includes('\n'));
+      await rollback(factory, latencyPlan);
+      assert.match(await qdisc(target.name), /^qdisc noqueue 0: root/);
+      assert.deepEqual(await helpers(), []);
+      return;
+    }
+    const rtt = async () => Number(/time=([\d.]+) ms/.exec(await docker('exec', target.name, 'ping', '-c', '1', '-W', '3', receiverIp))?.[1]);
+    await latency.apply();
+    assert.ok((await rtt()) >= 290, 'no latency added');
+    await rollback(factory, latencyPlan);
+    assert.ok((await rtt()) < 100, 'latency left behind');
+    const loss = factory.create({ kind: 'packet-loss', percent: 100 }, [target], 30_000);
+    const lossPlan = await loss.plan();
+    await loss.apply();
+    assert.notEqual((await dockerStatus('exec', target.name, 'ping', '-c', '1', '-W', '1', receiverIp)).code, 0, 'packets still pass');
+    await rollback(factory, lossPlan);
+    assert.equal((await dockerStatus('exec', target.name, 'ping', '-c', '1', '-W', '2', receiverIp)).code, 0);
+  });
+
+  it('a helper image that is not on the engine is one clear line before anything changes', async () => {
+    const targets = await factory.resolve({ container: lab.name('sender') });
+    const fault = factory.create({ kind: 'bandwidth', rate: '1mbit', helperImage: 'loadctl-no-such-image:0' }, targets, 1000);
+    await assert.rejects(fault.plan(), /helper image loadctl-no-such-image:0 is not on the Docker engine/);
+  });
+});
