@@ -19,7 +19,7 @@ export type TimelineEvent =
   | { type: 'step-failed'; at: number; step: number; message: string }
   | { type: 'interrupted'; at: number; phase: Phase }
   | { type: 'rollback-started'; at: number; undos: number }
-  | { type: 'undo'; at: number; spec: UndoSpec; ok: boolean; error?: string }
+  | { type: 'undo'; at: number; spec: UndoSpec; ok: boolean; error?: string; /** The container was removed: nothing to restore. */ gone?: boolean }
   | { type: 'rolled-back'; at: number; failures: number }
   | { type: 'observed'; at: number; step: number; observations: FaultObservations }
   | { type: 'probe-round'; at: number; healthy: boolean; results: ProbeResult[] }

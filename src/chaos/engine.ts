@@ -10,6 +10,7 @@ import { acquireLock, appendRecord, assertNothingPending } from './journal.ts';
 import { runProbeRound, type ExecInContainer, type ProbeResult } from './probes.ts';
 import { abortableSleep, measureRecovery } from './recovery.ts';
 import { describeUndo, UndoStack } from './rollback.ts';
+import { ContainerGoneError } from './docker-errors.ts';
 import type { ChaosResult, Phase, ResolvedTarget, StepResult, TimelineEvent } from './engine-types.ts';
 import type { ContainerRef, UndoSpec } from './types.ts';
 
@@ -124,11 +125,20 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
       // Runs on success, error and abort alike; a second Ctrl-C cannot skip it
       // because the command keeps its signal handlers until this returns.
       emit({ type: 'rollback-started', at: now(), undos: stack.size });
-      const failures = await stack.unwind((spec) => deps.faults.undo(spec), {
-        onUndo: (spec, error) => emit({ type: 'undo', at: now(), spec, ok: error === undefined, ...(error === undefined ? {} : { error: message(error) }) }),
+      const { failures, moot } = await stack.unwind((spec) => deps.faults.undo(spec), {
+        onUndo: (spec, error, gone) => emit({
+          type: 'undo', at: now(), spec, ok: error === undefined || gone === true,
+          ...(error === undefined ? {} : { error: message(error) }), ...(gone ? { gone: true } : {}),
+        }),
         onEntryDone: (id) => appendRecord(journal, { type: 'done', id, at: now(), by: 'engine' }),
+        isMoot: isContainerGone,
       });
       result.rollbackFailures = failures.map((f) => ({ undo: describeUndo(f.spec), message: message(f.error) }));
+      if (moot.length > 0 && result.status !== 'error') {
+        // Removed mid-experiment: nothing to put back, but nothing to probe either.
+        result.status = 'error';
+        result.error = errorInfo(moot[0]?.error);
+      }
       result.timeline.rolledBackAt = now();
       emit({ type: 'rolled-back', at: result.timeline.rolledBackAt, failures: failures.length });
     }
@@ -183,6 +193,11 @@ function interrupted(result: ChaosResult, emit: (e: TimelineEvent) => void, now:
   result.status = 'interrupted';
   emit({ type: 'interrupted', at: now(), phase });
   return finish();
+}
+
+/** A removed container cannot be restored and needs no restoring: its undo is moot. */
+export function isContainerGone(error: unknown): boolean {
+  return error instanceof ContainerGoneError;
 }
 
 function containersOf(targets: ResolvedTarget[], ref: string): ContainerRef[] {

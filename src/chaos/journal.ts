@@ -98,13 +98,16 @@ export function pendingIntents(records: JournalRecord[]): JournalIntent[] {
 export interface ReplayReport {
   restored: JournalIntent[];
   failed: Array<{ entry: JournalIntent; spec: UndoSpec; error: unknown }>;
+  /** Undos with nothing left to restore (their container was removed): counted as done. */
+  moot: Array<{ entry: JournalIntent; spec: UndoSpec; error: unknown }>;
 }
 
 /**
  * Runs the undos of the given pending intents, newest intent first and each
  * intent's undos newest first; every undo is attempted even when one fails.
- * An intent is marked done only when all its undos succeeded, so a failure
- * stays pending for the next `loadctl chaos recover`.
+ * An intent is marked done only when all its undos succeeded (or were moot:
+ * the container is gone), so a failure stays pending for the next
+ * `loadctl chaos recover`.
  */
 export async function replay(
   path: string,
@@ -112,14 +115,19 @@ export async function replay(
   undo: (spec: UndoSpec) => Promise<void>,
   by: JournalDone['by'],
   now: () => number = Date.now,
+  isMoot: (error: unknown) => boolean = () => false,
 ): Promise<ReplayReport> {
-  const report: ReplayReport = { restored: [], failed: [] };
+  const report: ReplayReport = { restored: [], failed: [], moot: [] };
   for (const entry of [...entries].reverse()) {
     let ok = true;
     for (const spec of [...entry.undo].reverse()) {
       try {
         await undo(spec);
       } catch (error) {
+        if (isMoot(error)) {
+          report.moot.push({ entry, spec, error });
+          continue;
+        }
         ok = false;
         report.failed.push({ entry, spec, error });
       }

@@ -7,6 +7,7 @@ import { describeUndo } from './rollback.ts';
 import { watch, watchdogLogger } from './watchdog.ts';
 import { createDockerFaultFactory } from './factory.ts';
 import { connectDocker } from './wiring.ts';
+import { isContainerGone } from './engine.ts';
 
 export interface RecoverOptions {
   cwd: string;
@@ -42,10 +43,13 @@ export async function recover(options: RecoverOptions, ui: Ui): Promise<number> 
   }
   const docker = await connectDocker();
   ui.info(`replaying ${pending.length} pending step(s) from ${journal} on ${docker.endpoint}`);
-  const outcome = await replay(journal, pending, (spec) => docker.factory.undo(spec), 'recover');
+  const outcome = await replay(journal, pending, (spec) => docker.factory.undo(spec), 'recover', Date.now, isContainerGone);
   for (const entry of outcome.restored) {
     ui.result(`restored: ${entry.experiment}: ${entry.intent}`);
     for (const spec of [...entry.undo].reverse()) ui.info(`  undone: ${describeUndo(spec)}`);
+  }
+  for (const gone of outcome.moot) {
+    ui.result(`nothing to restore: ${gone.entry.experiment}: ${describeUndo(gone.spec)}: the container was removed`);
   }
   for (const failure of outcome.failed) {
     ui.result(`NOT restored: ${failure.entry.experiment}: ${describeUndo(failure.spec)}: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`);
@@ -67,7 +71,7 @@ export async function watchdogMain(options: { journal: string; runId: string }):
   const log = watchdogLogger(options.journal);
   const factory = createDockerFaultFactory();
   log(`watching run ${options.runId}`);
-  const outcome = await watch({ journal: options.journal, runId: options.runId, undo: (spec) => factory.undo(spec), log });
+  const outcome = await watch({ journal: options.journal, runId: options.runId, undo: (spec) => factory.undo(spec), isMoot: isContainerGone, log });
   log(`done (${outcome})`);
   return outcome === 'gave-up' ? ExitCode.Environment : ExitCode.Ok;
 }

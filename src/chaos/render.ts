@@ -28,7 +28,7 @@ export function eventLine(event: TimelineEvent, startedAt: number): string | nul
     case 'step-failed': return `${t} step failed: ${event.message}`;
     case 'interrupted': return `${t} interrupted during ${event.phase}`;
     case 'rollback-started': return `${t} rolling back ${event.undos} step(s)`;
-    case 'undo': return `${t}   ${event.ok ? 'undone' : 'UNDO FAILED'}: ${describeUndo(event.spec)}${event.error ? ` (${event.error})` : ''}`;
+    case 'undo': return `${t}   ${event.gone ? 'nothing to restore (container removed)' : event.ok ? 'undone' : 'UNDO FAILED'}: ${describeUndo(event.spec)}${event.error ? ` (${event.error})` : ''}`;
     case 'rolled-back': return `${t} rolled back${event.failures > 0 ? ` with ${event.failures} failure(s)` : ''}`;
     case 'observed': return `${t} observed: ${Object.entries(event.observations).map(([k, v]) => `${k}=${String(v)}`).join(', ')}`;
     case 'probe-round': return null;

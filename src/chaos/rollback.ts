@@ -29,9 +29,15 @@ export class UndoStack {
 
   async unwind(
     run: (spec: UndoSpec) => Promise<void>,
-    hooks: { onUndo?(spec: UndoSpec, error?: unknown): void; onEntryDone?(id: string): void } = {},
-  ): Promise<UndoFailure[]> {
+    hooks: {
+      onUndo?(spec: UndoSpec, error?: unknown, moot?: boolean): void;
+      onEntryDone?(id: string): void;
+      /** An error that means there is nothing left to restore (the container is gone). */
+      isMoot?(error: unknown): boolean;
+    } = {},
+  ): Promise<{ failures: UndoFailure[]; moot: UndoFailure[] }> {
     const failures: UndoFailure[] = [];
+    const moot: UndoFailure[] = [];
     while (this.entries.length > 0) {
       const entry = this.entries.pop() as Entry;
       let ok = true;
@@ -40,14 +46,18 @@ export class UndoStack {
           await run(spec);
           hooks.onUndo?.(spec);
         } catch (error) {
-          ok = false;
-          failures.push({ entryId: entry.id, spec, error });
-          hooks.onUndo?.(spec, error);
+          const gone = hooks.isMoot?.(error) === true;
+          if (gone) moot.push({ entryId: entry.id, spec, error });
+          else {
+            ok = false;
+            failures.push({ entryId: entry.id, spec, error });
+          }
+          hooks.onUndo?.(spec, error, gone);
         }
       }
       if (ok) hooks.onEntryDone?.(entry.id);
     }
-    return failures;
+    return { failures, moot };
   }
 }
 

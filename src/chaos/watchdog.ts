@@ -40,6 +40,8 @@ export interface WatchOptions {
   journal: string;
   runId: string;
   undo(spec: UndoSpec): Promise<void>;
+  /** Errors that leave nothing to restore (container removed). */
+  isMoot?(error: unknown): boolean;
   pollMs?: number;
   /** Stop retrying failed undos this long after the deadline. */
   giveUpAfterMs?: number;
@@ -67,9 +69,10 @@ export async function watch(o: WatchOptions): Promise<'clean' | 'restored' | 'ga
       // All of the run's pending entries at once, newest first: a later step
       // must be undone before an earlier one, whatever their deadlines.
       log(`deadline passed for run ${o.runId}; undoing ${pending.length} step(s)`);
-      const report = await replay(o.journal, pending, o.undo, 'watchdog', now);
+      const report = await replay(o.journal, pending, o.undo, 'watchdog', now, o.isMoot);
       acted = true;
       for (const e of report.restored) log(`restored: ${e.intent} (${e.undo.map(describeUndo).join('; ')})`);
+      for (const m of report.moot) log(`nothing to restore (container removed): ${describeUndo(m.spec)}`);
       for (const f of report.failed) log(`undo failed: ${describeUndo(f.spec)}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
       if (report.failed.length > 0) await sleep(2000);
       continue;

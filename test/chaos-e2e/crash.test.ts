@@ -119,3 +119,16 @@ test('kill -9 mid-fault: `loadctl chaos recover` restores at once, then experime
   assert.equal(next.code, 0, next.stderr);
   assert.equal(status(r.name), 'running');
 });
+
+test('a container removed mid-experiment: one clear line, exit 3, and nothing left pending', { skip, timeout: 60_000 }, async () => {
+  const r = await redis();
+  const cwd = project({ 'redis-stop': stopExperiment({ name: 'redis-stop', container: r.name, port: r.port, duration: '2s' }) });
+  const run = loadctl(['chaos', 'redis-stop', '--yes'], { cwd });
+  await run.waitForOutput(/injected:/);
+  removeContainers(r.name);
+  assert.equal(await run.done, 3, run.stderr());
+  assert.match(run.stdout(), new RegExp(`ERROR: redis-stop: container ${r.name} \\(${r.id.slice(0, 12)}\\) is gone \\(removed while the experiment ran\\); could not start`));
+  assert.match(run.stdout(), /nothing to restore \(container removed\): start /);
+  assert.doesNotMatch(run.stdout() + run.stderr(), /\n\s+at /, 'no stack trace');
+  assert.deepEqual(pending(cwd), []);
+});

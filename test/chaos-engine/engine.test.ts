@@ -8,6 +8,7 @@ import { exitCodeFor, runExperiment, type EngineDeps } from '../../src/chaos/eng
 import type { Experiment } from '../../src/chaos/experiment-schema.ts';
 import { appendRecord, pendingIntents, readJournal } from '../../src/chaos/journal.ts';
 import { EnvironmentError, ExitCode } from '../../src/errors.ts';
+import { ContainerGoneError } from '../../src/chaos/docker-errors.ts';
 import { fakeClock, memoryFactory } from './memory-factory.ts';
 
 function experiment(steps: Experiment['steps'], overrides: Partial<Experiment> = {}): Experiment {
@@ -162,4 +163,22 @@ test('a new experiment refuses to start while an earlier one left a pending undo
   });
   assert.deepEqual(faults.log, []);
   assert.match(readFileSync(journal, 'utf8'), /"old\/0"/);
+});
+
+test('a container removed mid-experiment: its undo is moot, the run is an error, nothing stays pending', async () => {
+  const { deps, faults, journal } = setup();
+  const undo = faults.undo.bind(faults);
+  faults.undo = async (spec) => {
+    if (spec.container.name === 'redis') throw new ContainerGoneError(spec.container, 'start it');
+    return undo(spec);
+  };
+  const result = await runExperiment(experiment(twoSteps), deps);
+  assert.equal(result.status, 'error');
+  assert.match(result.error?.message ?? '', /^container redis \(redis-id-012\) is gone \(removed while the experiment ran\)/);
+  assert.equal(exitCodeFor(result), ExitCode.Environment);
+  assert.deepEqual(result.rollbackFailures, []);
+  assert.equal(result.recovery.rounds, 0);
+  assert.deepEqual(pendingIntents(readJournal(journal)), []);
+  const gone = result.events.filter((e) => e.type === 'undo' && e.gone === true);
+  assert.equal(gone.length, 2);
 });
