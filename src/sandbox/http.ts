@@ -81,11 +81,13 @@ const MAX_BODY = 64 * 1024;
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // An oversized body is still read to its end (and dropped) so the client
+  // gets its 413 instead of a reset connection.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new HttpError(413, 'body_too_large', `request body is over ${MAX_BODY} bytes`);
-    chunks.push(chunk);
+    if (size <= MAX_BODY) chunks.push(chunk);
   }
+  if (size > MAX_BODY) throw new HttpError(413, 'body_too_large', `request body is over ${MAX_BODY} bytes`);
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') throw new HttpError(400, 'missing_body', 'a JSON body is required');
   try {

@@ -43,13 +43,18 @@ export class RedisLockService implements LockService {
   /** Resolves once connected, or rejects after `timeoutMs`. */
   async waitReady(timeoutMs: number): Promise<void> {
     if (this.redis.status === 'ready') return;
+    // At start-up the first connection error is the answer: a refused or
+    // unknown address will not fix itself while the user waits.
     await new Promise<void>((resolve, reject) => {
+      const done = () => { clearTimeout(timer); this.redis.off('ready', onReady); this.redis.off('error', onError); };
       const timer = setTimeout(() => {
-        this.redis.off('ready', onReady);
+        done();
         reject(new LockUnavailableError(`Redis did not answer within ${timeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`));
       }, timeoutMs);
-      const onReady = () => { clearTimeout(timer); resolve(); };
+      const onReady = () => { done(); resolve(); };
+      const onError = (error: Error) => { done(); reject(new LockUnavailableError(error.message, { cause: error })); };
       this.redis.once('ready', onReady);
+      this.redis.once('error', onError);
     });
   }
 
