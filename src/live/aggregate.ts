@@ -12,7 +12,7 @@
 // a repeated push changes nothing. Memory: per series, the observations still
 // in the open window plus one baseline; per open second, a few accumulators.
 import { labelValue } from './remote-write/decode.ts';
-import { addDelta, emptyHistogram, quantile, type SparseHistogram } from './remote-write/histogram.ts';
+import { counterDelta, failureShare, figures, histogramDelta, seriesKey, type Acc, type CounterValue } from './remote-write/deltas.ts';
 import type { NativeHistogram, TimeSeries } from './remote-write/protobuf.ts';
 import { KeyCap, SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
 import type { Timeline } from './types.ts';
@@ -40,21 +40,12 @@ interface Obs<V> {
   v: V;
 }
 
-interface CounterValue {
-  requests: number;
-  failures: number;
-}
 
 interface SeriesState<V> {
   dims: string[];
   obs: Obs<V>[];
 }
 
-interface Acc {
-  requests: number;
-  failures: number;
-  hist: SparseHistogram | null;
-}
 
 const REQS = 'k6_http_reqs_total';
 const DURATION = 'k6_http_req_duration_seconds';
@@ -230,61 +221,3 @@ function prune<V>(states: Map<string, SeriesState<V>>, upTo: number): void {
     if (keep > 0) st.obs.splice(0, keep);
   }
 }
-
-function failureShare(expected: string | undefined, rate: number | undefined): number {
-  if (expected === 'false') return 1;
-  if (expected === 'true') return 0;
-  return rate ?? 0;
-}
-
-function accOf(m: Map<string | null, Acc>, k: string | null): Acc {
-  let a = m.get(k);
-  if (!a) {
-    a = { requests: 0, failures: 0, hist: null };
-    m.set(k, a);
-  }
-  return a;
-}
-
-function counterDelta(m: Map<string | null, Acc>, dims: string[], cur: CounterValue, prev: CounterValue | undefined, sign: 1 | -1): boolean {
-  const reset = prev !== undefined && cur.requests < prev.requests;
-  const base = prev === undefined || reset ? { requests: 0, failures: 0 } : prev;
-  const dr = sign * (cur.requests - base.requests);
-  const df = sign * (cur.failures - base.failures);
-  for (const k of [null, ...dims]) {
-    const a = accOf(m, k);
-    a.requests += dr;
-    a.failures += df;
-  }
-  return reset;
-}
-
-function histogramDelta(m: Map<string | null, Acc>, dims: string[], cur: NativeHistogram, prev: NativeHistogram | undefined, sign: 1 | -1): boolean {
-  const reset = prev !== undefined && cur.count < prev.count;
-  const base = reset ? undefined : prev;
-  for (const k of [null, ...dims]) {
-    const a = accOf(m, k);
-    a.hist ??= emptyHistogram(cur.schema);
-    addDelta(a.hist, cur, base, sign);
-  }
-  return reset;
-}
-
-function figures(acc: Acc): SecondFigures {
-  const h = acc.hist;
-  // Seconds to milliseconds: k6 sends durations in base units.
-  const q = (p: number): number | null => {
-    const v = h ? quantile(h, p) : null;
-    return v === null ? null : v * 1000;
-  };
-  return { requests: acc.requests, failures: acc.failures, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
-}
-
-/** Identity of a series across pushes and across metrics: its labels without the name. */
-function seriesKey(s: TimeSeries): string {
-  let k = '';
-  for (const l of s.labels) if (l.name !== '__name__') k += `${l.name}\u0000${l.value}\u0001`;
-  return k;
-}
-
-
