@@ -63,7 +63,8 @@ export class UndoStack {
 
 /** One line for an undo step, for timelines, dry runs and error lists. */
 export function describeUndo(spec: UndoSpec): string {
-  const c = `${spec.container.name} (${spec.container.id.slice(0, 12)})`;
+  // Helpers are named before they exist, so their id may still be their name.
+  const c = spec.container.id === spec.container.name ? spec.container.name : `${spec.container.name} (${spec.container.id.slice(0, 12)})`;
   switch (spec.kind) {
     case 'start': return `start ${c}`;
     case 'unpause': return `unpause ${c}`;

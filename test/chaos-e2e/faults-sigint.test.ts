@@ -44,7 +44,15 @@ const cases: Case[] = [
     setup: () => ({ flags: ['--memory', '256m', '--memory-swap', '512m'], fault: '{ kind: memory-limit, memory: 64m }' }),
     inPlace: (c) => inspect(c, '{{.HostConfig.Memory}}') === String(64 * 1024 * 1024),
   },
+  {
+    name: 'bandwidth',
+    setup: () => ({ flags: [], fault: '{ kind: bandwidth, rate: 256kbit }' }),
+    inPlace: (c) => docker('exec', c, 'tc', 'qdisc', 'show', 'dev', 'eth0').includes('tbf'),
+  },
 ];
+
+/** tc helper containers loadctl started for this target (named loadctl-tc-<id>-...). */
+const helpersOf = (id: string) => docker('ps', '-a', '--format', '{{.Names}}').split('\n').filter((n) => n.startsWith(`loadctl-tc-${id.slice(0, 12)}`));
 
 for (const c of cases) {
   test(`SIGINT in the middle of ${c.name}: restored exactly, nothing pending`, { skip, timeout: 60_000 }, async () => {
@@ -68,6 +76,7 @@ for (const c of cases) {
     assert.ok(!c.inPlace(r.name), `${c.name} was rolled back`);
     await waitFor('Redis to answer', () => redisPing(r.name), 10_000);
     assert.equal(restorable(r.name), before);
+    assert.deepEqual(helpersOf(r.id), [], 'no helper container left behind');
     assert.deepEqual(pendingIntents(readJournal(join(cwd, '.loadctl', 'chaos-journal'))), []);
   });
 }

@@ -86,3 +86,28 @@ test('memory-pressure: the limit is lowered with a stressor inside, then the exa
   console.log(`# measured: memory-pressure observations ${JSON.stringify(doc.steps[0].observations)}`);
   assert.equal(restorable(r.name), before);
 });
+
+test('network-latency and packet-loss: netem where the kernel has it, one clear line where it does not', { skip, timeout: 90_000 }, async () => {
+  // Ask the kernel itself, in a throwaway namespace of our own.
+  const probe = spawnSync('docker', ['run', '--rm', '--cap-add', 'NET_ADMIN', '--label', 'io.loadctl.test=1', image, 'tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', '1ms'], { encoding: 'utf8' });
+  const hasNetem = probe.status === 0;
+  console.log(`# kernel ${hasNetem ? 'has' : 'lacks'} sch_netem`);
+  const r = await startRedis(unique('lc-e2e-netem'));
+  created.push(r.name);
+  const before = restorable(r.name);
+  const qdiscBefore = docker('exec', r.name, 'tc', 'qdisc', 'show', 'dev', 'eth0');
+  const cwd = shipped('network-latency', 'packet-loss');
+  for (const [experiment, ref] of [['network-latency', 'redis'], ['packet-loss', 'booking']] as const) {
+    const run = await loadctlDone(['chaos', experiment, '--target', `${ref}=${r.name}`, '--duration', '1s', '--yes'], { cwd, env: { BASE_URL: baseUrl } });
+    if (hasNetem) {
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+    } else {
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stdout, new RegExp(`ERROR: ${experiment}: the Docker host's kernel has no sch_netem`));
+      assert.match(run.stdout, /fix: load it on the Docker host \(`modprobe sch_netem`/);
+      assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /, 'no stack trace');
+    }
+    assert.equal(restorable(r.name), before);
+    assert.equal(docker('exec', r.name, 'tc', 'qdisc', 'show', 'dev', 'eth0'), qdiscBefore);
+  }
+});
