@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ExitCode, LoadctlError } from '../errors.ts';
 import type { Experiment } from './experiment-schema.ts';
 import type { Fault, FaultFactory } from './fault.ts';
-import { acquireLock, appendRecord, assertNothingPending } from './journal.ts';
+import { acquireLock, appendRecord, assertNothingPending, rotateIfLarge } from './journal.ts';
 import { runProbeRound, type ExecInContainer, type ProbeResult } from './probes.ts';
 import { abortableSleep, measureRecovery } from './recovery.ts';
 import { describeUndo, UndoStack } from './rollback.ts';
@@ -63,6 +63,7 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
 
   assertNothingPending(journal);
   const release = acquireLock(join(deps.stateDir, 'chaos.lock'));
+  rotateIfLarge(journal);
   const result: ChaosResult = {
     experiment: experiment.name, runId: deps.runId, status: 'passed', targets: [], steadyState: [],
     steps: experiment.steps.map((s): StepResult => ({ name: s.name, target: s.target, fault: s.fault, durationMs: s.durationMs })),

@@ -4,7 +4,7 @@
 // without the process that applied it. An intent without a matching "done"
 // line is pending. A torn last line (crash mid-write) is ignored: the apply it
 // would have preceded never ran.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../errors.ts';
 import type { UndoSpec } from './types.ts';
@@ -189,4 +189,22 @@ export function acquireLock(path: string): () => void {
     }
   }
   throw new EnvironmentError(`could not take the chaos lock ${path}`, { hint: `remove ${path} if no experiment is running` });
+}
+
+/**
+ * Keeps the journal small: when nothing is pending and it has grown past
+ * `maxBytes`, it moves to chaos-journal.old (replacing the previous one). Call
+ * it only while holding the lock, so no run can be appending meanwhile.
+ */
+export function rotateIfLarge(path: string, maxBytes = 256 * 1024): boolean {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return false;
+  }
+  if (size <= maxBytes || pendingIntents(readJournal(path)).length > 0) return false;
+  renameSync(path, `${path}.old`);
+  syncDir(dirname(path));
+  return true;
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireLock, appendRecord, assertNothingPending, parseJournal, pendingIntents, readJournal, replay, type JournalIntent } from '../../src/chaos/journal.ts';
+import { acquireLock, appendRecord, assertNothingPending, parseJournal, pendingIntents, readJournal, replay, rotateIfLarge, type JournalIntent } from '../../src/chaos/journal.ts';
+import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../../src/errors.ts';
 import type { UndoSpec } from '../../src/chaos/types.ts';
 
@@ -60,4 +61,16 @@ test('the lock refuses a second holder while its owner lives, and takes over a d
   writeFileSync(path, '999999999');
   const again = acquireLock(path);
   again();
+});
+
+test('a large journal is rotated only when nothing is pending', () => {
+  const path = join(dir(), 'chaos-journal');
+  appendRecord(path, intent('p', [{ kind: 'start', container: ref('redis') }]));
+  assert.equal(rotateIfLarge(path, 10), false, 'pending: kept');
+  appendRecord(path, { type: 'done', id: 'p', at: 1, by: 'engine' });
+  assert.equal(rotateIfLarge(path, 1_000_000), false, 'small: kept');
+  assert.equal(rotateIfLarge(path, 10), true);
+  assert.equal(existsSync(path), false);
+  assert.equal(readJournal(`${path}.old`).length, 2);
+  assert.deepEqual(readJournal(path), []);
 });
