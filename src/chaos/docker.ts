@@ -3,13 +3,13 @@
 // CLI), so a Podman socket works the same. Every failure leaves here as one
 // line: engine unreachable, permission denied, container gone, or the daemon's
 // own refusal.
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { ContainerRef } from './types.ts';
 import { mapDockerError, statusOf } from './docker-errors.ts';
+import { resolveEndpoint, type Endpoint } from './docker-endpoint.ts';
+
+export { resolveEndpoint, type Endpoint };
 
 export type ContainerDetails = Docker.ContainerInspectInfo;
 export type ContainerSummary = Docker.ContainerInfo;
@@ -30,33 +30,6 @@ export interface HelperSpec {
   capAdd: string[];
   labels: Record<string, string>;
   autoRemove: boolean;
-}
-
-export interface Endpoint {
-  /** Shown to users (confirmation prompt, errors). */
-  display: string;
-  options: Docker.DockerOptions | undefined;
-}
-
-/** Where to connect: DOCKER_HOST if set, else the first socket that exists (Docker, then Podman). */
-export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): Endpoint {
-  const host = env.DOCKER_HOST?.trim();
-  if (host) {
-    if (host.startsWith('unix://')) {
-      const socketPath = host.slice('unix://'.length) || '/var/run/docker.sock';
-      return { display: `unix://${socketPath}`, options: { socketPath } };
-    }
-    // tcp://, ssh://, TLS variables: docker-modem reads them from the environment.
-    return { display: host, options: undefined };
-  }
-  const candidates = [
-    '/var/run/docker.sock',
-    join(homedir(), '.docker/run/docker.sock'),
-    ...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'docker.sock'), join(env.XDG_RUNTIME_DIR, 'podman/podman.sock')] : []),
-    '/run/podman/podman.sock',
-  ];
-  const socketPath = candidates.find((path) => exists(path)) ?? '/var/run/docker.sock';
-  return { display: `unix://${socketPath}`, options: { socketPath } };
 }
 
 async function collect(stream: NodeJS.ReadableStream, docker: Docker): Promise<{ stdout: string; stderr: string }> {
@@ -80,7 +53,7 @@ export class DockerAdapter {
 
   constructor(endpoint: Endpoint = resolveEndpoint()) {
     this.endpoint = endpoint.display;
-    this.docker = new Docker(endpoint.options);
+    this.docker = new Docker(endpoint.options as Docker.DockerOptions);
   }
 
   private async call<T>(what: string, container: ContainerRef | undefined, run: () => Promise<T>): Promise<T> {

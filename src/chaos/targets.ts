@@ -43,7 +43,7 @@ export function nearMatches(wanted: string, candidates: Iterable<string>, limit 
     const distance = editDistance(w, n);
     const contains = n.includes(w) || w.includes(n);
     if (contains || distance <= Math.max(2, Math.floor(w.length / 3))) {
-      scored.push({ name, score: contains ? Math.min(distance, 1) : distance });
+      scored.push({ name, score: contains ? 0 : distance });
     }
   }
   return scored

@@ -1,0 +1,65 @@
+// Which Docker (or Podman) engine to talk to, decided from the environment
+// alone. Pure apart from checking which default sockets exist and reading TLS
+// certificates named by DOCKER_CERT_PATH.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../errors.ts';
+
+/** The connection fields docker-modem takes (docker.ts hands them over as is). */
+export interface EndpointOptions {
+  socketPath?: string | undefined;
+  host?: string | undefined;
+  port?: string | undefined;
+  protocol?: 'http' | 'https' | 'ssh' | undefined;
+  username?: string;
+  sshOptions?: { agent?: string | undefined };
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+export interface Endpoint {
+  /** Shown to users (confirmation prompt, errors). */
+  display: string;
+  options: EndpointOptions;
+}
+
+/**
+ * Where to connect: DOCKER_HOST if set (unix://, tcp:// with DOCKER_TLS_VERIFY /
+ * DOCKER_CERT_PATH, ssh://), else the first socket that exists (Docker, then
+ * Podman). Every connection field is set explicitly, because docker-modem
+ * otherwise fills gaps from process.env rather than from `env`.
+ */
+export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): Endpoint {
+  const blank = { host: undefined, port: undefined, protocol: undefined, socketPath: undefined } as const;
+  const unix = (socketPath: string): Endpoint => ({ display: `unix://${socketPath}`, options: { ...blank, socketPath } as EndpointOptions });
+  const host = env.DOCKER_HOST?.trim();
+  if (host) {
+    if (host.startsWith('unix://')) return unix(host.slice('unix://'.length) || '/var/run/docker.sock');
+    let url: URL;
+    try {
+      url = new URL(host.includes('//') ? host : `tcp://${host}`);
+    } catch {
+      throw new UsageError(`DOCKER_HOST "${host}" is not an engine address`, { hint: 'use unix:///var/run/docker.sock, tcp://HOST:2375 or ssh://USER@HOST, or unset it' });
+    }
+    if (url.protocol === 'ssh:') {
+      return {
+        display: host,
+        options: { ...blank, protocol: 'ssh', host: url.hostname, port: url.port || '22', username: decodeURIComponent(url.username), sshOptions: { agent: env.SSH_AUTH_SOCK } } as EndpointOptions,
+      };
+    }
+    const tls = env.DOCKER_TLS_VERIFY === '1' || url.port === '2376';
+    const certs = tls && env.DOCKER_CERT_PATH
+      ? { ca: readFileSync(join(env.DOCKER_CERT_PATH, 'ca.pem')), cert: readFileSync(join(env.DOCKER_CERT_PATH, 'cert.pem')), key: readFileSync(join(env.DOCKER_CERT_PATH, 'key.pem')) }
+      : {};
+    return { display: host, options: { ...blank, protocol: tls ? 'https' : 'http', host: url.hostname, port: url.port || (tls ? '2376' : '2375'), ...certs } as EndpointOptions };
+  }
+  const candidates = [
+    '/var/run/docker.sock',
+    join(homedir(), '.docker/run/docker.sock'),
+    ...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'docker.sock'), join(env.XDG_RUNTIME_DIR, 'podman/podman.sock')] : []),
+    '/run/podman/podman.sock',
+  ];
+  return unix(candidates.find((path) => exists(path)) ?? '/var/run/docker.sock');
+}
