@@ -1,0 +1,84 @@
+// What a run shows while the live feed (and maybe an experiment) runs. On a
+// terminal one spinner line carries k6's progress and the newest second
+// ("412 req/s  err 0.00 %  p99 38 ms"); chaos events print above it. In
+// plain output (CI, pipes) a live line every 10 s, and every second while a
+// fault and its recovery are on, so a log shows the outage as users saw it.
+import type { Spinner, Ui } from '../ui.ts';
+import type { RunEvents } from '../run/pipeline.ts';
+import type { LiveSecond } from '../live/timeline.ts';
+import { formatProgress, type K6Progress, type K6ScenarioProgress } from '../k6/progress.ts';
+import { formatLiveSecond } from './live.ts';
+
+const PLAIN_EVERY_SECONDS = 10;
+
+export interface LiveDisplay {
+  /** The view's events, with progress taken over on a terminal. */
+  events: RunEvents;
+  second(second: LiveSecond): void;
+  /** A line above the spinner (chaos events, notes). */
+  note(line: string): void;
+  /** While true, plain output gets a live line every second. */
+  setChaosActive(active: boolean): void;
+  /** k6 is done: the spinner goes. */
+  stop(): void;
+}
+
+export function createLiveDisplay(ui: Ui, base: RunEvents, options: { quiet: boolean; startedAt?: () => number | undefined }): LiveDisplay {
+  let spinner: Spinner | undefined;
+  let progressText = 'k6 starting...';
+  let liveText = '';
+  let chaosActive = false;
+  let lastPlain = -Infinity;
+  const text = () => (liveText ? `${progressText}  │ ${liveText}` : progressText);
+  const since = (t: number) => {
+    const start = options.startedAt?.();
+    return start === undefined ? '' : `+${Math.max(0, Math.round(t - start / 1000))}s `;
+  };
+
+  const events: RunEvents = ui.interactive
+    ? {
+      ...base,
+      // The view's own spinner would fight this one for the line.
+      onSpawn: () => {
+        spinner = ui.spinner(text());
+      },
+      onProgress: (p: K6Progress, scenarios: readonly K6ScenarioProgress[]) => {
+        const percent = scenarios.length > 0 ? Math.min(...scenarios.map((s) => s.percent)) : undefined;
+        progressText = `k6 ${formatProgress(p, percent)}`;
+        spinner?.update(text());
+      },
+    }
+    : base;
+
+  return {
+    events,
+    second(second) {
+      liveText = formatLiveSecond(second.total);
+      if (ui.interactive) {
+        spinner?.update(text());
+        return;
+      }
+      if (options.quiet) return;
+      if (chaosActive || second.total.t - lastPlain >= PLAIN_EVERY_SECONDS) {
+        lastPlain = second.total.t;
+        ui.info(`live ${since(second.total.t)}${liveText}`);
+      }
+    },
+    note(line) {
+      if (spinner) {
+        spinner.stop();
+        ui.info(line);
+        spinner = ui.spinner(text());
+      } else {
+        ui.info(line);
+      }
+    },
+    setChaosActive(active) {
+      chaosActive = active;
+    },
+    stop() {
+      spinner?.stop();
+      spinner = undefined;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// After the load: the timeline, the phases and the recovery verdict go into
+// the run folder (timeline.json, result.json, report.html), and the outcome of
+// a run with --chaos is decided once, in decideTogetherOutcome.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Ui } from '../ui.ts';
+import type { PipelineResult } from '../run/pipeline.ts';
+import type { Timeline } from '../live/types.ts';
+import type { RunReport } from '../report/model.ts';
+import type { ChaosOutcome } from './chaos.ts';
+import { decideTogetherOutcome } from './outcome.ts';
+
+export interface FinishInput {
+  result: Extract<PipelineResult, { kind: 'ran' }>;
+  /** The timeline used for the phases; undefined when no feed had data. */
+  timeline: Timeline | undefined;
+  source: 'remote-write' | 'ndjson' | null;
+  /** Remote-write pushes received; null when the feed was off. */
+  pushes: number | null;
+  /** Set when --chaos was given (undefined chaos = the experiment never started to run). */
+  experiment?: string;
+  chaos: ChaosOutcome | undefined;
+  ui: Ui;
+  now?: () => Date;
+}
+
+export async function finishRunFolder(input: FinishInput): Promise<PipelineResult> {
+  const { result, timeline, ui } = input;
+  const [{ toResultDocument }, { analyseChaosRun, withPhases }] = await Promise.all([
+    import('../report/json.ts'), import('../report/result-phases.ts'),
+  ]);
+  if (timeline) await writeFile(join(result.runDir, 'timeline.json'), `${JSON.stringify(timeline)}\n`);
+
+  let report: RunReport = result.report;
+  let analysis = null;
+  if (input.experiment !== undefined) {
+    const chaos = input.chaos ?? { ran: false as const, experiment: input.experiment, reason: 'k6 never started' };
+    let noRecoveryReason: string | undefined;
+    if (chaos.ran && chaos.full) {
+      analysis = timeline ? analyseChaosRun(timeline, chaos.full) : null;
+      if (!timeline) noRecoveryReason = 'the live feed had no data; add --record for an exact timeline';
+      else if (!analysis) noRecoveryReason = 'no fault window: nothing was injected';
+    }
+    const outcome = decideTogetherOutcome({ run: report.outcome, chaos, recovery: analysis?.recovery ?? null, ...(noRecoveryReason ? { noRecoveryReason } : {}) });
+    report = { ...report, outcome };
+    if (analysis) {
+      const r = analysis.recovery;
+      const container = r.containerRecoverySeconds === null ? 'no probe figure' : `containers ${r.containerRecoverySeconds} s`;
+      const gap = r.gapSeconds === null ? '' : `, gap ${r.gapSeconds} s`;
+      ui.result(`recovery: users ${r.userRecoverySeconds === null ? 'never' : `${r.userRecoverySeconds} s`} (${container}${gap}); ${r.verdict.toUpperCase()}: ${r.reason}`);
+    }
+  }
+
+  const base = toResultDocument(report);
+  const extra = {
+    live: { source: input.source, pushes: input.pushes, seconds: timeline?.total.length ?? 0 },
+    ...(input.experiment !== undefined ? { chaos: chaosSummary(input.experiment, input.chaos) } : {}),
+  };
+  const doc = analysis ? withPhases({ ...base, ...extra }, analysis) : { ...base, ...extra };
+  const resultJson = `${JSON.stringify(doc, null, 2)}\n`;
+  await writeFile(join(result.runDir, 'result.json'), resultJson);
+
+  try {
+    const { writeHtmlReport } = await import('../report/html-file.ts');
+    await writeHtmlReport(result.runDir, (input.now ?? (() => new Date()))());
+  } catch (error) {
+    // The verdict stands without the pictures; say why they are missing.
+    ui.warn(`report.html was not written: ${(error as Error).message}`);
+  }
+  return { kind: 'ran', runDir: result.runDir, report, resultJson };
+}
+
+function chaosSummary(experiment: string, chaos: ChaosOutcome | undefined) {
+  if (!chaos || !chaos.ran || !chaos.full) {
+    return { experiment, ran: false, reason: chaos && !chaos.ran ? chaos.reason : 'k6 never started' };
+  }
+  const r = chaos.full;
+  return {
+    experiment, ran: true, runId: r.runId, status: r.status,
+    injectedAt: r.timeline.injectedAt, rolledBackAt: r.timeline.rolledBackAt, probesRecoveredAt: r.timeline.recoveredAt,
+    containerRecoveryMs: r.recovery.measuredMs, rollbackComplete: r.rollbackFailures.length === 0,
+    error: r.error ?? null,
+  };
+}

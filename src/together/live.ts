@@ -1,0 +1,65 @@
+// The live feed of one `loadctl run`: the remote-write receiver on 127.0.0.1,
+// the k6 flags and environment that point k6 at it, the last few finished
+// seconds (for "is the load steady?") and a one-line rendering of each second.
+// Silent: seconds and refusals go to callbacks; the command prints.
+import type { LiveSecond } from '../live/timeline.ts';
+import type { SecondStats, Timeline } from '../live/types.ts';
+
+export interface LiveFeed {
+  /** `--out` values and environment to add to k6's command. */
+  outputs: string[];
+  env: Record<string, string>;
+  /** The newest finished seconds, oldest first (a bounded window). */
+  recent(): readonly SecondStats[];
+  /** Pushes k6 made so far. */
+  pushes(): number;
+  close(): Promise<Timeline>;
+}
+
+export interface LiveFeedCallbacks {
+  onSecond?(second: LiveSecond): void;
+  onRejected?(reason: string): void;
+}
+
+const KEEP_SECONDS = 30;
+
+export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}): Promise<LiveFeed> {
+  const { startReceiver } = await import('../live/receiver.ts');
+  const recent: SecondStats[] = [];
+  let rejectedOnce = false;
+  const receiver = await startReceiver({
+    onSecond: (second) => {
+      recent.push(second.total);
+      if (recent.length > KEEP_SECONDS) recent.shift();
+      callbacks.onSecond?.(second);
+    },
+    // One line is enough: k6 retries every second and would repeat it.
+    onRejected: (reason) => {
+      if (rejectedOnce) return;
+      rejectedOnce = true;
+      callbacks.onRejected?.(reason);
+    },
+  });
+  const outputs: string[] = [];
+  for (let i = 0; i < receiver.k6.args.length; i++) {
+    if (receiver.k6.args[i] === '--out' && receiver.k6.args[i + 1] !== undefined) outputs.push(receiver.k6.args[++i] as string);
+  }
+  return {
+    outputs,
+    env: receiver.k6.env,
+    recent: () => recent,
+    pushes: () => receiver.aggregator.stats.pushes,
+    close: () => receiver.close(),
+  };
+}
+
+/** "412 req/s  err 0.00 %  p99 38 ms": one second for the live line. */
+export function formatLiveSecond(s: SecondStats): string {
+  const p99 = s.p99 === null ? '-' : s.p99 >= 1000 ? `${(s.p99 / 1000).toFixed(2)} s` : `${Math.round(s.p99)} ms`;
+  return `${s.requests} req/s  err ${(s.errorRate * 100).toFixed(2)} %  p99 ${p99}`;
+}
+
+/** Seconds with data in a timeline; an empty feed has none. */
+export function secondsWithRequests(timeline: Pick<Timeline, 'total'>): number {
+  return timeline.total.reduce((n, s) => n + (s.requests > 0 ? 1 : 0), 0);
+}

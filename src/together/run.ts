@@ -1,0 +1,173 @@
+// `loadctl run` with its live feed, and with --chaos an experiment under the
+// load: the remote-write receiver is started before k6, the experiment is
+// started from k6's spawn and injected once the load is steady (or at --at),
+// k6 keeps running through the recovery, and afterwards the run folder gets
+// timeline.json, the chaos files, the phases in result.json and report.html.
+// The pipeline (src/run/pipeline.ts) is used unchanged; this wraps it.
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InterruptedError, UsageError } from '../errors.ts';
+import { defaultRecoveryTargets } from '../live/phases.ts';
+import type { Ui } from '../ui.ts';
+import type { PipelineResult, RunEvents, RunPipelineOptions } from '../run/pipeline.ts';
+import type { Timeline } from '../live/types.ts';
+import { formatK6Exit } from '../k6/exit-codes.ts';
+import { confirmChaos, faultSeconds, prepareChaos, runChaosUnderLoad, writeChaosFiles, type ChaosOutcome, type ChaosRequest, type PreparedChaos } from './chaos.ts';
+import { createLiveDisplay } from './display.ts';
+import { secondsWithRequests, startLiveFeed, type LiveFeed } from './live.ts';
+import { finishRunFolder } from './finish.ts';
+import { checkFit, holdStartSeconds, plannedLoadSeconds, steadyDeadlineSeconds } from './schedule.ts';
+
+export interface TogetherOptions {
+  pipeline: RunPipelineOptions;
+  /** The remote-write live feed (default on; --no-live turns it off). */
+  live: boolean;
+  /** Also have k6 write its exact NDJSON record (--record), read into the timeline afterwards. */
+  record: boolean;
+  chaos?: ChaosRequest;
+  /** stdin is a terminal (a human can confirm the experiment). */
+  interactive: boolean;
+  quiet: boolean;
+}
+
+interface Plan {
+  prepared: PreparedChaos;
+  holdStart: number;
+  loadSeconds: number | null;
+}
+
+export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui: Ui): Promise<PipelineResult> {
+  const plan = o.chaos ? await planChaos(o, o.chaos, ui) : undefined;
+  if (o.pipeline.dryRun) {
+    const { runPipeline } = await import('../run/pipeline.ts');
+    const result = await runPipeline(o.pipeline, baseEvents);
+    if (plan) ui.result(`${plan.prepared.planText}\n(dry run: no container was changed)`);
+    return result;
+  }
+  if (plan && !(await confirmChaos(plan.prepared, { yes: o.chaos?.yes ?? false, interactive: o.interactive, profile: o.pipeline.profile }, (t) => ui.result(t)))) {
+    throw new InterruptedError('not confirmed: nothing was started', { hint: 'answer y, or pass --yes' });
+  }
+
+  let k6StartedAt: number | undefined;
+  let k6Pid: number | undefined;
+  let loadEnded = false;
+  let runDir: string | undefined;
+  const display = createLiveDisplay(ui, baseEvents, { quiet: o.quiet, startedAt: () => k6StartedAt });
+  const feed: LiveFeed | undefined = o.live
+    ? await startLiveFeed({
+      onSecond: (s) => display.second(s),
+      onRejected: (reason) => ui.warn(`live feed: refused a push from k6 (${reason})`),
+    })
+    : undefined;
+  const recordTmp = o.record ? join(o.pipeline.outDir, `.k6-record-${process.pid}-${Date.now()}.ndjson.gz`) : undefined;
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    signals += 1;
+    if (signals === 1) {
+      display.note(`${name}: rolling back every fault first (Ctrl-C again will not skip the rollback)`);
+      controller.abort();
+      // k6 gets SIGINT/SIGTERM from the runner; a hang-up it would never see.
+      if (name === 'SIGHUP' && k6Pid !== undefined && !loadEnded) process.kill(k6Pid, 'SIGINT');
+    }
+  };
+  const handled: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  let chaosRun: Promise<ChaosOutcome> | undefined;
+  const events: RunEvents = {
+    ...display.events,
+    onRunDir: (dir) => { runDir = dir; display.events.onRunDir?.(dir); },
+    onSpawn: (pid) => {
+      k6StartedAt = Date.now();
+      k6Pid = pid;
+      display.events.onSpawn?.(pid);
+      if (!plan) return;
+      // From here on a Ctrl-C must roll back, not kill loadctl.
+      for (const s of handled) process.on(s, onSignal);
+      chaosRun = runChaosUnderLoad(plan.prepared, {
+        at: o.chaos!.at, k6StartedAt, holdStartSeconds: plan.holdStart,
+        steadyDeadlineSeconds: steadyDeadlineSeconds(plan.holdStart, plan.loadSeconds, faultSeconds(plan.prepared.experiment)),
+        recent: () => feed?.recent() ?? [], loadEnded: () => loadEnded, signal: controller.signal,
+      }, o.pipeline.cwd, {
+        onTrigger: (why) => display.note(`chaos: ${why}; starting ${plan.prepared.experiment.name}`),
+        onEvent: async (event) => {
+          const { eventLine } = await import('../chaos/render.ts');
+          if (event.type === 'injected') display.setChaosActive(true);
+          if (event.type === 'probe-round') return;
+          const line = eventLine(event, k6StartedAt ?? event.at);
+          if (line) display.note(`chaos ${line}`);
+        },
+      });
+    },
+  };
+
+  let result: PipelineResult;
+  let chaos: ChaosOutcome | undefined;
+  let timeline: Timeline | undefined;
+  try {
+    const { runPipeline } = await import('../run/pipeline.ts');
+    result = await runPipeline({
+      ...o.pipeline,
+      outputs: [...o.pipeline.outputs, ...(feed?.outputs ?? []), ...(recordTmp ? [`json=${recordTmp}`] : [])],
+      k6Env: { ...o.pipeline.k6Env, ...(feed?.env ?? {}) },
+    }, events);
+  } finally {
+    loadEnded = true;
+    display.stop();
+    if (chaosRun) {
+      if (!controller.signal.aborted) display.note('load finished; waiting for the experiment to roll back and measure recovery');
+      chaos = await chaosRun;
+    }
+    for (const s of handled) process.off(s, onSignal);
+    timeline = await feed?.close();
+    if (runDir === undefined && recordTmp) await rm(recordTmp, { force: true });
+  }
+  if (result.kind !== 'ran') return result;
+  // In plain output the view's own spinner line already said it.
+  if (ui.interactive) ui.info(formatK6Exit(result.report.k6.exitCode, result.report.k6.signal));
+
+  let source: 'remote-write' | 'ndjson' | null = timeline && secondsWithRequests(timeline) > 0 ? 'remote-write' : null;
+  if (feed && source === null) {
+    ui.warn('live feed: k6 pushed no request data to loadctl\'s remote-write receiver (a k6 without experimental-prometheus-rw, or it could not reach 127.0.0.1); the verdict still comes from k6\'s summary, but there is no timeline (add --record for the exact NDJSON one)');
+  }
+  if (recordTmp) {
+    const recorded = join(result.runDir, 'k6-record.ndjson.gz');
+    const moved = await rename(recordTmp, recorded).then(() => true, () => false);
+    if (moved) {
+      const { aggregateNdjsonFile } = await import('../live/ndjson.ts');
+      const exact = await aggregateNdjsonFile(recorded);
+      if (secondsWithRequests(exact.timeline) > 0) {
+        // The exact record wins for the phases; the live one is kept beside it.
+        if (timeline && source) await writeFile(join(result.runDir, 'timeline-live.json'), `${JSON.stringify(timeline)}\n`);
+        timeline = exact.timeline;
+        source = 'ndjson';
+      }
+    } else {
+      ui.warn('--record: k6 wrote no NDJSON record');
+    }
+  }
+  if (plan) await writeChaosFiles(result.runDir, plan.prepared, chaos?.full, o.pipeline.cwd);
+  return finishRunFolder({
+    result, timeline: source ? timeline : undefined, source, pushes: feed?.pushes() ?? null, chaos, ui,
+    experiment: plan?.prepared.experiment.name,
+  });
+}
+
+async function planChaos(o: TogetherOptions, req: ChaosRequest, ui: Ui): Promise<Plan> {
+  if (!o.live && !o.record) {
+    throw new UsageError('--chaos needs per-second data to measure recovery, but --no-live was given without --record', { hint: 'drop --no-live, or add --record' });
+  }
+  const { loadProfile } = await import('../profiles/load.ts');
+  const profile = await loadProfile(o.pipeline.profile, { cwd: o.pipeline.cwd, overrides: o.pipeline.overrides, processEnv: o.pipeline.processEnv });
+  const prepared = await prepareChaos(req, { cwd: o.pipeline.cwd, vars: { ...o.pipeline.processEnv, ...profile.env } });
+  const holdStart = holdStartSeconds(profile.k6Options);
+  const loadSeconds = plannedLoadSeconds(profile.k6Options);
+  const fit = checkFit({
+    at: req.at, holdStartSeconds: holdStart, loadSeconds, faultSeconds: faultSeconds(prepared.experiment),
+    recoverySeconds: defaultRecoveryTargets.consecutiveSeconds,
+  });
+  if (fit.error) throw new UsageError(fit.error, { hint: `pick an earlier --at, or a longer profile (loadctl list)` });
+  if (fit.warning) ui.warn(fit.warning);
+  return { prepared, holdStart, loadSeconds };
+}
+
