@@ -27,6 +27,12 @@ export interface RunCommandOptions {
   outputs?: readonly string[];
   k6Env?: Record<string, string>;
   cwd?: string;
+  /** The remote-write live feed (default on). */
+  live?: boolean;
+  /** k6's exact NDJSON record too (--record). */
+  record?: boolean;
+  /** An experiment to run under this load (--chaos). */
+  chaos?: import('../together/chaos.ts').ChaosRequest;
 }
 
 /** "K=V" strings -> map; a string without "=" is a usage error. */
@@ -48,8 +54,8 @@ export function parseVus(text: string): number {
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
-  const [{ runPipeline }, { createUi }, render] = await Promise.all([
-    import('../run/pipeline.ts'),
+  const [{ runTogether }, { createUi }, render] = await Promise.all([
+    import('../together/run.ts'),
     import('../ui.ts'),
     import('./run-output.ts'),
   ]);
@@ -57,8 +63,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const ui = createUi({ quiet: options.quiet, color: options.color, stream: options.json ? process.stderr : process.stdout });
   const view = render.createRunView(ui, { quiet: Boolean(options.quiet) });
   const { resolve } = await import('node:path');
-  const result = await runPipeline(
-    {
+  const pipeline = {
       profile: options.profile,
       cwd,
       overrides: { vus: options.vus, duration: options.duration, baseUrl: options.baseUrl, env: parseEnvPairs(options.env) },
@@ -70,8 +75,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       outputs: [...(options.outputs ?? [])],
       k6Env: { ...options.k6Env },
       processEnv: process.env,
-    },
+  };
+  const result = await runTogether(
+    { pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet) },
     view.events,
+    ui,
   );
   if (result.kind === 'dry-run') {
     view.dryRun(result.commandLine, result.runDir);
@@ -94,6 +102,14 @@ interface RunFlags {
   json?: boolean;
   junit?: string;
   preflight: boolean;
+  live: boolean;
+  record?: boolean;
+  chaos?: string;
+  at?: string;
+  loadDuration?: string;
+  mode?: string;
+  target: string[];
+  yes?: boolean;
 }
 
 export const register: RegisterCommand = (program, runAction) => {
@@ -112,6 +128,14 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--json', 'print the result document (schema loadctl/run-result v1) on stdout')
     .option('--junit <file>', 'write JUnit XML: one testcase per target and k6 threshold')
     .option('--no-preflight', 'skip the target health check before starting')
+    .option('--no-live', 'no live feed (k6 remote-write into loadctl): no live line, timeline or charts')
+    .option('--record', 'also keep k6\'s exact NDJSON record (k6-record.ndjson.gz; costs k6 ~40 % at high rates)')
+    .option('--chaos <experiment>', 'run this chaos experiment (chaos/<name>.yaml) under the load; with it --duration is the fault\'s hold')
+    .option('--at <offset>', 'with --chaos: inject at this time after k6 starts (60s), or "steady" (default: once the load holds steady)')
+    .option('--load-duration <d>', 'with --chaos: the load\'s hold duration (what --duration is without --chaos)')
+    .option('--mode <mode>', 'with --chaos: stop fault mode, stop | kill-in-place')
+    .option('--target <ref=name>', 'with --chaos: use this container for a target ref (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('-y, --yes', 'with --chaos: do not ask before breaking containers (required without a terminal)')
     .addHelpText('after', '\nExit codes: 0 targets met, 1 targets/thresholds failed, 2 usage/config error,\n3 environment (k6 missing, target unreachable), 4 interrupted/aborted, 5 script error.')
     .action((profile: string, k6Flags: string[], flags: RunFlags, command: Command) =>
       runAction(async () => {
@@ -121,10 +145,11 @@ export const register: RegisterCommand = (program, runAction) => {
         if (k6Flags.length > afterDashes.length) {
           throw new UsageError(`unexpected argument "${k6Flags[0]}"`, { hint: 'k6 flags go after `--`, e.g. loadctl run spike -- --http-debug' });
         }
+        const chaos = flags.chaos === undefined ? undefined : await chaosRequest(flags);
         return runCommand({
           profile,
           vus: flags.vus === undefined ? undefined : parseVus(flags.vus),
-          duration: flags.duration,
+          duration: chaos ? flags.loadDuration : flags.loadDuration ?? flags.duration,
           baseUrl: flags.baseUrl,
           env: flags.env,
           k6: flags.k6,
@@ -136,7 +161,25 @@ export const register: RegisterCommand = (program, runAction) => {
           color: globals.color,
           preflight: flags.preflight,
           extraArgs: k6Flags,
+          live: flags.live,
+          record: flags.record,
+          chaos,
         });
       }),
     );
 };
+
+/** --chaos and its companions as the together module takes them; bad values are usage errors. */
+async function chaosRequest(flags: RunFlags): Promise<import('../together/chaos.ts').ChaosRequest> {
+  const [{ parseInjectAt }, { parseTargets }] = await Promise.all([import('../together/schedule.ts'), import('../chaos/command.ts')]);
+  const at = parseInjectAt(flags.at);
+  if ('error' in at) throw new UsageError(at.error, { hint: 'e.g. --at 60s, or leave it out to inject once the load is steady' });
+  return {
+    experiment: flags.chaos as string,
+    at,
+    ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
+    ...(flags.mode !== undefined ? { mode: flags.mode } : {}),
+    targets: parseTargets(flags.target),
+    yes: Boolean(flags.yes),
+  };
+}
