@@ -104,7 +104,8 @@ export class RemoteWriteAggregator {
         this.observe(this.counters, s, key, { t: x.timestamp, sec, v }, counterDelta);
       } else if (name === DURATION) {
         const h = s.histograms[s.histograms.length - 1];
-        if (h) this.observe(this.histograms, s, seriesKey(s), { t: h.timestamp, sec, v: h }, histogramDelta);
+        // A NaN sum marks a stale histogram (K6_PROMETHEUS_RW_STALE_MARKERS): no data.
+        if (h && !Number.isNaN(h.sum)) this.observe(this.histograms, s, seriesKey(s), { t: h.timestamp, sec, v: h }, histogramDelta);
       }
     }
     this.newestSecond = Math.max(this.newestSecond, sec);

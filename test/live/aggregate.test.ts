@@ -8,7 +8,8 @@ import { RemoteWriteAggregator } from '../../src/live/aggregate.ts';
 import { decodeBody } from '../../src/live/remote-write/decode.ts';
 import type { LiveSecond } from '../../src/live/timeline.ts';
 import type { SecondStats, Timeline } from '../../src/live/types.ts';
-import { buildTruth, expectedSeconds, simulatePushes, type Push, type Req } from './helpers/truth.ts';
+import { encodeBody } from './helpers/remote-write-encoder.ts';
+import { buildTruth, expectedSeconds, labelsOf, simulatePushes, type Push, type Req } from './helpers/truth.ts';
 
 const T0 = 1795768800;
 // 40 % (not 50 %) of search fails, so no percentile's rank falls in the gap
@@ -143,4 +144,17 @@ test('a push stamped absurdly far from the run is ignored instead of filling yea
   assert.equal(tl.total.length, 5);
   assert.equal(tl.total.reduce((a, s) => a + s.requests, 0), reqs.length);
   assert.equal(agg.stats.dropped, 1);
+});
+
+test('stale markers at the end of a run (NaN samples and histograms) change nothing', () => {
+  const reqs = buildTruth(T0, 5, []);
+  const pushes = simulatePushes(reqs);
+  const labels = (metric: string) => labelsOf(reqs[0]!, metric); // the same series k6 has been sending
+  const stale = encodeBody([
+    { labels: labels('k6_http_reqs_total'), samples: [{ value: NaN, timestamp: (T0 + 5) * 1000 + 999 }] },
+    { labels: labels('k6_http_req_duration_seconds'), histograms: [{ count: 0, sum: NaN, schema: 3, zeroCount: 0, buckets: new Map(), timestamp: (T0 + 5) * 1000 + 999 }] },
+  ]);
+  const { tl, agg } = run([...pushes, { at: 0, body: stale }]);
+  assert.equal(tl.total.reduce((a, s) => a + s.requests, 0), reqs.length);
+  assert.equal(agg.stats.resets, 0);
 });

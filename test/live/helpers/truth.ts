@@ -90,7 +90,7 @@ export function expectedSeconds(reqs: Req[], key: (r: Req) => boolean = () => tr
   return out;
 }
 
-function labelsOf(r: Req, metric: string): { name: string; value: string }[] {
+export function labelsOf(r: Req, metric: string): { name: string; value: string }[] {
   // k6 sends labels sorted by name, __name__ first.
   return [
     { name: '__name__', value: metric },
