@@ -101,7 +101,8 @@ export async function runPipeline(options: RunPipelineOptions, events: RunEvents
     throw new EnvironmentError(`could not start k6 at ${request.k6Path}: ${run.spawnError}`, { hint: 'check the binary with `loadctl doctor`' });
   }
   const summary = await readRunSummary(files);
-  const verdict = judge(summary.results, profile.targets, declaredThresholds(profile.k6Options));
+  const { isObserverThreshold } = await import('../profiles/resolve.ts');
+  const verdict = judge(summary.results, profile.targets, declaredThresholds(profile.k6Options), { ignoreThreshold: isObserverThreshold });
   const outcome = decideOutcome({
     k6ExitCode: run.exitCode,
     k6Signal: run.signal,

@@ -92,10 +92,20 @@ const normalise = (metric: string) => {
 /**
  * The verdict. `declared` are the thresholds the profile gave k6: one that k6
  * did not report back counts as failed, since nobody checked it.
+ * `ignoreThreshold` drops thresholds that are not judgements (see above).
  */
-export function judge(results: RunResults | undefined, targets: readonly Target[], declared: ReadonlyArray<{ metric: string; expression: string }> = []): Verdict {
+export function judge(
+  results: RunResults | undefined,
+  targets: readonly Target[],
+  declared: ReadonlyArray<{ metric: string; expression: string }> = [],
+  options: { ignoreThreshold?: (metric: string, expression: string) => boolean } = {},
+): Verdict {
   const targetVerdicts = targets.map((t) => judgeTarget(results, t));
-  const reported = results?.thresholds ?? [];
+  // Thresholds that exist only to make k6 report a submetric (they always
+  // hold) say nothing about the run: they are neither shown nor judged.
+  const keep = (t: { metric: string; expression: string }) => !options.ignoreThreshold?.(t.metric, t.expression);
+  const reported = (results?.thresholds ?? []).filter(keep);
+  declared = declared.filter(keep);
   const seen = new Set(reported.map((t) => `${normalise(t.metric)}|${t.expression.trim()}`));
   const missing = declared
     .filter((d) => !seen.has(`${normalise(d.metric)}|${d.expression.trim()}`))

@@ -113,3 +113,12 @@ test('outcome: k6 exit code, summary and verdict decide the loadctl exit code', 
   }
   assert.match(decideOutcome(cases[4]![1]).reason, /no k6 summary/);
 });
+
+test('observer thresholds (always true, only there to get a submetric reported) are neither shown nor judged', () => {
+  const declared = [{ metric: 'http_req_duration{name:login}', expression: 'max>=0' }, { metric: 'http_req_failed', expression: 'rate<0.05' }];
+  const ignore = (metric: string, expression: string) => expression === 'max>=0' && metric.startsWith('http_req_duration{');
+  const verdict = judge(results('v2.2.0', 'pass.handle-summary.json'), [], declared, { ignoreThreshold: ignore });
+  assert.equal(verdict.ok, true);
+  assert.equal(verdict.thresholds.some((t) => t.expression === 'max>=0'), false);
+  assert.equal(judge(results('v2.2.0', 'pass.handle-summary.json'), [], declared).ok, false, 'without the filter it is missing');
+});
