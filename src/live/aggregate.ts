@@ -12,7 +12,7 @@
 // a repeated push changes nothing. Memory: per series, the observations still
 // in the open window plus one baseline; per open second, a few accumulators.
 import { labelValue } from './remote-write/decode.ts';
-import { counterDelta, failureShare, figures, histogramDelta, seriesKey, type Acc, type CounterValue } from './remote-write/deltas.ts';
+import { counterDelta, failureShare, figures, histogramDelta, seriesKey, type Accs, type CounterValue } from './remote-write/deltas.ts';
 import type { NativeHistogram, TimeSeries } from './remote-write/protobuf.ts';
 import { KeyCap, SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
 import type { Timeline } from './types.ts';
@@ -40,12 +40,10 @@ interface Obs<V> {
   v: V;
 }
 
-
 interface SeriesState<V> {
   dims: string[];
   obs: Obs<V>[];
 }
-
 
 const REQS = 'k6_http_reqs_total';
 const DURATION = 'k6_http_req_duration_seconds';
@@ -58,7 +56,7 @@ export class RemoteWriteAggregator {
   private readonly counters = new Map<string, SeriesState<CounterValue>>();
   private readonly histograms = new Map<string, SeriesState<NativeHistogram>>();
   private readonly failedRate = new Map<string, number>();
-  private readonly open = new Map<number, Map<string | null, Acc>>();
+  private readonly open = new Map<number, Accs>();
   /** Every second up to this one is finished. */
   private finishedUpTo = -Infinity;
   private newestSecond = -Infinity;
@@ -141,7 +139,7 @@ export class RemoteWriteAggregator {
     s: TimeSeries,
     key: string,
     o: Obs<V>,
-    delta: (acc: Map<string | null, Acc>, dims: string[], cur: V, prev: V | undefined, sign: 1 | -1) => boolean,
+    delta: (acc: Accs, dims: string[], cur: V, prev: V | undefined, sign: 1 | -1) => boolean,
   ): void {
     this.stats.observations++;
     let st = states.get(key);
@@ -188,7 +186,7 @@ export class RemoteWriteAggregator {
     return out;
   }
 
-  private accFor(sec: number): Map<string | null, Acc> {
+  private accFor(sec: number): Accs {
     let m = this.open.get(sec);
     if (!m) {
       m = new Map();
