@@ -107,6 +107,11 @@ test('k6 missing, wrong or unsupported: exit 3 with install hints', async () => 
   const wrong = await loadctl(['run', 'replay', '--k6', join(cwd, 'no-k6-here')], { cwd });
   assert.equal(wrong.code, 3);
   assert.match(wrong.stderr, /k6 not found at .*no-k6-here \(from --k6\)/);
+  const old = join(cwd, 'k6-old');
+  writeFileSync(old, '#!/bin/sh\necho "k6 v0.48.0 (go1.21.4, linux/amd64)"\n', { mode: 0o755 });
+  const unsupported = await loadctl(['run', 'replay', '--k6', old], { cwd });
+  assert.equal(unsupported.code, 3);
+  assert.match(unsupported.stderr, /^loadctl: k6 v0\.48\.0 at .*k6-old is not supported \(loadctl needs k6 v0\.49\.0 to v2\.x\)\n  fix: /);
   assert.equal(runDirs(join(cwd, '.loadctl/runs')).length, 0, 'nothing left behind');
 });
 
