@@ -57,7 +57,6 @@ export async function executeUndo(ctx: UndoContext, spec: UndoSpec): Promise<voi
       // A process we started inside dies with the container: nothing to stop if it is gone or stopped.
       const info = await ctx.docker.inspectIfExists(spec.container);
       if (!info || !info.State.Running) return;
-      if (info.State.Paused) await ctx.docker.unpause(spec.container).catch(() => undefined);
       const result = await ctx.docker.exec(spec.container, spec.cmd);
       if (result.exitCode !== 0) {
         throw new EnvironmentError(`undo command in ${describe(spec.container)} failed (exit ${result.exitCode}): ${firstLine(result.stderr || result.stdout)}`, {
