@@ -1,7 +1,7 @@
 // Shared by the sandbox and users tests: a JSON client over real HTTP, a
 // spare port, and a real redis-server the test starts and stops itself.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -68,12 +68,21 @@ export async function startRedis(port: number): Promise<ChildProcess> {
   if (which.error) throw new Error('redis-server is not installed: apt-get install redis-server (.ci/run installs it)');
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    if (!(await portIsFree(port))) return child;
+  while (Date.now() < deadline && child.exitCode === null) {
+    // Probe by connecting: a probe that listened could take the port from Redis.
+    if (await accepts(port)) return child;
     await sleep(25);
   }
   child.kill('SIGKILL');
   throw new Error(`redis-server did not start on port ${port}`);
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
