@@ -1,10 +1,11 @@
 // `loadctl demo` end to end as a subprocess. k6 cannot run here: the first
 // test has none at all; the second uses the project's k6 stand-in
-// (test/fixtures/k6-standin/k6, a FAKE that replays recorded k6 runs) to
-// check what demo hands to k6.
+// (test/fixtures/k6-standin/k6, a FAKE that replays recorded k6 runs, or in
+// its http mode sends real booking traffic) to check what demo hands to k6
+// and that the users it created can log in and book.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -52,4 +53,28 @@ test('demo hands k6 the sandbox URL and the user count, prints the verdict, and 
   assert.equal(call.env.USER_COUNT, '30');
   assert.match(r.stdout, /FAIL[\s\S]*demo: sandbox stopped/);
   assert.ok(await portIsFree(port));
+});
+
+test('demo under real traffic (stand-in http mode): the created users log in and book with no failed request', async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-demo-'));
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  const standin = join(repoRoot, 'test/fixtures/k6-standin/k6');
+  const r = await demo(['--users', '5', '--k6', standin], {
+    K6_STANDIN_CASE: 'http', K6_STANDIN_VUS: '5', K6_STANDIN_MAX_REQUESTS: '150', K6_STANDIN_DURATION_MS: '3000',
+  }, cwd);
+  // The stand-in reports no booking_duration, so the verdict may fail on that target alone.
+  assert.ok(r.code === 0 || r.code === 1, `a verdict exit code, got ${r.code}\n${r.stderr}`);
+  const runs = join(cwd, '.loadctl/runs');
+  const result = JSON.parse(readFileSync(join(runs, readdirSync(runs)[0] as string, 'result.json'), 'utf8')) as {
+    totals: { requests: number; errorRate: number };
+    endpoints: Record<string, { http_req_failed: { stats: { rate: number; count: number } } }>;
+  };
+  assert.ok(result.totals.requests > 20, `requests ${result.totals.requests}`);
+  assert.equal(result.totals.errorRate, 0);
+  assert.equal(result.endpoints.login?.http_req_failed.stats.count, 5, 'each VU logged in with a created account');
+  for (const name of ['login', 'hold_seats', 'confirm_booking']) {
+    assert.ok((result.endpoints[name]?.http_req_failed.stats.count ?? 0) > 0, name);
+    assert.equal(result.endpoints[name]?.http_req_failed.stats.rate, 0, name);
+  }
+  assert.match(r.stdout, /demo: sandbox stopped\s*$/);
 });
