@@ -67,7 +67,7 @@ export function mapDockerError(error: unknown, context: { endpoint: string; what
   }
   const status = statusOf(error);
   const message = daemonMessage(error);
-  if (status === 404 && context.container && /no such container|not found/i.test(message)) {
+  if (status === 404 && context.container && /no such container/i.test(message)) {
     return new ContainerGoneError(context.container, context.what);
   }
   const subject = context.container ? ` ${describe(context.container)}` : '';

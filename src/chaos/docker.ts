@@ -170,7 +170,13 @@ export class DockerAdapter {
         Labels: spec.labels,
         HostConfig: { NetworkMode: `container:${spec.networkOf.id}`, CapAdd: spec.capAdd, AutoRemove: spec.autoRemove },
       });
-      await container.start();
+      try {
+        await container.start();
+      } catch (error) {
+        // A helper that never started must not linger as a created container.
+        await container.remove({ force: true }).catch(() => undefined);
+        throw error;
+      }
       return { ...ref, id: container.id };
     });
   }

@@ -74,8 +74,8 @@ export class Lab {
   }
 
   /** Redis on a random 127.0.0.1 port, restart policy unless-stopped (for kill-in-place). */
-  redis(role = 'redis', extra: string[] = []) {
-    return this.run(role, ['-p', '127.0.0.1::6379', '--restart', 'unless-stopped', ...extra], ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no']);
+  redis(role = 'redis', extra: string[] = [], restart = 'unless-stopped') {
+    return this.run(role, ['-p', '127.0.0.1::6379', '--restart', restart, ...extra], ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no']);
   }
 
   /** PostgreSQL 15 with a fresh cluster (trust auth on the local socket). */

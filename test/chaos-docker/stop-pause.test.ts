@@ -67,6 +67,22 @@ describe('stop and pause faults on a real engine', { skip }, () => {
     assert.equal(observed?.restarts, 1, 'the restart policy, not loadctl, restarted it');
   });
 
+  it('kill-in-place without a restart policy: Redis stays down until the undo starts it', async () => {
+    const ref = await lab.redis('redis-norestart', [], 'no');
+    const [target] = await factory.resolve({ container: ref.name });
+    assert.ok(target);
+    const fault = factory.create({ kind: 'stop', mode: 'kill-in-place' }, [target], 1000);
+    const plan = await fault.plan();
+    assert.match(plan.intent, /SIGTERM to PID 1 .*restart policy no/);
+    await fault.apply();
+    await waitFor(async () => (await inspect(target.name)).State.Status === 'exited', 3000, 'redis to exit');
+    await rollback(factory, plan);
+    await rollback(factory, plan);
+    assert.equal((await inspect(target.name)).State.Running, true);
+    await waitFor(async () => (await redisPing(await hostPort(target.name, '6379/tcp'))) === 'pong', 10_000, 'redis back');
+    assert.deepEqual(await fault.observe?.(), { mode: 'kill-in-place', signal: 'SIGTERM', restarts: 0 });
+  });
+
   it('kill-in-place with SIGKILL: PID 1 is shielded inside its namespace, so a clear error instead of silence', async () => {
     const [target] = await factory.resolve({ container: lab.name('redis') });
     assert.ok(target);
