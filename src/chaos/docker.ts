@@ -6,10 +6,14 @@
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { ContainerRef } from './types.ts';
-import { mapDockerError, statusOf } from './docker-errors.ts';
+import { EnvironmentError } from '../errors.ts';
+import { describe, mapDockerError, statusOf } from './docker-errors.ts';
 import { resolveEndpoint, type Endpoint } from './docker-endpoint.ts';
 
 export { resolveEndpoint, type Endpoint };
+
+/** Longest a command run inside a container may take (tc, psql, kill). */
+const execTimeoutMs = 60_000;
 
 export type ContainerDetails = Docker.ContainerInspectInfo;
 export type ContainerSummary = Docker.ContainerInfo;
@@ -128,13 +132,27 @@ export class DockerAdapter {
   }
 
   /** Runs a command inside a running container and waits for it. */
-  async exec(ref: ContainerRef, cmd: string[], env: string[] = []): Promise<ExecResult> {
+  async exec(ref: ContainerRef, cmd: string[], env: string[] = [], timeoutMs = execTimeoutMs): Promise<ExecResult> {
     return this.call(`run \`${cmd[0] ?? ''}\` inside`, ref, async () => {
       const exec = await this.docker.getContainer(ref.id).exec({ Cmd: cmd, Env: env, AttachStdout: true, AttachStderr: true });
       const stream = await exec.start({ hijack: true, stdin: false });
-      const { stdout, stderr } = await collect(stream, this.docker);
-      const info = await exec.inspect();
-      return { exitCode: info.ExitCode ?? -1, stdout, stderr };
+      let timer: NodeJS.Timeout | undefined;
+      // A wedged command (a locked database, a frozen process) must not hang the experiment or its rollback.
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+          reject(new EnvironmentError(`\`${cmd.join(' ')}\` inside ${describe(ref)} did not finish within ${Math.round(timeoutMs / 1000)}s`, {
+            hint: 'check the container with `docker exec`; then run `loadctl chaos recover` if a rollback was cut short',
+          }));
+        }, timeoutMs);
+      });
+      try {
+        const { stdout, stderr } = await Promise.race([collect(stream, this.docker), timeout]);
+        const info = await exec.inspect();
+        return { exitCode: info.ExitCode ?? -1, stdout, stderr };
+      } finally {
+        clearTimeout(timer);
+      }
     });
   }
 
