@@ -5,7 +5,7 @@
 // 2. `loadctl --help` cold start, process spawn to exit.
 // Goal from issue 2: (1) under 300 ms on this machine.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,10 @@ try {
   const marker = join(work, 'marker.json');
   const toSpawn: number[] = [];
   const total: number[] = [];
+  // Phases from the run folder's file times: profile.json is written once the
+  // profile is loaded and k6 found, script.js once bundled, k6-command.txt just before the spawn.
+  const phases = { start: [] as number[], bundle: [] as number[], spawn: [] as number[] };
+  const seen = new Set<string>();
   for (let i = 0; i < RUNS + 1; i += 1) {
     const t0 = performance.timeOrigin + performance.now();
     const r = spawnSync(process.execPath, [bin, 'run', 'quick', '--no-preflight', '-q', '--out-dir', join(work, 'runs')], {
@@ -38,7 +42,13 @@ try {
     const t1 = performance.timeOrigin + performance.now();
     if (r.status === null || r.status > 1) throw new Error(`loadctl run exited ${r.status}: ${r.stderr}`);
     const { startedAt } = JSON.parse(readFileSync(marker, 'utf8')) as { startedAt: number };
-    if (i === 0) continue; // warm the file cache once; every measured run is still a fresh process
+    const dir = readdirSync(join(work, 'runs')).map((d) => join(work, 'runs', d)).find((d) => !seen.has(d))!;
+    seen.add(dir);
+    if (i === 0) continue; // warm the file and type-check caches once; every measured run is still a fresh process
+    const at = (f: string) => statSync(join(dir, f)).mtimeMs;
+    phases.start.push(at('profile.json') - t0);
+    phases.bundle.push(at('script.js') - at('profile.json'));
+    phases.spawn.push(startedAt - at('k6-command.txt'));
     toSpawn.push(startedAt - t0);
     total.push(t1 - t0);
   }
@@ -61,6 +71,9 @@ try {
   const standinVersion = median(versionCost);
   console.log(`runs: ${RUNS} each (median)`);
   console.log(`loadctl run quick -> k6 spawned:       ${fmt(spawnMedian)}  (goal ${GOAL_MS} ms, ratio ${(spawnMedian / GOAL_MS).toFixed(2)})`);
+  console.log(`  start, load profile, find k6:       ${fmt(median(phases.start))}`);
+  console.log(`  bundle (esbuild, type-check cached): ${fmt(median(phases.bundle))}`);
+  console.log(`  command file written -> k6 started:  ${fmt(median(phases.spawn))}`);
   console.log(`  of which the stand-in's \`k6 version\`: ${fmt(standinVersion)}  (a Go k6 answers in a few ms)`);
   console.log(`  without that stand-in overhead:      ${fmt(spawnMedian - standinVersion)}  (ratio ${((spawnMedian - standinVersion) / GOAL_MS).toFixed(2)})`);
   console.log(`loadctl run quick, whole replayed run: ${fmt(median(total))}`);

@@ -1,6 +1,7 @@
 // Finding k6 and checking its version. k6 is a Go binary outside npm, so this
 // is where a missing or wrong k6 becomes one clear EnvironmentError instead of
 // an ENOENT from deep inside execa.
+import { execFile, type ExecFileException } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { EnvironmentError } from '../errors.ts';
@@ -100,15 +101,28 @@ export function resolveK6Path(options: LocateOptions = {}): { path: string; sour
   return { path: found, source: 'PATH' };
 }
 
+/**
+ * `k6 version` with node's own child_process, not execa: it starts before the
+ * heavier imports of a run, so k6 answers while they load.
+ */
+function runVersion(path: string, env: NodeJS.ProcessEnv | undefined): Promise<{ exitCode: number | null; stdout: string; stderr: string; spawnError?: string }> {
+  return new Promise((resolvePromise) => {
+    execFile(path, ['version'], { timeout: 10_000, env: env ?? process.env, windowsHide: true }, (error, stdout, stderr) => {
+      const err = error as ExecFileException | null;
+      const spawnError = err && typeof err.code === 'string' ? `${err.code}: ${err.message}` : err?.killed ? 'timed out after 10 s' : undefined;
+      resolvePromise({ exitCode: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout: String(stdout), stderr: String(stderr), spawnError });
+    });
+  });
+}
+
 /** Finds k6, runs `k6 version` and checks it is in the supported range. */
 export async function locateK6(options: LocateOptions = {}): Promise<LocatedK6> {
   const { path, source } = resolveK6Path(options);
-  const { execa } = await import('execa');
-  const result = await execa(path, ['version'], { reject: false, timeout: 10_000, env: options.env, extendEnv: options.env === undefined });
+  const result = await runVersion(path, options.env);
   const output = `${result.stdout}\n${result.stderr}`;
   const version = parseK6Version(output);
   if (result.exitCode !== 0 || !version) {
-    const why = result.failed && result.exitCode === undefined ? result.shortMessage : `it printed: ${output.trim().split('\n')[0] || '(nothing)'}`;
+    const why = result.spawnError ?? `it printed: ${output.trim().split('\n')[0] || '(nothing)'}`;
     throw new EnvironmentError(`\`${path} version\` did not report a k6 version (${why})`, { hint: INSTALL_HINT });
   }
   if (!isSupportedK6(version)) {
