@@ -112,6 +112,7 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
         applied.push({ step: i, fault });
         await fault.apply();
         const injectedAt = now();
+        appendRecord(journal, { type: 'extend', id: `${deps.runId}/extend`, runId: deps.runId, deadline: injectedAt + heldFromHere + experiment.watchdogGraceMs, at: injectedAt });
         (result.steps[i] as StepResult).injectedAt = injectedAt;
         result.timeline.injectedAt ??= injectedAt;
         emit({ type: 'injected', at: injectedAt, step: i, name: step.name, intent: plan.intent, durationMs: step.durationMs });

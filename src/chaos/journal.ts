@@ -33,7 +33,21 @@ export interface JournalDone {
   by: 'engine' | 'recover' | 'watchdog';
 }
 
-export type JournalRecord = JournalIntent | JournalDone;
+/**
+ * Moves the deadline of every entry of a run, written after each apply: an
+ * apply that took long (a container slow to stop) must not let the watchdog
+ * cut the hold short.
+ */
+export interface JournalExtend {
+  type: 'extend';
+  /** "<runId>/extend", so filtering a run's records by id prefix keeps these too. */
+  id: string;
+  runId: string;
+  deadline: number;
+  at: number;
+}
+
+export type JournalRecord = JournalIntent | JournalDone | JournalExtend;
 
 export function journalPath(cwd: string): string {
   return join(cwd, '.loadctl', 'chaos-journal');
@@ -79,7 +93,7 @@ export function parseJournal(text: string): JournalRecord[] {
     if (!line.trim()) continue;
     try {
       const value = JSON.parse(line) as Partial<JournalRecord>;
-      if ((value.type === 'intent' && Array.isArray((value as JournalIntent).undo)) || value.type === 'done') {
+      if ((value.type === 'intent' && Array.isArray((value as JournalIntent).undo)) || value.type === 'done' || value.type === 'extend') {
         records.push(value as JournalRecord);
       }
     } catch {
@@ -89,10 +103,17 @@ export function parseJournal(text: string): JournalRecord[] {
   return records;
 }
 
-/** Pure: intents without a done record, oldest first. */
+/** Pure: intents without a done record, oldest first, with their latest deadline. */
 export function pendingIntents(records: JournalRecord[]): JournalIntent[] {
-  const done = new Set(records.filter((r) => r.type === 'done').map((r) => r.id));
-  return records.filter((r): r is JournalIntent => r.type === 'intent' && !done.has(r.id));
+  const done = new Set<string>();
+  const extended = new Map<string, number>();
+  for (const r of records) {
+    if (r.type === 'done') done.add(r.id);
+    if (r.type === 'extend') extended.set(r.runId, Math.max(extended.get(r.runId) ?? 0, r.deadline));
+  }
+  return records
+    .filter((r): r is JournalIntent => r.type === 'intent' && !done.has(r.id))
+    .map((r) => ({ ...r, deadline: Math.max(r.deadline, extended.get(r.runId) ?? 0) }));
 }
 
 export interface ReplayReport {

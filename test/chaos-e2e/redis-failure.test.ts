@@ -69,7 +69,7 @@ test('redis-failure end to end: stopped, refusing, started, recovery time measur
   const dir = join(cwd, '.loadctl', 'runs', folder ?? '');
   assert.deepEqual(readdirSync(dir).sort(), ['chaos-journal.jsonl', 'chaos-timeline.json', 'chaos.json', 'experiment.json', 'result.json']);
   const journal = readFileSync(join(dir, 'chaos-journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(journal.map((j) => j.type), ['intent', 'done']);
+  assert.deepEqual(journal.map((j) => j.type), ['intent', 'extend', 'done']);
   assert.deepEqual(journal[0].undo, [{ kind: 'start', container: { id: r.id, name: r.name } }]);
   const junit = readFileSync(join(cwd, 'out', 'junit.xml'), 'utf8');
   assert.match(junit, /failures="0"/);

@@ -53,7 +53,7 @@ test('undos run newest first, across steps and within a step, and every entry is
   assert.equal(faults.state.get('redis'), 'running');
   assert.equal(faults.state.get('bystander'), 'running');
   assert.deepEqual(pendingIntents(readJournal(journal)), []);
-  assert.equal(readJournal(journal).length, 4);
+  assert.deepEqual(readJournal(journal).map((r) => r.type), ['intent', 'extend', 'intent', 'extend', 'done', 'done']);
 });
 
 test('the intent and its undo are in the journal, synced, before apply runs', async () => {

@@ -74,3 +74,13 @@ test('a large journal is rotated only when nothing is pending', () => {
   assert.equal(readJournal(`${path}.old`).length, 2);
   assert.deepEqual(readJournal(path), []);
 });
+
+test('an extend record moves the deadline of every pending entry of its run, never earlier', () => {
+  const records = parseJournal([
+    JSON.stringify({ ...intent('r/0', []), deadline: 100 }),
+    JSON.stringify({ ...intent('r/1', []), deadline: 300 }),
+    JSON.stringify({ ...intent('q/0', []), runId: 'q', deadline: 100 }),
+    JSON.stringify({ type: 'extend', id: 'r/extend', runId: 'r', deadline: 250, at: 0 }),
+  ].join('\n'));
+  assert.deepEqual(pendingIntents(records).map((e) => [e.id, e.deadline]), [['r/0', 250], ['r/1', 300], ['q/0', 100]]);
+});
