@@ -132,3 +132,30 @@ test('a container removed mid-experiment: one clear line, exit 3, and nothing le
   assert.doesNotMatch(run.stdout() + run.stderr(), /\n\s+at /, 'no stack trace');
   assert.deepEqual(pending(cwd), []);
 });
+
+test('kill -9 mid-bandwidth: the watchdog restores the qdisc through a helper and leaves no helper behind', { skip, timeout: 60_000 }, async () => {
+  const r = await redis();
+  const qdisc = () => docker('exec', r.name, 'tc', 'qdisc', 'show', 'dev', 'eth0');
+  const before = qdisc();
+  const yaml = [
+    'name: slow', 'description: tbf on a test Redis',
+    `targets: { t: { container: ${r.name} } }`,
+    'steadyState: { probes: [ { type: exec, target: t, command: [redis-cli, ping] } ] }',
+    'steps: [ { target: t, fault: { kind: bandwidth, rate: 256kbit }, duration: 2s } ]',
+    'watchdogGrace: 1s', '',
+  ].join('\n');
+  const cwd = project({ slow: yaml });
+  const run = loadctl(['chaos', 'slow', '--yes'], { cwd });
+  await run.waitForOutput(/injected:/);
+  assert.match(qdisc(), /tbf/);
+  const [entry] = pending(cwd);
+  run.child.kill('SIGKILL');
+  await run.done;
+  await waitFor('the watchdog to restore the qdisc', () => !qdisc().includes('tbf'), 20_000, 200);
+  const late = Date.now() - (entry?.deadline ?? 0);
+  assert.ok(late < 5000, `restored ${late} ms after the deadline`);
+  assert.equal(qdisc(), before);
+  await waitFor('the journal to be clean', () => pending(cwd).length === 0, 5000);
+  const helpers = docker('ps', '-a', '--format', '{{.Names}}').split('\n').filter((n) => n.startsWith(`loadctl-tc-${r.id.slice(0, 12)}`));
+  assert.deepEqual(helpers, []);
+});
