@@ -22,7 +22,16 @@ const show = (path: string) => {
 
 export function createRunView(ui: Ui, options: { quiet: boolean }) {
   let spinner: Spinner | undefined;
+  let spinnerText = 'k6 starting...';
   let lastPlain = -Infinity;
+  // A line written under a live spinner would be torn by its next frame:
+  // stop it, print, and start it again.
+  const warn = (line: string) => {
+    if (!ui.interactive || !spinner) return ui.warn(line);
+    spinner.stop();
+    ui.warn(line);
+    spinner = ui.spinner(spinnerText);
+  };
   const events: RunEvents = {
     onProfile: (p) => ui.info(`profile ${p.name} (scenario ${p.scenario}) from ${show(p.file)}`),
     onK6: (k6) => ui.info(`k6 ${k6.version.text} at ${k6.path}`),
@@ -30,11 +39,12 @@ export function createRunView(ui: Ui, options: { quiet: boolean }) {
     onRunDir: (dir) => ui.info(`run folder ${show(dir)}`),
     onBundle: (b) => ui.info(`bundled ${show(b.scriptPath)} in ${Math.round(b.durationMs)} ms`),
     onSpawn: () => {
-      spinner = ui.spinner('k6 starting...');
+      spinner = ui.spinner(spinnerText);
     },
     onProgress: (p, scenarios) => {
       const percent = scenarios.length > 0 ? Math.min(...scenarios.map((s) => s.percent)) : undefined;
       const text = `k6 ${formatProgress(p, percent)}`;
+      spinnerText = text;
       if (ui.interactive) spinner?.update(text);
       else if (!options.quiet && p.elapsedMs - lastPlain >= PLAIN_PROGRESS_EVERY_MS) {
         lastPlain = p.elapsedMs;
@@ -44,10 +54,10 @@ export function createRunView(ui: Ui, options: { quiet: boolean }) {
     onStderrLine: (line) => {
       // k6 logs as logfmt; surface its errors as they happen, the rest is in k6.stderr.log.
       const m = /level=error msg="((?:[^"\\]|\\.)*)"/.exec(line);
-      if (m && !options.quiet) ui.warn(`k6: ${m[1]!.split('\\n')[0]}`);
+      if (m && !options.quiet) warn(`k6: ${m[1]!.split('\\n')[0]}`);
     },
     onSignal: (signal, as) => {
-      ui.warn(as === 'SIGKILL' ? 'stopping k6 now (SIGKILL)' : `${signal}: asking k6 to stop and write its summary (again to force)`);
+      warn(as === 'SIGKILL' ? 'stopping k6 now (SIGKILL)' : `${signal}: asking k6 to stop and write its summary (again to force)`);
     },
   };
 
