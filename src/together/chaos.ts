@@ -146,7 +146,7 @@ export async function writeChaosFiles(runDir: string, prepared: PreparedChaos, r
   await writeFile(join(runDir, 'experiment.json'), `${JSON.stringify(prepared.experiment, null, 2)}\n`);
   if (!result) return;
   const { journalPath, readJournal } = await import('../chaos/journal.ts');
-  const lines = readJournal(journalPath(cwd)).filter((r) => r.id.startsWith(`${prepared.runId}/`)).map((r) => JSON.stringify(r)).join('\n');
+  const lines = readJournal(journalPath(cwd)).filter((r) => typeof r.id === 'string' && r.id.startsWith(`${prepared.runId}/`)).map((r) => JSON.stringify(r)).join('\n');
   await writeFile(join(runDir, 'chaos-journal.jsonl'), lines ? `${lines}\n` : '');
   await writeFile(join(runDir, 'chaos.json'), `${JSON.stringify(result, null, 2)}\n`);
 }

@@ -93,6 +93,8 @@ export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui:
         onEvent: async (event) => {
           const { eventLine } = await import('../chaos/render.ts');
           if (event.type === 'injected') display.setChaosActive(true);
+          // Users lag the probes; keep per-second lines a little past the containers' recovery.
+          if (event.type === 'recovered' || event.type === 'not-recovered') setTimeout(() => display.setChaosActive(false), 15_000).unref();
           if (event.type === 'probe-round') return;
           const line = eventLine(event, k6StartedAt ?? event.at);
           if (line) display.note(`chaos ${line}`);
@@ -115,7 +117,10 @@ export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui:
     loadEnded = true;
     display.stop();
     if (chaosRun) {
-      if (!controller.signal.aborted) display.note('load finished; waiting for the experiment to roll back and measure recovery');
+      let settled = false;
+      void chaosRun.finally(() => { settled = true; });
+      await Promise.resolve();
+      if (!settled && !controller.signal.aborted) display.note('load finished before the experiment did; waiting for its rollback and recovery probes');
       chaos = await chaosRun;
     }
     for (const s of handled) process.off(s, onSignal);

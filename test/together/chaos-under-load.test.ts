@@ -1,0 +1,139 @@
+// End to end with real parts: the sandbox with its seat locks in Redis, Redis
+// in a real container, `loadctl run --chaos` stopping that container while
+// the k6 stand-in books seats over real HTTP. The test watches Redis and the
+// sandbox itself, so the recovery loadctl measures from the requests can be
+// checked against when the outage really ended plus the sandbox's reconnect.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Timeline } from '../../src/live/types.ts';
+import {
+  constantProfile, docker, dockerSkipReason, loadctl, project, redisAnswers, startRedis, startSandbox, standinEnv, unique, watch,
+} from './harness.ts';
+
+const skip = dockerSkipReason();
+const containers: string[] = [];
+const stops: Array<() => Promise<void>> = [];
+
+after(async () => {
+  for (const stop of stops) await stop().catch(() => undefined);
+  if (containers.length > 0) docker('rm', '-f', ...containers);
+});
+
+const experiment = (container: string, port: number, duration: string) => [
+  'name: redis-stop',
+  'description: stop the sandbox\'s Redis under load',
+  `targets: { redis: { container: ${container} } }`,
+  'steadyState:',
+  '  probes:',
+  `    - { type: tcp, address: "127.0.0.1:${port}" }`,
+  '    - { type: exec, target: redis, command: [redis-cli, ping] }',
+  'steps:',
+  `  - { target: redis, fault: { kind: stop, mode: stop }, duration: ${duration} }`,
+  'recovery: { target: 10s, interval: 100ms, healthyRounds: 3, maxWait: 20s }',
+  '',
+].join('\n');
+
+async function rig(name: string) {
+  const redis = await startRedis(unique(`lc-together-${name}`));
+  containers.push(redis.name);
+  const sandbox = await startSandbox({ redisPort: redis.port, users: 4 });
+  stops.push(sandbox.stop);
+  return { redis, sandbox };
+}
+
+const onlyFolder = (cwd: string) => {
+  const runs = join(cwd, '.loadctl', 'runs');
+  const [folder] = readdirSync(runs);
+  return join(runs, folder ?? '');
+};
+
+test('redis stopped under load: recovery measured on the requests matches the real outage plus the reconnect', { skip, timeout: 120_000 }, async () => {
+  const { redis, sandbox } = await rig('main');
+  const cwd = project({ profiles: { steady: constantProfile(28) }, chaos: { 'redis-stop': experiment(redis.name, redis.port, '3s') } });
+  // Independent witnesses: Redis itself, and the sandbox's view of it (/health pings Redis through its client).
+  const redisUp = watch(() => redisAnswers(redis.port));
+  const sandboxUp = watch(async () => (await fetch(`${sandbox.url}/health`, { signal: AbortSignal.timeout(400) }).catch(() => undefined))?.status === 200);
+  const run = loadctl(['run', 'steady', '--base-url', sandbox.url, '--chaos', 'redis-stop', '--duration', '3s', '--yes', '--record', '--json'], {
+    cwd, env: standinEnv(26),
+  });
+  const code = await run.done;
+  const [redisFlips, sandboxFlips] = await Promise.all([redisUp.stop(), sandboxUp.stop()]);
+  assert.equal(code, 0, run.out());
+
+  const doc = JSON.parse(run.out().slice(run.out().indexOf('{\n  "schema"')));
+  const dir = onlyFolder(cwd);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')), doc);
+  assert.equal(doc.status, 'passed');
+  assert.deepEqual(doc.phases.map((p: { phase: string }) => p.phase), ['baseline', 'fault', 'recovery', 'after']);
+  const [baseline, fault] = doc.phases;
+  // The stop takes effect while `docker stop` runs, before `injectedAt` is stamped: a few
+  // failures may land in the baseline's last second, never enough to fail it.
+  assert.ok(baseline.requests > 100 && baseline.verdict === 'pass', `baseline served: ${JSON.stringify(baseline)}`);
+  assert.ok(fault.errorRate > 0.5, `users felt the fault: ${JSON.stringify(fault)}`);
+  assert.ok(doc.phasesBySeries['name:hold_seats'], 'per-endpoint phases');
+  assert.equal(doc.recovery.verdict, 'pass');
+  assert.equal(doc.live.source, 'ndjson');
+  assert.ok(doc.live.pushes > 10, 'the stand-in pushed remote-write every second');
+  assert.equal(doc.chaos.status, 'passed');
+
+  // When the outage really ended, by the test's own clocks.
+  const redisDown = redisFlips.find((f) => !f.value);
+  const redisBack = redisFlips.find((f) => f.value && redisDown !== undefined && f.at > redisDown.at);
+  const sandboxDown = sandboxFlips.find((f) => !f.value);
+  const sandboxBack = sandboxFlips.find((f) => f.value && sandboxDown !== undefined && f.at > sandboxDown.at);
+  assert.ok(redisBack && sandboxBack, `outage seen by the watchers: redis ${JSON.stringify(redisFlips)} sandbox ${JSON.stringify(sandboxFlips)}`);
+  const reconnectMs = Math.max(0, sandboxBack.at - redisBack.at);
+  const expectedBackAt = redisBack.at + reconnectMs;
+  const measuredAt = doc.recovery.userRecoveredAt as number;
+  console.log(`# measured: redis back ${redisBack.at - doc.recovery.rolledBackAt} ms after rollback, sandbox reconnect ${reconnectMs} ms, `
+    + `users recovered (NDJSON) ${doc.recovery.userRecoverySeconds} s after rollback, containers ${doc.recovery.containerRecoverySeconds} s, `
+    + `off by ${measuredAt - expectedBackAt} ms`);
+  assert.ok(Math.abs(measuredAt - expectedBackAt) <= 1000, `users recovered at ${measuredAt}, outage end + reconnect at ${expectedBackAt}`);
+
+  // The live (remote-write) timeline, kept beside the exact one, saw the same outage at its one-push resolution.
+  const live = JSON.parse(readFileSync(join(dir, 'timeline-live.json'), 'utf8')) as Timeline;
+  const exact = JSON.parse(readFileSync(join(dir, 'timeline.json'), 'utf8')) as Timeline;
+  const failing = (t: Timeline) => t.total.filter((s) => s.requests > 0 && s.errorRate > 0.5).map((s) => s.t);
+  const [liveBad, exactBad] = [failing(live), failing(exact)];
+  console.log(`# measured: failing seconds, remote-write ${liveBad.join(',')}; NDJSON ${exactBad.join(',')}`);
+  assert.ok(liveBad.length > 0 && Math.abs(liveBad[0]! - exactBad[0]!) <= 1 && Math.abs(liveBad.at(-1)! - exactBad.at(-1)!) <= 1);
+  const sum = (t: Timeline) => t.total.reduce((n, s) => n + s.requests, 0);
+  assert.equal(sum(live), sum(exact), 'both feeds counted every request');
+
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  assert.ok(/"fault":\{"from":[\d.]+,"to":[\d.]+\}/.test(html), 'report.html carries the fault window');
+  assert.ok(html.includes('User-visible recovery'), 'report.html shows the recovery');
+  for (const f of ['timeline.json', 'chaos.json', 'chaos-journal.jsonl', 'experiment.json', 'k6-record.ndjson.gz']) assert.ok(existsSync(join(dir, f)), f);
+  assert.equal(docker('inspect', '--format', '{{.Id}} {{.State.Status}}', redis.name), `${redis.id} running`);
+  assert.match(run.out(), /live \+\d+s \d+ req\/s {2}err [\d.]+ % {2}p99/);
+  assert.match(run.out(), /chaos: load steady at \d+ req\/s/);
+});
+
+test('Ctrl-C in the middle of the fault: rolled back, exit 4, the run folder still complete', { skip, timeout: 90_000 }, async () => {
+  const { redis, sandbox } = await rig('sigint');
+  const cwd = project({ profiles: { steady: constantProfile(40) }, chaos: { 'redis-stop': experiment(redis.name, redis.port, '30s') } });
+  const run = loadctl(['run', 'steady', '--base-url', sandbox.url, '--chaos', 'redis-stop', '--at', '2s', '--yes'], { cwd, env: standinEnv(40) });
+  await run.waitForOutput(/injected:/);
+  assert.equal(docker('inspect', '--format', '{{.State.Status}}', redis.name), 'exited');
+  run.kill('SIGINT');
+  assert.equal(await run.done, 4, run.out());
+  assert.equal(docker('inspect', '--format', '{{.Id}} {{.State.Status}}', redis.name), `${redis.id} running`);
+  const dir = onlyFolder(cwd);
+  const doc = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+  assert.equal(doc.exitCode, 4);
+  assert.equal(doc.chaos.status, 'interrupted');
+  assert.equal(doc.chaos.rollbackComplete, true);
+  assert.ok(existsSync(join(dir, 'report.html')));
+  const journal = readFileSync(join(dir, 'chaos-journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+  assert.deepEqual(journal.filter((j) => j.type !== 'extend').map((j) => j.type), ['intent', 'done']);
+});
+
+test('an experiment naming a missing container: exit 2 before any load starts', { skip, timeout: 60_000 }, async () => {
+  const cwd = project({ profiles: { steady: constantProfile(10) }, chaos: { 'redis-stop': experiment('lc-together-nosuch', 1, '1s') } });
+  const run = loadctl(['run', 'steady', '--base-url', 'http://127.0.0.1:1', '--chaos', 'redis-stop', '--yes'], { cwd, env: standinEnv(5) });
+  assert.equal(await run.done, 2, run.out());
+  assert.match(run.out(), /no container named "lc-together-nosuch"/);
+  assert.equal(existsSync(join(cwd, '.loadctl', 'runs')), false, 'no run folder, k6 never started');
+});
