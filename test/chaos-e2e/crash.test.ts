@@ -159,3 +159,25 @@ test('kill -9 mid-bandwidth: the watchdog restores the qdisc through a helper an
   const helpers = docker('ps', '-a', '--format', '{{.Names}}').split('\n').filter((n) => n.startsWith(`loadctl-tc-${r.id.slice(0, 12)}`));
   assert.deepEqual(helpers, []);
 });
+
+test('SIGTERM mid-pause (a CI job cancelled): unpaused, exit 4', { skip, timeout: 60_000 }, async () => {
+  const r = await redis();
+  const yaml = [
+    'name: freeze', 'description: pause a test Redis',
+    `targets: { t: { container: ${r.name} } }`,
+    'steadyState: { probes: [ { type: exec, target: t, command: [redis-cli, ping] } ] }',
+    'steps: [ { target: t, fault: { kind: pause }, duration: 60s } ]', '',
+  ].join('\n');
+  const cwd = project({ freeze: yaml });
+  const run = loadctl(['chaos', 'freeze', '--yes', '--json'], { cwd });
+  await run.waitForOutput(/injected:/);
+  assert.equal(docker('inspect', '--format', '{{.State.Paused}}', r.name), 'true');
+  run.child.kill('SIGTERM');
+  assert.equal(await run.done, 4, run.stderr());
+  assert.equal(docker('inspect', '--format', '{{.State.Paused}}', r.name), 'false');
+  const doc = JSON.parse(run.stdout());
+  assert.equal(doc.status, 'interrupted');
+  assert.equal(doc.rollback.complete, true);
+  assert.match(run.stderr(), /SIGTERM: stopping; rolling back/);
+  assert.deepEqual(pending(cwd), []);
+});
