@@ -36,11 +36,13 @@ mkdir -p "$CACHE"
 start=$(date +%s)
 if [ ! -s "$TARBALL" ]; then
   command -v debootstrap >/dev/null || { echo "ci: debootstrap is not installed (apt-get install debootstrap)" >&2; exit 1; }
+  KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+  [ -r "$KEYRING" ] || { echo "ci: $KEYRING is missing; install debian-archive-keyring so debootstrap can verify bookworm" >&2; exit 1; }
   MIRROR="${LOADCTL_DEBIAN_MIRROR:-$(mirror_from_apt)}"
   ROOT=$(mktemp -d "$CACHE/rootfs.XXXXXX")
   trap 'rm -rf "$ROOT"' EXIT
   echo "ci: debootstrap $SUITE from $MIRROR (packages: $PACKAGES)"
-  debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$ROOT" "$MIRROR" \
+  debootstrap --variant=minbase --keyring="$KEYRING" --include="$PACKAGES" "$SUITE" "$ROOT" "$MIRROR" \
     >"$CACHE/debootstrap.log" 2>&1 || { tail -n 30 "$CACHE/debootstrap.log" >&2; exit 1; }
   # Slim the tree: package lists, docs and the apt cache are not needed to run.
   rm -rf "$ROOT"/var/cache/apt/archives/*.deb "$ROOT"/var/lib/apt/lists/* \
