@@ -2,7 +2,7 @@
 // run with Ctrl-C handled, then print and file the result. Loaded lazily by
 // src/commands/chaos.ts so `loadctl --help` never pays for dockerode.
 import { createInterface } from 'node:readline';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { Ui } from '../ui.ts';
@@ -11,7 +11,7 @@ import { exitCodeFor, planExperiment, runExperiment } from './engine.ts';
 import type { TimelineEvent } from './engine-types.ts';
 import { listExperiments, loadExperiment } from './experiments.ts';
 import { assertNothingPending, journalPath, pendingIntents, readJournal } from './journal.ts';
-import { eventLine, renderJunit, renderPlan, renderTable, resultDocument, verdictLine } from './render.ts';
+import { eventLine, renderJunit, renderMarkdown, renderPlan, renderTable, resultDocument, verdictLine } from './render.ts';
 import { connectDocker, engineDeps, newRunId } from './wiring.ts';
 
 export interface ChaosOptions {
@@ -136,6 +136,7 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   await writeFile(join(runDir, 'result.json'), `${JSON.stringify(doc, null, 2)}\n`);
   // The engine's own result, which `loadctl report` reads for the fault window and events.
   await writeFile(join(runDir, 'chaos.json'), `${JSON.stringify(result, null, 2)}\n`);
+  if (o.env.GITHUB_STEP_SUMMARY) await appendFile(o.env.GITHUB_STEP_SUMMARY, `${renderMarkdown(result)}\n`);
   if (o.junit) {
     const path = resolve(o.cwd, o.junit);
     await mkdir(dirname(path), { recursive: true });

@@ -156,3 +156,22 @@ export function renderJunit(result: ChaosResult): string {
     '',
   ].join('\n');
 }
+
+/** A short markdown block for CI job summaries ($GITHUB_STEP_SUMMARY). */
+export function renderMarkdown(result: ChaosResult): string {
+  const tl = result.timeline;
+  const rel = (ms: number | null) => (ms === null ? '-' : offset(ms, tl.startedAt));
+  const r = result.recovery;
+  const rows = [
+    ['verdict', `**${verdictWord(result)}**`],
+    ['targets', result.targets.map((t) => `${t.ref}: ${t.containers.map((c) => `\`${c.name}\``).join(', ')}`).join('; ') || '-'],
+    ...result.steps.map((s) => [`step: ${s.name}`, s.intent ?? '-']),
+    ['injected at', rel(tl.injectedAt)],
+    ['rolled back at', rel(tl.rolledBackAt)],
+    ['recovered at', rel(tl.recoveredAt)],
+    ['recovery time', `${r.measuredMs === null ? '-' : formatDuration(r.measuredMs)} (target < ${formatDuration(r.targetMs)})`],
+    ['rollback', result.rollbackFailures.length === 0 ? 'complete' : `${result.rollbackFailures.length} undo(s) FAILED: run \`loadctl chaos recover\``],
+  ];
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [`### loadctl chaos ${result.experiment}`, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k ?? '')} | ${cell(v ?? '')} |`), '', verdictLine(result), ''].join('\n');
+}

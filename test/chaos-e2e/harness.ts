@@ -107,9 +107,11 @@ export interface Run {
 }
 
 export function loadctl(args: string[], options: { cwd: string; env?: Record<string, string> }): Run {
+  // A CI job's own summary file is not ours to write to, unless a test asks.
+  const { GITHUB_STEP_SUMMARY: _summary, ...inherited } = process.env;
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: { ...inherited, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -38,7 +38,7 @@ after(() => {
 test('redis-failure end to end: stopped, refusing, started, recovery time measured', { skip, timeout: 60_000 }, async () => {
   const r = await redis();
   const cwd = project({ 'redis-stop': stopExperiment({ name: 'redis-stop', container: r.name, port: r.port, duration: '2s' }) });
-  const run = loadctl(['chaos', 'redis-stop', '--yes', '--json', '--junit', 'out/junit.xml'], { cwd });
+  const run = loadctl(['chaos', 'redis-stop', '--yes', '--json', '--junit', 'out/junit.xml'], { cwd, env: { GITHUB_STEP_SUMMARY: join(cwd, 'summary.md') } });
   await run.waitForOutput(/injected:/);
   const refusedDuringFault = !(await tcpOpen(r.port));
   const stateDuringFault = docker('inspect', '--format', '{{.State.Status}}', r.name);
@@ -74,6 +74,7 @@ test('redis-failure end to end: stopped, refusing, started, recovery time measur
   const junit = readFileSync(join(cwd, 'out', 'junit.xml'), 'utf8');
   assert.match(junit, /failures="0"/);
   assert.match(junit, /name="recovery &lt; 10s"/);
+  assert.match(readFileSync(join(cwd, 'summary.md'), 'utf8'), /### loadctl chaos redis-stop[\s\S]*\| verdict \| \*\*PASS\*\* \|/);
 });
 
 test('the shipped redis-failure against the sandbox with Redis locks: health goes DOWN, then UP again', { skip, timeout: 90_000 }, async () => {

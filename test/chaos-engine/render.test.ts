@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExperiment } from '../../src/chaos/engine.ts';
 import type { Experiment } from '../../src/chaos/experiment-schema.ts';
-import { renderJunit, renderTable, resultDocument, verdictLine } from '../../src/chaos/render.ts';
+import { renderJunit, renderMarkdown, renderTable, resultDocument, verdictLine } from '../../src/chaos/render.ts';
 import { parseTargets } from '../../src/chaos/command.ts';
 import { UsageError } from '../../src/errors.ts';
 import { fakeClock, memoryFactory } from './memory-factory.ts';
@@ -67,4 +67,11 @@ test('--target values parse to a map, and a malformed one is a usage error', () 
   assert.deepEqual(parseTargets(['redis=my-redis', 'db=pg=1']), { redis: 'my-redis', db: 'pg=1' });
   assert.throws(() => parseTargets(['redis']), (e: unknown) => e instanceof UsageError && /--target redis: expected ref=container-name/.test(e.message));
   assert.throws(() => parseTargets(['=x']), UsageError);
+});
+
+test('the CI summary is a markdown table with the verdict and the recovery time against the target', async () => {
+  const md = renderMarkdown(await run([0, 1, 1, 1, 1, 1, 0, 0]));
+  assert.match(md, /^### loadctl chaos redis-failure\n\n\| \| \|\n\|---\|---\|\n\| verdict \| \*\*FAIL\*\* \|/);
+  assert.match(md, /\| recovery time \| 1\.3s \(target < 1s\) \|/);
+  assert.match(md, /\| targets \| redis: `redis` \|/);
 });
