@@ -20,6 +20,9 @@ interface Flags {
   forget: boolean;
   journal?: string;
   runId?: string;
+  load?: string;
+  at?: string;
+  record?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -38,6 +41,9 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--json', 'print the result document (loadctl/chaos-result v1) on stdout', false)
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--out-dir <dir>', 'where run folders go', '.loadctl/runs')
+    .option('--load <profile>', 'run the experiment under this load profile (same as loadctl run <profile> --chaos <experiment>)')
+    .option('--at <offset>', 'with --load: inject at this time after k6 starts (60s), or "steady" (default)')
+    .option('--record', 'with --load: also keep k6\'s exact NDJSON record')
     .option('--force', 'recover: also undo entries whose experiment process still runs', false)
     .option('--forget', 'recover: mark pending entries done without undoing them', false)
     .addOption(new Option('--journal <path>').hideHelp())
@@ -54,6 +60,31 @@ export const register: RegisterCommand = (program, runAction) => {
       if (experiment === 'recover') {
         const { recover } = await import('../chaos/recover.ts');
         return recover({ cwd, force: flags.force, forget: flags.forget, json: flags.json }, ui);
+      }
+      if (flags.load !== undefined) {
+        // Chaos under load is a load run with an experiment: one code path, one result document.
+        const [{ runCommand }, { parseInjectAt }, { parseTargets }] = await Promise.all([
+          import('./run.ts'), import('../together/schedule.ts'), import('../chaos/command.ts'),
+        ]);
+        if (!experiment) throw new UsageError('--load needs an experiment to run under it', { hint: 'loadctl chaos redis-failure --load spike' });
+        const at = parseInjectAt(flags.at);
+        if ('error' in at) throw new UsageError(at.error, { hint: 'e.g. --at 60s, or leave it out to inject once the load is steady' });
+        return runCommand({
+          profile: flags.load,
+          outDir: flags.outDir,
+          json: flags.json,
+          ...(flags.junit !== undefined ? { junit: flags.junit } : {}),
+          ...(globals.quiet !== undefined ? { quiet: globals.quiet } : {}),
+          ...(globals.color !== undefined ? { color: globals.color } : {}),
+          dryRun: flags.dryRun,
+          record: Boolean(flags.record),
+          chaos: {
+            experiment, at, targets: parseTargets(flags.target), yes: flags.yes,
+            ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
+            ...(flags.mode !== undefined ? { mode: flags.mode } : {}),
+            ...(flags.project !== undefined ? { project: flags.project } : {}),
+          },
+        });
       }
       const { runChaosCommand } = await import('../chaos/command.ts');
       return runChaosCommand({
