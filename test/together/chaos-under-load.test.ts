@@ -137,3 +137,17 @@ test('an experiment naming a missing container: exit 2 before any load starts', 
   assert.match(run.out(), /no container named "lc-together-nosuch"/);
   assert.equal(existsSync(join(cwd, '.loadctl', 'runs')), false, 'no run folder, k6 never started');
 });
+
+test('loadctl chaos <experiment> --load <profile> --dry-run: the k6 command and the plan, nothing touched', { skip, timeout: 60_000 }, async () => {
+  const redis = await startRedis(unique('lc-together-dry'));
+  containers.push(redis.name);
+  const before = docker('inspect', '--format', '{{.State.Status}} {{.State.StartedAt}}', redis.name);
+  const cwd = project({ profiles: { steady: constantProfile(30) }, chaos: { 'redis-stop': experiment(redis.name, redis.port, '5s') } });
+  const run = loadctl(['chaos', 'redis-stop', '--load', 'steady', '--dry-run'], { cwd, env: { BASE_URL: 'http://127.0.0.1:1' } });
+  assert.equal(await run.done, 0, run.out());
+  assert.match(run.out(), /k6 run --no-color/);
+  assert.match(run.out(), new RegExp(`1\\. stop ${redis.name} .* \\[hold 5s\\]\\n {5}undo: start ${redis.name}`));
+  assert.match(run.out(), /dry run: no container was changed/);
+  assert.equal(docker('inspect', '--format', '{{.State.Status}} {{.State.StartedAt}}', redis.name), before);
+  assert.equal(existsSync(join(cwd, '.loadctl', 'chaos-journal')), false, 'nothing journaled');
+});
