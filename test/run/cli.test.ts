@@ -236,3 +236,29 @@ test('doctor: k6 version, target health, each failure with its fix, exit 3', asy
   assert.match(bad.stdout, /✗ k6 +k6 was not found on PATH\n +fix: install k6/);
   assert.match(bad.stdout, /✗ target .*unreachable \(ECONNREFUSED\)\n +fix: start the system under test/);
 });
+
+test('doctor: an unreachable Docker engine warns, and fails only with --require-docker', async () => {
+  const env = { K6_BIN: standin, DOCKER_HOST: `unix://${join(cwd, 'no-docker.sock')}` };
+  const warn = await loadctl(['doctor', '--no-target', '--json'], { cwd, env });
+  assert.equal(warn.code, 0, warn.stdout + warn.stderr);
+  const docker = JSON.parse(warn.stdout).checks.find((c: { name: string }) => c.name === 'docker');
+  assert.equal(docker.ok, false);
+  assert.equal(docker.required, false);
+  assert.ok(docker.hint, 'a failed check carries its fix');
+  const required = await loadctl(['doctor', '--no-target', '--require-docker'], { cwd, env });
+  assert.equal(required.code, 3);
+  assert.match(required.stdout, /✗ docker .*no-docker\.sock/);
+});
+
+test('doctor: the Docker engine this machine runs answers', async (t) => {
+  const { DockerAdapter } = await import('../../src/chaos/docker.ts');
+  const reachable = await new DockerAdapter().ping(2000).then(() => true, () => false);
+  if (!reachable) {
+    if (process.env.LOADCTL_REQUIRE_DOCKER === '1') assert.fail('LOADCTL_REQUIRE_DOCKER=1 but no Docker engine answers');
+    t.skip('no Docker engine answers here (set LOADCTL_REQUIRE_DOCKER=1 to make this a failure)');
+    return;
+  }
+  const r = await loadctl(['doctor', '--no-target', '--require-docker', '--json'], { cwd, env: { K6_BIN: standin } });
+  assert.equal(r.code, 0, r.stdout);
+  assert.match(JSON.parse(r.stdout).checks[1].detail, /^engine at .* answered$/);
+});
