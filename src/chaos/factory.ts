@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.ts';
 import { DockerAdapter, resolveEndpoint } from './docker.ts';
 import type { Fault, FaultFactory, FaultSpec, TargetSelector } from './fault.ts';
-import { defaultGraceMs, defaultHelperImage, randomToken, type DockerOps, type FaultContext } from './faults/common.ts';
+import { defaultExitWaitMs, defaultGraceMs, defaultHelperImage, randomToken, type DockerOps, type FaultContext } from './faults/common.ts';
 import { bandwidthFault } from './faults/bandwidth.ts';
 import { deadlockFault } from './faults/deadlocks.ts';
 import { latencyFault } from './faults/latency.ts';
@@ -30,6 +30,8 @@ export interface FactoryOptions {
   /** Image for tc helper containers when a step names none (env LOADCTL_HELPER_IMAGE, else loadctl-test:1). */
   helperImage?: string;
   graceMs?: number;
+  /** How long kill-in-place waits for PID 1 to exit (default 10 s). */
+  exitWaitMs?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -41,6 +43,7 @@ export function createDockerFaultFactory(options: FactoryOptions = {}): DockerFa
     docker,
     helperImage: options.helperImage ?? env.LOADCTL_HELPER_IMAGE ?? defaultHelperImage,
     graceMs: options.graceMs ?? defaultGraceMs,
+    exitWaitMs: options.exitWaitMs ?? defaultExitWaitMs,
     token: randomToken,
     sleep,
   };

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
-import { EnvironmentError } from '../../src/errors.ts';
-import { Lab, dockerSkipReason, fingerprint, hostPort, inspect, redisPing, rollback, waitFor } from './harness.ts';
+import { EnvironmentError, UsageError } from '../../src/errors.ts';
+import { Lab, docker, dockerSkipReason, fingerprint, hostPort, inspect, redisPing, rollback, waitFor } from './harness.ts';
 
 const skip = await dockerSkipReason();
 
@@ -83,13 +83,29 @@ describe('stop and pause faults on a real engine', { skip }, () => {
     assert.deepEqual(await fault.observe?.(), { mode: 'kill-in-place', signal: 'SIGTERM', restarts: 0 });
   });
 
-  it('kill-in-place with SIGKILL: PID 1 is shielded inside its namespace, so a clear error instead of silence', async () => {
+  it('kill-in-place with SIGKILL is refused before anything is touched (PID 1 never receives it from inside)', async () => {
     const [target] = await factory.resolve({ container: lab.name('redis') });
     assert.ok(target);
-    const fault = factory.create({ kind: 'stop', mode: 'kill-in-place', signal: 'KILL' }, [target], 1000);
+    const before = (await inspect(target.name)).State.StartedAt;
+    assert.throws(() => factory.create({ kind: 'stop', mode: 'kill-in-place', signal: 'KILL' }, [target], 1000), (error: unknown) =>
+      error instanceof UsageError && /cannot use SIGKILL/.test(error.message));
+    // What the refusal protects against, on the real kernel: SIGKILL from inside leaves PID 1 alive.
+    await docker('exec', target.name, 'kill', '-KILL', '1');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const info = await inspect(target.name);
+    assert.equal(info.State.Running, true);
+    assert.equal(info.State.StartedAt, before);
+  });
+
+  it('kill-in-place on a PID 1 that ignores the signal: one clear line, nothing left changed', async () => {
+    const ref = await lab.run('deaf', []);
+    const quick = createDockerFaultFactory({ exitWaitMs: 800 });
+    const [target] = await quick.resolve({ container: ref.name });
+    assert.ok(target);
+    const fault = quick.create({ kind: 'stop', mode: 'kill-in-place' }, [target], 1000);
     const plan = await fault.plan();
-    await assert.rejects(fault.apply(), (error: unknown) => error instanceof EnvironmentError && /ignored SIGKILL/.test(error.message));
-    await rollback(factory, plan);
+    await assert.rejects(fault.apply(), (error: unknown) => error instanceof EnvironmentError && /did not exit within 1s of SIGTERM/.test(error.message));
+    await rollback(quick, plan);
     assert.equal((await inspect(target.name)).State.Running, true);
   });
 

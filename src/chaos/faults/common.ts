@@ -19,6 +19,8 @@ export interface FaultContext {
   helperImage: string;
   /** How long past its duration a self-limiting fault (helper, driver) may live. */
   graceMs: number;
+  /** How long kill-in-place waits for PID 1 to exit after the signal. */
+  exitWaitMs: number;
   /** Random suffix for names the undo must know before they exist. */
   token(): string;
   sleep(ms: number): Promise<void>;
@@ -26,6 +28,8 @@ export interface FaultContext {
 
 export const defaultHelperImage = 'loadctl-test:1';
 export const defaultGraceMs = 10_000;
+/** A graceful shutdown may drain for a while before PID 1 exits. */
+export const defaultExitWaitMs = 10_000;
 /** Label on everything loadctl creates (helpers), so a human can find leftovers. */
 export const createdByLabel = 'io.loadctl.chaos';
 /** On each helper: the id of the container whose network namespace it joined. */

@@ -15,6 +15,7 @@ import { formatDuration } from '../duration.ts';
 const signals = new Set(['TERM', 'KILL', 'INT', 'QUIT', 'HUP', 'USR1', 'USR2', 'ABRT', 'SEGV']);
 const stopGraceSeconds = 10;
 
+
 export function normalizeSignal(signal: string | undefined): string {
   const name = (signal ?? 'TERM').toUpperCase().replace(/^SIG/, '');
   if (!signals.has(name)) {
@@ -32,6 +33,12 @@ interface Baseline {
 
 export function stopFault(ctx: FaultContext, spec: { mode: 'stop' | 'kill-in-place'; signal?: string }, targets: ContainerRef[]): Fault {
   const signal = spec.mode === 'kill-in-place' ? normalizeSignal(spec.signal) : undefined;
+  if (signal === 'KILL') {
+    // Known before touching anything: the kernel never delivers SIGKILL from inside a PID namespace to its init.
+    throw new UsageError('kill-in-place cannot use SIGKILL: sent from inside the container it never reaches PID 1 (the kernel shields a namespace\'s init)', {
+      hint: 'use signal TERM, INT or QUIT (PID 1 exits as on a crash or shutdown), or mode stop',
+    });
+  }
   let baselines: Baseline[] = [];
 
   return {
@@ -79,15 +86,13 @@ async function killInPlace(ctx: FaultContext, baseline: Baseline, signal: string
     ctx,
     () => ctx.docker.inspectIfExists(baseline.ref),
     (info) => !info || !info.State.Running || info.State.Restarting || info.State.StartedAt !== baseline.startedAt,
-    3000,
+    ctx.exitWaitMs,
+    200,
   );
   // Docker reports a container waiting out its restart delay as Running *and* Restarting.
   if (after && after.State.Running && !after.State.Restarting && after.State.StartedAt === baseline.startedAt) {
-    throw new EnvironmentError(`PID 1 of ${describe(baseline.ref)} ignored SIG${signal} sent from inside the container`, {
-      hint:
-        signal === 'KILL'
-          ? 'the kernel shields a namespace\'s PID 1 from SIGKILL sent inside it; use signal TERM, or mode stop'
-          : 'its PID 1 has no handler for that signal; try signal TERM/INT, or mode stop',
+    throw new EnvironmentError(`PID 1 of ${describe(baseline.ref)} did not exit within ${Math.round(ctx.exitWaitMs / 1000)}s of SIG${signal} sent from inside the container`, {
+      hint: 'its PID 1 ignores that signal (no handler) or drains slowly; try signal INT or QUIT, or mode stop',
     });
   }
 }
