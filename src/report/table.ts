@@ -17,11 +17,16 @@ function targetLabel(name: string, key: string, stat: string, op: string, limit:
 }
 
 export function renderTable(report: RunReport, paint: Paint = plain): string {
+  // A target that could not be judged explains why in the Actual column; wrap
+  // that text rather than let it push the table off an 80-column terminal.
+  const longest = Math.max(0, ...report.verdict.targets.map((t) => (t.actual === undefined ? t.detail.length : 0)));
   const table = new Table({
     head: ['Target', 'Actual', 'Result'],
     // cli-table3 would colour head and borders itself; the caller decides colours.
     style: { head: [], border: [] },
     wordWrap: true,
+    wrapOnWordBoundary: true,
+    colWidths: [null, longest > 36 ? 38 : null, null],
   });
   const mark = (ok: boolean) => (ok ? paint.pass('PASS') : paint.fail('FAIL'));
   for (const t of report.verdict.targets) {

@@ -56,7 +56,11 @@ export function judgeTarget(results: RunResults | undefined, target: Target): Ta
   const fail = (failure: TargetFailure, detail: string, actual?: number): TargetVerdict => ({ target, key, actual, ok: false, failure, detail });
   if (!results) return fail('no-summary', 'no k6 summary was read');
   const metric = results.metrics[key];
-  if (!metric) return fail('no-metric', `${key} is not in the summary (no samples, or no threshold declares this submetric)`);
+  if (!metric) {
+    // k6 leaves out a metric nothing was recorded on, and a submetric no threshold names.
+    const why = target.tags && Object.keys(target.tags).length > 0 ? 'no samples, or no threshold names this submetric' : 'no samples';
+    return fail('no-metric', `${key} is not in the summary (${why})`);
+  }
   if (metric.empty) return fail('no-samples', `${key} has no samples`);
   const actual = metric.stats[target.stat];
   if (actual === undefined) {
