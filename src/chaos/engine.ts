@@ -58,7 +58,11 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
   const sleep = deps.sleep ?? abortableSleep;
   const journal = join(deps.stateDir, 'chaos-journal');
   const events: TimelineEvent[] = [];
-  const emit = (event: TimelineEvent) => { events.push(event); callbacks.onEvent?.(event); };
+  const emit = (event: TimelineEvent) => {
+    events.push(event);
+    // A display bug in a callback must never skip a rollback.
+    try { callbacks.onEvent?.(event); } catch { /* the event is still in result.events */ }
+  };
   const aborted = () => deps.signal?.aborted === true;
 
   assertNothingPending(journal);
@@ -93,10 +97,12 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
     const stack = new UndoStack();
     const applied: Array<{ step: number; fault: Fault }> = [];
     let phase: Phase = 'inject';
+    let current = -1;
     try {
       for (const [i, step] of experiment.steps.entries()) {
         if (aborted()) break;
         phase = 'inject';
+        current = i;
         const fault = deps.faults.create(step.fault, containersOf(result.targets, step.target), step.durationMs);
         const plan = await fault.plan();
         Object.assign(result.steps[i] as StepResult, { intent: plan.intent, undo: plan.undo });
@@ -122,7 +128,7 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
     } catch (error) {
       result.status = 'error';
       result.error = errorInfo(error);
-      emit({ type: 'step-failed', at: now(), step: applied.length - 1, message: result.error.message });
+      emit({ type: 'step-failed', at: now(), step: current, message: result.error.message });
     } finally {
       // Runs on success, error and abort alike; a second Ctrl-C cannot skip it
       // because the command keeps its signal handlers until this returns.

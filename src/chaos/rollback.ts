@@ -38,13 +38,15 @@ export class UndoStack {
   ): Promise<{ failures: UndoFailure[]; moot: UndoFailure[] }> {
     const failures: UndoFailure[] = [];
     const moot: UndoFailure[] = [];
+    // A hook that throws (a callback, a full disk for the journal) must not
+    // stop the remaining undos.
+    const safe = (fn: () => void) => { try { fn(); } catch { /* see above */ } };
     while (this.entries.length > 0) {
       const entry = this.entries.pop() as Entry;
       let ok = true;
       for (const spec of [...entry.specs].reverse()) {
         try {
           await run(spec);
-          hooks.onUndo?.(spec);
         } catch (error) {
           const gone = hooks.isMoot?.(error) === true;
           if (gone) moot.push({ entryId: entry.id, spec, error });
@@ -52,10 +54,12 @@ export class UndoStack {
             ok = false;
             failures.push({ entryId: entry.id, spec, error });
           }
-          hooks.onUndo?.(spec, error, gone);
+          safe(() => hooks.onUndo?.(spec, error, gone));
+          continue;
         }
+        safe(() => hooks.onUndo?.(spec));
       }
-      if (ok) hooks.onEntryDone?.(entry.id);
+      if (ok) safe(() => hooks.onEntryDone?.(entry.id));
     }
     return { failures, moot };
   }

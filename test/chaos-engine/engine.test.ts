@@ -182,3 +182,14 @@ test('a container removed mid-experiment: its undo is moot, the run is an error,
   const gone = result.events.filter((e) => e.type === 'undo' && e.gone === true);
   assert.equal(gone.length, 2);
 });
+
+test('a callback that throws during rollback does not stop the remaining undos', async () => {
+  const { deps, faults } = setup();
+  const result = await runExperiment(experiment(twoSteps), deps, {
+    onEvent: (e) => { if (e.type === 'undo' || e.type === 'rollback-started' || e.type === 'injected') throw new Error('renderer bug'); },
+  });
+  assert.deepEqual(faults.log.filter((l) => l.startsWith('undo')), ['undo unpause kafka', 'undo start redis', 'undo exec redis']);
+  assert.deepEqual(result.rollbackFailures, []);
+  assert.equal(faults.state.get('redis'), 'running');
+  assert.equal(result.status, 'passed');
+});
