@@ -1,7 +1,7 @@
 // `loadctl run` without the UI: resolve the profile, find k6, check the
 // target, bundle, run k6, read the summary, judge, and leave every artefact
 // in the run folder. Silent: it reports through RunEvents; the command prints.
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { ProfileOverrides, ResolvedProfile } from '../profiles/types.ts';
 import { bundleScenario, type BundleResult } from '../k6/bundle.ts';
@@ -13,6 +13,7 @@ import { renderJson } from '../report/json.ts';
 import type { RunReport } from '../report/model.ts';
 import { createRunFolder, runFiles } from './folder.ts';
 import type { PreflightResult } from './preflight.ts';
+import { InterruptedError } from '../errors.ts';
 import { readRunSummary } from './summary-files.ts';
 
 export interface RunPipelineOptions {
@@ -49,6 +50,42 @@ export type PipelineResult =
   | { kind: 'ran'; runDir: string; report: RunReport; resultJson: string };
 
 export async function runPipeline(options: RunPipelineOptions, events: RunEvents = {}): Promise<PipelineResult> {
+  const guard = interruptGuard(options.signals ?? process);
+  try {
+    return await pipeline(options, events, guard);
+  } finally {
+    guard.stop();
+  }
+}
+
+/**
+ * Ctrl-C before k6 starts: finish the current step, then stop with exit 4
+ * (not Node's default 130) and remove the half-made run folder.
+ */
+function interruptGuard(signals: SignalSource) {
+  let received: NodeJS.Signals | undefined;
+  let stopped = false;
+  const onInt = () => { received = 'SIGINT'; };
+  const onTerm = () => { received = 'SIGTERM'; };
+  signals.on('SIGINT', onInt);
+  signals.on('SIGTERM', onTerm);
+  return {
+    async check(runDir?: string) {
+      if (!received) return;
+      if (runDir) await rm(runDir, { recursive: true, force: true });
+      throw new InterruptedError(`${received} before k6 started; nothing was run`);
+    },
+    /** Hands signals over to the k6 runner, which forwards them. */
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      signals.off('SIGINT', onInt);
+      signals.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: ReturnType<typeof interruptGuard>): Promise<PipelineResult> {
   const now = options.now ?? (() => new Date());
   // `k6 version` is a process spawn; run it while the profile loads. A bad
   // profile still wins (exit 2 before exit 3) because it is awaited first.
@@ -57,6 +94,7 @@ export async function runPipeline(options: RunPipelineOptions, events: RunEvents
   const { loadProfile } = await import('../profiles/load.ts');
   const profile = await loadProfile(options.profile, { cwd: options.cwd, overrides: options.overrides, processEnv: options.processEnv });
   events.onProfile?.(profile);
+  await guard.check();
 
   let k6: LocatedK6 | undefined;
   if (locating) {
@@ -74,6 +112,7 @@ export async function runPipeline(options: RunPipelineOptions, events: RunEvents
   const files = runFiles(runDir);
   await writeFile(files.profile, `${JSON.stringify(profile, null, 2)}\n`);
   const bundle = await bundleScenario(profile, runDir);
+  await guard.check(runDir);
   events.onBundle?.(bundle);
 
   // Relative to the run folder's parent would break copy-paste; keep absolute paths.
@@ -94,6 +133,8 @@ export async function runPipeline(options: RunPipelineOptions, events: RunEvents
   await writeFile(files.command, `${commandLine}\n`);
   events.onCommand?.(commandLine);
   if (options.dryRun) return { kind: 'dry-run', runDir, commandLine, profile, bundle };
+  await guard.check(runDir);
+  guard.stop();
 
   const run: K6RunResult = await runK6(request, events, options.signals);
   if (run.spawnError) {

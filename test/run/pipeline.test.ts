@@ -1,0 +1,61 @@
+// The run pipeline in-process, with the k6 stand-in as k6 and signals from an
+// EventEmitter instead of the process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runPipeline, type RunPipelineOptions } from '../../src/run/pipeline.ts';
+import { InterruptedError } from '../../src/errors.ts';
+import { root, standin } from './helpers.ts';
+
+function options(t: { after(fn: () => void): void }, extra: Partial<RunPipelineOptions> = {}): RunPipelineOptions {
+  const outDir = mkdtempSync(join(tmpdir(), 'loadctl-pipeline-'));
+  t.after(() => rmSync(outDir, { recursive: true, force: true }));
+  return {
+    profile: 'quick', cwd: root, overrides: { duration: '5s' }, outDir, k6Path: standin, dryRun: false, preflight: false,
+    extraArgs: [], outputs: [], k6Env: { K6_STANDIN_CASE: 'pass' }, processEnv: process.env, signals: new EventEmitter(), ...extra,
+  };
+}
+
+test('Ctrl-C before k6 starts: exit 4 (InterruptedError), no run folder left, handlers removed', async (t) => {
+  const signals = new EventEmitter();
+  const opts = options(t, { signals });
+  let k6Spawned = false;
+  await assert.rejects(
+    runPipeline(opts, { onProfile: () => { signals.emit('SIGINT'); }, onSpawn: () => { k6Spawned = true; } }),
+    (e: unknown) => e instanceof InterruptedError && /SIGINT before k6 started/.test(e.message) && e.exitCode === 4,
+  );
+  assert.equal(k6Spawned, false);
+  assert.deepEqual(readdirSync(opts.outDir), []);
+  assert.equal(signals.listenerCount('SIGINT'), 0);
+});
+
+test('a signal during bundling removes the half-made folder', async (t) => {
+  const signals = new EventEmitter();
+  const opts = options(t, { signals });
+  await assert.rejects(runPipeline(opts, { onRunDir: () => { signals.emit('SIGTERM'); } }), /SIGTERM before k6 started/);
+  assert.deepEqual(readdirSync(opts.outDir), []);
+});
+
+test('a whole run in-process: events in order, report with the verdict, result.json written', async (t) => {
+  const seen: string[] = [];
+  const opts = options(t);
+  const result = await runPipeline(opts, {
+    onProfile: () => seen.push('profile'),
+    onK6: () => seen.push('k6'),
+    onRunDir: () => seen.push('dir'),
+    onBundle: () => seen.push('bundle'),
+    onCommand: () => seen.push('command'),
+    onSpawn: () => seen.push('spawn'),
+  });
+  assert.deepEqual(seen, ['profile', 'k6', 'dir', 'bundle', 'command', 'spawn']);
+  assert.equal(result.kind, 'ran');
+  if (result.kind !== 'ran') return;
+  assert.equal(result.report.k6.exitCode, 0);
+  assert.equal(result.report.summary?.source, 'handleSummary');
+  assert.ok(existsSync(join(result.runDir, 'result.json')));
+  // The stand-in replays a different script's summary: quick's booking target reads it, and is met.
+  assert.equal(result.report.verdict.targets.find((v) => v.target.metric === 'booking_duration')?.ok, true);
+});
