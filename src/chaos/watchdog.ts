@@ -32,6 +32,9 @@ export function spawnWatchdog(info: { journal: string; runId: string }, bin: str
     stdio: 'ignore',
     env: process.env,
   });
+  // An async spawn failure must not crash the experiment mid-fault; the
+  // journal still lets `loadctl chaos recover` do the watchdog's job.
+  child.on('error', () => {});
   child.unref();
   return child.pid;
 }
