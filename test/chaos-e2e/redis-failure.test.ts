@@ -163,3 +163,31 @@ test('on a terminal, the confirmation names the endpoint and the containers; "n"
   assert.equal(yes.status, 0, yes.stdout);
   assert.match(yes.stdout, /PASS: redis-stop recovered in/);
 });
+
+test('--project selects every replica of a compose service by its labels; each is paused, then unpaused', { skip, timeout: 60_000 }, async () => {
+  const compose = unique('lcproj');
+  const labels = ['--label', `com.docker.compose.project=${compose}`, '--label', 'com.docker.compose.service=consumer'];
+  const a = await startRedis(unique('lc-e2e-consumer-1'), { flags: labels });
+  const b = await startRedis(unique('lc-e2e-consumer-2'), { flags: labels });
+  created.push(a.name, b.name);
+  const other = await redis();
+  const otherBefore = snapshot(other.name);
+  const yaml = [
+    'name: lag', 'description: pause every consumer replica',
+    `targets: { consumer: { container: ${other.name}, service: consumer } }`,
+    'steadyState: { probes: [ { type: exec, target: consumer, command: [redis-cli, ping] } ] }',
+    'steps: [ { target: consumer, fault: { kind: pause }, duration: 1s } ]',
+    'recovery: { interval: 100ms }', '',
+  ].join('\n');
+  const cwd = project({ lag: yaml });
+  const run = loadctl(['chaos', 'lag', '--project', compose, '--yes', '--json'], { cwd });
+  await run.waitForOutput(/injected:/);
+  const paused = [a, b].map((c) => docker('inspect', '--format', '{{.State.Paused}}', c.name));
+  assert.equal(await run.done, 0, run.stderr());
+  assert.deepEqual(paused, ['true', 'true']);
+  const doc = JSON.parse(run.stdout());
+  assert.deepEqual(doc.targets[0].containers.map((c: { name: string }) => c.name).sort(), [a.name, b.name].sort());
+  assert.deepEqual(doc.targets[0].selector, { project: compose, service: 'consumer' });
+  for (const c of [a, b]) assert.equal(docker('inspect', '--format', '{{.State.Paused}} {{.State.Status}}', c.name), 'false running');
+  assert.equal(snapshot(other.name), otherBefore, 'the container the YAML names by default was not touched');
+});
