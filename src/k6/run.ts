@@ -101,6 +101,9 @@ export async function runK6(
     reject: false,
     buffer: false,
     detached: true,
+    // execa would SIGKILL 5 s after a forwarded SIGTERM; k6's graceful stop
+    // (gracefulStop, then handleSummary) may take longer, and must not be cut.
+    forceKillAfterDelay: false,
     stdin: 'ignore',
     stdout: ['pipe', { file: req.stdoutLog }],
     stderr: ['pipe', { file: req.stderrLog }],
