@@ -91,6 +91,9 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   // profile still wins (exit 2 before exit 3) because it is awaited first.
   const locating = options.dryRun ? undefined : locate(options);
   locating?.catch(() => {});
+  // execa is the biggest import on the way to k6 (hundreds of files); start it
+  // now, so it loads while `k6 version` and esbuild (both other processes) work.
+  if (!options.dryRun) import('execa').catch(() => {});
   const { loadProfile } = await import('../profiles/load.ts');
   const profile = await loadProfile(options.profile, { cwd: options.cwd, overrides: options.overrides, processEnv: options.processEnv });
   events.onProfile?.(profile);
