@@ -262,3 +262,12 @@ test('doctor: the Docker engine this machine runs answers', async (t) => {
   assert.equal(r.code, 0, r.stdout);
   assert.match(JSON.parse(r.stdout).checks[1].detail, /^engine at .* answered$/);
 });
+
+test('--quiet prints only the table and the verdict; NO_COLOR output has no escape codes', async () => {
+  const r = await loadctl(['run', 'replay', '--no-preflight', '--quiet', '--out-dir', join(cwd, 'out-quiet')], { cwd, env: k6Env('pass') });
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /^profile |^run folder|^k6 starting|^requests /m);
+  assert.match(r.stdout, /│ Target +│ Actual +│ Result │/);
+  assert.match(r.stdout, /^PASS: all targets met and all k6 thresholds held \(exit 0\)$/m);
+  assert.doesNotMatch(r.stdout + r.stderr, /\u001b\[/);
+});
