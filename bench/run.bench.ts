@@ -25,33 +25,39 @@ const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 
 const work = mkdtempSync(join(tmpdir(), 'loadctl-bench-'));
 try {
-  const marker = join(work, 'marker.json');
-  const toSpawn: number[] = [];
-  const total: number[] = [];
-  // Phases from the run folder's file times: profile.json is written once the
-  // profile is loaded and k6 found, script.js once bundled, k6-command.txt just before the spawn.
-  const phases = { start: [] as number[], bundle: [] as number[], spawn: [] as number[] };
-  const seen = new Set<string>();
-  for (let i = 0; i < RUNS + 1; i += 1) {
-    const t0 = performance.timeOrigin + performance.now();
-    const r = spawnSync(process.execPath, [bin, 'run', 'quick', '--no-preflight', '-q', '--out-dir', join(work, 'runs')], {
-      cwd: work,
-      env: { ...process.env, K6_BIN: standin, K6_STANDIN_CASE: 'pass', K6_STANDIN_MARKER: marker, NO_COLOR: '1' },
-      encoding: 'utf8',
-    });
-    const t1 = performance.timeOrigin + performance.now();
-    if (r.status === null || r.status > 1) throw new Error(`loadctl run exited ${r.status}: ${r.stderr}`);
-    const { startedAt } = JSON.parse(readFileSync(marker, 'utf8')) as { startedAt: number };
-    const dir = readdirSync(join(work, 'runs')).map((d) => join(work, 'runs', d)).find((d) => !seen.has(d))!;
-    seen.add(dir);
-    if (i === 0) continue; // warm the file and type-check caches once; every measured run is still a fresh process
-    const at = (f: string) => statSync(join(dir, f)).mtimeMs;
-    phases.start.push(at('profile.json') - t0);
-    phases.bundle.push(at('script.js') - at('profile.json'));
-    phases.spawn.push(startedAt - at('k6-command.txt'));
-    toSpawn.push(startedAt - t0);
-    total.push(t1 - t0);
-  }
+  const measure = (extra: string[], tag: string) => {
+    const marker = join(work, `marker-${tag}.json`);
+    const toSpawn: number[] = [];
+    const total: number[] = [];
+    const phases = { start: [] as number[], bundle: [] as number[], spawn: [] as number[] };
+    const seen = new Set<string>();
+    const runsDir = join(work, `runs-${tag}`);
+    for (let i = 0; i < RUNS + 1; i += 1) {
+      const t0 = performance.timeOrigin + performance.now();
+      const r = spawnSync(process.execPath, [bin, 'run', 'quick', '--no-preflight', '-q', '--out-dir', runsDir, ...extra], {
+        cwd: work,
+        env: { ...process.env, K6_BIN: standin, K6_STANDIN_CASE: 'pass', K6_STANDIN_MARKER: marker, NO_COLOR: '1' },
+        encoding: 'utf8',
+      });
+      const t1 = performance.timeOrigin + performance.now();
+      if (r.status === null || r.status > 1) throw new Error(`loadctl run exited ${r.status}: ${r.stderr}`);
+      const { startedAt } = JSON.parse(readFileSync(marker, 'utf8')) as { startedAt: number };
+      const dir = readdirSync(runsDir).map((d) => join(runsDir, d)).find((d) => !seen.has(d))!;
+      seen.add(dir);
+      if (i === 0) continue; // warm the file and type-check caches once; every measured run is still a fresh process
+      // Phases from the run folder's file times: profile.json is written once the profile is
+      // loaded and k6 found, script.js once bundled, k6-command.txt just before the spawn.
+      const at = (f: string) => statSync(join(dir, f)).mtimeMs;
+      phases.start.push(at('profile.json') - t0);
+      phases.bundle.push(at('script.js') - at('profile.json'));
+      phases.spawn.push(startedAt - at('k6-command.txt'));
+      toSpawn.push(startedAt - t0);
+      total.push(t1 - t0);
+    }
+    return { toSpawn: median(toSpawn), total: median(total), start: median(phases.start), bundle: median(phases.bundle), spawn: median(phases.spawn) };
+  };
+  const live = measure([], 'live');
+  const noLive = measure(['--no-live'], 'nolive');
   // With real k6 `k6 version` is a Go binary; the stand-in is Node, so its start-up is overhead a real run does not pay.
   const versionCost: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
@@ -67,16 +73,16 @@ try {
     if (i > 0) help.push(performance.now() - t0);
   }
 
-  const spawnMedian = median(toSpawn);
   const standinVersion = median(versionCost);
   console.log(`runs: ${RUNS} each (median)`);
-  console.log(`loadctl run quick -> k6 spawned:       ${fmt(spawnMedian)}  (goal ${GOAL_MS} ms, ratio ${(spawnMedian / GOAL_MS).toFixed(2)})`);
-  console.log(`  start, load profile, find k6:       ${fmt(median(phases.start))}`);
-  console.log(`  bundle (esbuild, type-check cached): ${fmt(median(phases.bundle))}`);
-  console.log(`  command file written -> k6 started:  ${fmt(median(phases.spawn))}`);
+  console.log(`loadctl run quick -> k6 spawned:       ${fmt(live.toSpawn)}  (goal ${GOAL_MS} ms, ratio ${(live.toSpawn / GOAL_MS).toFixed(2)})`);
+  console.log(`  start, load profile, find k6:       ${fmt(live.start)}`);
+  console.log(`  bundle (esbuild, type-check cached): ${fmt(live.bundle)}`);
+  console.log(`  command file written -> k6 started:  ${fmt(live.spawn)}`);
   console.log(`  of which the stand-in's \`k6 version\`: ${fmt(standinVersion)}  (a Go k6 answers in a few ms)`);
-  console.log(`  without that stand-in overhead:      ${fmt(spawnMedian - standinVersion)}  (ratio ${((spawnMedian - standinVersion) / GOAL_MS).toFixed(2)})`);
-  console.log(`loadctl run quick, whole replayed run: ${fmt(median(total))}`);
+  console.log(`  without that stand-in overhead:      ${fmt(live.toSpawn - standinVersion)}  (ratio ${((live.toSpawn - standinVersion) / GOAL_MS).toFixed(2)})`);
+  console.log(`same with --no-live (no live feed):    ${fmt(noLive.toSpawn)}  (ratio ${(noLive.toSpawn / GOAL_MS).toFixed(2)})`);
+  console.log(`loadctl run quick, whole replayed run: ${fmt(live.total)}`);
   console.log(`loadctl --help cold start:             ${fmt(median(help))}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
