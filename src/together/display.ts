@@ -35,9 +35,19 @@ export function createLiveDisplay(ui: Ui, base: RunEvents, options: { quiet: boo
     return start === undefined ? '' : `+${Math.max(0, Math.round(t - start / 1000))}s `;
   };
 
+  // The view's own lines (k6 errors, signal notes) must not tear this spinner either.
+  const around = <A extends unknown[]>(fn: ((...args: A) => void) | undefined) => (fn === undefined ? undefined : (...args: A) => {
+    if (!spinner) return fn(...args);
+    spinner.stop();
+    fn(...args);
+    spinner = ui.spinner(text());
+  });
   const events: RunEvents = ui.interactive
     ? {
       ...base,
+      // Only k6's error lines get printed by the view; the rest must not blink the spinner.
+      ...(base.onStderrLine ? { onStderrLine: (line: string) => (/level=error/.test(line) ? around(base.onStderrLine)?.(line) : base.onStderrLine?.(line)) } : {}),
+      ...(base.onSignal ? { onSignal: around(base.onSignal) } : {}),
       // The view's own spinner would fight this one for the line.
       onSpawn: () => {
         spinner = ui.spinner(text());
