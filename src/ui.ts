@@ -38,7 +38,9 @@ export function createUi(options: UiOptions = {}): Ui {
   const stream = options.stream ?? process.stdout;
   const useColor = colorEnabled(options.color);
   const colors = useColor ? new Chalk({ level: chalk.level || 1 }) : new Chalk({ level: 0 });
-  const interactive = Boolean(stream.isTTY) && !options.quiet && !process.env.CI;
+  // A terminal that reports zero columns (e.g. `script` with no window size)
+  // makes ora's line clearing divide by zero and spin: treat it as a log.
+  const interactive = Boolean(stream.isTTY) && (stream.columns ?? 80) > 0 && !options.quiet && !process.env.CI;
   const write = (text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
 
   return {
