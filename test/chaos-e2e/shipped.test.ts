@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { docker, dockerSkipReason, image, loadctlDone, project, removeContainers, repo, restorable, startRedis, unique, waitFor } from './harness.ts';
+import { docker, dockerSkipReason, image, loadctl, loadctlDone, project, removeContainers, repo, restorable, startRedis, unique, waitFor } from './harness.ts';
 import { spawnSync } from 'node:child_process';
 
 const skip = dockerSkipReason();
@@ -34,14 +34,18 @@ async function postgres(): Promise<string> {
   const name = unique('lc-e2e-pg');
   const bin = '/usr/lib/postgresql/15/bin';
   const script = `mkdir -p /run/postgresql && chown postgres /run/postgresql && exec su postgres -s /bin/sh -c '${bin}/initdb -D /tmp/pgdata --auth=trust -U postgres >/dev/null && exec ${bin}/postgres -D /tmp/pgdata -k /run/postgresql -c listen_addresses= -c deadlock_timeout=100ms'`;
-  docker('run', '-d', '--name', name, '--label', 'io.loadctl.test=1', image, 'sh', '-c', script);
+  // --init: a real init as PID 1 reaps what exits, as compose's `init: true` does.
+  docker('run', '-d', '--init', '--name', name, '--label', 'io.loadctl.test=1', image, 'sh', '-c', script);
   created.push(name);
   await waitFor('postgres to accept connections', () => spawnSync('docker', ['exec', name, 'pg_isready', '-q']).status === 0, 30_000, 200);
   return name;
 }
 
+let pgName: string | undefined;
+const sharedPostgres = async () => (pgName ??= await postgres());
+
 test('db-deadlocks: PostgreSQL counts deadlocks, and the scratch table is gone afterwards', { skip, timeout: 90_000 }, async () => {
-  const pg = await postgres();
+  const pg = await sharedPostgres();
   const cwd = shipped('db-deadlocks');
   const run = await loadctlDone(['chaos', 'db-deadlocks', '--target', `postgres=${pg}`, '--duration', '3s', '--yes', '--json'], {
     cwd, env: { BASE_URL: baseUrl, POSTGRES_DB: 'postgres', POSTGRES_USER: 'postgres' },
@@ -53,6 +57,23 @@ test('db-deadlocks: PostgreSQL counts deadlocks, and the scratch table is gone a
   console.log(`# measured: db-deadlocks for 3s: ${JSON.stringify(observed)}`);
   const tables = docker('exec', pg, 'psql', '-U', 'postgres', '-At', '-c', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
   assert.equal(tables, '0');
+});
+
+test('db-deadlocks interrupted by SIGINT: the workers are gone and so is the scratch table', { skip, timeout: 90_000 }, async () => {
+  const pg = await sharedPostgres();
+  const cwd = shipped('db-deadlocks');
+  const run = loadctl(['chaos', 'db-deadlocks', '--target', `postgres=${pg}`, '--duration', '60s', '--yes'], {
+    cwd, env: { BASE_URL: baseUrl, POSTGRES_DB: 'postgres', POSTGRES_USER: 'postgres' },
+  });
+  await run.waitForOutput(/injected:/);
+  // Live psql processes only: a zombie has exited already, whoever reaps it.
+  const workers = () => docker('exec', pg, 'sh', '-c', 'ps -eo stat=,comm= | awk \'$2 == "psql" && $1 !~ /^Z/\' | wc -l');
+  assert.ok(Number(workers()) > 0, 'psql workers run during the hold');
+  run.child.kill('SIGINT');
+  assert.equal(await run.done, 4, run.stderr());
+  // A psql caught between its worker's kill and the backend purge ends with its transaction.
+  await waitFor('no live psql worker', () => workers() === '0', 2000, 50);
+  assert.equal(docker('exec', pg, 'psql', '-U', 'postgres', '-At', '-c', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), '0');
 });
 
 test('network-partition: the target is off its network for the hold, then back with its aliases', { skip, timeout: 60_000 }, async () => {
