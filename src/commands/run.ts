@@ -110,6 +110,7 @@ interface RunFlags {
   mode?: string;
   target: string[];
   yes?: boolean;
+  recovery?: string;
 }
 
 export const register: RegisterCommand = (program, runAction) => {
@@ -136,6 +137,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--mode <mode>', 'with --chaos: stop fault mode, stop | kill-in-place')
     .option('--target <ref=name>', 'with --chaos: use this container for a target ref (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('-y, --yes', 'with --chaos: do not ask before breaking containers (required without a terminal)')
+    .option('--recovery <settings>', 'with --chaos: healthy second and target, e.g. target=30s,errors=5%,p99=2s,seconds=5 (the defaults)')
     .addHelpText('after', '\nExit codes: 0 targets met, 1 targets/thresholds failed, 2 usage/config error,\n3 environment (k6 missing, target unreachable), 4 interrupted/aborted, 5 script error.')
     .action((profile: string, k6Flags: string[], flags: RunFlags, command: Command) =>
       runAction(async () => {
@@ -171,9 +173,13 @@ export const register: RegisterCommand = (program, runAction) => {
 
 /** --chaos and its companions as the together module takes them; bad values are usage errors. */
 async function chaosRequest(flags: RunFlags): Promise<import('../together/chaos.ts').ChaosRequest> {
-  const [{ parseInjectAt }, { parseTargets }] = await Promise.all([import('../together/schedule.ts'), import('../chaos/command.ts')]);
+  const [{ parseInjectAt }, { parseTargets }, { parseRecoveryFlag }] = await Promise.all([
+    import('../together/schedule.ts'), import('../chaos/command.ts'), import('../together/recovery-flag.ts'),
+  ]);
   const at = parseInjectAt(flags.at);
   if ('error' in at) throw new UsageError(at.error, { hint: 'e.g. --at 60s, or leave it out to inject once the load is steady' });
+  const recovery = parseRecoveryFlag(flags.recovery);
+  if (!recovery.ok) throw new UsageError(recovery.errors.join('; '), { hint: 'e.g. --recovery target=30s,errors=5%,p99=2s,seconds=5' });
   return {
     experiment: flags.chaos as string,
     at,
@@ -181,5 +187,6 @@ async function chaosRequest(flags: RunFlags): Promise<import('../together/chaos.
     ...(flags.mode !== undefined ? { mode: flags.mode } : {}),
     targets: parseTargets(flags.target),
     yes: Boolean(flags.yes),
+    recovery: recovery.targets,
   };
 }
