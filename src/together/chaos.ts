@@ -12,6 +12,7 @@ import type { ChaosResult, TimelineEvent } from '../chaos/engine-types.ts';
 import type { Experiment } from '../chaos/experiment-schema.ts';
 import type { DockerWiring } from '../chaos/wiring.ts';
 import type { SecondStats } from '../live/types.ts';
+import type { RecoveryTargets } from '../live/phases.ts';
 import type { ChaosSide } from './outcome.ts';
 import { isSteady, type InjectAt } from './schedule.ts';
 
@@ -24,6 +25,8 @@ export interface ChaosRequest {
   targets: Record<string, string>;
   project?: string;
   yes: boolean;
+  /** What a healthy second is and the recovery target (defaults: < 5 % errors, p99 < 2 s, 5 s in a row, < 30 s). */
+  recovery?: RecoveryTargets;
 }
 
 export interface PreparedChaos {

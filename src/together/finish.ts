@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Ui } from '../ui.ts';
 import type { PipelineResult } from '../run/pipeline.ts';
 import type { Timeline } from '../live/types.ts';
+import type { RecoveryTargets } from '../live/phases.ts';
 import type { RunReport } from '../report/model.ts';
 import type { ChaosOutcome } from './chaos.ts';
 import { decideTogetherOutcome } from './outcome.ts';
@@ -20,6 +21,8 @@ export interface FinishInput {
   /** Set when --chaos was given (undefined chaos = the experiment never started to run). */
   experiment?: string;
   chaos: ChaosOutcome | undefined;
+  /** The --recovery settings; the defaults when unset. */
+  recoveryTargets?: RecoveryTargets;
   ui: Ui;
   now?: () => Date;
 }
@@ -37,7 +40,7 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     const chaos = input.chaos ?? { ran: false as const, experiment: input.experiment, reason: 'k6 never started' };
     let noRecoveryReason: string | undefined;
     if (chaos.ran && chaos.full) {
-      analysis = timeline ? analyseChaosRun(timeline, chaos.full) : null;
+      analysis = timeline ? analyseChaosRun(timeline, chaos.full, input.recoveryTargets) : null;
       if (!timeline) noRecoveryReason = 'the live feed had no data; add --record for an exact timeline';
       else if (!analysis) noRecoveryReason = 'no fault window: nothing was injected';
     }

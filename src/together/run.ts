@@ -11,6 +11,7 @@ import { defaultRecoveryTargets } from '../live/phases.ts';
 import type { Ui } from '../ui.ts';
 import type { PipelineResult, RunEvents, RunPipelineOptions } from '../run/pipeline.ts';
 import type { Timeline } from '../live/types.ts';
+import type { TimelineEvent } from '../chaos/engine-types.ts';
 import { formatK6Exit } from '../k6/exit-codes.ts';
 import { confirmChaos, faultSeconds, prepareChaos, runChaosUnderLoad, writeChaosFiles, type ChaosOutcome, type ChaosRequest, type PreparedChaos } from './chaos.ts';
 import { createLiveDisplay } from './display.ts';
@@ -32,6 +33,7 @@ export interface TogetherOptions {
 
 interface Plan {
   prepared: PreparedChaos;
+  eventLine: (event: TimelineEvent, startedAt: number) => string | null;
   holdStart: number;
   loadSeconds: number | null;
 }
@@ -90,13 +92,12 @@ export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui:
         recent: () => feed?.recent() ?? [], loadEnded: () => loadEnded, signal: controller.signal,
       }, o.pipeline.cwd, {
         onTrigger: (why) => display.note(`chaos: ${why}; starting ${plan.prepared.experiment.name}`),
-        onEvent: async (event) => {
-          const { eventLine } = await import('../chaos/render.ts');
+        onEvent: (event) => {
           if (event.type === 'injected') display.setChaosActive(true);
           // Users lag the probes; keep per-second lines a little past the containers' recovery.
           if (event.type === 'recovered' || event.type === 'not-recovered') setTimeout(() => display.setChaosActive(false), 15_000).unref();
           if (event.type === 'probe-round') return;
-          const line = eventLine(event, k6StartedAt ?? event.at);
+          const line = plan.eventLine(event, k6StartedAt ?? event.at);
           if (line) display.note(`chaos ${line}`);
         },
       });
@@ -155,6 +156,7 @@ export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui:
   return finishRunFolder({
     result, timeline: source ? timeline : undefined, source, pushes: feed?.pushes() ?? null, chaos, ui,
     experiment: plan?.prepared.experiment.name,
+    ...(o.chaos?.recovery ? { recoveryTargets: o.chaos.recovery } : {}),
   });
 }
 
@@ -169,10 +171,11 @@ async function planChaos(o: TogetherOptions, req: ChaosRequest, ui: Ui): Promise
   const loadSeconds = plannedLoadSeconds(profile.k6Options);
   const fit = checkFit({
     at: req.at, holdStartSeconds: holdStart, loadSeconds, faultSeconds: faultSeconds(prepared.experiment),
-    recoverySeconds: defaultRecoveryTargets.consecutiveSeconds,
+    recoverySeconds: (req.recovery ?? defaultRecoveryTargets).consecutiveSeconds,
   });
   if (fit.error) throw new UsageError(fit.error, { hint: `pick an earlier --at, or a longer profile (loadctl list)` });
   if (fit.warning) ui.warn(fit.warning);
-  return { prepared, holdStart, loadSeconds };
+  const { eventLine } = await import('../chaos/render.ts');
+  return { prepared, eventLine, holdStart, loadSeconds };
 }
 

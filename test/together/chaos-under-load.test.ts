@@ -151,3 +151,21 @@ test('loadctl chaos <experiment> --load <profile> --dry-run: the k6 command and 
   assert.equal(docker('inspect', '--format', '{{.State.Status}} {{.State.StartedAt}}', redis.name), before);
   assert.equal(existsSync(join(cwd, '.loadctl', 'chaos-journal')), false, 'nothing journaled');
 });
+
+test('users never served within the targets: exit 1 and the reason, though every container came back', { skip, timeout: 90_000 }, async () => {
+  const { redis, sandbox } = await rig('fail');
+  const cwd = project({ profiles: { steady: constantProfile(14) }, chaos: { 'redis-stop': experiment(redis.name, redis.port, '1s') } });
+  // A p99 under 1 ms is never met, so no second after the rollback counts as healthy.
+  const run = loadctl(['run', 'steady', '--base-url', sandbox.url, '--chaos', 'redis-stop', '--duration', '1s', '--at', '3s', '--yes', '--recovery', 'p99=1ms,seconds=2'], {
+    cwd, env: standinEnv(10),
+  });
+  assert.equal(await run.done, 1, run.out());
+  const doc = JSON.parse(readFileSync(join(onlyFolder(cwd), 'result.json'), 'utf8'));
+  assert.equal(doc.status, 'failed');
+  assert.equal(doc.chaos.status, 'passed', 'the probes saw the containers recover');
+  assert.equal(doc.recovery.recovered, false);
+  assert.deepEqual(doc.recovery.targets, { maxErrorRate: 0.05, maxP99Ms: 1, consecutiveSeconds: 2, maxRecoverySeconds: 30 });
+  assert.match(doc.reason, /never recovered: no 2 consecutive healthy seconds/);
+  assert.match(run.out(), /FAILED: .*never recovered/);
+  assert.equal(docker('inspect', '--format', '{{.Id}} {{.State.Status}}', redis.name), `${redis.id} running`);
+});

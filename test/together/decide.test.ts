@@ -113,3 +113,18 @@ test('the live line: requests, error rate, p99 in ms or s', () => {
   assert.equal(formatLiveSecond(sec(0, 90, 45, 2345)), '90 req/s  err 50.00 %  p99 2.35 s');
   assert.equal(formatLiveSecond(sec(0, 0, 0, null)), '0 req/s  err 0.00 %  p99 -');
 });
+
+test('--recovery: settings over the defaults, every problem at once', async () => {
+  const { parseRecoveryFlag } = await import('../../src/together/recovery-flag.ts');
+  assert.deepEqual(parseRecoveryFlag(undefined), { ok: true, targets: { maxErrorRate: 0.05, maxP99Ms: 2000, consecutiveSeconds: 5, maxRecoverySeconds: 30 } });
+  assert.deepEqual(parseRecoveryFlag('target=45s,errors=1%,p99=1500ms,seconds=3'), { ok: true, targets: { maxErrorRate: 0.01, maxP99Ms: 1500, consecutiveSeconds: 3, maxRecoverySeconds: 45 } });
+  assert.deepEqual(parseRecoveryFlag('errors=0.2'), { ok: true, targets: { maxErrorRate: 0.2, maxP99Ms: 2000, consecutiveSeconds: 5, maxRecoverySeconds: 30 } });
+  const bad = parseRecoveryFlag('target=soon,speed=1,seconds=1.5,errors=150%');
+  assert.equal(bad.ok, false);
+  assert.deepEqual(!bad.ok && bad.errors, [
+    '--recovery target=soon: expected a duration such as 30s or 1500ms',
+    '--recovery: unknown setting "speed" (known: target, errors, p99, seconds)',
+    '--recovery seconds=1.5: expected a whole number of seconds, e.g. 5',
+    'recovery error-rate limit 1.5 must be a fraction in (0, 1], e.g. 0.05',
+  ]);
+});
