@@ -105,6 +105,7 @@ export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui:
   };
 
   let result: PipelineResult;
+  let returned = false;
   let chaos: ChaosOutcome | undefined;
   let timeline: Timeline | undefined;
   try {
@@ -114,6 +115,7 @@ export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui:
       outputs: [...o.pipeline.outputs, ...(feed?.outputs ?? []), ...(recordTmp ? [`json=${recordTmp}`] : [])],
       k6Env: { ...o.pipeline.k6Env, ...(feed?.env ?? {}) },
     }, events);
+    returned = true;
   } finally {
     loadEnded = true;
     display.stop();
@@ -126,7 +128,8 @@ export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui:
     }
     for (const s of handled) process.off(s, onSignal);
     timeline = await feed?.close();
-    if (runDir === undefined && recordTmp) await rm(recordTmp, { force: true });
+    // A failed start leaves no half-written record outside any run folder.
+    if (!returned && recordTmp) await rm(recordTmp, { force: true });
   }
   if (result.kind !== 'ran') return result;
   // In plain output the view's own spinner line already said it.
