@@ -1,9 +1,10 @@
-// Finds, reads and resolves experiments in <cwd>/chaos/*.yaml: the only file
+// Finds, reads and resolves experiments in <cwd>/chaos/*.yaml (then loadctl's own): the only file
 // I/O for experiments. Validation itself is pure (experiment-schema.ts).
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../errors.ts';
+import { catalogue } from '../profiles/load.ts';
 import type { FaultSpec, TargetSelector } from './fault.ts';
 import { parseDuration } from './duration.ts';
 import { validateExperiment, type Experiment, type ExperimentFile, type Probe } from './experiment-schema.ts';
@@ -21,18 +22,8 @@ export interface ExperimentOverrides {
   vars?: Record<string, string | undefined>;
 }
 
-const EXTENSIONS = ['.yaml', '.yml'];
-
-async function experimentFiles(cwd: string): Promise<Map<string, string>> {
-  const dir = join(cwd, 'chaos');
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const files = new Map<string, string>();
-  for (const file of names.sort()) {
-    const ext = EXTENSIONS.find((e) => file.endsWith(e));
-    if (ext) files.set(file.slice(0, -ext.length), join(dir, file));
-  }
-  return files;
-}
+// The project's own chaos/ shadows the experiments shipped with loadctl.
+const experimentFiles = (cwd: string) => catalogue(cwd, 'chaos', ['.yaml', '.yml']);
 
 export async function listExperiments(cwd: string): Promise<Array<{ name: string; description: string }>> {
   const out: Array<{ name: string; description: string }> = [];

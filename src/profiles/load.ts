@@ -52,7 +52,7 @@ async function filesByName(dir: string, exts: readonly string[]): Promise<Map<st
 }
 
 /** name -> file; the project's own entries shadow loadctl's. */
-async function catalogue(cwd: string, folder: string, exts: readonly string[]): Promise<Map<string, string>> {
+export async function catalogue(cwd: string, folder: string, exts: readonly string[]): Promise<Map<string, string>> {
   const shipped = await filesByName(join(packageRoot(), folder), exts);
   const own = await filesByName(join(cwd, folder), exts);
   return new Map([...shipped, ...own].sort(([a], [b]) => a.localeCompare(b)));
