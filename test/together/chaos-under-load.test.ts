@@ -123,6 +123,9 @@ test('Ctrl-C in the middle of the fault: rolled back, exit 4, the run folder sti
   const dir = onlyFolder(cwd);
   const doc = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
   assert.equal(doc.exitCode, 4);
+  assert.equal(doc.k6.exitCode, 105, 'k6 (the stand-in) stopped gracefully on the forwarded SIGINT');
+  assert.equal(doc.summary.source, 'handleSummary', 'and still wrote its summary');
+  assert.ok(doc.totals.requests > 0);
   assert.equal(doc.chaos.status, 'interrupted');
   assert.equal(doc.chaos.rollbackComplete, true);
   assert.ok(existsSync(join(dir, 'report.html')));
