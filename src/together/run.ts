@@ -71,7 +71,9 @@ export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui:
       display.note(`${name}: rolling back every fault first (Ctrl-C again will not skip the rollback)`);
       controller.abort();
       // k6 gets SIGINT/SIGTERM from the runner; a hang-up it would never see.
-      if (name === 'SIGHUP' && k6Pid !== undefined && !loadEnded) process.kill(k6Pid, 'SIGINT');
+      if (name === 'SIGHUP' && k6Pid !== undefined && !loadEnded) {
+        try { process.kill(k6Pid, 'SIGINT'); } catch { /* k6 already gone */ }
+      }
     }
   };
   const handled: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -24,6 +24,8 @@ interface ScenarioShape {
   duration?: string;
   startTime?: string;
   startVUs?: number;
+  /** Arrival-rate executors ramp a rate instead of VUs. */
+  startRate?: number;
   stages?: Array<{ duration: string; target: number }>;
 }
 
@@ -57,7 +59,7 @@ export function holdStartSeconds(k6Options: Record<string, unknown>): number {
   for (const s of scenariosOf(k6Options)) {
     let at = seconds(s.startTime);
     if (s.stages && s.stages.length > 0) {
-      const hold = holdStageIndex(s.startVUs ?? 0, s.stages);
+      const hold = holdStageIndex(s.startVUs ?? s.startRate ?? 0, s.stages);
       at += s.stages.slice(0, hold).reduce((sum, st) => sum + seconds(st.duration), 0);
     }
     latest = Math.max(latest, at);

@@ -34,6 +34,8 @@ test('load length and hold start: a spike is broken at its peak, a constant load
   assert.equal(plannedLoadSeconds(constant), 60);
   assert.equal(holdStartSeconds(constant), 0);
   assert.equal(plannedLoadSeconds({}), null);
+  const arrival = { scenarios: { a: { executor: 'ramping-arrival-rate', startRate: 10, stages: [{ duration: '20s', target: 100 }, { duration: '2m', target: 100 }, { duration: '10s', target: 0 }] } } };
+  assert.equal(holdStartSeconds(arrival), 20, 'an arrival-rate ramp holds at its peak rate');
   assert.equal(plannedLoadSeconds({ scenarios: { a: { executor: 'constant-vus', duration: '30s', startTime: '20s' } } }), 50);
 });
 
