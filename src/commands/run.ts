@@ -120,7 +120,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .argument('<profile>', 'profile name (`loadctl list`) or path to a .yaml file')
     .argument('[k6-flags...]', 'extra k6 flags, after `--` (e.g. -- --http-debug)')
     .option('--vus <n>', 'peak virtual users (scales the profile\'s stages)')
-    .option('--duration <d>', 'hold duration, k6 syntax (30s, 5m, 1m30s)')
+    .option('--duration <d>', 'hold duration, k6 syntax (30s, 5m, 1m30s); with --chaos, the fault\'s hold')
     .option('--base-url <url>', 'target base URL (env BASE_URL)')
     .option('--env <K=V>', 'environment for the scenario (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--k6 <path>', 'k6 binary (default: K6_BIN, then PATH)')
@@ -146,6 +146,10 @@ export const register: RegisterCommand = (program, runAction) => {
         const afterDashes = dashdash >= 0 ? process.argv.slice(dashdash + 1) : [];
         if (k6Flags.length > afterDashes.length) {
           throw new UsageError(`unexpected argument "${k6Flags[0]}"`, { hint: 'k6 flags go after `--`, e.g. loadctl run spike -- --http-debug' });
+        }
+        const chaosOnly = ([['--at', flags.at], ['--mode', flags.mode], ['--recovery', flags.recovery], ['--target', flags.target.length > 0 ? 'x' : undefined]] as const).find(([, v]) => v !== undefined);
+        if (flags.chaos === undefined && chaosOnly) {
+          throw new UsageError(`${chaosOnly[0]} only applies with --chaos <experiment>`, { hint: `e.g. loadctl run ${profile} --chaos redis-failure ${chaosOnly[0]} ...` });
         }
         const chaos = flags.chaos === undefined ? undefined : await chaosRequest(flags);
         return runCommand({
