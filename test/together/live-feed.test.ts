@@ -74,4 +74,7 @@ test('--chaos without any feed is refused before anything starts', { timeout: 30
   const bad = loadctl(['run', 'steady', '--chaos', 'redis-failure', '--at', 'soon'], { cwd, env: { K6_BIN: standin } });
   assert.equal(await bad.done, 2);
   assert.match(bad.out(), /--at "soon" is neither "steady" nor a duration/);
+  const stray = loadctl(['run', 'steady', '--at', '5s'], { cwd, env: { K6_BIN: standin } });
+  assert.equal(await stray.done, 2);
+  assert.match(stray.out(), /--at only applies with --chaos <experiment>/);
 });
