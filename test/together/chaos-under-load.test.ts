@@ -5,11 +5,13 @@
 // checked against when the outage really ended plus the sandbox's reconnect.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import type { Timeline } from '../../src/live/types.ts';
 import {
-  constantProfile, docker, dockerSkipReason, loadctl, project, redisAnswers, startRedis, startSandbox, standinEnv, unique, watch,
+  constantProfile, docker, dockerSkipReason, loadctl, project, redisAnswers, repo, startRedis, startSandbox, standinEnv, unique, watch,
 } from './harness.ts';
 
 const skip = dockerSkipReason();
@@ -41,6 +43,38 @@ async function rig(name: string) {
   const sandbox = await startSandbox({ redisPort: redis.port, users: 4 });
   stops.push(sandbox.stop);
   return { redis, sandbox };
+}
+
+const chromiumPath = '/usr/bin/chromium';
+
+/** The run's own report.html in headless Chromium: offline, no errors, three charts, the experiment's events; a screenshot for the artifacts. */
+async function lookInChromium(file: string): Promise<void> {
+  if (!existsSync(chromiumPath)) {
+    if (process.env.CI) assert.fail(`${chromiumPath} is missing: install Debian's chromium`);
+    console.log(`# not opened in Chromium: ${chromiumPath} is not installed`);
+    return;
+  }
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('request', (r) => { if (!r.url().startsWith('file:')) problems.push(`fetched ${r.url()}`); });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    await page.waitForFunction('window.loadctlReport !== undefined', undefined, { timeout: 5000 });
+    assert.deepEqual(problems, []);
+    assert.equal(await page.evaluate('window.loadctlReport.charts.length'), 3);
+    const text = await page.locator('body').innerText();
+    assert.match(text, /User-visible recovery/);
+    assert.match(text, /injected: stop lc-together-main-[0-9a-f]+ /);
+    const artifacts = join(repo, 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'chaos-under-load-report.png'), fullPage: true });
+    assert.ok(statSync(join(artifacts, 'chaos-under-load-report.png')).size > 10_000);
+  } finally {
+    await browser.close();
+  }
 }
 
 const onlyFolder = (cwd: string) => {
@@ -105,6 +139,7 @@ test('redis stopped under load: recovery measured on the requests matches the re
   const html = readFileSync(join(dir, 'report.html'), 'utf8');
   assert.ok(/"fault":\{"from":[\d.]+,"to":[\d.]+\}/.test(html), 'report.html carries the fault window');
   assert.ok(html.includes('User-visible recovery'), 'report.html shows the recovery');
+  await lookInChromium(join(dir, 'report.html'));
   for (const f of ['timeline.json', 'chaos.json', 'chaos-journal.jsonl', 'experiment.json', 'k6-record.ndjson.gz']) assert.ok(existsSync(join(dir, f)), f);
   assert.equal(docker('inspect', '--format', '{{.Id}} {{.State.Status}}', redis.name), `${redis.id} running`);
   assert.match(run.out(), /live \+\d+s \d+ req\/s {2}err [\d.]+ % {2}p99/);
