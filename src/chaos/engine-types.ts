@@ -47,8 +47,10 @@ export interface StepResult {
   durationMs: number;
   intent?: string;
   undo?: UndoSpec[];
-  /** Unix ms when apply returned (the fault in place). */
+  /** Unix ms when apply began: the fault may act from then on. */
   injectedAt?: number;
+  /** Unix ms when apply returned (the fault fully in place); the hold starts here. */
+  appliedAt?: number;
   observations?: FaultObservations;
 }
 

@@ -116,10 +116,13 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
         stack.push(id, plan.undo);
         if (i === 0) deps.startWatchdog?.({ journal, runId: deps.runId });
         applied.push({ step: i, fault });
-        await fault.apply();
+        // The fault starts to bite during apply (a stop is under way before the
+        // API call returns), so the window users see opens when apply begins.
         const injectedAt = now();
-        appendRecord(journal, { type: 'extend', id: `${deps.runId}/extend`, runId: deps.runId, deadline: injectedAt + heldFromHere + experiment.watchdogGraceMs, at: injectedAt });
-        (result.steps[i] as StepResult).injectedAt = injectedAt;
+        await fault.apply();
+        const appliedAt = now();
+        appendRecord(journal, { type: 'extend', id: `${deps.runId}/extend`, runId: deps.runId, deadline: appliedAt + heldFromHere + experiment.watchdogGraceMs, at: appliedAt });
+        Object.assign(result.steps[i] as StepResult, { injectedAt, appliedAt });
         result.timeline.injectedAt ??= injectedAt;
         emit({ type: 'injected', at: injectedAt, step: i, name: step.name, intent: plan.intent, durationMs: step.durationMs });
         phase = 'hold';

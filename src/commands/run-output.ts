@@ -8,6 +8,8 @@ import type { RunEvents } from '../run/pipeline.ts';
 import type { RunReport } from '../report/model.ts';
 import { renderFigures, renderTable } from '../report/table.ts';
 import { renderJunit } from '../report/junit.ts';
+import { phasesMarkdown } from '../report/phases-table.ts';
+import type { PhasesBlock } from '../report/result-phases.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { formatK6Exit } from '../k6/exit-codes.ts';
 import { formatProgress } from '../k6/progress.ts';
@@ -83,10 +85,14 @@ export function createRunView(ui: Ui, options: { quiet: boolean }) {
   };
 }
 
-export async function writeExtraReports(report: RunReport, to: { junit?: string; stepSummary?: string }): Promise<void> {
+/** `chaos` is the phases block of a run with --chaos (null otherwise). */
+export async function writeExtraReports(report: RunReport, to: { junit?: string; stepSummary?: string; chaos?: PhasesBlock | null }): Promise<void> {
   if (to.junit) {
     await mkdir(dirname(to.junit), { recursive: true });
-    await writeFile(to.junit, renderJunit(report));
+    await writeFile(to.junit, renderJunit(report, to.chaos));
   }
-  if (to.stepSummary) await appendFile(to.stepSummary, renderMarkdown(report));
+  if (to.stepSummary) {
+    const phases = to.chaos ? `\n${phasesMarkdown(to.chaos)}\n` : '';
+    await appendFile(to.stepSummary, `${renderMarkdown(report)}${phases}`);
+  }
 }

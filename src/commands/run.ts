@@ -87,7 +87,12 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   view.finished(result.report);
   if (options.json) process.stdout.write(result.resultJson);
-  await render.writeExtraReports(result.report, { junit: options.junit ? resolve(cwd, options.junit) : undefined, stepSummary: process.env.GITHUB_STEP_SUMMARY });
+  const { parsePhasesBlock } = await import('../report/result-phases.ts');
+  await render.writeExtraReports(result.report, {
+    junit: options.junit ? resolve(cwd, options.junit) : undefined,
+    stepSummary: process.env.GITHUB_STEP_SUMMARY,
+    chaos: parsePhasesBlock(JSON.parse(result.resultJson)),
+  });
   return result.report.outcome.exitCode;
 }
 

@@ -2,6 +2,7 @@
 // plus one for the k6 run itself when it did not finish normally.
 import type { RunReport } from './model.ts';
 import { describeTarget } from '../verdict/judge.ts';
+import type { PhasesBlock } from './result-phases.ts';
 
 export function escapeXml(text: string): string {
   return text
@@ -24,7 +25,20 @@ function caseXml(c: Case): string {
   return `${open}/>`;
 }
 
-export function renderJunit(report: RunReport): string {
+/**
+ * Chaos under load: users' recovery is judged (as in the exit code); the
+ * phases are figures, not gates (the fault phase is meant to hurt).
+ */
+function recoveryCase(block: PhasesBlock): Case {
+  const r = block.recovery;
+  return {
+    classname: 'loadctl.recovery',
+    name: `${r.experiment}: users recovered within ${r.targetSeconds} s`,
+    failure: r.verdict === 'pass' ? undefined : { message: r.reason, body: `${r.experiment}: ${r.reason}` },
+  };
+}
+
+export function renderJunit(report: RunReport, chaos?: PhasesBlock | null): string {
   const cases: Case[] = [];
   const { outcome } = report;
   if (outcome.status !== 'passed' && outcome.status !== 'failed') {
@@ -46,6 +60,7 @@ export function renderJunit(report: RunReport): string {
         : { message: 'threshold crossed', body: `${th.metric}: ${th.expression} was crossed` },
     });
   }
+  if (chaos) cases.push(recoveryCase(chaos));
   const failures = cases.filter((c) => c.failure).length;
   const errors = cases.filter((c) => c.error).length;
   const seconds = (report.k6.durationMs / 1000).toFixed(3);

@@ -81,6 +81,26 @@ test('junit: one testcase per target and per threshold, failures counted, XML es
   assert.equal(escapeXml(`<a href="x">&'\u0001`), '&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
 });
 
+test('junit: a run with --chaos gains one recovery testcase, failed when users recovered too slowly', () => {
+  const recovery = (verdict: 'pass' | 'fail', reason: string) => ({
+    phases: [],
+    phasesBySeries: {},
+    recovery: {
+      experiment: 'redis-failure', injectedAt: 1_000, rolledBackAt: 31_000, recovered: verdict === 'pass',
+      userRecoveredAt: null, userRecoverySeconds: verdict === 'pass' ? 4 : null, containerRecoverySeconds: 1,
+      gapSeconds: null, observedAfterRollbackSeconds: 60, targetSeconds: 30, verdict, reason,
+      targets: { maxErrorRate: 0.05, maxP99Ms: 2000, consecutiveSeconds: 5, maxRecoverySeconds: 30 },
+    },
+  });
+  const base = report('pass.handle-summary.json', 0);
+  const ok = renderJunit(base, recovery('pass', 'users recovered after 4 s < 30 s'));
+  assert.match(ok, /tests="9" failures="0"/);
+  assert.match(ok, /classname="loadctl.recovery" name="redis-failure: users recovered within 30 s" time="0"\/>/);
+  const slow = renderJunit(base, recovery('fail', 'users never recovered within 60 s of data'));
+  assert.match(slow, /tests="9" failures="1"/);
+  assert.match(slow, /<failure message="users never recovered within 60 s of data" type="target">/);
+});
+
 test('markdown: verdict heading, target table, thresholds', () => {
   const md = renderMarkdown(report('fail.summary-export.json', 99));
   assert.match(md, /^### ❌ loadctl run `spike`: FAILED \(exit 1\)/);
