@@ -21,6 +21,8 @@ export interface RunCommandOptions {
   color?: boolean;
   /** false skips the target health check (--no-preflight). */
   preflight?: boolean;
+  /** false bundles without the scenario type check (--no-typecheck). */
+  typecheck?: boolean;
   /** k6 flags passed through after `--`. */
   extraArgs?: readonly string[];
   /** Extra `--out` outputs and k6 environment, for callers such as the live feed. */
@@ -71,6 +73,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       k6Path: options.k6,
       dryRun: Boolean(options.dryRun),
       preflight: options.preflight !== false,
+      typeCheck: options.typecheck !== false,
       extraArgs: [...(options.extraArgs ?? [])],
       outputs: [...(options.outputs ?? [])],
       k6Env: { ...options.k6Env },
@@ -107,6 +110,7 @@ interface RunFlags {
   json?: boolean;
   junit?: string;
   preflight: boolean;
+  typecheck: boolean;
   live: boolean;
   record?: boolean;
   chaos?: string;
@@ -134,6 +138,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--json', 'print the result document (schema loadctl/run-result v1) on stdout')
     .option('--junit <file>', 'write JUnit XML: one testcase per target and k6 threshold')
     .option('--no-preflight', 'skip the target health check before starting')
+    .option('--no-typecheck', 'bundle without type-checking the scenario (the check is cached, so it costs only after an edit)')
     .option('--no-live', 'no live feed (k6 remote-write into loadctl): no live line, timeline or charts')
     .option('--record', 'also keep k6\'s exact NDJSON record (k6-record.ndjson.gz; costs k6 ~40 % at high rates)')
     .option('--chaos <experiment>', 'run this chaos experiment (chaos/<name>.yaml) under the load; with it --duration is the fault\'s hold')
@@ -171,6 +176,7 @@ export const register: RegisterCommand = (program, runAction) => {
           quiet: globals.quiet,
           color: globals.color,
           preflight: flags.preflight,
+          typecheck: flags.typecheck,
           extraArgs: k6Flags,
           live: flags.live,
           record: flags.record,

@@ -25,6 +25,8 @@ export interface RunPipelineOptions {
   dryRun: boolean;
   preflight: boolean;
   preflightTimeoutMs?: number;
+  /** Type-check the scenario before bundling (cached by content); default true. */
+  typeCheck?: boolean;
   /** The user's k6 flags (after `--`). */
   extraArgs: string[];
   /** Extra k6 outputs (`--out`) and environment, for callers such as a live feed. */
@@ -114,7 +116,7 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   events.onRunDir?.(runDir);
   const files = runFiles(runDir);
   await writeFile(files.profile, `${JSON.stringify(profile, null, 2)}\n`);
-  const bundle = await bundleScenario(profile, runDir);
+  const bundle = await bundleScenario(profile, runDir, { cwd: options.cwd, typeCheck: options.typeCheck !== false });
   await guard.check(runDir);
   events.onBundle?.(bundle);
 

@@ -139,6 +139,20 @@ test('--dry-run: resolves, bundles, prints the exact k6 command; needs no k6', a
   assert.equal(JSON.parse(readFileSync(join(dir, 'profile.json'), 'utf8')).env.USER_COUNT, '5');
 });
 
+test('a type error in the project\'s scenario: exit 5 naming file and line; --no-typecheck bundles anyway', async () => {
+  const project = mkdtempSync(join(tmpdir(), 'loadctl-typeerr-'));
+  mkdirSync(join(project, 'profiles'));
+  mkdirSync(join(project, 'scenarios'));
+  writeFileSync(join(project, 'scenarios/typo.ts'), "/** Broken on purpose. */\nimport http from 'k6/http';\nexport default function () {\n  const n: number = http.get('http://127.0.0.1:1/').status.toUpperCase();\n}\n");
+  writeFileSync(join(project, 'profiles/typo.yaml'), 'description: typo\nscenario: typo\nexecutor: constant-vus\nvus: 1\nduration: 1s\n');
+  const checked = await loadctl(['run', 'typo', '--dry-run'], { cwd: project });
+  assert.equal(checked.code, 5, checked.stderr);
+  assert.match(checked.stderr, /scenarios\/typo\.ts:4:\d+/);
+  const unchecked = await loadctl(['run', 'typo', '--dry-run', '--no-typecheck'], { cwd: project });
+  assert.equal(unchecked.code, 0, unchecked.stderr);
+  rmSync(project, { recursive: true, force: true });
+});
+
 test('a passing run: exit 0, table, every artefact, --json, --junit, GitHub step summary', async () => {
   const outDir = join(cwd, 'out-pass');
   const stepSummary = join(cwd, 'step-summary.md');
