@@ -158,3 +158,14 @@ test('stale markers at the end of a run (NaN samples and histograms) change noth
   assert.equal(tl.total.reduce((a, s) => a + s.requests, 0), reqs.length);
   assert.equal(agg.stats.resets, 0);
 });
+
+test('a push ticker wobbling around the half second leaves no empty second and no doubled one', () => {
+  const reqs = buildTruth(T0, 30, []);
+  // Flushes at x.48, x.52, x.48...: placed by their timestamps alone, two pushes would
+  // share a second and leave its neighbour empty, which would break a recovery streak.
+  const { tl } = run(simulatePushes(reqs, { phaseMs: 500, jitterMs: (k) => (k % 2 === 0 ? -20 : 20) }));
+  const steady = tl.total.slice(1, -1);
+  assert.ok(steady.length >= 27, `seconds: ${tl.total.length}`);
+  for (const s of steady) assert.ok(s.requests >= 60 && s.requests <= 80, `second ${s.t - T0}: ${s.requests} requests (70/s sent)`);
+  assert.equal(tl.total.reduce((n, s) => n + s.requests, 0), reqs.length);
+});

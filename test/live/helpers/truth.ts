@@ -127,13 +127,16 @@ export interface Push {
  * counts and native histograms (schema 3), stamped with their newest sample.
  * `restartAt` (Unix s) simulates k6 starting over: every cumulative resets.
  */
-export function simulatePushes(reqs: Req[], opts: { phaseMs?: number; schema?: number; restartAt?: number } = {}): Push[] {
+/** `jitterMs(k)` moves push k's flush off k6's steady 1 s ticker (a timer that wobbles). */
+export function simulatePushes(reqs: Req[], opts: { phaseMs?: number; schema?: number; restartAt?: number; jitterMs?: (k: number) => number } = {}): Push[] {
   const phase = opts.phaseMs ?? 999;
   const schema = opts.schema ?? 3;
   const states = new Map<string, SeriesState>();
   const pushes: Push[] = [];
   if (reqs.length === 0) return pushes;
-  let flushAt = Math.floor(reqs[0]!.ms / 1000) * 1000 + phase;
+  const firstFlush = Math.floor(reqs[0]!.ms / 1000) * 1000 + phase;
+  let flushAt = firstFlush + (opts.jitterMs?.(0) ?? 0);
+  let k = 0;
   let i = 0;
   let restarted = false;
   while (i < reqs.length) {
@@ -166,7 +169,8 @@ export function simulatePushes(reqs: Req[], opts: { phaseMs?: number; schema?: n
       });
     }
     if (series.length > 0) pushes.push({ at: flushAt, body: encodeBody(series) });
-    flushAt += 1000;
+    k++;
+    flushAt = firstFlush + k * 1000 + (opts.jitterMs?.(k) ?? 0);
   }
   return pushes;
 }
