@@ -4,6 +4,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { after, before, describe, it } from 'node:test';
 import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
 import { ContainerGoneError } from '../../src/chaos/docker-errors.ts';
@@ -42,13 +46,24 @@ describe('Docker-side failures on a real engine', { skip }, () => {
   after(() => lab.cleanup());
 
   it('a socket the user may not open is "permission denied", not a stack trace', { skip: process.getuid?.() === 0 ? false : 'needs root to run a check as user nobody' }, async () => {
-    const script = `
+    // User nobody may not be able to read this checkout (a CI clone under a
+    // 0700 folder), so it runs one bundled file from a folder it can read.
+    const dir = mkdtempSync(join(tmpdir(), 'loadctl-nobody-'));
+    chmodSync(dir, 0o755);
+    const entry = join(dir, 'entry.mjs');
+    writeFileSync(entry, `
       import { createDockerFaultFactory } from ${JSON.stringify(new URL('../../src/chaos/factory.ts', import.meta.url).pathname)};
-      try { await createDockerFaultFactory({ env: {} }).ping(3000); console.log('answered'); }
-      catch (e) { console.log(JSON.stringify({ name: e.name, message: e.message, hint: e.hint })); }`;
-    const { stdout } = await run('runuser', ['-u', 'nobody', '--', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, HOME: '/tmp', TSX_DISABLE_CACHE: '1' },
+      createDockerFaultFactory({ env: {} }).ping(3000).then(
+        () => console.log('answered'),
+        (e) => console.log(JSON.stringify({ name: e.name, message: e.message, hint: e.hint })));`);
+    const bundle = join(dir, 'probe.cjs');
+    await build({
+      entryPoints: [entry], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent',
+      external: ['cpu-features', '*.node'],
     });
+    chmodSync(bundle, 0o644);
+    const { stdout } = await run('runuser', ['-u', 'nobody', '--', process.execPath, bundle], { cwd: dir, env: { ...process.env, HOME: '/tmp' } })
+      .finally(() => rmSync(dir, { recursive: true, force: true }));
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { name?: string; message?: string; hint?: string };
     assert.equal(result.name, 'EnvironmentError');
     assert.match(result.message ?? '', /^permission denied on the Docker socket unix:\/\/\/var\/run\/docker.sock$/);
