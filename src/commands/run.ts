@@ -86,6 +86,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   );
   if (result.kind === 'dry-run') {
     view.dryRun(result.commandLine, result.runDir);
+    // The receiver's port is picked when a real run starts, so it is not in the command above.
+    if (options.live !== false) ui.info('a real run adds the live feed: -o experimental-prometheus-rw with K6_PROMETHEUS_RW_* pointing at loadctl on 127.0.0.1 (--no-live leaves it out)');
     return 0;
   }
   view.finished(result.report);
