@@ -10,31 +10,13 @@ import { join } from 'node:path';
 import { pendingIntents, readJournal } from '../../src/chaos/journal.ts';
 import {
   docker, dockerSkipReason, loadctl, loadctlDone, project, redisPing, removeContainers,
-  snapshot, startRedis, stopExperiment, unique, waitFor,
+  stopExperiment, waitFor, redisPool,
 } from './harness.ts';
 
 const skip = dockerSkipReason();
-const created: string[] = [];
-let bystander: { name: string; before: string } | undefined;
-
-async function redis() {
-  const r = await startRedis(unique('lc-e2e-crash'));
-  created.push(r.name);
-  if (!bystander) {
-    const b = await startRedis(unique('lc-e2e-bystander'));
-    created.push(b.name);
-    bystander = { name: b.name, before: snapshot(b.name) };
-  }
-  return r;
-}
-
-after(() => {
-  try {
-    if (bystander) assert.equal(snapshot(bystander.name), bystander.before);
-  } finally {
-    if (created.length > 0) removeContainers(...created);
-  }
-});
+const pool = redisPool('lc-e2e-crash');
+const redis = pool.redis;
+after(() => pool.cleanup());
 
 const status = (name: string) => docker('inspect', '--format', '{{.State.Status}}', name);
 const pending = (cwd: string) => pendingIntents(readJournal(join(cwd, '.loadctl', 'chaos-journal')));

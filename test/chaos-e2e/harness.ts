@@ -2,6 +2,7 @@
 // loadctl-test:1 with unique names (created and removed here, via the docker
 // CLI, so the code under test and its setup never share a client), free ports,
 // throwaway project folders, and bin/loadctl.js as a subprocess.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
@@ -164,4 +165,35 @@ export function restorable(name: string): string {
   const networks = Object.entries(info.NetworkSettings.Networks).map(([n, e]) => `${n}=${(e.Aliases ?? []).filter((a) => !info.Id.startsWith(a)).sort().join(',')}`);
   const { Memory, MemorySwap, MemoryReservation } = info.HostConfig;
   return JSON.stringify({ id: info.Id, status: info.State.Status, paused: info.State.Paused, Memory, MemorySwap, MemoryReservation, networks: networks.sort() });
+}
+
+/**
+ * The Redis containers one test file starts, plus one bystander that no
+ * experiment names: at the end it must be unchanged, and all are removed.
+ */
+export function redisPool(prefix: string) {
+  const created: string[] = [];
+  let bystander: { name: string; before: string } | undefined;
+  return {
+    /** Containers the test started some other way, removed at the end too. */
+    adopt: (...names: string[]) => { created.push(...names); },
+    async redis(options: { restart?: string } = {}) {
+      const r = await startRedis(unique(prefix), options);
+      created.push(r.name);
+      if (!bystander) {
+        const b = await startRedis(unique('lc-e2e-bystander'));
+        created.push(b.name);
+        bystander = { name: b.name, before: snapshot(b.name) };
+      }
+      return r;
+    },
+    cleanup() {
+      try {
+        // Nothing any experiment here did may show on a container none of them named.
+        if (bystander) assert.equal(snapshot(bystander.name), bystander.before);
+      } finally {
+        if (created.length > 0) removeContainers(...created);
+      }
+    },
+  };
 }

@@ -7,33 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  bin, docker, dockerSkipReason, freePort, loadctl, loadctlDone, project, redisPing, removeContainers,
-  repo, snapshot, startRedis, stopExperiment, tcpOpen, unique, waitFor,
+  bin, docker, dockerSkipReason, freePort, loadctl, loadctlDone, project, redisPing,
+  repo, snapshot, startRedis, stopExperiment, tcpOpen, unique, waitFor, redisPool,
 } from './harness.ts';
 
 const skip = dockerSkipReason();
-const created: string[] = [];
-let bystander: { name: string; before: string } | undefined;
-
-async function redis(options: { restart?: string } = {}) {
-  const r = await startRedis(unique('lc-e2e-redis'), options);
-  created.push(r.name);
-  if (!bystander) {
-    const b = await startRedis(unique('lc-e2e-bystander'));
-    created.push(b.name);
-    bystander = { name: b.name, before: snapshot(b.name) };
-  }
-  return r;
-}
-
-after(() => {
-  try {
-    // Nothing any experiment here did may show on a container none of them named.
-    if (bystander) assert.equal(snapshot(bystander.name), bystander.before);
-  } finally {
-    if (created.length > 0) removeContainers(...created);
-  }
-});
+const pool = redisPool('lc-e2e-redis');
+const redis = pool.redis;
+after(() => pool.cleanup());
 
 test('redis-failure end to end: stopped, refusing, started, recovery time measured', { skip, timeout: 60_000 }, async () => {
   const r = await redis();
@@ -169,7 +150,7 @@ test('--project selects every replica of a compose service by its labels; each i
   const labels = ['--label', `com.docker.compose.project=${compose}`, '--label', 'com.docker.compose.service=consumer'];
   const a = await startRedis(unique('lc-e2e-consumer-1'), { flags: labels });
   const b = await startRedis(unique('lc-e2e-consumer-2'), { flags: labels });
-  created.push(a.name, b.name);
+  pool.adopt(a.name, b.name);
   const other = await redis();
   const otherBefore = snapshot(other.name);
   const yaml = [
