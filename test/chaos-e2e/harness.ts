@@ -15,13 +15,13 @@ export const bin = join(repo, 'bin', 'loadctl.js');
 export const image = process.env.LOADCTL_TEST_IMAGE ?? 'loadctl-test:1';
 
 /** Why Docker tests cannot run here, or undefined when they can. Throws when CI requires Docker. */
-export function dockerSkipReason(): string | undefined {
+export function dockerSkipReason(what = 'chaos end-to-end tests'): string | undefined {
   const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 10_000 });
   let reason: string | undefined;
   if (info.error || info.status !== 0) reason = `no Docker engine answers (${(info.stderr || String(info.error)).trim().split('\n')[0]})`;
   else if (spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) reason = `image ${image} is missing (bash scripts/ci/build-test-image.sh)`;
   if (reason && process.env.LOADCTL_REQUIRE_DOCKER === '1') throw new Error(`LOADCTL_REQUIRE_DOCKER=1 but ${reason}`);
-  if (reason) console.log(`# skipping chaos end-to-end tests: ${reason}`);
+  if (reason) console.log(`# skipping ${what}: ${reason}`);
   return reason;
 }
 

@@ -3,55 +3,19 @@
 // k6 stand-in in http mode, Redis in a container from loadctl-test:1, and
 // pollers that watch Redis and the sandbox on their own, so the test knows
 // when the outage really ended without asking loadctl.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
-export const repo = join(import.meta.dirname, '..', '..');
-export const bin = join(repo, 'bin', 'loadctl.js');
+import { bin, docker, dockerSkipReason as skipReason, freePort, image, repo, unique, waitFor } from '../chaos-e2e/harness.ts';
+
+export { bin, docker, freePort, image, repo, unique, waitFor };
 export const standin = join(repo, 'test', 'fixtures', 'k6-standin', 'k6');
-export const image = process.env.LOADCTL_TEST_IMAGE ?? 'loadctl-test:1';
-export const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
 
 /** Why these tests cannot run here (printed), or undefined. Throws when CI requires Docker. */
-export function dockerSkipReason(): string | undefined {
-  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 10_000 });
-  let reason: string | undefined;
-  if (info.error || info.status !== 0) reason = `no Docker engine answers (${(info.stderr || String(info.error)).trim().split('\n')[0]})`;
-  else if (spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) reason = `image ${image} is missing (bash scripts/ci/build-test-image.sh)`;
-  if (reason && process.env.LOADCTL_REQUIRE_DOCKER === '1') throw new Error(`LOADCTL_REQUIRE_DOCKER=1 but ${reason}`);
-  if (reason) console.log(`# skipping chaos-under-load tests: ${reason}`);
-  return reason;
-}
-
-export function docker(...args: string[]): string {
-  const out = spawnSync('docker', args, { encoding: 'utf8', timeout: 60_000 });
-  if (out.status !== 0) throw new Error(`docker ${args.join(' ')}: ${out.stderr.trim()}`);
-  return out.stdout.trim();
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 100): Promise<void> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-}
+export const dockerSkipReason = () => skipReason('chaos-under-load tests');
 
 /** PING over a raw socket: true only when Redis itself answers +PONG. */
 export function redisAnswers(port: number, timeoutMs = 300): Promise<boolean> {
@@ -109,7 +73,7 @@ export function loadctl(args: string[], options: { cwd: string; env?: Record<str
   const done = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
     done, out: () => text, kill: (s) => child.kill(s),
-    waitForOutput: (pattern, timeoutMs = 30_000) => waitFor(`output ${pattern}`, () => pattern.test(text), timeoutMs, 25),
+    waitForOutput: async (pattern, timeoutMs = 30_000) => { await waitFor(`output ${pattern}`, () => pattern.test(text), timeoutMs, 25); },
   };
 }
 
