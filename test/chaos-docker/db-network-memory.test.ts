@@ -17,7 +17,6 @@ describe('db-deadlocks, network-disconnect and memory-limit on a real engine', {
   const factory = createDockerFaultFactory();
   const subnet = `10.213.${randomInt(1, 250)}`;
   let net = '';
-  let bystanderBefore = '';
 
   before(async () => {
     net = lab.name('net');
@@ -31,16 +30,10 @@ describe('db-deadlocks, network-disconnect and memory-limit on a real engine', {
     await lab.redis('redis-noswap', ['--memory', '256m', '--memory-swap', '-1']);
     await lab.run('unlimited', []);
     await lab.postgres('pg');
-    bystanderBefore = await fingerprint(lab.name('bystander'));
+    await lab.watchBystander('bystander');
   });
 
-  after(async () => {
-    try {
-      assert.equal(await fingerprint(lab.name('bystander')), bystanderBefore, 'the bystander changed');
-    } finally {
-      await lab.cleanup();
-    }
-  });
+  after(() => lab.cleanup());
 
   const pingable = async (from: string, to: string) => (await dockerStatus('exec', from, 'ping', '-c', '1', '-W', '1', to)).code === 0;
 

@@ -3,6 +3,7 @@
 // `docker` CLI on purpose: an independent witness of what the adapter did.
 // Every container and network carries this run's label and name prefix and is
 // removed at the end, whatever happened.
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
@@ -49,6 +50,7 @@ export async function dockerSkipReason(): Promise<string | undefined> {
 export class Lab {
   readonly prefix = `lct-${randomBytes(3).toString('hex')}`;
   private readonly networks: string[] = [];
+  private bystander: { name: string; before: string } | undefined;
 
   name(role: string): string {
     return `${this.prefix}-${role}`;
@@ -96,7 +98,21 @@ export class Lab {
     return found;
   }
 
+  /** A container no fault names: cleanup() fails the file if it changed at all. */
+  async watchBystander(role: string): Promise<void> {
+    this.bystander = { name: this.name(role), before: await fingerprint(this.name(role)) };
+  }
+
   async cleanup(): Promise<void> {
+    // The bystander check comes first, so a failure still removes everything.
+    try {
+      if (this.bystander) assert.equal(await fingerprint(this.bystander.name), this.bystander.before, 'the bystander changed');
+    } finally {
+      await this.removeAll();
+    }
+  }
+
+  private async removeAll(): Promise<void> {
     const ids = (await docker('ps', '-aq', '--no-trunc', '--filter', `label=${runLabel}=${this.prefix}`)).split('\n').filter(Boolean);
     const helpers = await this.helpers(ids);
     const all = [...ids, ...helpers];
