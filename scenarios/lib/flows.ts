@@ -77,13 +77,13 @@ export function book(vu: number, eventId: string, seatIds: string[]): boolean {
   });
 }
 
-/** The whole journey: log in, search, look at the seats, book. */
-export function fullJourney(vu: number): void {
+/** The whole journey: log in, search, look at the seats, book, then pause `thinkAfter` seconds. */
+export function fullJourney(vu: number, thinkAfter = config.thinkTime): void {
   ensureLogin(vu);
   think();
   const { event, seats } = browse();
   if (!event) return;
   think();
   book(vu, event.id, chooseSeats(seats));
-  think();
+  think(thinkAfter);
 }
