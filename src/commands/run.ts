@@ -92,11 +92,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   view.finished(result.report);
   if (options.json) process.stdout.write(result.resultJson);
-  const { parsePhasesBlock } = await import('../report/result-phases.ts');
   await render.writeExtraReports(result.report, {
     junit: options.junit ? resolve(cwd, options.junit) : undefined,
     stepSummary: process.env.GITHUB_STEP_SUMMARY,
-    chaos: parsePhasesBlock(JSON.parse(result.resultJson)),
+    chaos: result.phases ?? null,
   });
   return result.report.outcome.exitCode;
 }

@@ -14,6 +14,7 @@ import type { RunReport } from '../report/model.ts';
 import { createRunFolder, runFiles } from './folder.ts';
 import type { PreflightResult } from './preflight.ts';
 import { InterruptedError } from '../errors.ts';
+import type { PhasesBlock } from '../report/result-phases.ts';
 import { readRunSummary } from './summary-files.ts';
 
 export interface RunPipelineOptions {
@@ -49,7 +50,11 @@ export interface RunEvents extends K6RunCallbacks {
 
 export type PipelineResult =
   | { kind: 'dry-run'; runDir: string; commandLine: string; profile: ResolvedProfile; bundle: BundleResult }
-  | { kind: 'ran'; runDir: string; report: RunReport; resultJson: string };
+  | {
+    kind: 'ran'; runDir: string; report: RunReport; resultJson: string;
+    /** Phases and users' recovery, when a chaos experiment ran under this load. */
+    phases?: PhasesBlock;
+  };
 
 export async function runPipeline(options: RunPipelineOptions, events: RunEvents = {}): Promise<PipelineResult> {
   const guard = interruptGuard(options.signals ?? process);

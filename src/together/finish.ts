@@ -29,7 +29,7 @@ export interface FinishInput {
 
 export async function finishRunFolder(input: FinishInput): Promise<PipelineResult> {
   const { result, timeline, ui } = input;
-  const [{ toResultDocument }, { analyseChaosRun, withPhases }] = await Promise.all([
+  const [{ toResultDocument }, { analyseChaosRun, phasesBlock }] = await Promise.all([
     import('../report/json.ts'), import('../report/result-phases.ts'),
   ]);
   if (timeline) await writeFile(join(result.runDir, 'timeline.json'), `${JSON.stringify(timeline)}\n`);
@@ -59,7 +59,8 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     live: { source: input.source, pushes: input.pushes, seconds: timeline?.total.length ?? 0 },
     ...(input.experiment !== undefined ? { chaos: chaosSummary(input.experiment, input.chaos) } : {}),
   };
-  const doc = analysis ? withPhases({ ...base, ...extra }, analysis) : { ...base, ...extra };
+  const phases = analysis ? phasesBlock(analysis) : undefined;
+  const doc = { ...base, ...extra, ...phases };
   const resultJson = `${JSON.stringify(doc, null, 2)}\n`;
   await writeFile(join(result.runDir, 'result.json'), resultJson);
 
@@ -70,7 +71,7 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     // The verdict stands without the pictures; say why they are missing.
     ui.warn(`report.html was not written: ${(error as Error).message}`);
   }
-  return { kind: 'ran', runDir: result.runDir, report, resultJson };
+  return { kind: 'ran', runDir: result.runDir, report, resultJson, ...(phases ? { phases } : {}) };
 }
 
 function chaosSummary(experiment: string, chaos: ChaosOutcome | undefined) {
