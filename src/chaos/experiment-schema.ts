@@ -2,7 +2,8 @@
 // data in, either a typed experiment or every problem at once out. File I/O,
 // variables and command-line overrides live in experiments.ts.
 import { z } from 'zod';
-import type { FaultSpec, TargetSelector } from './fault.ts';
+import type { TargetSelector } from './fault.ts';
+import { faultSchema, type FaultSpec } from './faults/registry.ts';
 import { parseDuration } from './duration.ts';
 
 const duration = z.string().transform((text, ctx) => {
@@ -16,17 +17,6 @@ const duration = z.string().transform((text, ctx) => {
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_" or "-"');
 
-const helper = { device: z.string().min(1).optional(), helperImage: z.string().min(1).optional() };
-const faultSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('stop'), mode: z.enum(['stop', 'kill-in-place']).default('stop'), signal: z.string().optional() }),
-  z.strictObject({ kind: z.literal('pause') }),
-  z.strictObject({ kind: z.literal('db-deadlocks'), database: z.string().min(1), user: z.string().min(1), workers: z.number().int().min(2).max(64).optional() }),
-  z.strictObject({ kind: z.literal('network-disconnect'), network: z.string().min(1) }),
-  z.strictObject({ kind: z.literal('memory-limit'), memory: z.string().regex(/^\d+[bkmg]?$/i, 'write a size like 64m'), stress: z.strictObject({ bytes: z.string().regex(/^\d+[bkmg]?$/i, 'write a size like 48m') }).optional() }),
-  z.strictObject({ kind: z.literal('latency'), delayMs: z.number().int().positive(), jitterMs: z.number().int().nonnegative().optional(), ...helper }),
-  z.strictObject({ kind: z.literal('packet-loss'), percent: z.number().gt(0).max(100), ...helper }),
-  z.strictObject({ kind: z.literal('bandwidth'), rate: z.string().regex(/^\d+(bit|kbit|mbit|gbit)$/, 'write a tc rate like 256kbit or 1mbit'), ...helper }),
-]);
 
 const targetSchema = z.strictObject({
   /** Exact container name: the default selector. */
@@ -81,10 +71,6 @@ export const experimentSchema = z.strictObject({
 export type ExperimentFile = z.output<typeof experimentSchema>;
 export type Probe = ExperimentFile['steadyState']['probes'][number];
 export type NamedProbe = Probe & { name: string };
-
-// The schema must produce exactly the fault contract the factory accepts.
-type Assignable<A extends B, B> = A;
-export type FaultSpecCheck = Assignable<ExperimentFile['steps'][number]['fault'], FaultSpec>;
 
 /** An experiment ready to run: defaults filled, durations in ms, selectors decided. */
 export interface Experiment {

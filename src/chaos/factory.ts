@@ -1,18 +1,11 @@
 // The FaultFactory the chaos engine codes against: one Docker connection,
-// the fault kinds of FaultSpec mapped to their modules, target resolution,
+// the fault kinds from faults/registry.ts, target resolution,
 // and the undo executor the journal replays.
 import { UsageError } from '../errors.ts';
 import { DockerAdapter, resolveEndpoint } from './docker.ts';
 import type { Fault, FaultFactory, FaultSpec, TargetSelector } from './fault.ts';
 import { defaultExitWaitMs, defaultGraceMs, defaultHelperImage, randomToken, type DockerOps, type FaultContext } from './faults/common.ts';
-import { bandwidthFault } from './faults/bandwidth.ts';
-import { deadlockFault } from './faults/deadlocks.ts';
-import { latencyFault } from './faults/latency.ts';
-import { packetLossFault } from './faults/packet-loss.ts';
-import { memoryFault } from './faults/memory.ts';
-import { networkFault } from './faults/network.ts';
-import { pauseFault } from './faults/pause.ts';
-import { stopFault } from './faults/stop.ts';
+import { createFault } from './faults/registry.ts';
 import { resolveTargets } from './targets.ts';
 import type { ContainerRef, UndoSpec } from './types.ts';
 import { executeUndo } from './undo.ts';
@@ -54,24 +47,7 @@ export function createDockerFaultFactory(options: FactoryOptions = {}): DockerFa
     create(spec: FaultSpec, targets: ContainerRef[], durationMs: number): Fault {
       if (targets.length === 0) throw new UsageError(`fault ${spec.kind} names no container`);
       const ctx: FaultContext = { ...base, durationMs };
-      switch (spec.kind) {
-        case 'stop':
-          return stopFault(ctx, spec, targets);
-        case 'pause':
-          return pauseFault(ctx, targets);
-        case 'db-deadlocks':
-          return deadlockFault(ctx, spec, targets);
-        case 'network-disconnect':
-          return networkFault(ctx, spec, targets);
-        case 'memory-limit':
-          return memoryFault(ctx, spec, targets);
-        case 'latency':
-          return latencyFault(ctx, spec, targets);
-        case 'packet-loss':
-          return packetLossFault(ctx, spec, targets);
-        case 'bandwidth':
-          return bandwidthFault(ctx, spec, targets);
-      }
+      return createFault(ctx, spec, targets);
     },
     resolve(selector: TargetSelector): Promise<ContainerRef[]> {
       return resolveTargets(docker, selector);

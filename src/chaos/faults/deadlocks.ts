@@ -6,10 +6,12 @@
 // drops the scratch table. observe() reports the deadlocks PostgreSQL itself
 // counted (pg_stat_database), not what the workers think happened.
 import { EnvironmentError, UsageError } from '../../errors.ts';
-import type { Fault, FaultObservations } from '../fault.ts';
+import type { Fault, FaultObservations } from './kind.ts';
 import type { ContainerRef, FaultPlan } from '../types.ts';
 import { describe, requireRunning, seconds, shellQuote, type FaultContext } from './common.ts';
 import { formatDuration } from '../duration.ts';
+import { z } from 'zod';
+import { defineFault } from './kind.ts';
 
 interface Names {
   table: string;
@@ -102,3 +104,9 @@ export function deadlockFault(ctx: FaultContext, spec: { database: string; user:
     },
   };
 }
+
+export const deadlocks = defineFault({
+  kind: 'db-deadlocks',
+  schema: z.strictObject({ kind: z.literal('db-deadlocks'), database: z.string().min(1), user: z.string().min(1), workers: z.number().int().min(2).max(64).optional() }),
+  create: (ctx, spec, targets) => deadlockFault(ctx, spec, targets),
+});

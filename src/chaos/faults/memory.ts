@@ -4,10 +4,12 @@
 // refused: the Engine API cannot remove a limit once set (0 means "unchanged"
 // and -1 is rejected), so its original state could not be restored.
 import { EnvironmentError, UsageError } from '../../errors.ts';
-import type { Fault, FaultObservations } from '../fault.ts';
+import type { Fault, FaultObservations } from './kind.ts';
 import type { ContainerRef, FaultPlan, UndoSpec } from '../types.ts';
 import { describe, formatBytes, parseBytes, requireRunning, seconds, shellQuote, type FaultContext } from './common.ts';
 import { formatDuration } from '../duration.ts';
+import { z } from 'zod';
+import { defineFault } from './kind.ts';
 
 const minimumBytes = 6 * 1024 * 1024; // the engine's floor
 
@@ -126,3 +128,13 @@ async function startStressor(ctx: FaultContext, ref: ContainerRef, pidFile: stri
   }
   await ctx.docker.execDetached(ref, ['sh', '-c', script]);
 }
+
+export const memory = defineFault({
+  kind: 'memory-limit',
+  schema: z.strictObject({
+    kind: z.literal('memory-limit'),
+    memory: z.string().regex(/^\d+[bkmg]?$/i, 'write a size like 64m'),
+    stress: z.strictObject({ bytes: z.string().regex(/^\d+[bkmg]?$/i, 'write a size like 48m') }).optional(),
+  }),
+  create: (ctx, spec, targets) => memoryFault(ctx, spec, targets),
+});

@@ -3,11 +3,13 @@
 // its peers find it under the same names. Compose networks are named
 // "<project>_<network>"; the short name from the compose file works too.
 import { UsageError } from '../../errors.ts';
-import type { Fault } from '../fault.ts';
+import type { Fault } from './kind.ts';
 import type { ContainerRef, FaultPlan, UndoSpec } from '../types.ts';
 import { describe, requireRunning, type FaultContext } from './common.ts';
 import { composeProjectLabel } from '../targets.ts';
 import { formatDuration } from '../duration.ts';
+import { z } from 'zod';
+import { defineFault } from './kind.ts';
 
 /** The network key as the container knows it: exact, else the compose-prefixed name. */
 export function findNetwork(wanted: string, attached: string[], project: string | undefined): string | undefined {
@@ -54,3 +56,9 @@ export function networkFault(ctx: FaultContext, spec: { network: string }, targe
     },
   };
 }
+
+export const network = defineFault({
+  kind: 'network-disconnect',
+  schema: z.strictObject({ kind: z.literal('network-disconnect'), network: z.string().min(1) }),
+  create: (ctx, spec, targets) => networkFault(ctx, spec, targets),
+});

@@ -1,10 +1,12 @@
 // kafka-consumer-lag: the cgroup freezer stops every process of the container
 // without killing any; connections stay open but nothing answers. Unpausing
 // resumes them where they were, so the consumer comes back with its lag.
-import type { Fault } from '../fault.ts';
+import type { Fault } from './kind.ts';
 import type { ContainerRef, FaultPlan } from '../types.ts';
 import { describe, requireRunning, type FaultContext } from './common.ts';
 import { formatDuration } from '../duration.ts';
+import { z } from 'zod';
+import { defineFault } from './kind.ts';
 
 export function pauseFault(ctx: FaultContext, targets: ContainerRef[]): Fault {
   return {
@@ -20,3 +22,9 @@ export function pauseFault(ctx: FaultContext, targets: ContainerRef[]): Fault {
     },
   };
 }
+
+export const pause = defineFault({
+  kind: 'pause',
+  schema: z.strictObject({ kind: z.literal('pause') }),
+  create: (ctx, _spec, targets) => pauseFault(ctx, targets),
+});

@@ -7,10 +7,12 @@
 //    sure it runs: it waits out a restart in progress and starts the
 //    container only if the policy did not bring it back.
 import { EnvironmentError, UsageError } from '../../errors.ts';
-import type { Fault, FaultObservations } from '../fault.ts';
+import type { Fault, FaultObservations } from './kind.ts';
 import type { ContainerRef, FaultPlan } from '../types.ts';
 import { describe, pollUntil, requireRunning, type FaultContext } from './common.ts';
 import { formatDuration } from '../duration.ts';
+import { z } from 'zod';
+import { defineFault } from './kind.ts';
 
 const signals = new Set(['TERM', 'KILL', 'INT', 'QUIT', 'HUP', 'USR1', 'USR2', 'ABRT', 'SEGV']);
 const stopGraceSeconds = 10;
@@ -96,3 +98,9 @@ async function killInPlace(ctx: FaultContext, baseline: Baseline, signal: string
     });
   }
 }
+
+export const stop = defineFault({
+  kind: 'stop',
+  schema: z.strictObject({ kind: z.literal('stop'), mode: z.enum(['stop', 'kill-in-place']).default('stop'), signal: z.string().optional() }),
+  create: (ctx, spec, targets) => stopFault(ctx, spec, targets),
+});

@@ -5,14 +5,18 @@
 // (NetworkMode container:<id>, CapAdd NET_ADMIN). Either way a sleeper started
 // next to the fault restores the qdisc by itself once duration + grace have
 // passed, so a kill -9 of loadctl cannot leave the network degraded for long.
+import { z } from 'zod';
 import { EnvironmentError, UsageError } from '../../errors.ts';
-import type { Fault } from '../fault.ts';
+import type { Fault } from './kind.ts';
 import type { ContainerDetails } from '../docker.ts';
 import type { ContainerRef, FaultPlan, UndoSpec } from '../types.ts';
 import { createdByLabel, describe, targetLabel, requireRunning, seconds, type FaultContext } from './common.ts';
 import { restoreCommands, tcFailure, validateDevice } from './qdisc.ts';
 import { restoreScript } from '../undo.ts';
 import { formatDuration } from '../duration.ts';
+
+/** Where tc runs: the device in the target and the helper image, for every qdisc fault. */
+export const helperFields = { device: z.string().min(1).optional(), helperImage: z.string().min(1).optional() };
 
 export interface QdiscFaultSpec {
   /** What the fault does, for the plan line ("add 100ms latency"). */
