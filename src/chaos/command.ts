@@ -6,7 +6,7 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { Ui } from '../ui.ts';
-import { createRunFolder } from '../run/folder.ts';
+import { createRunFolder } from '../shared/run-folder.ts';
 import { exitCodeFor, planExperiment, runExperiment } from './engine.ts';
 import type { TimelineEvent } from './engine-types.ts';
 import { listExperiments, loadExperiment } from './experiments.ts';

@@ -1,17 +1,14 @@
 // The contract between the engine (src/chaos/engine*.ts, journal, watchdog) and
 // the faults (src/chaos/faults/*.ts, src/chaos/undo.ts, src/chaos/docker.ts).
 // The engine never talks to Docker except through these.
-import type { ContainerRef, UndoSpec } from './types.ts';
+import type { ContainerRef, TargetSelector, UndoSpec } from './types.ts';
 import type { Fault } from './faults/kind.ts';
 import type { FaultSpec } from './faults/registry.ts';
 
 export type { Fault, FaultObservations } from './faults/kind.ts';
 export type { FaultSpec } from './faults/registry.ts';
+export type { TargetSelector } from './types.ts';
 
-/** Selects containers: by exact name, or by compose project + service labels. */
-export type TargetSelector =
-  | { container: string }
-  | { project: string; service: string };
 
 export interface FaultFactory {
   create(spec: FaultSpec, targets: ContainerRef[], durationMs: number): Fault;

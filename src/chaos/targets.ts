@@ -3,8 +3,7 @@
 // puts on every container it creates). A name that matches nothing is a usage
 // error that lists the nearest names, never a fuzzy match acted upon.
 import { UsageError } from '../errors.ts';
-import type { TargetSelector } from './fault.ts';
-import type { ContainerRef } from './types.ts';
+import type { ContainerRef, TargetSelector } from './types.ts';
 
 export const composeProjectLabel = 'com.docker.compose.project';
 export const composeServiceLabel = 'com.docker.compose.service';

@@ -26,3 +26,8 @@ export interface FaultPlan {
   /** Undo steps, run newest first. Recorded in the journal before apply. */
   undo: UndoSpec[];
 }
+
+/** Selects containers: by exact name, or by compose project + service labels. */
+export type TargetSelector =
+  | { container: string }
+  | { project: string; service: string };

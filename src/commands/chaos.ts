@@ -64,7 +64,7 @@ export const register: RegisterCommand = (program, runAction) => {
       if (flags.load !== undefined) {
         // Chaos under load is a load run with an experiment: one code path, one result document.
         const [{ runCommand }, { parseInjectAt }, { parseTargets }] = await Promise.all([
-          import('./run.ts'), import('../together/schedule.ts'), import('../chaos/command.ts'),
+          import('./run.ts'), import('../live-run/schedule.ts'), import('../chaos/command.ts'),
         ]);
         if (!experiment) throw new UsageError('--load needs an experiment to run under it', { hint: 'loadctl chaos redis-failure --load spike' });
         const at = parseInjectAt(flags.at);

@@ -34,7 +34,7 @@ export interface RunCommandOptions {
   /** k6's exact NDJSON record too (--record). */
   record?: boolean;
   /** An experiment to run under this load (--chaos). */
-  chaos?: import('../together/chaos.ts').ChaosRequest;
+  chaos?: import('../live-run/chaos.ts').ChaosRequest;
 }
 
 /** "K=V" strings -> map; a string without "=" is a usage error. */
@@ -56,8 +56,8 @@ export function parseVus(text: string): number {
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
-  const [{ runTogether }, { createUi }, render] = await Promise.all([
-    import('../together/run.ts'),
+  const [{ runLive }, { createUi }, render] = await Promise.all([
+    import('../live-run/run.ts'),
     import('../ui.ts'),
     import('./run-output.ts'),
   ]);
@@ -79,7 +79,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       k6Env: { ...options.k6Env },
       processEnv: process.env,
   };
-  const result = await runTogether(
+  const result = await runLive(
     { pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet) },
     view.events,
     ui,
@@ -187,10 +187,10 @@ export const register: RegisterCommand = (program, runAction) => {
     );
 };
 
-/** --chaos and its companions as the together module takes them; bad values are usage errors. */
-async function chaosRequest(flags: RunFlags): Promise<import('../together/chaos.ts').ChaosRequest> {
+/** --chaos and its companions as the live-run module takes them; bad values are usage errors. */
+async function chaosRequest(flags: RunFlags): Promise<import('../live-run/chaos.ts').ChaosRequest> {
   const [{ parseInjectAt }, { parseTargets }, { parseRecoveryFlag }] = await Promise.all([
-    import('../together/schedule.ts'), import('../chaos/command.ts'), import('../together/recovery-flag.ts'),
+    import('../live-run/schedule.ts'), import('../chaos/command.ts'), import('../live-run/recovery-flag.ts'),
   ]);
   const at = parseInjectAt(flags.at);
   if ('error' in at) throw new UsageError(at.error, { hint: 'e.g. --at 60s, or leave it out to inject once the load is steady' });

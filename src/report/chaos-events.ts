@@ -2,7 +2,13 @@
 // report's experiment timeline and fault window. Pure.
 import type { ChaosResult, TimelineEvent } from '../chaos/engine-types.ts';
 import type { FaultWindow } from '../live/types.ts';
-import type { ExperimentEvent } from './html.ts';
+
+/** One mark on the experiment timeline of the HTML report. */
+export interface ExperimentEvent {
+  /** Unix ms. */
+  at: number;
+  label: string;
+}
 
 const secs = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
 

@@ -4,17 +4,12 @@
 // input always renders the same bytes and the file opens with no network.
 import type { Timeline } from '../live/types.ts';
 import type { PhaseStats } from '../live/phases.ts';
-import { formatMs, formatRate, formatSeconds, scenarioLabel } from './benchmark-table.ts';
+import type { ExperimentEvent } from './chaos-events.ts';
+import { formatMs, formatRate, formatSeconds } from './format.ts';
 import { clientScript, type ChartData } from './html-client.ts';
 import type { RecoveryBlock } from './result-phases.ts';
-import type { RunRecord } from './run-record.ts';
+import { scenarioLabel, type RunRecord } from './run-record.ts';
 import { reportCss } from './html-style.ts';
-
-export interface ExperimentEvent {
-  /** Unix ms. */
-  at: number;
-  label: string;
-}
 
 export interface HtmlAssets {
   /** uPlot's IIFE build (defines the global `uPlot`). */

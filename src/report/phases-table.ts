@@ -1,6 +1,6 @@
 // Phases and recovery as markdown: for the terminal after a chaos run, for
 // $GITHUB_STEP_SUMMARY, and for `loadctl report --phases`. Pure.
-import { formatMs, formatRate, formatSeconds, mdCell } from './benchmark-table.ts';
+import { formatMs, formatRate, formatSeconds, mdCell } from './format.ts';
 import type { PhasesBlock } from './result-phases.ts';
 
 export function phasesMarkdown(block: PhasesBlock): string {

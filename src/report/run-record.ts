@@ -5,8 +5,7 @@
 // null fields rather than errors: a report on an old run is still useful.
 import type { FaultWindow, Timeline } from '../live/types.ts';
 import type { ChaosResult } from '../chaos/engine-types.ts';
-import { experimentEventsFromChaos, faultWindowFromChaos } from './chaos-events.ts';
-import type { ExperimentEvent } from './html.ts';
+import { experimentEventsFromChaos, faultWindowFromChaos, type ExperimentEvent } from './chaos-events.ts';
 import { parsePhasesBlock, type PhasesBlock } from './result-phases.ts';
 
 export interface TargetOutcome {
@@ -244,4 +243,8 @@ function faultFromResult(result: Obj): FaultWindow | null {
 function dirName(dir: string): string {
   const parts = dir.split(/[\\/]/).filter(Boolean);
   return parts[parts.length - 1] ?? dir;
+}
+
+export function scenarioLabel(run: Pick<RunRecord, 'profile' | 'scenario'>): string {
+  return run.profile === run.scenario ? run.profile : `${run.profile} (${run.scenario})`;
 }

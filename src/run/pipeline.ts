@@ -11,7 +11,7 @@ import { declaredThresholds, judge } from '../verdict/judge.ts';
 import { decideOutcome } from '../verdict/outcome.ts';
 import { renderJson } from '../report/json.ts';
 import type { RunReport } from '../report/model.ts';
-import { createRunFolder, runFiles } from './folder.ts';
+import { createRunFolder, runFiles } from '../shared/run-folder.ts';
 import type { PreflightResult } from './preflight.ts';
 import { InterruptedError } from '../errors.ts';
 import type { PhasesBlock } from '../report/result-phases.ts';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { benchmarkTable, mdCell, notesFor } from '../../src/report/benchmark-table.ts';
+import { benchmarkTable, notesFor } from '../../src/report/benchmark-table.ts';
+import { mdCell } from '../../src/report/format.ts';
 import { metricsFromSummary, runRecordFrom, thresholdsFromSummary, vusFromOptions } from '../../src/report/run-record.ts';
 import { analysePhases } from '../../src/live/phases.ts';
 import { withPhases } from '../../src/report/result-phases.ts';

@@ -1,6 +1,6 @@
 // After the load: the timeline, the phases and the recovery verdict go into
 // the run folder (timeline.json, result.json, report.html), and the outcome of
-// a run with --chaos is decided once, in decideTogetherOutcome.
+// a run with --chaos is decided once, in decideLiveRunOutcome.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ui } from '../ui.ts';
@@ -9,7 +9,7 @@ import type { Timeline } from '../live/types.ts';
 import type { RecoveryTargets } from '../live/phases.ts';
 import type { RunReport } from '../report/model.ts';
 import type { ChaosOutcome } from './chaos.ts';
-import { decideTogetherOutcome } from './outcome.ts';
+import { decideLiveRunOutcome } from './outcome.ts';
 
 export interface FinishInput {
   result: Extract<PipelineResult, { kind: 'ran' }>;
@@ -44,7 +44,7 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
       if (!timeline) noRecoveryReason = 'the live feed had no data; add --record for an exact timeline';
       else if (!analysis) noRecoveryReason = 'no fault window: nothing was injected';
     }
-    const outcome = decideTogetherOutcome({ run: report.outcome, chaos, recovery: analysis?.recovery ?? null, ...(noRecoveryReason ? { noRecoveryReason } : {}) });
+    const outcome = decideLiveRunOutcome({ run: report.outcome, chaos, recovery: analysis?.recovery ?? null, ...(noRecoveryReason ? { noRecoveryReason } : {}) });
     report = { ...report, outcome };
     if (analysis) {
       const r = analysis.recovery;

@@ -19,7 +19,7 @@ import { secondsWithRequests, startLiveFeed, type LiveFeed } from './live.ts';
 import { finishRunFolder } from './finish.ts';
 import { checkFit, holdStartSeconds, plannedLoadSeconds, steadyDeadlineSeconds } from './schedule.ts';
 
-export interface TogetherOptions {
+export interface LiveRunOptions {
   pipeline: RunPipelineOptions;
   /** The remote-write live feed (default on; --no-live turns it off). */
   live: boolean;
@@ -38,7 +38,7 @@ interface Plan {
   loadSeconds: number | null;
 }
 
-export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui: Ui): Promise<PipelineResult> {
+export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui): Promise<PipelineResult> {
   const plan = o.chaos ? await planChaos(o, o.chaos, ui) : undefined;
   if (o.pipeline.dryRun) {
     const { runPipeline } = await import('../run/pipeline.ts');
@@ -165,7 +165,7 @@ export async function runTogether(o: TogetherOptions, baseEvents: RunEvents, ui:
   });
 }
 
-async function planChaos(o: TogetherOptions, req: ChaosRequest, ui: Ui): Promise<Plan> {
+async function planChaos(o: LiveRunOptions, req: ChaosRequest, ui: Ui): Promise<Plan> {
   if (!o.live && !o.record) {
     throw new UsageError('--chaos needs per-second data to measure recovery, but --no-live was given without --record', { hint: 'drop --no-live, or add --record' });
   }

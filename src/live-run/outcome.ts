@@ -12,7 +12,7 @@ export type ChaosSide =
   /** The fault was never injected: the load ended first, Ctrl-C before it, or the engine refused to start. */
   | { ran: false; experiment: string; reason: string; exitCode?: ExitCodeValue };
 
-export interface TogetherInput {
+export interface LiveRunOutcomeInput {
   run: RunOutcome;
   chaos: ChaosSide;
   /** Users' recovery from the live timeline; null when there was no data to judge. */
@@ -35,7 +35,7 @@ const statusOf: Record<number, RunStatus> = {
  * A rollback that did not finish outranks all (something may still be broken),
  * then an interruption, then errors, then failed verdicts.
  */
-export function decideTogetherOutcome(input: TogetherInput): RunOutcome {
+export function decideLiveRunOutcome(input: LiveRunOutcomeInput): RunOutcome {
   const problems: Array<{ code: ExitCodeValue; reason: string }> = [];
   if (input.run.exitCode !== ExitCode.Ok) problems.push({ code: input.run.exitCode, reason: input.run.reason });
   const { chaos } = input;

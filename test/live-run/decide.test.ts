@@ -2,10 +2,10 @@
 // fits in the load, and the one exit code of k6 + chaos + users' recovery.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkFit, holdStartSeconds, isSteady, parseInjectAt, plannedLoadSeconds, steadyDeadlineSeconds } from '../../src/together/schedule.ts';
-import { triggerDecision } from '../../src/together/chaos.ts';
-import { decideTogetherOutcome, type ChaosSide } from '../../src/together/outcome.ts';
-import { formatLiveSecond } from '../../src/together/live.ts';
+import { checkFit, holdStartSeconds, isSteady, parseInjectAt, plannedLoadSeconds, steadyDeadlineSeconds } from '../../src/live-run/schedule.ts';
+import { triggerDecision } from '../../src/live-run/chaos.ts';
+import { decideLiveRunOutcome, type ChaosSide } from '../../src/live-run/outcome.ts';
+import { formatLiveSecond } from '../../src/live-run/live.ts';
 import type { SecondStats } from '../../src/live/types.ts';
 import type { RunOutcome } from '../../src/verdict/outcome.ts';
 
@@ -82,31 +82,31 @@ const chaosOk = (over: Partial<Extract<ChaosSide, { ran: true }>['result']> = {}
 const users = (verdict: 'pass' | 'fail') => ({ verdict, reason: verdict === 'pass' ? 'users recovered after 4.2 s < 30 s' : 'users recovered after 41 s >= 30 s' });
 
 test('one exit code: users recovering too slowly fail a run whose targets passed', () => {
-  assert.deepEqual(decideTogetherOutcome({ run: passed, chaos: chaosOk(), recovery: users('pass') }), {
+  assert.deepEqual(decideLiveRunOutcome({ run: passed, chaos: chaosOk(), recovery: users('pass') }), {
     status: 'passed', exitCode: 0, reason: 'all targets met and all k6 thresholds held; users recovered after 4.2 s < 30 s',
   });
-  const slow = decideTogetherOutcome({ run: passed, chaos: chaosOk(), recovery: users('fail') });
+  const slow = decideLiveRunOutcome({ run: passed, chaos: chaosOk(), recovery: users('fail') });
   assert.deepEqual([slow.status, slow.exitCode, slow.reason], ['failed', 1, 'users recovered after 41 s >= 30 s']);
-  const blind = decideTogetherOutcome({ run: passed, chaos: chaosOk(), recovery: null, noRecoveryReason: 'the live feed had no data' });
+  const blind = decideLiveRunOutcome({ run: passed, chaos: chaosOk(), recovery: null, noRecoveryReason: 'the live feed had no data' });
   assert.equal(blind.exitCode, 1);
   assert.match(blind.reason, /could not be measured \(the live feed had no data\)/);
 });
 
 test('one exit code: an unfinished rollback outranks everything, then Ctrl-C, then errors, then verdicts', () => {
   const failedRun: RunOutcome = { status: 'failed', exitCode: 1, reason: '1 of 2 targets failed' };
-  const rollback = decideTogetherOutcome({ run: failedRun, chaos: chaosOk({ status: 'interrupted', rollbackFailures: [{ undo: 'start redis', message: 'gone' }] }), recovery: null });
+  const rollback = decideLiveRunOutcome({ run: failedRun, chaos: chaosOk({ status: 'interrupted', rollbackFailures: [{ undo: 'start redis', message: 'gone' }] }), recovery: null });
   assert.equal(rollback.exitCode, 3);
   assert.match(rollback.reason, /^1 of 2 targets failed; rollback incomplete .*loadctl chaos recover.*; redis-failure interrupted/);
-  const interrupted = decideTogetherOutcome({ run: { status: 'interrupted', exitCode: 4, reason: 'interrupted by the user; results are partial' }, chaos: chaosOk({ status: 'interrupted' }), recovery: null });
+  const interrupted = decideLiveRunOutcome({ run: { status: 'interrupted', exitCode: 4, reason: 'interrupted by the user; results are partial' }, chaos: chaosOk({ status: 'interrupted' }), recovery: null });
   assert.deepEqual([interrupted.status, interrupted.exitCode], ['interrupted', 4]);
-  const steadyFailed = decideTogetherOutcome({ run: passed, chaos: chaosOk({ status: 'steady-state-failed' }), recovery: null });
+  const steadyFailed = decideLiveRunOutcome({ run: passed, chaos: chaosOk({ status: 'steady-state-failed' }), recovery: null });
   assert.deepEqual([steadyFailed.status, steadyFailed.exitCode], ['environment-error', 3]);
-  const probesSlow = decideTogetherOutcome({ run: passed, chaos: chaosOk({ status: 'failed', recovery: { targetMs: 10_000, maxWaitMs: 1, intervalMs: 1, healthyRounds: 1, measuredMs: 12_000, rounds: 1 } }), recovery: users('pass') });
+  const probesSlow = decideLiveRunOutcome({ run: passed, chaos: chaosOk({ status: 'failed', recovery: { targetMs: 10_000, maxWaitMs: 1, intervalMs: 1, healthyRounds: 1, measuredMs: 12_000, rounds: 1 } }), recovery: users('pass') });
   assert.equal(probesSlow.exitCode, 1);
   assert.match(probesSlow.reason, /containers recovered in 12000 ms, over the 10000 ms target/);
-  const never = decideTogetherOutcome({ run: passed, chaos: { ran: false, experiment: 'redis-failure', reason: 'the load ended before the moment to inject' }, recovery: null });
+  const never = decideLiveRunOutcome({ run: passed, chaos: { ran: false, experiment: 'redis-failure', reason: 'the load ended before the moment to inject' }, recovery: null });
   assert.deepEqual([never.exitCode, never.reason], [1, 'redis-failure was not injected: the load ended before the moment to inject']);
-  const refused = decideTogetherOutcome({ run: passed, chaos: { ran: false, experiment: 'x', reason: 'journal pending', exitCode: 3 }, recovery: null });
+  const refused = decideLiveRunOutcome({ run: passed, chaos: { ran: false, experiment: 'x', reason: 'journal pending', exitCode: 3 }, recovery: null });
   assert.equal(refused.exitCode, 3);
 });
 
@@ -117,7 +117,7 @@ test('the live line: requests, error rate, p99 in ms or s', () => {
 });
 
 test('--recovery: settings over the defaults, every problem at once', async () => {
-  const { parseRecoveryFlag } = await import('../../src/together/recovery-flag.ts');
+  const { parseRecoveryFlag } = await import('../../src/live-run/recovery-flag.ts');
   assert.deepEqual(parseRecoveryFlag(undefined), { ok: true, targets: { maxErrorRate: 0.05, maxP99Ms: 2000, consecutiveSeconds: 5, maxRecoverySeconds: 30 } });
   assert.deepEqual(parseRecoveryFlag('target=45s,errors=1%,p99=1500ms,seconds=3'), { ok: true, targets: { maxErrorRate: 0.01, maxP99Ms: 1500, consecutiveSeconds: 3, maxRecoverySeconds: 45 } });
   assert.deepEqual(parseRecoveryFlag('errors=0.2'), { ok: true, targets: { maxErrorRate: 0.2, maxP99Ms: 2000, consecutiveSeconds: 5, maxRecoverySeconds: 30 } });
