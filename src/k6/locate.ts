@@ -37,9 +37,11 @@ export const INSTALL_HINT = [
  * Parses `k6 version` output. Both recorded shapes:
  *   "k6 v0.49.0 (go1.19.8, linux/amd64)"
  *   "k6 v2.2.0 (commit/devel, go1.25.12, linux/amd64)"
+ * k6 prints its own file name first, so a copy kept as `k6-0.49` says
+ * "k6-0.49 v0.49.0 (...)": the version is the first "vX.Y.Z" word, whatever precedes it.
  */
 export function parseK6Version(output: string): K6Version | undefined {
-  const match = /\bk6 (v(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?)/.exec(output);
+  const match = /(?:^|\s)(v(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?)(?=\s|$)/m.exec(output);
   if (!match) return undefined;
   return { text: match[1]!, major: Number(match[2]), minor: Number(match[3]), patch: Number(match[4]) };
 }

@@ -4,11 +4,15 @@
 // Silent: seconds and refusals go to callbacks; the command prints.
 import type { LiveSecond } from '../live/timeline.ts';
 import type { SecondStats, Timeline } from '../live/types.ts';
+import type { LocatedK6 } from '../k6/locate.ts';
+import { nativeHistogramEnv } from '../k6/features.ts';
 
 export interface LiveFeed {
   /** `--out` values and environment to add to k6's command. */
   outputs: string[];
   env: Record<string, string>;
+  /** What else this k6 needs for native histograms (the switch depends on its version). */
+  envFor(k6: LocatedK6 | undefined, env: Readonly<Record<string, string | undefined>>): Record<string, string>;
   /** The newest finished seconds, oldest first (a bounded window). */
   recent(): readonly SecondStats[];
   /** Pushes k6 made so far. */
@@ -47,6 +51,7 @@ export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}): Promise<
   return {
     outputs,
     env: receiver.k6.env,
+    envFor: (k6, env) => nativeHistogramEnv(k6?.version, env),
     recent: () => recent,
     pushes: () => receiver.aggregator.stats.pushes,
     close: () => receiver.close(),

@@ -116,6 +116,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       ...o.pipeline,
       outputs: [...o.pipeline.outputs, ...(feed?.outputs ?? []), ...(recordTmp ? [`json=${recordTmp}`] : [])],
       k6Env: { ...o.pipeline.k6Env, ...(feed?.env ?? {}) },
+      ...(feed ? { k6EnvFor: feed.envFor } : {}),
     }, events);
     returned = true;
   } finally {

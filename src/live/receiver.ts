@@ -20,15 +20,17 @@ export interface K6LiveConfig {
   env: Record<string, string>;
 }
 
-/** What k6 needs to push to `url` every `pushIntervalMs`, trends as native histograms. */
+/**
+ * What k6 needs to push to `url` every `pushIntervalMs`. Trends as native
+ * histograms (per-second percentiles need buckets; the stats mode only sends
+ * cumulative p(99)s) are switched on per k6 version: src/k6/features.ts.
+ */
 export function k6RemoteWriteConfig(url: string, pushIntervalMs = 1000): K6LiveConfig {
   return {
     args: ['--out', 'experimental-prometheus-rw'],
     env: {
       K6_PROMETHEUS_RW_SERVER_URL: url,
       K6_PROMETHEUS_RW_PUSH_INTERVAL: pushIntervalMs % 1000 === 0 ? `${pushIntervalMs / 1000}s` : `${pushIntervalMs}ms`,
-      // Per-second percentiles need buckets; the stats mode only sends cumulative p(99)s.
-      K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true',
       K6_PROMETHEUS_RW_STALE_MARKERS: 'false',
     },
   };

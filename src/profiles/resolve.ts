@@ -85,7 +85,7 @@ export function normaliseTarget(spec: TargetSpec): Target {
   if (typeof spec === 'string') {
     const m = TARGET_STRING_RE.exec(spec)!;
     const stat = m[3]!.replace(/^p\((\d+)\)$/, 'p$1') as TargetStat;
-    const t = { ...splitMetric(m[1]!), stat, op: m[5] as TargetOp, value: parseBound(m[6]!) };
+    const t = { ...splitMetric(m[1]!), stat, op: m[4] as TargetOp, value: parseBound(m[5]!) };
     return { name: targetName(t), ...t };
   }
   const [op, bound]: [TargetOp, number | string] =

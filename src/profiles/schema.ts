@@ -54,9 +54,10 @@ const targetObject = z.strictObject({
   above: bound.optional(),
   atLeast: bound.optional(),
 });
-export const TARGET_STRING_RE = /^\s*([A-Za-z_][A-Za-z0-9_]*(\{[^{}]+\})?)\s+(avg|min|med|max|rate|count|p\((50|90|95|99)\))\s*(<=|>=|<|>)\s*(\d+(\.\d+)?(ms|s|%)?)\s*$/;
+// A percentile reads "p(95)" as in k6 thresholds or "p95" as in the object form's `stat`.
+export const TARGET_STRING_RE = /^\s*([A-Za-z_][A-Za-z0-9_]*(\{[^{}]+\})?)\s+(avg|min|med|max|rate|count|p\((?:50|90|95|99)\)|p(?:50|90|95|99))\s*(<=|>=|<|>)\s*(\d+(\.\d+)?(ms|s|%)?)\s*$/;
 const targetString = z.string().regex(TARGET_STRING_RE, {
-  error: 'expected "<metric> <stat><op><value>", e.g. "booking_duration p(99)<2000"',
+  error: 'expected "<metric> <stat><op><value>", e.g. "booking_duration p(99)<2000" or "booking_duration p99<2s"',
 });
 const target = z.union([targetString, targetObject]);
 

@@ -33,6 +33,8 @@ export interface RunPipelineOptions {
   /** Extra k6 outputs (`--out`) and environment, for callers such as a live feed. */
   outputs: string[];
   k6Env: Record<string, string>;
+  /** More k6 environment that depends on the k6 found (undefined for --dry-run) and the environment so far. */
+  k6EnvFor?: (k6: LocatedK6 | undefined, env: Readonly<Record<string, string | undefined>>) => Record<string, string>;
   /** Environment loadctl reads (PATH, K6_BIN, BASE_URL). */
   processEnv: NodeJS.ProcessEnv;
   now?: () => Date;
@@ -125,6 +127,7 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   await guard.check(runDir);
   events.onBundle?.(bundle);
 
+  const k6Env = { ...profile.env, ...options.k6Env };
   // Relative to the run folder's parent would break copy-paste; keep absolute paths.
   const request = {
     k6Path: k6?.path ?? safeK6Path(options),
@@ -133,7 +136,7 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
     summaryExportPath: files.summaryExport,
     outputs: options.outputs,
     extraArgs: options.extraArgs,
-    env: { ...profile.env, ...options.k6Env },
+    env: { ...k6Env, ...options.k6EnvFor?.(k6, { ...options.processEnv, ...k6Env }) },
     stdoutLog: files.stdout,
     stderrLog: files.stderr,
     cwd: options.cwd,

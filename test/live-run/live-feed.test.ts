@@ -31,7 +31,8 @@ test('default run: remote-write into loadctl, a live line, timeline.json and rep
   assert.equal(doc.phases, undefined, 'no experiment, no phases');
   const command = readFileSync(join(dir, 'k6-command.txt'), 'utf8');
   assert.match(command, /K6_PROMETHEUS_RW_SERVER_URL=http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write/);
-  assert.match(command, /K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true/);
+  // The stand-in says it is k6 v2.2.0, which takes feature flags.
+  assert.match(command, /K6_FEATURES=native-histograms/);
   assert.match(command, / --out experimental-prometheus-rw --out json=\S+\.ndjson\.gz /);
   const exact = JSON.parse(readFileSync(join(dir, 'timeline.json'), 'utf8')) as Timeline;
   const live = JSON.parse(readFileSync(join(dir, 'timeline-live.json'), 'utf8')) as Timeline;

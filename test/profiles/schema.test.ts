@@ -57,6 +57,11 @@ test('both target forms normalise to the same Target, with units', () => {
   assert.deepEqual(fromString, { name: 'http_req_duration{name:hold_seats} p99 < 2000', metric: 'http_req_duration', tags: { name: 'hold_seats' }, stat: 'p99', op: '<', value: 2000 });
   assert.deepEqual(normaliseTarget({ name: 'ok', metric: 'checks', stat: 'rate', atLeast: '95%' }), { name: 'ok', metric: 'checks', stat: 'rate', op: '>=', value: 0.95 });
   assert.equal(normaliseTarget('booking_duration med<=500ms').op, '<=');
+  // "p95" as the object form spells it, or "p(95)" as k6 does: the same target.
+  assert.deepEqual(normaliseTarget('http_req_duration p95<2000'), normaliseTarget('http_req_duration p(95)<2000'));
+  assert.equal(normaliseTarget('booking_duration p99 <= 2s').value, 2000);
+  valid({ ...base, targets: ['http_req_duration p95<2000', 'booking_duration p(99)<2s'] });
+  assert.match(problems({ ...base, targets: ['http_req_duration p97<2000'] })[0]!, /targets\.0: expected "<metric> <stat><op><value>"/);
 });
 
 test('default targets come first; a profile target with the same metric and stat replaces one', () => {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeK6Exit, formatK6Exit, k6ExitCodeMarkdown, k6ExitCodes } from '../../src/k6/exit-codes.ts';
 import { isSupportedK6, parseK6Version } from '../../src/k6/locate.ts';
+import { nativeHistogramEnv } from '../../src/k6/features.ts';
 import { formatProgress, parseK6Elapsed, parseProgressLine, parseScenarioLine } from '../../src/k6/progress.ts';
 import { ExitCode } from '../../src/errors.ts';
 import { fixture, versions } from './helpers.ts';
@@ -52,6 +53,23 @@ test('version range: v0.49.0 up to and not including v3', () => {
   assert.equal(isSupportedK6(v('v2.9.1')), true);
   assert.equal(isSupportedK6(v('v3.0.0')), false);
   assert.equal(parseK6Version('command not found'), undefined);
+});
+
+test('version: read wherever it stands, since k6 prints its own file name first', () => {
+  assert.equal(parseK6Version('k6-0.49 v0.49.0 (go1.26.8, linux/amd64)')?.text, 'v0.49.0');
+  assert.equal(parseK6Version('k6-latest v2.2.0-rc1 (commit/devel, go1.25.12, linux/amd64)')?.text, 'v2.2.0-rc1');
+  assert.equal(parseK6Version('/opt/k6/bin/k6 v1.4.2 (go1.24.1, darwin/arm64)')?.major, 1);
+  assert.equal(parseK6Version('k6 (go1.26.8, linux/amd64)'), undefined, 'go1.26.8 is not a k6 version');
+});
+
+test('native histograms: K6_FEATURES from k6 v2.1, the old variable before; a user\'s K6_FEATURES is extended', () => {
+  const v = (text: string) => parseK6Version(`k6 ${text}`)!;
+  assert.deepEqual(nativeHistogramEnv(v('v0.49.0')), { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' });
+  assert.deepEqual(nativeHistogramEnv(v('v2.0.3')), { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' });
+  assert.deepEqual(nativeHistogramEnv(v('v2.1.0')), { K6_FEATURES: 'native-histograms' });
+  assert.deepEqual(nativeHistogramEnv(v('v2.2.0'), { K6_FEATURES: 'freeze-env' }), { K6_FEATURES: 'freeze-env,native-histograms' });
+  assert.deepEqual(nativeHistogramEnv(v('v2.2.0'), { K6_FEATURES: 'native-histograms' }), { K6_FEATURES: 'native-histograms' });
+  assert.deepEqual(nativeHistogramEnv(undefined), { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' });
 });
 
 test('progress: elapsed formats and the spinner text', () => {
