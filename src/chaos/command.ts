@@ -58,7 +58,7 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   } else {
     assertNothingPending(journal);
   }
-  const docker = await connectDocker(o.env);
+  const docker = await connectDocker(o.env, { onProgress: (line) => ui.info(line) });
   const plan = await planExperiment(experiment, docker.factory);
   const planText = renderPlan(experiment, { endpoint: docker.endpoint, targets: plan.targets, steps: plan.steps });
   if (o.dryRun) {

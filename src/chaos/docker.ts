@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { ContainerRef } from './types.ts';
 import { EnvironmentError } from '../errors.ts';
-import { describe, mapDockerError, statusOf } from './docker-errors.ts';
+import { daemonMessage, describe, mapDockerError, statusOf } from './docker-errors.ts';
 import { resolveEndpoint, type Endpoint } from './docker-endpoint.ts';
 
 export { resolveEndpoint, type Endpoint };
@@ -175,6 +175,34 @@ export class DockerAdapter {
       if (statusOf(error) === 404) return false;
       throw mapDockerError(error, { endpoint: this.endpoint, what: `inspect image ${image}` });
     }
+  }
+
+  /**
+   * Pulls an image through the Engine API, reporting progress about once a
+   * second. A registry the engine cannot reach is one line, not a stack.
+   */
+  async pullImage(image: string, onProgress?: (line: string) => void): Promise<void> {
+    const fail = (error: unknown) => new EnvironmentError(`cannot pull image ${image} on ${this.endpoint}: ${daemonMessage(error).split('\n')[0]}`, {
+      hint: 'pull it once where a registry is reachable (`docker pull`), or name a local image instead',
+      cause: error,
+    });
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = (await this.docker.pull(image)) as NodeJS.ReadableStream;
+    } catch (error) {
+      throw fail(error);
+    }
+    let last = 0;
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(fail(error)) : resolve()), (event: { status?: string; progress?: string; id?: string; error?: string }) => {
+        if (event.error) return;
+        const now = Date.now();
+        if (onProgress && now - last >= 1000) {
+          last = now;
+          onProgress(`pulling ${image}: ${[event.id, event.status, event.progress].filter(Boolean).join(' ')}`);
+        }
+      });
+    });
   }
 
   /** Creates and starts a helper container in another container's network namespace. */

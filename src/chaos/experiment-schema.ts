@@ -23,8 +23,10 @@ const targetSchema = z.strictObject({
   container: z.string().min(1).optional(),
   /** Compose project; with `service`, selects by com.docker.compose.* labels. */
   project: z.string().min(1).optional(),
-  /** Compose service name; used with `project` or with --project. */
+  /** Compose service name; alone, it is looked for in the one compose project that has it. */
   service: z.string().min(1).optional(),
+  /** Container names tried in order when no compose project has the service (the runbook's, then the bare one). */
+  names: z.array(z.string().min(1)).min(1).optional(),
 });
 
 const probeBase = { name: z.string().min(1).optional(), timeout: duration.default(2000) };
@@ -106,8 +108,8 @@ export function validateExperiment(input: unknown, file: string, expectedName?: 
     errors.push(`${file}: name: "${data.name}" differs from the file name "${expectedName}"; make them the same`);
   }
   for (const [ref, target] of Object.entries(data.targets)) {
-    if (!target.container && !(target.project && target.service)) {
-      errors.push(`${file}: targets.${ref}: give a container name, or a compose project and service`);
+    if (!target.container && !target.service) {
+      errors.push(`${file}: targets.${ref}: give a container name, or a compose service (with a project, or names to try)`);
     }
   }
   data.steps.forEach((step, i) => {

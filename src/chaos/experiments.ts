@@ -87,7 +87,8 @@ function applyOverrides(data: ExperimentFile, file: string, overrides: Experimen
     if (named) targets[ref] = { container: named };
     else if (overrides.project) targets[ref] = { project: overrides.project, service: t.service ?? t.container ?? ref };
     else if (t.container) targets[ref] = { container: t.container };
-    else targets[ref] = { project: t.project ?? '', service: t.service ?? ref };
+    else if (t.project) targets[ref] = { project: t.project, service: t.service ?? ref };
+    else targets[ref] = { service: t.service ?? ref, names: t.names ?? [t.service ?? ref] };
   }
   return {
     name: data.name,

@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.ts';
 import { DockerAdapter, resolveEndpoint } from './docker.ts';
 import type { Fault, FaultFactory, FaultSpec, TargetSelector } from './fault.ts';
-import { defaultExitWaitMs, defaultGraceMs, defaultHelperImage, randomToken, type DockerOps, type FaultContext } from './faults/common.ts';
+import { defaultExitWaitMs, defaultGraceMs, defaultHelperImage, randomToken, tcImageEnv, type DockerOps, type FaultContext } from './faults/common.ts';
 import { createFault } from './faults/registry.ts';
 import { resolveTargets } from './targets.ts';
 import type { ContainerRef, UndoSpec } from './types.ts';
@@ -20,8 +20,10 @@ export interface DockerFaultFactory extends FaultFactory {
 export interface FactoryOptions {
   docker?: DockerOps & Pick<DockerAdapter, 'ping' | 'listContainers'>;
   env?: NodeJS.ProcessEnv;
-  /** Image for tc helper containers when a step names none (env LOADCTL_HELPER_IMAGE, else loadctl-test:1). */
+  /** Image for tc helper containers when a step names none (--tc-image, else env LOADCTL_TC_IMAGE, else a public image). */
   helperImage?: string;
+  /** Progress of slow work (pulling the tc image), for the command to show. */
+  onProgress?: (line: string) => void;
   graceMs?: number;
   /** How long kill-in-place waits for PID 1 to exit (default 10 s). */
   exitWaitMs?: number;
@@ -34,7 +36,8 @@ export function createDockerFaultFactory(options: FactoryOptions = {}): DockerFa
   const docker = options.docker ?? new DockerAdapter(resolveEndpoint(env));
   const base = {
     docker,
-    helperImage: options.helperImage ?? env.LOADCTL_HELPER_IMAGE ?? defaultHelperImage,
+    helperImage: options.helperImage || env[tcImageEnv] || defaultHelperImage,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     graceMs: options.graceMs ?? defaultGraceMs,
     exitWaitMs: options.exitWaitMs ?? defaultExitWaitMs,
     token: randomToken,

@@ -12,7 +12,9 @@ import type { TargetSelector } from './fault.ts';
 const offset = (at: number, start: number) => `+${((at - start) / 1000).toFixed(2)}s`;
 
 export function describeSelector(s: TargetSelector): string {
-  return 'container' in s ? `container ${s.container}` : `compose ${s.project}/${s.service}`;
+  if ('container' in s) return `container ${s.container}`;
+  if ('names' in s) return `compose service ${s.service}, else ${s.names.join(' / ')}`;
+  return `compose ${s.project}/${s.service}`;
 }
 
 /** One timeline line per event worth a line; null for the rest (probe rounds are summarised). */

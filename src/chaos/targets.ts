@@ -59,11 +59,42 @@ function suggestion(near: string[], all: string[]): string {
 }
 
 export function describeSelector(selector: TargetSelector): string {
-  return 'container' in selector ? `container "${selector.container}"` : `compose service "${selector.service}" of project "${selector.project}"`;
+  if ('container' in selector) return `container "${selector.container}"`;
+  if ('names' in selector) return `compose service "${selector.service}" or container ${selector.names.map((n) => `"${n}"`).join(', ')}`;
+  return `compose service "${selector.service}" of project "${selector.project}"`;
+}
+
+const refOf = (c: ListedContainer): ContainerRef => ({ id: c.Id, name: containerName(c) });
+const byName = (a: ContainerRef, b: ContainerRef) => a.name.localeCompare(b.name);
+
+/**
+ * The team's system without flags: the compose service in the one project
+ * that has it, else the first of `names` that exists (the runbook's
+ * `ticketing-redis`, then the bare `redis`). Two projects with the service is
+ * an error, never a guess; so is nothing at all, naming everything tried.
+ */
+export function selectSystemTarget(selector: { service: string; names: string[] }, listing: ListedContainer[]): ContainerRef[] {
+  const inCompose = listing.filter((c) => c.Labels[composeServiceLabel] === selector.service && c.Labels[composeProjectLabel]);
+  const projects = [...new Set(inCompose.map((c) => c.Labels[composeProjectLabel] as string))].sort();
+  if (projects.length === 1) return inCompose.map(refOf).sort(byName);
+  if (projects.length > 1) {
+    throw new UsageError(`compose service "${selector.service}" runs in ${projects.length} projects (${projects.join(', ')}): loadctl will not guess which to break`, {
+      hint: `name one: --project ${projects[0]}`,
+    });
+  }
+  for (const wanted of selector.names) {
+    const hit = listing.find((c) => c.Names.some((n) => n.replace(/^\//, '') === wanted));
+    if (hit) return [refOf(hit)];
+  }
+  const tried = [`compose service "${selector.service}" (in no project)`, ...selector.names.map((n) => `container "${n}"`)];
+  throw new UsageError(`no ${selector.service} to target: tried ${tried.join(', ')}`, {
+    hint: `start the reference system (\`loadctl stack up\`), or name yours: --project <compose project> or --target <ref>=<container>`,
+  });
 }
 
 /** Pure: picks the containers a selector names from a listing, or throws a UsageError with near matches. */
 export function selectTargets(selector: TargetSelector, listing: ListedContainer[]): ContainerRef[] {
+  if ('names' in selector) return selectSystemTarget(selector, listing);
   if ('container' in selector) {
     const wanted = selector.container.replace(/^\//, '');
     const hit = listing.find((c) => c.Names.some((n) => n.replace(/^\//, '') === wanted) || c.Id === wanted);

@@ -27,7 +27,9 @@ export interface FaultPlan {
   undo: UndoSpec[];
 }
 
-/** Selects containers: by exact name, or by compose project + service labels. */
+/** Selects containers: by exact name, by compose project + service labels, or by looking for the team's system. */
 export type TargetSelector =
   | { container: string }
-  | { project: string; service: string };
+  | { project: string; service: string }
+  // The shipped experiments' default: the compose service in the one project that has it, then each name in turn.
+  | { service: string; names: string[] };

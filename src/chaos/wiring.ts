@@ -16,9 +16,9 @@ export interface DockerWiring {
 }
 
 /** Connects (lazily) and checks that an engine answers: one clear line when none does. */
-export async function connectDocker(env: NodeJS.ProcessEnv = process.env): Promise<DockerWiring> {
+export async function connectDocker(env: NodeJS.ProcessEnv = process.env, options: { onProgress?: (line: string) => void } = {}): Promise<DockerWiring> {
   const adapter = new DockerAdapter(resolveEndpoint(env));
-  const factory = createDockerFaultFactory({ docker: adapter, env });
+  const factory = createDockerFaultFactory({ docker: adapter, env, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   await factory.ping(5000);
   const exec: ExecInContainer = async (container, cmd, timeoutMs) => {
     let timer: NodeJS.Timeout | undefined;

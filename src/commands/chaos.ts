@@ -23,6 +23,7 @@ interface Flags {
   load?: string;
   at?: string;
   record?: boolean;
+  tcImage?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -41,6 +42,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--json', 'print the result document (loadctl/chaos-result v1) on stdout', false)
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--out-dir <dir>', 'where run folders go', '.loadctl/runs')
+    .option('--tc-image <image>', 'image with tc and sh for the network faults when a target has no tc of its own (env LOADCTL_TC_IMAGE; default nicolaka/netshoot:v0.13, pulled when missing)')
     .option('--load <profile>', 'run the experiment under this load profile (same as loadctl run <profile> --chaos <experiment>)')
     .option('--at <offset>', 'with --load: inject at this time after k6 starts (60s), or "steady" (default)')
     .option('--record', 'with --load: also keep k6\'s exact NDJSON record')
@@ -52,6 +54,8 @@ export const register: RegisterCommand = (program, runAction) => {
       const globals = command.optsWithGlobals() as { quiet?: boolean; color?: boolean };
       const ui = createUi({ quiet: globals.quiet ?? false, color: globals.color ?? true, ...(flags.json ? { stream: process.stderr } : {}) });
       const cwd = process.cwd();
+      // The option is the environment variable under another name, so every path (recover, --load, the watchdog) sees one value.
+      if (flags.tcImage) process.env.LOADCTL_TC_IMAGE = flags.tcImage;
       if (experiment === 'watchdog') {
         if (!flags.journal || !flags.runId) throw new UsageError('chaos watchdog is internal: it needs --journal and --run-id');
         const { watchdogMain } = await import('../chaos/recover.ts');

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,7 +113,8 @@ export function loadctl(args: string[], options: { cwd: string; env?: Record<str
   const { GITHUB_STEP_SUMMARY: _summary, ...inherited } = process.env;
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: options.cwd,
-    env: { ...inherited, NO_COLOR: '1', ...options.env },
+    // No registry is reachable here: the tc faults use the local test image unless a test says otherwise.
+    env: { ...inherited, NO_COLOR: '1', LOADCTL_TC_IMAGE: image, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -196,4 +198,12 @@ export function redisPool(prefix: string) {
       }
     },
   };
+}
+
+/** A real HTTP server on 127.0.0.1 that answers like the ticketing API's /health (UP). */
+export async function healthyGateway(): Promise<{ url: string; close(): void }> {
+  const server = createHttpServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"status":"UP"}'); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, close: () => { server.close(); } };
 }

@@ -63,7 +63,7 @@ test('schema errors name the file and every bad field at once', () => {
   const rules = messages(() => resolveExperiment(crossField, 'f.yaml', 'broken', {}));
   assert.deepEqual(rules, [
     'f.yaml: name: "other" differs from the file name "broken"; make them the same',
-    'f.yaml: targets.cache: give a container name, or a compose project and service',
+    'f.yaml: targets.cache: give a container name, or a compose service (with a project, or names to try)',
     'f.yaml: steps.0.target: unknown target "nope" (targets: db, cache)',
     'f.yaml: steadyState.probes.0.target: unknown target "ghost" (targets: db, cache)',
   ]);

@@ -25,7 +25,9 @@ export function memoryFactory(names: string[]): MemoryFactory {
     state,
     failingUndos: new Set(),
     async resolve(selector: TargetSelector) {
-      const name = 'container' in selector ? selector.container : `${selector.project}-${selector.service}-1`;
+      const name = 'container' in selector ? selector.container
+        : 'names' in selector ? (selector.names.find((n) => state.has(n)) ?? selector.service)
+        : `${selector.project}-${selector.service}-1`;
       if (!state.has(name)) throw new UsageError(`no container named ${name} (near: ${[...state.keys()].join(', ')})`);
       return [refOf(name)];
     },

@@ -9,14 +9,16 @@ import type { ContainerRef } from '../types.ts';
 export type DockerOps = Pick<
   DockerAdapter,
   | 'endpoint' | 'inspect' | 'inspectIfExists' | 'start' | 'stop' | 'pause' | 'unpause' | 'update' | 'connect' | 'disconnect'
-  | 'exec' | 'execDetached' | 'imageExists' | 'runHelper' | 'remove' | 'wait' | 'logs'
+  | 'exec' | 'execDetached' | 'imageExists' | 'pullImage' | 'runHelper' | 'remove' | 'wait' | 'logs'
 >;
 
 export interface FaultContext {
   docker: DockerOps;
   durationMs: number;
-  /** Default image for tc helper containers (must hold `tc` and `sh`). */
+  /** Default image for tc helper containers (must hold `tc` and `sh`): --tc-image / LOADCTL_TC_IMAGE. */
   helperImage: string;
+  /** Told about slow work the user should see (an image pull's progress). */
+  onProgress?: (line: string) => void;
   /** How long past its duration a self-limiting fault (helper, driver) may live. */
   graceMs: number;
   /** How long kill-in-place waits for PID 1 to exit after the signal. */
@@ -26,7 +28,10 @@ export interface FaultContext {
   sleep(ms: number): Promise<void>;
 }
 
-export const defaultHelperImage = 'loadctl-test:1';
+/** A public image with `tc` and `sh` that a user's Docker can pull; pinned so a run is repeatable. */
+export const defaultHelperImage = 'nicolaka/netshoot:v0.13';
+/** The one environment variable that names the tc helper image (the option is --tc-image). */
+export const tcImageEnv = 'LOADCTL_TC_IMAGE';
 export const defaultGraceMs = 10_000;
 /** A graceful shutdown may drain for a while before PID 1 exits. */
 export const defaultExitWaitMs = 10_000;

@@ -10,7 +10,7 @@ import { EnvironmentError, UsageError } from '../../errors.ts';
 import type { Fault } from './kind.ts';
 import type { ContainerDetails } from '../docker.ts';
 import type { ContainerRef, FaultPlan, UndoSpec } from '../types.ts';
-import { createdByLabel, describe, targetLabel, requireRunning, seconds, type FaultContext } from './common.ts';
+import { createdByLabel, describe, targetLabel, tcImageEnv, requireRunning, seconds, type FaultContext } from './common.ts';
 import { restoreCommands, tcFailure, validateDevice } from './qdisc.ts';
 import { restoreScript } from '../undo.ts';
 import { formatDuration } from '../duration.ts';
@@ -94,11 +94,7 @@ export function qdiscFault(ctx: FaultContext, spec: QdiscFaultSpec, targets: Con
           });
         }
         const useExec = await ownTc(ref, info);
-        if (!useExec && !(await ctx.docker.imageExists(image))) {
-          throw new EnvironmentError(`helper image ${image} is not on the Docker engine, and ${describe(ref)} cannot run tc itself`, {
-            hint: 'build the default one (bash scripts/ci/build-test-image.sh) or set helperImage to a local image with sh and tc (iproute2)',
-          });
-        }
+        if (!useExec && !(await ctx.docker.imageExists(image))) await pullTcImage(ctx, image, ref);
         const token = ctx.token();
         const route: Route = {
           ref, via: useExec ? 'exec' : 'helper', restore: restoreCommands(device, await readQdiscs(ref, useExec)),
@@ -140,4 +136,17 @@ export function qdiscFault(ctx: FaultContext, spec: QdiscFaultSpec, targets: Con
       }
     },
   };
+}
+
+/** The helper image is missing: pull it (with progress), or say in one line how to name a local one. */
+async function pullTcImage(ctx: FaultContext, image: string, ref: ContainerRef): Promise<void> {
+  ctx.onProgress?.(`tc helper image ${image} is not on the engine; pulling it (${describe(ref)} has no tc of its own)`);
+  try {
+    await ctx.docker.pullImage(image, ctx.onProgress);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new EnvironmentError(`${describe(ref)} cannot run tc itself, and the tc helper image is not available: ${reason}`, {
+      hint: `point --tc-image (or ${tcImageEnv}) at a local image that has tc and sh (iproute2), e.g. one built FROM debian with iproute2 installed`,
+    });
+  }
 }
