@@ -5,11 +5,19 @@ import { z } from 'zod';
 import type { TargetSelector } from './fault.ts';
 import { faultSchema, type FaultSpec } from './faults/registry.ts';
 import { parseDuration } from './duration.ts';
+import { durationProblem } from '../inputs/bounds.ts';
+import { checkHostPort, checkHttpUrl } from '../inputs/url.ts';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (write e.g. 250ms, 30s, 2m)` });
+    return z.NEVER;
+  }
+  // A timer past 24.8 days fires at once: the fault would hold for 1 ms.
+  const tooLong = ms > 0 ? durationProblem(`"${text}"`, ms) : undefined;
+  if (tooLong) {
+    ctx.addIssue({ code: 'custom', message: tooLong });
     return z.NEVER;
   }
   return ms;
@@ -33,13 +41,19 @@ const probeBase = { name: z.string().min(1).optional(), timeout: duration.defaul
 const probeSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('http'), ...probeBase,
-    url: z.url({ protocol: /^https?$/ }),
+    url: z.string().superRefine((text, ctx) => {
+      const checked = checkHttpUrl('url', text);
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.problem });
+    }),
     status: z.number().int().min(100).max(599).default(200),
     json: z.strictObject({ path: z.string().min(1), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).optional(),
   }),
   z.strictObject({
     type: z.literal('tcp'), ...probeBase,
-    address: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'write host:port, e.g. 127.0.0.1:6379'),
+    address: z.string().superRefine((text, ctx) => {
+      const checked = checkHostPort('address', text);
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.problem });
+    }),
   }),
   z.strictObject({
     type: z.literal('exec'), ...probeBase,

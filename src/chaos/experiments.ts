@@ -1,9 +1,10 @@
 // Finds, reads and resolves experiments in <cwd>/chaos/*.yaml (then loadctl's own): the only file
 // I/O for experiments. Validation itself is pure (experiment-schema.ts).
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../errors.ts';
+import { durationProblem } from '../inputs/bounds.ts';
+import { readYamlText, yamlData } from '../inputs/yaml-file.ts';
 import { catalogue } from '../profiles/load.ts';
 import type { FaultSpec, TargetSelector } from './fault.ts';
 import { parseDuration } from './duration.ts';
@@ -28,8 +29,11 @@ const experimentFiles = (cwd: string) => catalogue(cwd, 'chaos', ['.yaml', '.yml
 export async function listExperiments(cwd: string): Promise<Array<{ name: string; description: string }>> {
   const out: Array<{ name: string; description: string }> = [];
   for (const [name, file] of await experimentFiles(cwd)) {
-    const doc = parseDocument(await readFile(file, 'utf8'));
-    const raw: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
+    // A directory, a link loop or an alias bomb marks this entry invalid; the rest still list.
+    const text = await readYamlText(file, file);
+    const doc = text.ok ? parseDocument(text.value) : undefined;
+    const data = doc && doc.errors.length === 0 ? yamlData(doc, file) : undefined;
+    const raw: unknown = data?.ok ? data.value : undefined;
     const description = isRecord(raw) && typeof raw.description === 'string'
       ? raw.description
       : `(invalid file: run \`loadctl chaos ${name} --dry-run\` to see why)`;
@@ -48,7 +52,9 @@ export async function loadExperiment(name: string, options: { cwd: string; overr
       { hint: 'loadctl list' },
     );
   }
-  return resolveExperiment(await readFile(file, 'utf8'), resolve(file), name, options.overrides ?? {});
+  const text = await readYamlText(file, resolve(file));
+  if (!text.ok) throw invalid(resolve(file), [text.problem]);
+  return resolveExperiment(text.value, resolve(file), name, options.overrides ?? {});
 }
 
 /** Pure: YAML text to a runnable experiment, or a UsageError listing every problem. */
@@ -57,9 +63,11 @@ export function resolveExperiment(text: string, file: string, expectedName: stri
   if (doc.errors.length > 0) {
     throw invalid(file, doc.errors.map((e) => `${file}: line ${e.linePos?.[0]?.line ?? '?'}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`));
   }
+  const data = yamlData(doc, file);
+  if (!data.ok) throw invalid(file, [data.problem]);
   const vars = overrides.vars ?? {};
   const varErrors: string[] = [];
-  const raw = substitute(doc.toJS(), vars, [], (path, msg) => varErrors.push(`${file}: ${path}: ${msg}`));
+  const raw = substitute(data.value, vars, [], (path, msg) => varErrors.push(`${file}: ${path}: ${msg}`));
   if (varErrors.length > 0) throw invalid(file, varErrors);
   const result = validateExperiment(raw, file, expectedName);
   if (!result.ok) throw invalid(file, result.errors);
@@ -77,6 +85,8 @@ function applyOverrides(data: ExperimentFile, file: string, overrides: Experimen
     if (durationMs === undefined || durationMs <= 0) {
       throw new UsageError(`--duration ${overrides.duration}: not a duration`, { hint: 'write e.g. --duration 30s or --duration 500ms' });
     }
+    const tooLong = durationProblem(`--duration ${overrides.duration}`, durationMs);
+    if (tooLong) throw new UsageError(tooLong, { hint: 'a fault holds for at most that long; write e.g. --duration 30s' });
   }
   if (overrides.mode && !data.steps.some((s) => s.fault.kind === 'stop')) {
     throw new UsageError(`--mode ${overrides.mode}: experiment ${data.name} has no stop step to which a mode applies`);

@@ -4,6 +4,7 @@
 import { connect } from 'node:net';
 import type { NamedProbe, Probe } from './experiment-schema.ts';
 import type { ContainerRef } from './types.ts';
+import { httpGet } from '../shared/http-get.ts';
 
 export interface ProbeResult {
   name: string;
@@ -46,9 +47,8 @@ export async function runProbeRound(probes: ReadonlyArray<NamedProbe>, ctx: Prob
 }
 
 async function httpProbe(probe: Extract<Probe, { type: 'http' }>, signal?: AbortSignal): Promise<[boolean, string]> {
-  const timeout = AbortSignal.timeout(probe.timeout);
-  const response = await fetch(probe.url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'manual' });
-  const body = await response.text();
+  const response = await httpGet(new URL(probe.url), { timeoutMs: probe.timeout, ...(signal ? { signal } : {}) });
+  const body = response.body;
   if (response.status !== probe.status) return [false, `status ${response.status}, expected ${probe.status}`];
   if (!probe.json) return [true, String(response.status)];
   let parsed: unknown;

@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
-import type { RunCommandOptions } from './run.ts';
+import { parseVus, type RunCommandOptions } from './run.ts';
+import { checkWhole, limits, runDurationProblem } from '../inputs/bounds.ts';
 
 export interface DemoOptions {
   port: string;
@@ -47,10 +48,13 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
   const [{ createUi, createProgress }, { parseSandboxOptions }, { resolveSandboxOptions, openSandbox }, { setupUsers, emailFor }] = await Promise.all([
     import('../ui.ts'), import('../sandbox/options.ts'), import('./sandbox.ts'), import('../users/setup.ts'),
   ]);
-  if (!/^\d+$/.test(opts.users) || Number(opts.users) < 1 || Number(opts.users) > 100_000) {
-    throw new UsageError(`--users must be a whole number from 1 to 100000, got "${opts.users}"`);
-  }
-  const users = Number(opts.users);
+  // Every flag is checked before the sandbox starts and users are made.
+  const usersChecked = checkWhole('--users', opts.users, limits.demoUsers);
+  if (!usersChecked.ok) throw new UsageError(usersChecked.problem, { hint: 'e.g. loadctl demo --users 100' });
+  const users = usersChecked.value;
+  const vus = opts.vus === undefined ? undefined : parseVus(opts.vus);
+  const badDuration = opts.duration === undefined ? undefined : runDurationProblem('--duration', opts.duration);
+  if (badDuration) throw new UsageError(badDuration, { hint: 'e.g. loadctl demo --duration 30s' });
   const sandboxOptions = resolveSandboxOptions(parseSandboxOptions({ port: opts.port, holdTtl: opts.holdTtl }));
   const ui = createUi({ quiet: deps.quiet, color: deps.color });
 
@@ -71,7 +75,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       profile: DEMO_PROFILE,
       baseUrl: sandbox.url,
       env: { USER_COUNT: String(users) },
-      ...(opts.vus !== undefined ? { vus: parseWhole('--vus', opts.vus) } : {}),
+      ...(vus !== undefined ? { vus } : {}),
       ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
       ...(opts.k6 !== undefined ? { k6: opts.k6 } : {}),
       ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
@@ -97,9 +101,4 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
 
 function isMissingK6(error: unknown): boolean {
   return error instanceof EnvironmentError && /\bk6\b/.test(error.message) && !/unreachable/.test(error.message);
-}
-
-function parseWhole(name: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} must be a whole number >= 1, got "${text}"`);
-  return Number(text);
 }

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
 import { UsageError } from '../errors.ts';
+import { checkWhole, limits } from '../inputs/bounds.ts';
 
 export interface RunCommandOptions {
   profile: string;
@@ -50,9 +51,10 @@ export function parseEnvPairs(pairs: readonly string[] | Record<string, string> 
   return out;
 }
 
-export function parseVus(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--vus "${text}" is not a whole number >= 1`, { hint: 'e.g. --vus 50' });
-  return Number(text);
+export function parseVus(text: string, flag = '--vus'): number {
+  const checked = checkWhole(flag, text, limits.vus);
+  if (!checked.ok) throw new UsageError(checked.problem, { hint: `e.g. ${flag} 50` });
+  return checked.value;
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {

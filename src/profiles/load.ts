@@ -7,6 +7,9 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../errors.ts';
+import { readYamlText, yamlData } from '../inputs/yaml-file.ts';
+import { checkHttpUrl } from '../inputs/url.ts';
+import { envSizeProblems } from './env-size.ts';
 import { applyOverrides } from './overrides.ts';
 import { buildK6Options, envStrings, resolveTargets } from './resolve.ts';
 import { validateProfile, type ProfileSpec } from './schema.ts';
@@ -61,7 +64,7 @@ export async function catalogue(cwd: string, folder: string, exts: readonly stri
 export const profileFiles = (cwd: string) => catalogue(cwd, 'profiles', ['.yaml', '.yml']);
 export const scenarioFiles = (cwd: string) => catalogue(cwd, 'scenarios', ['.ts', '.js']);
 
-/** Parses YAML text; syntax errors come back as "file:line:col: message" lines. */
+/** Parses YAML text; syntax errors come back as "file:line:col: message" lines, an alias bomb as one line. */
 export function parseYaml(text: string, label: string): { ok: true; value: unknown } | { ok: false; problems: string[] } {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
@@ -73,7 +76,14 @@ export function parseYaml(text: string, label: string): { ok: true; value: unkno
       }),
     };
   }
-  return { ok: true, value: doc.toJS() as unknown };
+  const data = yamlData(doc, label);
+  return data.ok ? data : { ok: false, problems: [data.problem] };
+}
+
+/** Reads and parses a YAML file: unreadable files (a directory, a link loop) are problems too. */
+export async function readYaml(file: string, label: string): Promise<{ ok: true; value: unknown } | { ok: false; problems: string[] }> {
+  const text = await readYamlText(file, label);
+  return text.ok ? parseYaml(text.value, label) : { ok: false, problems: [text.problem] };
 }
 
 function problemsError(problems: string[], hint: string): UsageError {
@@ -107,8 +117,8 @@ export async function loadProfile(name: string, opts: LoadOptions): Promise<Reso
   const { cwd } = opts;
   const located = await locateProfile(name, cwd);
   const label = displayPath(cwd, located.file);
-  const parsed = parseYaml(await readFile(located.file, 'utf8'), label);
-  if (!parsed.ok) throw problemsError(parsed.problems, `fix the YAML syntax in ${label}`);
+  const parsed = await readYaml(located.file, label);
+  if (!parsed.ok) throw problemsError(parsed.problems, `fix ${label} (it must be a readable YAML file)`);
   const valid = validateProfile(parsed.value, label);
   if (!valid.ok) throw problemsError(valid.problems, SCHEMA_HINT);
   const overridden = applyOverrides(valid.value, opts.overrides);
@@ -125,7 +135,13 @@ export async function loadProfile(name: string, opts: LoadOptions): Promise<Reso
     });
   }
   const env = envStrings(spec.env);
+  const baseFrom = env.BASE_URL !== undefined ? (opts.overrides?.baseUrl !== undefined ? '--base-url' : `${label}: env.BASE_URL`) : 'BASE_URL (from the environment)';
   env.BASE_URL ??= (opts.processEnv ?? process.env).BASE_URL ?? DEFAULT_BASE_URL;
+  // One URL check for the flag, the profile and the environment alike: exit 2, not "unreachable".
+  const base = checkHttpUrl(baseFrom, env.BASE_URL);
+  if (!base.ok) throw new UsageError(base.problem, { hint: 'set it to the address of the system under test, e.g. --base-url http://localhost:8080' });
+  const tooBig = envSizeProblems(env, label);
+  if (tooBig.length > 0) throw problemsError(tooBig, 'keep large data in a file the scenario opens (k6 open()), not in env');
   return {
     name: located.name,
     description: spec.description,
@@ -142,7 +158,7 @@ export async function loadProfile(name: string, opts: LoadOptions): Promise<Reso
 export async function listProfiles(cwd: string): Promise<Array<{ name: string; description: string; scenario: string }>> {
   const out: Array<{ name: string; description: string; scenario: string }> = [];
   for (const [name, file] of await profileFiles(cwd)) {
-    const parsed = parseYaml(await readFile(file, 'utf8'), file);
+    const parsed = await readYaml(file, file);
     const data = (parsed.ok && typeof parsed.value === 'object' && parsed.value !== null ? parsed.value : {}) as Record<string, unknown>;
     const valid = parsed.ok && validateProfile(parsed.value, file).ok;
     const description = typeof data.description === 'string' ? data.description : '';
@@ -169,7 +185,9 @@ export function leadingComment(source: string): string {
 export async function listScenarios(cwd: string): Promise<Array<{ name: string; description: string }>> {
   const out: Array<{ name: string; description: string }> = [];
   for (const [name, file] of await scenarioFiles(cwd)) {
-    out.push({ name, description: leadingComment(await readFile(file, 'utf8')) });
+    // A directory or link loop named like a scenario is listed as such, not fatal.
+    const source = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => `// (unreadable: ${error.code ?? 'error'})`);
+    out.push({ name, description: leadingComment(source) });
   }
   return out;
 }

@@ -17,7 +17,9 @@
 // --base-url U  env BASE_URL = U (wins over --env BASE_URL=...).
 // --env K=V     merged over the profile's env, last one wins.
 import type { ProfileOverrides } from './types.ts';
-import { DURATION_RE, type ProfileSpec, type Validation } from './schema.ts';
+import { type ProfileSpec, type Validation } from './schema.ts';
+import { limits, runDurationProblem, wholeProblem } from '../inputs/bounds.ts';
+import { checkHttpUrl } from '../inputs/url.ts';
 
 type Stage = { duration: string; target: number };
 
@@ -53,9 +55,15 @@ export function durationSeconds(d: string): number {
 
 function checkOverrides(o: ProfileOverrides): string[] {
   const problems: string[] = [];
-  if (o.vus !== undefined && (!Number.isInteger(o.vus) || o.vus < 1)) problems.push(`--vus: expected a whole number >= 1, got ${o.vus}`);
-  if (o.duration !== undefined && !DURATION_RE.test(o.duration)) problems.push(`--duration: expected a k6 duration such as 30s, 5m or 1m30s, got "${o.duration}"`);
-  if (o.baseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(o.baseUrl)) problems.push(`--base-url: expected an http:// or https:// URL, got "${o.baseUrl}"`);
+  const vus = o.vus === undefined ? undefined : wholeProblem('--vus', o.vus, limits.vus);
+  if (vus) problems.push(vus);
+  // k6 itself refuses a constant executor under 1 s (exit 104); say so before bundling.
+  const duration = o.duration === undefined ? undefined : runDurationProblem('--duration', o.duration);
+  if (duration) problems.push(duration);
+  if (o.baseUrl !== undefined) {
+    const url = checkHttpUrl('--base-url', o.baseUrl);
+    if (!url.ok) problems.push(url.problem);
+  }
   for (const key of Object.keys(o.env ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) problems.push(`--env: "${key}" is not a valid variable name (letters, digits and _)`);
   }

@@ -3,6 +3,7 @@
 // profiles/profile.schema.json is generated from this file
 // (scripts/gen-profile-schema.mjs) so editors can complete profiles.
 import { z } from 'zod';
+import { durationProblem, k6DurationMs, limits, MAX_DURATION_TEXT, MAX_TIMER_MS } from '../inputs/bounds.ts';
 
 /** k6 duration strings: "30s", "1m30s", "500ms", "2h". */
 export const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
@@ -11,8 +12,15 @@ export const THRESHOLD_EXPR_RE = /^\s*(avg|min|max|med|value|rate|count|p\(\d+(\
 /** "metric" or "metric{tag:value,tag2:value2}". */
 export const METRIC_RE = /^[A-Za-z_][A-Za-z0-9_]*(\{[^{}]+\})?$/;
 
-const duration = z.string().regex(DURATION_RE, { error: 'expected a k6 duration such as "30s", "5m" or "1m30s"' });
-const count = (min: number) => z.number({ error: 'expected number' }).int({ error: 'expected an integer' }).min(min, { error: `expected a number >= ${min}` });
+const duration = z.string()
+  .regex(DURATION_RE, { error: 'expected a k6 duration such as "30s", "5m" or "1m30s"' })
+  .refine((d) => (k6DurationMs(d) ?? 0) <= MAX_TIMER_MS, { error: `expected at most ${MAX_DURATION_TEXT}` });
+/** k6 refuses a constant executor that runs for less than a second. */
+const runDuration = duration.refine((d) => (k6DurationMs(d) ?? 0) >= 1000, { error: 'expected at least 1s (k6 runs a constant executor for a second or more)' });
+const count = (min: number, max: number = limits.rate.max) => z.number({ error: 'expected number' }).int({ error: 'expected an integer' })
+  .min(min, { error: `expected a number >= ${min}` })
+  .max(max, { error: `expected at most ${max.toLocaleString('en-US')}` });
+const vuCount = (min: number) => count(min, limits.vus.max);
 
 const stage = z.strictObject({
   duration,
@@ -89,23 +97,23 @@ const common = {
 const rampingVus = z.strictObject({
   ...common,
   executor: z.literal('ramping-vus'),
-  startVUs: count(0).default(0),
+  startVUs: vuCount(0).default(0),
   stages: z.array(stage).min(1),
   gracefulRampDown: duration.optional(),
 });
 const constantVus = z.strictObject({
   ...common,
   executor: z.literal('constant-vus'),
-  vus: count(1),
-  duration,
+  vus: vuCount(1),
+  duration: runDuration,
 });
 const rampingArrivalRate = z.strictObject({
   ...common,
   executor: z.literal('ramping-arrival-rate'),
   startRate: count(0).default(0),
   timeUnit: duration.default('1s'),
-  preAllocatedVUs: count(1),
-  maxVUs: count(1).optional(),
+  preAllocatedVUs: vuCount(1),
+  maxVUs: vuCount(1).optional(),
   stages: z.array(stage).min(1),
 });
 const constantArrivalRate = z.strictObject({
@@ -113,9 +121,9 @@ const constantArrivalRate = z.strictObject({
   executor: z.literal('constant-arrival-rate'),
   rate: count(1),
   timeUnit: duration.default('1s'),
-  duration,
-  preAllocatedVUs: count(1),
-  maxVUs: count(1).optional(),
+  duration: runDuration,
+  preAllocatedVUs: vuCount(1),
+  maxVUs: vuCount(1).optional(),
 });
 
 export const profileSchema = z.discriminatedUnion(
@@ -158,6 +166,13 @@ function crossFieldProblems(spec: ProfileSpec): string[] {
   if (spec.executor === 'ramping-vus' || spec.executor === 'ramping-arrival-rate') {
     const start = spec.executor === 'ramping-vus' ? spec.startVUs : spec.startRate;
     if (Math.max(start, ...spec.stages.map((s) => s.target)) === 0) problems.push('stages: expected at least one stage with a target above 0');
+    const totalMs = spec.stages.reduce((sum, s) => sum + (k6DurationMs(s.duration) ?? 0), 0);
+    if (totalMs <= 0) problems.push('stages: the stages last 0s in total, so nothing would run; give the hold stage a duration such as 1m');
+    else if (durationProblem('stages', totalMs)) problems.push(`stages: together longer than the maximum of ${MAX_DURATION_TEXT}`);
+  }
+  if (spec.executor === 'ramping-vus') {
+    const over = spec.stages.findIndex((s) => s.target > limits.vus.max);
+    if (over >= 0) problems.push(`stages.${over}.target: expected at most ${limits.vus.max.toLocaleString('en-US')} virtual users`);
   }
   for (const key of ['scenarios', 'thresholds', 'summaryTrendStats', 'stages', 'vus', 'duration', 'iterations']) {
     if (spec.options && key in spec.options) problems.push(`options.${key}: set by loadctl from the profile; use the profile's own fields (executor, stages, thresholds...)`);
