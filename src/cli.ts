@@ -47,6 +47,17 @@ const runAction: ActionRunner = async (body) => {
 
 for (const register of commands) register(program, runAction);
 
+// A command without signal handling of its own (setup-users, report, chaos
+// while it connects, run while k6 is not yet there...) would die of the
+// signal with nothing said (shell status 130). Where a command does handle
+// it (its listener is added after this one), this one stands aside.
+const fallbackSignal = (name: NodeJS.Signals) => () => {
+  if (process.listenerCount(name) > 1) return;
+  process.stderr.write(`loadctl: interrupted by ${name} before the command finished (exit ${ExitCode.Interrupted})\n`);
+  process.exit(ExitCode.Interrupted);
+};
+for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, fallbackSignal(name));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
@@ -59,3 +70,7 @@ try {
     process.exitCode = exitCodeOf(error);
   }
 }
+// Done: a socket nobody closed (an engine or target that accepts and never
+// answers) must not keep the process alive. The timer is unref'd, so a
+// clean exit does not wait for it.
+setTimeout(() => process.exit(), 1000).unref();

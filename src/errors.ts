@@ -2,6 +2,8 @@
 // expected outcomes and throw these classes for the rest; src/cli.ts turns a
 // thrown error into its code and a single line.
 
+import { printableLines } from './inputs/printable.ts';
+
 export const ExitCode = {
   /** Every target met (and every k6 threshold held). */
   Ok: 0,
@@ -68,13 +70,14 @@ export class ScriptError extends LoadctlError {
 /** The one line (plus hint) a user sees for an error; the stack only when asked. */
 export function formatError(error: unknown, verbose: boolean): string {
   if (error instanceof LoadctlError) {
-    const lines = [`loadctl: ${error.message}`];
-    if (error.hint) lines.push(`  fix: ${error.hint}`);
+    // Messages quote files (YAML problems, names): print them, never let the terminal obey them.
+    const lines = [`loadctl: ${printableLines(error.message)}`];
+    if (error.hint) lines.push(`  fix: ${printableLines(error.hint)}`);
     if (verbose && error.stack) lines.push(error.stack);
     return lines.join('\n');
   }
   const message = error instanceof Error ? error.message : String(error);
-  const lines = [`loadctl: unexpected error: ${message}`];
+  const lines = [`loadctl: unexpected error: ${printableLines(message)}`];
   lines.push(verbose && error instanceof Error && error.stack ? error.stack : '  (run again with --verbose for the stack trace)');
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
 // commands turn those into lines here, so --json, --quiet and CI logs fall out.
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import ora, { type Ora } from 'ora';
+import { terminalSafe } from './inputs/printable.ts';
 
 export interface UiOptions {
   quiet?: boolean;
@@ -41,13 +42,16 @@ export function createUi(options: UiOptions = {}): Ui {
   // A terminal that reports zero columns (e.g. `script` with no window size)
   // makes ora's line clearing divide by zero and spin: treat it as a log.
   const interactive = Boolean(stream.isTTY) && (stream.columns ?? 80) > 0 && !options.quiet && !process.env.CI;
-  const write = (text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  const write = (raw: string) => {
+    const text = terminalSafe(raw);
+    return stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  };
 
   return {
     colors,
     interactive,
     info: (line) => { if (!options.quiet) write(line); },
-    warn: (line) => { process.stderr.write(`${colors.yellow('warning:')} ${line}\n`); },
+    warn: (line) => { process.stderr.write(`${colors.yellow('warning:')} ${terminalSafe(line)}\n`); },
     result: (text) => { write(text); },
     spinner: (text) => {
       if (!interactive) {

@@ -2,7 +2,9 @@
 // run with Ctrl-C handled, then print and file the result. Loaded lazily by
 // src/commands/chaos.ts so `loadctl --help` never pays for dockerode.
 import { createInterface } from 'node:readline';
-import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { assertWritable } from '../inputs/output-path.ts';
+import { appendStepSummary } from '../shared/step-summary.ts';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { Ui } from '../ui.ts';
@@ -39,6 +41,11 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   if (o.mode !== undefined && o.mode !== 'stop' && o.mode !== 'kill-in-place') {
     throw new UsageError(`--mode ${o.mode}: unknown mode (known: stop, kill-in-place)`);
   }
+  // Where the results go is checked before any container is touched.
+  await assertWritable([
+    o.junit ? { flag: '--junit', path: resolve(o.cwd, o.junit), kind: 'file' } : undefined,
+    { flag: '--out-dir', path: resolve(o.cwd, o.outDir), kind: 'dir' },
+  ]);
   const experiment = await loadExperiment(o.experiment, {
     cwd: o.cwd,
     overrides: {
@@ -136,7 +143,8 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   await writeFile(join(runDir, 'result.json'), `${JSON.stringify(doc, null, 2)}\n`);
   // The engine's own result, which `loadctl report` reads for the fault window and events.
   await writeFile(join(runDir, 'chaos.json'), `${JSON.stringify(result, null, 2)}\n`);
-  if (o.env.GITHUB_STEP_SUMMARY) await appendFile(o.env.GITHUB_STEP_SUMMARY, `${renderMarkdown(result)}\n`);
+  const summaryProblem = o.env.GITHUB_STEP_SUMMARY ? await appendStepSummary(o.env.GITHUB_STEP_SUMMARY, `${renderMarkdown(result)}\n`) : undefined;
+  if (summaryProblem) ui.warn(summaryProblem);
   if (o.junit) {
     const path = resolve(o.cwd, o.junit);
     await mkdir(dirname(path), { recursive: true });

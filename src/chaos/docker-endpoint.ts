@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { DOCKER_HOST_SCHEMES, isHost } from '../inputs/url.ts';
 
 /** The connection fields docker-modem takes (docker.ts hands them over as is). */
 export interface EndpointOptions {
@@ -37,12 +38,19 @@ export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, exists: (p
   const host = env.DOCKER_HOST?.trim();
   if (host) {
     if (host.startsWith('unix://')) return unix(host.slice('unix://'.length) || '/var/run/docker.sock');
+    const hint = 'use unix:///var/run/docker.sock, tcp://HOST:2375 or ssh://USER@HOST, or unset it';
     let url: URL;
     try {
       url = new URL(host.includes('//') ? host : `tcp://${host}`);
     } catch {
-      throw new UsageError(`DOCKER_HOST "${host}" is not an engine address`, { hint: 'use unix:///var/run/docker.sock, tcp://HOST:2375 or ssh://USER@HOST, or unset it' });
+      throw new UsageError(`DOCKER_HOST "${host}" is not an engine address`, { hint });
     }
+    // Refused before any lookup: bogus://x must not become a DNS query for x.
+    const scheme = url.protocol.replace(/:$/, '');
+    if (!(DOCKER_HOST_SCHEMES as readonly string[]).includes(scheme)) {
+      throw new UsageError(`DOCKER_HOST "${host}": unknown scheme ${scheme}:// (known: ${DOCKER_HOST_SCHEMES.join(', ')})`, { hint });
+    }
+    if (!isHost(url.hostname)) throw new UsageError(`DOCKER_HOST "${host}": "${url.hostname}" is not a host name or IP address`, { hint });
     if (url.protocol === 'ssh:') {
       return {
         display: host,

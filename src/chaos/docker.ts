@@ -70,12 +70,21 @@ export class DockerAdapter {
 
   /** Fails with one line when no engine answers within `timeoutMs`. */
   async ping(timeoutMs = 5000): Promise<void> {
+    // The abort closes the request's socket too: an engine address that
+    // accepts and never answers must not keep loadctl alive after the error.
+    const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
+      timer = setTimeout(() => {
+        reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
+        abort.abort();
+      }, timeoutMs);
     });
+    // dockerode's types omit ping's options; docker-modem honours abortSignal.
+    const ping = (this.docker.ping as (opts: { abortSignal: AbortSignal }) => Promise<unknown>).call(this.docker, { abortSignal: abort.signal });
+    ping.catch(() => {});
     try {
-      await this.call('answer a ping', undefined, () => Promise.race([this.docker.ping(), timeout]));
+      await this.call('answer a ping', undefined, () => Promise.race([ping, timeout]));
     } finally {
       clearTimeout(timer);
     }

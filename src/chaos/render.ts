@@ -7,6 +7,7 @@ import type { ChaosResult, TimelineEvent } from './engine-types.ts';
 import { describeUndo } from './rollback.ts';
 import { exitCodeFor } from './engine.ts';
 import type { Experiment } from './experiment-schema.ts';
+import { printable } from '../inputs/printable.ts';
 import type { TargetSelector } from './fault.ts';
 
 const offset = (at: number, start: number) => `+${((at - start) / 1000).toFixed(2)}s`;
@@ -89,7 +90,7 @@ export interface PlanView {
 }
 
 export function renderPlan(experiment: Experiment, plan: PlanView): string {
-  const lines = [`experiment ${experiment.name}: ${experiment.description}`, `docker endpoint: ${plan.endpoint}`, 'targets:'];
+  const lines = [`experiment ${experiment.name}: ${printable(experiment.description)}`, `docker endpoint: ${plan.endpoint}`, 'targets:'];
   for (const t of plan.targets) {
     lines.push(`  ${t.ref} (${describeSelector(t.selector)}): ${t.containers.map((c) => `${c.name} (${c.id.slice(0, 12)})`).join(', ')}`);
   }

@@ -3,7 +3,8 @@
 // what it found and, when it failed, the fix. Exit 3 if a required one fails.
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
-import { ExitCode, LoadctlError } from '../errors.ts';
+import { ExitCode, LoadctlError, UsageError } from '../errors.ts';
+import { checkHttpUrl } from '../inputs/url.ts';
 
 export interface DoctorCheck {
   name: string;
@@ -47,8 +48,11 @@ async function checkK6(options: DoctorOptions): Promise<DoctorCheck> {
 async function checkTarget(options: DoctorOptions): Promise<DoctorCheck> {
   const { healthUrl, probe } = await import('../run/preflight.ts');
   const env = options.env ?? process.env;
+  const base = options.baseUrl ?? env.BASE_URL ?? 'http://localhost:8080';
+  const checked = checkHttpUrl(options.baseUrl !== undefined ? '--base-url' : 'BASE_URL', base);
+  if (!checked.ok) throw new UsageError(checked.problem, { hint: 'e.g. loadctl doctor --base-url http://localhost:8080' });
   const url = healthUrl({
-    BASE_URL: options.baseUrl ?? env.BASE_URL ?? 'http://localhost:8080',
+    BASE_URL: base,
     ...(env.PATH_HEALTH ? { PATH_HEALTH: env.PATH_HEALTH } : {}),
   });
   const result = await probe(url, options.timeoutMs ?? 2000);
@@ -66,10 +70,14 @@ async function checkTarget(options: DoctorOptions): Promise<DoctorCheck> {
 }
 
 async function checkDocker(options: DoctorOptions): Promise<DoctorCheck> {
-  const required = Boolean(options.requireDocker);
+  const env = options.env ?? process.env;
+  // A DOCKER_HOST someone set names the engine they mean to use: not answering is not ready.
+  const required = Boolean(options.requireDocker) || Boolean(env.DOCKER_HOST?.trim());
+  const { DockerAdapter, resolveEndpoint } = await import('../chaos/docker.ts');
+  // A malformed DOCKER_HOST is a usage error (exit 2), raised before any lookup.
+  const endpoint = resolveEndpoint(env);
   try {
-    const { DockerAdapter } = await import('../chaos/docker.ts');
-    const docker = new DockerAdapter();
+    const docker = new DockerAdapter(endpoint);
     await docker.ping(options.timeoutMs ?? 2000);
     return { name: 'docker', ok: true, required, detail: `engine at ${docker.endpoint} answered` };
   } catch (error) {

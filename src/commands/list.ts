@@ -1,6 +1,7 @@
 // `loadctl list`: profiles, scenarios and chaos experiments, one line each.
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
+import { printable } from '../inputs/printable.ts';
 
 export interface Listing {
   profiles: Array<{ name: string; description: string; scenario: string }>;
@@ -20,8 +21,9 @@ export async function collectListing(cwd: string): Promise<Listing> {
 /** Pure: aligned sections, names padded to the longest. */
 export function renderListing(listing: Listing, heading: (text: string) => string = (t) => t): string {
   const section = (title: string, rows: Array<{ name: string; description: string }>, empty: string) => {
-    const width = Math.max(0, ...rows.map((r) => r.name.length));
-    const lines = rows.map((r) => `  ${r.name.padEnd(width)}  ${r.description}`.trimEnd());
+    const width = Math.max(0, ...rows.map((r) => printable(r.name).length));
+    // Names and descriptions come from files: shown as text, never obeyed by the terminal.
+    const lines = rows.map((r) => `  ${printable(r.name).padEnd(width)}  ${printable(r.description)}`.trimEnd());
     return [heading(title), ...(lines.length > 0 ? lines : [`  ${empty}`])].join('\n');
   };
   return [

@@ -19,7 +19,7 @@ export async function reportCommand(dirs: string[], options: ReportOptions): Pro
   if (tolerance === null) {
     throw new UsageError(`--tolerance ${options.tolerance} is not a percentage`, { hint: 'write it as a percentage, e.g. --tolerance 10%' });
   }
-  const [{ loadRunFolder, writeReportHtml }, { benchmarkTable }, { withComputedPhases }, { createUi }] = await Promise.all([
+  const [{ loadRunFolder, writeReportHtml, DryRunFolderError, runFiles }, { benchmarkTable }, { withComputedPhases }, { createUi }] = await Promise.all([
     import('../report/run-folder.ts'),
     import('../report/benchmark-table.ts'),
     import('../report/html-file.ts'),
@@ -28,8 +28,28 @@ export async function reportCommand(dirs: string[], options: ReportOptions): Pro
   const ui = createUi({ quiet: options.quiet, color: options.color });
   // Load every folder first, so a bad one fails before anything is written.
   // A run that kept its timeline and fault window but not the phases gets them computed here.
+  // A dry-run folder among real ones (`report .loadctl/runs/*`) is skipped with a note.
   const runs = [];
-  for (const dir of dirs) runs.push(withComputedPhases(await loadRunFolder(dir)));
+  const skipped: string[] = [];
+  for (const dir of dirs) {
+    try {
+      runs.push(withComputedPhases(await loadRunFolder(dir)));
+    } catch (error) {
+      if (!(error instanceof DryRunFolderError)) throw error;
+      skipped.push(dir);
+    }
+  }
+  if (runs.length === 0) {
+    throw new UsageError(`none of the ${dirs.length === 1 ? 'folder' : `${dirs.length} folders`} given holds a run: ${skipped.join(', ')} ${skipped.length === 1 ? 'is a dry run' : 'are dry runs'} (--dry-run runs nothing)`, {
+      hint: 'pass folders of runs that ran: loadctl report .loadctl/runs/<time>-<profile>',
+    });
+  }
+  for (const dir of skipped) ui.warn(`skipped ${dir}: a dry run (k6 never ran), so no results`);
+  if (options.html) {
+    const { assertWritable } = await import('../inputs/output-path.ts');
+    const { join } = await import('node:path');
+    await assertWritable(runs.map((run) => ({ flag: '--html', path: join(run.dir, runFiles.report), kind: 'file' as const })));
+  }
   const baseline = options.baseline === undefined ? undefined : withComputedPhases(await loadRunFolder(options.baseline));
   ui.result(benchmarkTable(runs));
   if (options.phases) {

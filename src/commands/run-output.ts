@@ -1,7 +1,8 @@
 // What `loadctl run` shows while and after it runs: the pipeline's events
 // become spinner text or plain lines, the report becomes a table. The
 // optional reports (--junit, $GITHUB_STEP_SUMMARY) are written here too.
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { appendStepSummary } from '../shared/step-summary.ts';
 import { dirname, relative } from 'node:path';
 import type { Spinner, Ui } from '../ui.ts';
 import type { RunEvents } from '../run/pipeline.ts';
@@ -86,13 +87,14 @@ export function createRunView(ui: Ui, options: { quiet: boolean }) {
 }
 
 /** `chaos` is the phases block of a run with --chaos (null otherwise). */
-export async function writeExtraReports(report: RunReport, to: { junit?: string; stepSummary?: string; chaos?: PhasesBlock | null }): Promise<void> {
+export async function writeExtraReports(report: RunReport, to: { junit?: string; stepSummary?: string; chaos?: PhasesBlock | null }, warn: (line: string) => void): Promise<void> {
   if (to.junit) {
     await mkdir(dirname(to.junit), { recursive: true });
     await writeFile(to.junit, renderJunit(report, to.chaos));
   }
   if (to.stepSummary) {
     const phases = to.chaos ? `\n${phasesMarkdown(to.chaos)}\n` : '';
-    await appendFile(to.stepSummary, `${renderMarkdown(report)}${phases}`);
+    const problem = await appendStepSummary(to.stepSummary, `${renderMarkdown(report)}${phases}`);
+    if (problem) warn(problem);
   }
 }

@@ -67,6 +67,12 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const ui = createUi({ quiet: options.quiet, color: options.color, stream: options.json ? process.stderr : process.stdout });
   const view = render.createRunView(ui, { quiet: Boolean(options.quiet) });
   const { resolve } = await import('node:path');
+  // Every place this run will write, checked before any load or fault.
+  const { assertWritable } = await import('../inputs/output-path.ts');
+  await assertWritable([
+    options.junit ? { flag: '--junit', path: resolve(cwd, options.junit), kind: 'file' } : undefined,
+    { flag: '--out-dir', path: resolve(cwd, options.outDir ?? '.loadctl/runs'), kind: 'dir' },
+  ]);
   const pipeline = {
       profile: options.profile,
       cwd,
@@ -98,7 +104,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     junit: options.junit ? resolve(cwd, options.junit) : undefined,
     stepSummary: process.env.GITHUB_STEP_SUMMARY,
     chaos: result.phases ?? null,
-  });
+  }, (line) => ui.warn(line));
   return result.report.outcome.exitCode;
 }
 

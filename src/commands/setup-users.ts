@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
 import type { SetupUsersOptions, SetupUsersResult } from '../users/setup.ts';
+import { checkWhole, limits, type WholeLimit } from '../inputs/bounds.ts';
+import { checkHttpUrl } from '../inputs/url.ts';
 
 export interface RawSetupUsersOptions {
   count: string;
@@ -38,14 +40,13 @@ export const register: RegisterCommand = (program, runAction) => {
 /** Pure: raw strings to engine options, or every problem in one UsageError. */
 export function resolveSetupUsersOptions(raw: RawSetupUsersOptions, env: NodeJS.ProcessEnv): SetupUsersOptions {
   const errors: string[] = [];
-  const int = (name: string, value: string, min: number, max: number) => {
-    if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
-      errors.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-    }
+  const int = (name: string, value: string, limit: WholeLimit) => {
+    const checked = checkWhole(name, value, limit);
+    if (!checked.ok) errors.push(checked.problem);
     return Number(value);
   };
-  const count = int('--count', raw.count, 1, 1_000_000);
-  const concurrency = int('--concurrency', raw.concurrency, 1, 1000);
+  const count = int('--count', raw.count, limits.users);
+  const concurrency = int('--concurrency', raw.concurrency, limits.concurrency);
   let password = raw.password;
   if (raw.password !== undefined && raw.passwordEnv !== undefined) errors.push('give --password or --password-env, not both');
   if (raw.passwordEnv !== undefined) {
@@ -54,12 +55,8 @@ export function resolveSetupUsersOptions(raw: RawSetupUsersOptions, env: NodeJS.
   }
   if (password === '') errors.push('--password must not be empty');
   const baseUrl = raw.baseUrl ?? env.BASE_URL ?? 'http://localhost:8080';
-  try {
-    const u = new URL(baseUrl);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') errors.push(`--base-url must be http:// or https://, got "${baseUrl}"`);
-  } catch {
-    errors.push(`--base-url is not a URL: "${baseUrl}" (e.g. http://localhost:8080)`);
-  }
+  const url = checkHttpUrl(raw.baseUrl !== undefined ? '--base-url' : 'BASE_URL', baseUrl);
+  if (!url.ok) errors.push(url.problem);
   if (!/^[\w.+-]+$/.test(raw.prefix)) errors.push(`--prefix may hold letters, digits, . _ + - only, got "${raw.prefix}"`);
   if (!/^[\w-]+(\.[\w-]+)+$/.test(raw.domain)) errors.push(`--domain must look like example.com, got "${raw.domain}"`);
   const registerPath = raw.registerPath ?? env.PATH_REGISTER;

@@ -24,3 +24,17 @@ export function printable(text: string): string {
 export function printableLines(text: string): string {
   return text.replace(UNSAFE_KEEP_NEWLINES, escape);
 }
+
+// Colour (SGR) sequences are loadctl's own, from chalk; every other escape
+// (titles, cursor moves, screen clears) and every other control is not.
+// eslint-disable-next-line no-control-regex
+const SGR_OR_UNSAFE = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The last line of defence in src/ui.ts, for whatever a renderer forgot to
+ * pass through printable(): newlines, tabs and colour stay, the rest is
+ * written out.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(SGR_OR_UNSAFE, (match) => (match.length > 1 ? match : escape(match)));
+}

@@ -21,7 +21,7 @@ export function isHost(text: string): boolean {
 export function checkHost(name: string, text: string): Checked<string> {
   return isHost(text)
     ? { ok: true, value: text }
-    : { ok: false, problem: `${name} "${text}" is not a host name or IP address (e.g. 127.0.0.1, ::1 or api.internal)` };
+    : { ok: false, problem: `${name}: "${text}" is not a host name or IP address (e.g. 127.0.0.1, ::1 or api.internal)` };
 }
 
 /** An http:// or https:// URL with a valid host and a port from 1 to 65535. */
@@ -30,19 +30,19 @@ export function checkHttpUrl(name: string, text: string): Checked<URL> {
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(text)?.[1] ?? '';
   const port = /:(\d+)$/.exec(authority.replace(/^.*@/, ''))?.[1];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
-    return { ok: false, problem: `${name} "${text}": port ${port} is out of range (1 to 65535)` };
+    return { ok: false, problem: `${name}: port ${port} in "${text}" is out of range (1 to 65535)` };
   }
   let url: URL;
   try {
     if (/\s/.test(text)) throw new Error('whitespace');
     url = new URL(text);
   } catch {
-    return { ok: false, problem: `${name} "${text}" is not a URL ${example}` };
+    return { ok: false, problem: `${name}: not a URL: "${text}" ${example}` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, problem: `${name} "${text}" must start with http:// or https:// ${example}` };
+    return { ok: false, problem: `${name}: expected an http:// or https:// URL, got "${text}" ${example}` };
   }
-  if (!isHost(url.hostname)) return { ok: false, problem: `${name} "${text}": "${url.hostname}" is not a host name or IP address ${example}` };
+  if (!isHost(url.hostname)) return { ok: false, problem: `${name}: "${url.hostname}" in "${text}" is not a host name or IP address ${example}` };
   return { ok: true, value: url };
 }
 
@@ -52,7 +52,7 @@ export function checkHostPort(name: string, text: string): Checked<{ host: strin
   const host = text.slice(0, at);
   const port = Number(text.slice(at + 1));
   if (at <= 0 || !/^\d{1,5}$/.test(text.slice(at + 1)) || port < 1 || port > 65535 || !isHost(host)) {
-    return { ok: false, problem: `${name} "${text}" is not host:port with a port from 1 to 65535 (e.g. 127.0.0.1:6379)` };
+    return { ok: false, problem: `${name}: "${text}" is not host:port with a port from 1 to 65535 (e.g. 127.0.0.1:6379)` };
   }
   return { ok: true, value: { host: host.replace(/^\[(.*)\]$/, '$1'), port } };
 }

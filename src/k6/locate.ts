@@ -1,10 +1,10 @@
 // Finding k6 and checking its version. k6 is a Go binary outside npm, so this
 // is where a missing or wrong k6 becomes one clear EnvironmentError instead of
 // an ENOENT from deep inside execa.
-import { execFile, type ExecFileException } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { EnvironmentError } from '../errors.ts';
+import { EnvironmentError, InterruptedError } from '../errors.ts';
 
 export interface K6Version {
   major: number;
@@ -83,6 +83,9 @@ export interface LocateOptions {
   k6Path?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Aborting kills `k6 version` and its children (Ctrl-C while it hangs). */
+  signal?: AbortSignal;
+  versionTimeoutMs?: number;
 }
 
 /** Which k6 binary would run, without running it. Throws EnvironmentError when none. */
@@ -103,24 +106,55 @@ export function resolveK6Path(options: LocateOptions = {}): { path: string; sour
   return { path: found, source: 'PATH' };
 }
 
+/** How long `k6 version` may take; a real k6 answers in milliseconds. */
+export const VERSION_TIMEOUT_MS = 10_000;
+
 /**
  * `k6 version` with node's own child_process, not execa: it starts before the
- * heavier imports of a run, so k6 answers while they load.
+ * heavier imports of a run, so k6 answers while they load. The child leads
+ * its own process group, so a timeout or Ctrl-C takes down whatever it
+ * started too (a wrapper script's `sleep` would otherwise outlive loadctl).
  */
-function runVersion(path: string, env: NodeJS.ProcessEnv | undefined): Promise<{ exitCode: number | null; stdout: string; stderr: string; spawnError?: string }> {
+function runVersion(path: string, env: NodeJS.ProcessEnv | undefined, timeoutMs: number, signal?: AbortSignal): Promise<{ exitCode: number | null; stdout: string; stderr: string; spawnError?: string }> {
   return new Promise((resolvePromise) => {
-    execFile(path, ['version'], { timeout: 10_000, env: env ?? process.env, windowsHide: true }, (error, stdout, stderr) => {
-      const err = error as ExecFileException | null;
-      const spawnError = err && typeof err.code === 'string' ? `${err.code}: ${err.message}` : err?.killed ? 'timed out after 10 s' : undefined;
-      resolvePromise({ exitCode: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout: String(stdout), stderr: String(stderr), spawnError });
-    });
+    const child = spawn(path, ['version'], { env: env ?? process.env, windowsHide: true, detached: process.platform !== 'win32', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    let why: string | undefined;
+    const killGroup = (reason: string) => {
+      why ??= reason;
+      killProcessGroup(child.pid);
+    };
+    const timer = setTimeout(() => killGroup(`timed out after ${timeoutMs / 1000} s`), timeoutMs);
+    const onAbort = () => killGroup('interrupted');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = (exitCode: number | null, spawnError?: string) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolvePromise({ exitCode, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), ...(spawnError ?? why ? { spawnError: spawnError ?? why } : {}) });
+    };
+    child.once('error', (error: NodeJS.ErrnoException) => finish(null, `${error.code ?? 'error'}: ${error.message}`));
+    child.once('close', (code) => finish(why ? null : code));
   });
+}
+
+/** SIGKILL to the whole group a detached child leads; quiet when it is already gone. */
+export function killProcessGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+  } catch {
+    // Already exited.
+  }
 }
 
 /** Finds k6, runs `k6 version` and checks it is in the supported range. */
 export async function locateK6(options: LocateOptions = {}): Promise<LocatedK6> {
   const { path, source } = resolveK6Path(options);
-  const result = await runVersion(path, options.env);
+  const result = await runVersion(path, options.env, options.versionTimeoutMs ?? VERSION_TIMEOUT_MS, options.signal);
+  if (options.signal?.aborted) throw new InterruptedError(`${String(options.signal.reason ?? 'interrupted')} while \`${path} version\` ran; nothing was run`);
   const output = `${result.stdout}\n${result.stderr}`;
   const version = parseK6Version(output);
   if (result.exitCode !== 0 || !version) {

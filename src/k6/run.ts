@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { SUMMARY_PATH_ENV } from './bundle.ts';
+import { killProcessGroup } from './locate.ts';
 import { parseProgressLine, parseScenarioLine, type K6Progress, type K6ScenarioProgress } from './progress.ts';
 
 export interface K6RunRequest {
@@ -125,7 +126,8 @@ export async function runK6(
   signals.on('SIGINT', onInt);
   signals.on('SIGTERM', onTerm);
   // A detached child outlives us unless we take it down on the way out.
-  const onExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  // The whole group: a k6 wrapper script's own children go too.
+  const onExit = () => { if (child.exitCode === null) killProcessGroup(child.pid); };
   process.once('exit', onExit);
 
   let lastProgress: K6Progress | undefined;

@@ -1,5 +1,7 @@
-// How the reports write durations, rates and markdown cells. Pure, no imports:
-// every renderer (table, markdown, HTML, benchmark table) shares these.
+// How the reports write durations, rates and markdown cells. Pure, and it
+// imports only printable() (a leaf): every renderer (table, markdown, HTML,
+// benchmark table) shares these.
+import { printable } from '../inputs/printable.ts';
 
 export function formatMs(ms: number | null): string {
   if (ms === null) return 'n/a';
@@ -20,5 +22,6 @@ export function formatSeconds(s: number | null): string {
 
 /** Markdown table cells cannot hold a pipe or a newline. */
 export function mdCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  // Cells hold names from run folders and profiles: controls are written out, never obeyed.
+  return printable(text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' '));
 }

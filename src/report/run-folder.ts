@@ -1,7 +1,7 @@
 // The only file I/O of `loadctl report`: reads a run folder
 // (.loadctl/runs/<time>-<profile>/) and writes report.html back into it.
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { runRecordFrom, type RunFolderJson, type RunRecord } from './run-record.ts';
 
@@ -17,7 +17,16 @@ export const runFiles = {
   /** The chaos engine's ChaosResult (src/chaos/engine-types.ts), when an experiment ran. */
   chaos: 'chaos.json',
   report: 'report.html',
+  /** The exact k6 command line; a folder with only this (and the bundle) is a dry run. */
+  command: 'k6-command.txt',
 } as const;
+
+function isLoadctlResult(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    && typeof (value as { schema?: unknown }).schema === 'string' && (value as { schema: string }).schema.startsWith('loadctl/');
+}
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
 
 const notRunFolderHint = 'pass a folder made by `loadctl run`, e.g. .loadctl/runs/<time>-<profile>/ (ls .loadctl/runs)';
 
@@ -38,10 +47,19 @@ async function readJson(dir: string, name: string): Promise<unknown> {
   }
 }
 
+/** A folder `loadctl run --dry-run` left: the bundle and k6 command, but nothing was run. */
+export class DryRunFolderError extends UsageError {}
+
 export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
   const dir = resolve(dirArg);
   const info = await stat(dir).catch(() => null);
-  if (!info?.isDirectory()) {
+  if (info && !info.isDirectory()) {
+    const inside = /(^|[\\/])(result|summary|summary-export)\.json$/.test(dirArg);
+    throw new UsageError(`${dirArg} is a file; report takes run folders`, {
+      hint: inside ? `pass the folder that holds it: loadctl report ${dirname(dirArg) || '.'}` : notRunFolderHint,
+    });
+  }
+  if (!info) {
     throw new UsageError(`${dirArg} is not a run folder: no such directory`, { hint: notRunFolderHint });
   }
   const files: RunFolderJson = {
@@ -51,7 +69,15 @@ export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
     timeline: await readJson(dir, runFiles.timeline),
     chaos: await readJson(dir, runFiles.chaos),
   };
+  if (files.result !== undefined && !isLoadctlResult(files.result)) {
+    throw new UsageError(`${join(dirArg, runFiles.result)} is not a loadctl result (no "schema": "loadctl/..." object in it)`, {
+      hint: `${notRunFolderHint}; nothing was written`,
+    });
+  }
   if (files.summary === undefined && files.result === undefined) {
+    if (await exists(join(dir, runFiles.command))) {
+      throw new DryRunFolderError(`${dirArg} is a dry run (--dry-run): k6 never ran, so there are no results`, { hint: notRunFolderHint });
+    }
     throw new UsageError(`${dirArg} is not a run folder: it has neither ${runFiles.summary} nor ${runFiles.result}`, {
       hint: notRunFolderHint,
     });

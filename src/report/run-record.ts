@@ -133,7 +133,19 @@ export function vusFromOptions(options: unknown): number | null {
   return best;
 }
 
+/** A chaos result's one target is recovery in time; its `targets` are containers, not goals. */
+function chaosTargets(result: Obj): TargetOutcome[] {
+  const r = isObj(result.recovery) ? result.recovery : {};
+  if (typeof r.met !== 'boolean') return [];
+  const target = num(r.targetMs);
+  return [{
+    name: 'recovery', actual: num(r.measuredMs), passed: r.met, stat: null,
+    requirement: target === null ? null : `recovery < ${target} ms`, detail: null,
+  }];
+}
+
 function targetsFromResult(result: unknown): TargetOutcome[] {
+  if (isObj(result) && result.schema === 'loadctl/chaos-result') return chaosTargets(result);
   if (!isObj(result) || !Array.isArray(result.targets)) return [];
   const out: TargetOutcome[] = [];
   for (const t of result.targets) {

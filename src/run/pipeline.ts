@@ -74,11 +74,18 @@ export async function runPipeline(options: RunPipelineOptions, events: RunEvents
 function interruptGuard(signals: SignalSource) {
   let received: NodeJS.Signals | undefined;
   let stopped = false;
-  const onInt = () => { received = 'SIGINT'; };
-  const onTerm = () => { received = 'SIGTERM'; };
+  // Waits that can stop early (k6 version, the health check) listen to this.
+  const controller = new AbortController();
+  const on = (name: NodeJS.Signals) => () => {
+    received = name;
+    controller.abort(name);
+  };
+  const onInt = on('SIGINT');
+  const onTerm = on('SIGTERM');
   signals.on('SIGINT', onInt);
   signals.on('SIGTERM', onTerm);
   return {
+    signal: controller.signal,
     async check(runDir?: string) {
       if (!received) return;
       if (runDir) await rm(runDir, { recursive: true, force: true });
@@ -98,7 +105,7 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   const now = options.now ?? (() => new Date());
   // `k6 version` is a process spawn; run it while the profile loads. A bad
   // profile still wins (exit 2 before exit 3) because it is awaited first.
-  const locating = options.dryRun ? undefined : locate(options);
+  const locating = options.dryRun ? undefined : locate(options, guard.signal);
   locating?.catch(() => {});
   // execa is the biggest import on the way to k6 (hundreds of files); start it
   // now, so it loads while `k6 version` and esbuild (both other processes) work.
@@ -114,7 +121,7 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
     events.onK6?.(k6);
     if (options.preflight) {
       const { preflight } = await import('./preflight.ts');
-      events.onPreflight?.(await preflight(profile.env, options.preflightTimeoutMs));
+      events.onPreflight?.(await preflight(profile.env, options.preflightTimeoutMs, guard.signal));
     }
   }
 
@@ -152,6 +159,11 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   const run: K6RunResult = await runK6(request, events, options.signals);
   if (run.spawnError) {
     const { EnvironmentError } = await import('../errors.ts');
+    if (/E2BIG/.test(run.spawnError)) {
+      throw new EnvironmentError(`could not start k6: its environment and arguments are too large for the system (E2BIG)`, {
+        hint: 'shrink the profile\'s env and --env values (or large variables exported in this shell); keep data in a file the scenario open()s',
+      });
+    }
     throw new EnvironmentError(`could not start k6 at ${request.k6Path}: ${run.spawnError}`, { hint: 'check the binary with `loadctl doctor`' });
   }
   const summary = await readRunSummary(files);
@@ -181,9 +193,9 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   return { kind: 'ran', runDir, report, resultJson };
 }
 
-async function locate(options: RunPipelineOptions): Promise<LocatedK6> {
+async function locate(options: RunPipelineOptions, signal: AbortSignal): Promise<LocatedK6> {
   const { locateK6 } = await import('../k6/locate.ts');
-  return locateK6({ k6Path: options.k6Path, env: options.processEnv, cwd: options.cwd });
+  return locateK6({ k6Path: options.k6Path, env: options.processEnv, cwd: options.cwd, signal });
 }
 
 /** For --dry-run, which needs no k6: show the one that would run, or plain "k6". */

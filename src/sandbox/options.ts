@@ -1,6 +1,7 @@
 // Pure parsing of the sandbox's command-line options: strings in, a checked
 // SandboxOptions or every problem at once out.
 import type { SandboxOptions } from './server.ts';
+import { checkHost } from '../inputs/url.ts';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -44,7 +45,12 @@ export function parseSandboxOptions(raw: RawSandboxOptions): Parsed<SandboxOptio
   const value: SandboxOptions = {};
   const port = intIn('--port', raw.port, 0, 65535, errors);
   if (port !== undefined) value.port = port;
-  if (raw.host !== undefined) value.host = raw.host;
+  if (raw.host !== undefined) {
+    // Refused here, before the server's listen() would look the name up.
+    const host = checkHost('--host', raw.host);
+    if (host.ok) value.host = host.value;
+    else errors.push(host.problem);
+  }
   const events = intIn('--events', raw.events, 1, 10_000, errors);
   if (events !== undefined) value.events = events;
   const seats = intIn('--seats', raw.seats, 1, 100_000, errors);

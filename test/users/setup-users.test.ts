@@ -122,5 +122,5 @@ test('CLI: a wrong base URL exits 3 with one clear line', async () => {
 
   const usage = await runCli(['setup-users', '--count', 'many', '--base-url', 'not a url', '--password', 'a', '--password-env', 'B']);
   assert.equal(usage.code, 2);
-  assert.match(usage.stderr, /--count must be a whole number.*; give --password or --password-env, not both.*; --base-url is not a URL/);
+  assert.match(usage.stderr, /--count must be a whole number.*; give --password or --password-env, not both.*; --base-url: not a URL/);
 });
