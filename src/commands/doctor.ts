@@ -71,8 +71,7 @@ async function checkTarget(options: DoctorOptions): Promise<DoctorCheck> {
 
 async function checkDocker(options: DoctorOptions): Promise<DoctorCheck> {
   const env = options.env ?? process.env;
-  // A DOCKER_HOST someone set names the engine they mean to use: not answering is not ready.
-  const required = Boolean(options.requireDocker) || Boolean(env.DOCKER_HOST?.trim());
+  const required = Boolean(options.requireDocker);
   const { DockerAdapter, resolveEndpoint } = await import('../chaos/docker.ts');
   // A malformed DOCKER_HOST is a usage error (exit 2), raised before any lookup.
   const endpoint = resolveEndpoint(env);

@@ -117,8 +117,10 @@ export async function loadProfile(name: string, opts: LoadOptions): Promise<Reso
   const { cwd } = opts;
   const located = await locateProfile(name, cwd);
   const label = displayPath(cwd, located.file);
-  const parsed = await readYaml(located.file, label);
-  if (!parsed.ok) throw problemsError(parsed.problems, `fix ${label} (it must be a readable YAML file)`);
+  const text = await readYamlText(located.file, label);
+  if (!text.ok) throw new UsageError(text.problem, { hint: `a profile is a YAML file: replace ${label} with one, or remove it` });
+  const parsed = parseYaml(text.value, label);
+  if (!parsed.ok) throw problemsError(parsed.problems, `fix the YAML syntax in ${label}`);
   const valid = validateProfile(parsed.value, label);
   if (!valid.ok) throw problemsError(valid.problems, SCHEMA_HINT);
   const overridden = applyOverrides(valid.value, opts.overrides);
