@@ -1,18 +1,20 @@
-// Real parts for the chaos-under-load tests: the sandbox as a subprocess
-// (bin/loadctl.js sandbox), test accounts through `loadctl setup-users`, the
-// k6 stand-in in http mode, Redis in a container from loadctl-test:1, and
-// pollers that watch Redis and the sandbox on their own, so the test knows
-// when the outage really ended without asking loadctl.
+// Real parts for the live-feed and chaos-under-load tests: the sandbox as a
+// subprocess (bin/loadctl.js sandbox), test accounts through `loadctl
+// setup-users`, real k6 (both ends of the supported range, built by
+// scripts/ci/install-k6.sh) booking seats with a scenario the test writes,
+// Redis in a container from loadctl-test:1, and pollers that watch Redis and
+// the sandbox on their own, so the test knows when the outage really ended
+// without asking loadctl.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { k6Skip, k6Versions, realK6, type K6Version } from '../helpers/parts.ts';
 import { bin, docker, dockerSkipReason as skipReason, freePort, image, repo, unique, waitFor } from '../chaos-e2e/harness.ts';
 
-export { bin, docker, freePort, image, repo, unique, waitFor };
-export const standin = join(repo, 'test', 'fixtures', 'k6-standin', 'k6');
+export { bin, docker, freePort, image, repo, unique, waitFor, k6Skip, k6Versions };
 
 /** Why these tests cannot run here (printed), or undefined. Throws when CI requires Docker. */
 export const dockerSkipReason = () => skipReason('chaos-under-load tests');
@@ -94,20 +96,77 @@ export async function startSandbox(options: { redisPort?: number; users: number 
   return { url, stop: async () => { proc.kill('SIGTERM'); await proc.done; } };
 }
 
-/** A project folder with the given profiles/<name>.yaml and chaos/<name>.yaml files. */
+/**
+ * A project folder with profiles/<name>.yaml and chaos/<name>.yaml, and the
+ * scenarios the tests' profiles name: `holds` (below) and `idle`.
+ */
 export function project(files: { profiles?: Record<string, string>; chaos?: Record<string, string> }): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-together-'));
+  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-live-run-'));
   for (const [dir, entries] of Object.entries(files)) {
     mkdirSync(join(cwd, dir));
     for (const [name, text] of Object.entries(entries ?? {})) writeFileSync(join(cwd, dir, `${name}.yaml`), text);
   }
+  mkdirSync(join(cwd, 'scenarios'));
+  writeFileSync(join(cwd, 'scenarios', 'holds.ts'), holdsScenario);
+  writeFileSync(join(cwd, 'scenarios', 'idle.ts'), idleScenario);
   return cwd;
 }
 
-/** A constant load the stand-in turns into the booking flow. */
-export const constantProfile = (seconds: number, vus = 4) => [
-  'description: constant booking load for the chaos-under-load tests',
-  'scenario: simple',
+/**
+ * The booking path that needs the seat locks, and little else: each VU logs in
+ * once, reads a seat map when it has no free seat left in hand, then holds a
+ * seat and confirms it, every PACE seconds. With Redis away nearly every
+ * request is a failed hold (503), so users feel the fault plainly.
+ */
+const holdsScenario = `import http from 'k6/http';
+import { sleep } from 'k6';
+import exec from 'k6/execution';
+
+const base = __ENV.BASE_URL;
+const json = { 'Content-Type': 'application/json' };
+let token = '';
+let eventId = '';
+let free: string[] = [];
+
+export default function holds(): void {
+  const vu = exec.vu.idInTest;
+  if (!token) {
+    const res = http.post(base + '/api/auth/login', JSON.stringify({ email: 'testuser' + vu + '@loadtest.com', password: 'LoadTest123!' }), { headers: json, tags: { name: 'login' } });
+    token = res.status === 200 ? (res.json('token') as string) : '';
+  }
+  const auth = { ...json, Authorization: 'Bearer ' + token };
+  if (free.length === 0) {
+    const events = http.get(base + '/api/events?page=1&size=20', { tags: { name: 'search_events' } });
+    const items = events.status === 200 ? (events.json('items') as Array<{ id: string; availableSeats: number }>) : [];
+    const open = items.filter((e) => e.availableSeats > 0);
+    eventId = open.length > 0 ? open[(vu + exec.vu.iterationInInstance) % open.length]!.id : '';
+    const seats = eventId ? http.get(base + '/api/events/' + eventId + '/seats', { tags: { name: 'view_seats' } }) : undefined;
+    const list = seats && seats.status === 200 ? (seats.json('seats') as Array<{ id: string; status: string }>) : [];
+    free = list.filter((s) => s.status === 'AVAILABLE').map((s) => s.id).sort(() => Math.random() - 0.5);
+  }
+  const seat = free.pop();
+  if (seat) {
+    const hold = http.post(base + '/api/bookings', JSON.stringify({ eventId, seatIds: [seat] }), {
+      headers: auth, tags: { name: 'hold_seats' }, responseCallback: http.expectedStatuses(201, 409),
+    });
+    if (hold.status === 201) http.post(base + '/api/bookings/' + (hold.json('id') as string) + '/confirm', null, { headers: auth, tags: { name: 'confirm_booking' } });
+  }
+  sleep(Number(__ENV.PACE || '0.04'));
+}
+`;
+
+/** A scenario that sends no request at all: k6 runs, pushes its own metrics, but no request data. */
+const idleScenario = `import { sleep } from 'k6';
+
+export default function idle(): void {
+  sleep(0.2);
+}
+`;
+
+/** A constant load of the `holds` scenario (or another one of the project's). */
+export const constantProfile = (seconds: number, vus = 4, scenario = 'holds') => [
+  `description: constant booking load for the live-run tests (real k6)`,
+  `scenario: ${scenario}`,
   'executor: constant-vus',
   `vus: ${vus}`,
   `duration: ${seconds}s`,
@@ -115,7 +174,5 @@ export const constantProfile = (seconds: number, vus = 4) => [
   '',
 ].join('\n');
 
-/** Environment that makes the stand-in send `seconds` of real booking traffic. */
-export const standinEnv = (seconds: number, extra: Record<string, string> = {}) => ({
-  K6_BIN: standin, K6_STANDIN_CASE: 'http', K6_STANDIN_VUS: '4', K6_STANDIN_DURATION_MS: String(seconds * 1000), K6_STANDIN_PACE_MS: '40', ...extra,
-});
+/** Environment for `loadctl run` with this real k6. */
+export const k6Env = (version: K6Version = 'v2.2.0', extra: Record<string, string> = {}) => ({ K6_BIN: realK6(version), ...extra });
