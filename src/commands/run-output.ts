@@ -14,6 +14,8 @@ import type { PhasesBlock } from '../report/result-phases.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { formatK6Exit } from '../k6/exit-codes.ts';
 import { formatProgress } from '../k6/progress.ts';
+import { describeK6Error, parseK6LogLine } from '../k6/stderr.ts';
+import { stoppedBeforeLoad } from '../verdict/outcome.ts';
 
 /** Plain (non-TTY) progress lines at most this often, so CI logs stay short. */
 const PLAIN_PROGRESS_EVERY_MS = 10_000;
@@ -23,10 +25,17 @@ const show = (path: string) => {
   return rel && !rel.startsWith('..') ? rel : path;
 };
 
-export function createRunView(ui: Ui, options: { quiet: boolean }) {
+export function createRunView(ui: Ui, options: { quiet: boolean; verbose?: boolean; cwd?: string }) {
   let spinner: Spinner | undefined;
   let spinnerText = 'k6 starting...';
   let lastPlain = -Infinity;
+  // k6's errors before its first progress line are init errors: held, since
+  // when one stops k6 the verdict line says it (once, with its place).
+  let started = false;
+  const held: string[] = [];
+  const flushHeld = (except?: string) => {
+    for (const line of held.splice(0)) if (line !== except) ui.warn(`k6: ${line}`);
+  };
   // A line written under a live spinner would be torn by its next frame:
   // stop it, print, and start it again.
   const warn = (line: string) => {
@@ -45,6 +54,10 @@ export function createRunView(ui: Ui, options: { quiet: boolean }) {
       spinner = ui.spinner(spinnerText);
     },
     onProgress: (p, scenarios) => {
+      if (!started) {
+        started = true;
+        if (!options.quiet) flushHeld();
+      }
       const percent = scenarios.length > 0 ? Math.min(...scenarios.map((s) => s.percent)) : undefined;
       const text = `k6 ${formatProgress(p, percent)}`;
       spinnerText = text;
@@ -56,8 +69,11 @@ export function createRunView(ui: Ui, options: { quiet: boolean }) {
     },
     onStderrLine: (line) => {
       // k6 logs as logfmt; surface its errors as they happen, the rest is in k6.stderr.log.
-      const m = /level=error msg="((?:[^"\\]|\\.)*)"/.exec(line);
-      if (m && !options.quiet) warn(`k6: ${m[1]!.split('\\n')[0]}`);
+      const parsed = parseK6LogLine(line);
+      if (!parsed || (parsed.level !== 'error' && parsed.level !== 'fatal') || options.quiet) return;
+      const text = describeK6Error(parsed.msg, options.cwd ?? process.cwd()).line;
+      if (started) warn(`k6: ${text}`);
+      else held.push(text);
     },
     onSignal: (signal, as) => {
       warn(as === 'SIGKILL' ? 'stopping k6 now (SIGKILL)' : `${signal}: asking k6 to stop and write its summary (again to force)`);
@@ -77,8 +93,15 @@ export function createRunView(ui: Ui, options: { quiet: boolean }) {
       if (ok) spinner?.succeed(k6Line);
       else spinner?.fail(k6Line);
       const c = ui.colors;
-      ui.result(renderTable(report, { pass: c.green, fail: c.red, dim: c.dim }));
-      if (!options.quiet) ui.info(renderFigures(report));
+      const early = stoppedBeforeLoad(report.outcome, report.results !== undefined);
+      if (!options.quiet) flushHeld(early ? report.k6.error?.line : undefined);
+      if (options.verbose && report.k6.error && report.k6.error.stack.length > 0) {
+        ui.info(['k6 stack:', ...report.k6.error.stack.map((f) => `    ${f}`)].join('\n'));
+      }
+      if (!early) {
+        ui.result(renderTable(report, { pass: c.green, fail: c.red, dim: c.dim }));
+        if (!options.quiet) ui.info(renderFigures(report));
+      }
       const verdict = `${ok ? c.green('PASS') : c.red(report.outcome.status.toUpperCase())}: ${report.outcome.reason} (exit ${report.outcome.exitCode})`;
       ui.result(verdict);
       ui.info(`results in ${show(report.runDir)}`);

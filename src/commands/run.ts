@@ -20,6 +20,8 @@ export interface RunCommandOptions {
   junit?: string;
   quiet?: boolean;
   color?: boolean;
+  /** --verbose: k6's stack for a script error. */
+  verbose?: boolean;
   /** false skips the target health check (--no-preflight). */
   preflight?: boolean;
   /** false bundles without the scenario type check (--no-typecheck). */
@@ -65,7 +67,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   ]);
   const cwd = options.cwd ?? process.cwd();
   const ui = createUi({ quiet: options.quiet, color: options.color, stream: options.json ? process.stderr : process.stdout });
-  const view = render.createRunView(ui, { quiet: Boolean(options.quiet) });
+  const view = render.createRunView(ui, { quiet: Boolean(options.quiet), verbose: Boolean(options.verbose), cwd });
   const { resolve } = await import('node:path');
   // Every place this run will write, checked before any load or fault.
   const { assertWritable } = await import('../inputs/output-path.ts');
@@ -160,7 +162,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .addHelpText('after', '\nExit codes: 0 targets met, 1 targets/thresholds failed, 2 usage/config error,\n3 environment (k6 missing, target unreachable), 4 interrupted/aborted, 5 script error.')
     .action((profile: string, k6Flags: string[], flags: RunFlags, command: Command) =>
       runAction(async () => {
-        const globals = command.optsWithGlobals<{ quiet?: boolean; color?: boolean }>();
+        const globals = command.optsWithGlobals<{ quiet?: boolean; color?: boolean; verbose?: boolean }>();
         const dashdash = process.argv.indexOf('--');
         const afterDashes = dashdash >= 0 ? process.argv.slice(dashdash + 1) : [];
         if (k6Flags.length > afterDashes.length) {
@@ -184,6 +186,7 @@ export const register: RegisterCommand = (program, runAction) => {
           junit: flags.junit,
           quiet: globals.quiet,
           color: globals.color,
+          verbose: globals.verbose,
           preflight: flags.preflight,
           typecheck: flags.typecheck,
           extraArgs: k6Flags,

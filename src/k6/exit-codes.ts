@@ -4,7 +4,7 @@
 // tests all read one source, and a new k6 code is a one-line change.
 import { ExitCode, type ExitCodeValue } from '../errors.ts';
 
-export type K6Outcome = 'passed' | 'thresholds' | 'interrupted' | 'script' | 'timeout' | 'internal';
+export type K6Outcome = 'passed' | 'thresholds' | 'interrupted' | 'script' | 'timeout' | 'usage' | 'internal';
 
 export interface K6ExitCode {
   code: number;
@@ -31,6 +31,9 @@ export const k6ExitCodes: readonly K6ExitCode[] = [
   { code: 108, name: 'ScriptAborted', meaning: 'the script called test.abort()', outcome: 'interrupted', loadctl: ExitCode.Interrupted },
   { code: 109, name: 'GoPanic', meaning: 'k6 crashed (Go panic)', outcome: 'internal', loadctl: ExitCode.Failed },
   { code: 110, name: 'MarkedAsFailed', meaning: 'the script called exec.test.fail()', outcome: 'thresholds', loadctl: ExitCode.Failed },
+  // Not in errext/exitcodes: k6 exits -1 for an error that carries no code,
+  // which is its command line refused (unknown flag, bad value, no such output).
+  { code: 255, name: 'CommandLine', meaning: 'k6 refused its command line (unknown flag, bad flag value)', outcome: 'usage', loadctl: ExitCode.Usage },
 ];
 
 const byCode = new Map(k6ExitCodes.map((entry) => [entry.code, entry]));

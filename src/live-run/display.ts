@@ -56,6 +56,8 @@ export function createLiveDisplay(ui: Ui, base: RunEvents, options: { quiet: boo
         const percent = scenarios.length > 0 ? Math.min(...scenarios.map((s) => s.percent)) : undefined;
         progressText = `k6 ${formatProgress(p, percent)}`;
         spinner?.update(text());
+        // The view learns that k6 got past init (it owns no spinner here).
+        base.onProgress?.(p, scenarios);
       },
     }
     : base;

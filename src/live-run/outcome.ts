@@ -26,7 +26,7 @@ const rank: Record<number, number> = {
 };
 
 const statusOf: Record<number, RunStatus> = {
-  [ExitCode.Ok]: 'passed', [ExitCode.Failed]: 'failed', [ExitCode.Usage]: 'environment-error', [ExitCode.Environment]: 'environment-error',
+  [ExitCode.Ok]: 'passed', [ExitCode.Failed]: 'failed', [ExitCode.Usage]: 'usage-error', [ExitCode.Environment]: 'environment-error',
   [ExitCode.Interrupted]: 'interrupted', [ExitCode.Script]: 'script-error',
 };
 

@@ -13,6 +13,7 @@ import type { PipelineResult, RunEvents, RunPipelineOptions } from '../run/pipel
 import type { Timeline } from '../live/types.ts';
 import type { TimelineEvent } from '../chaos/engine-types.ts';
 import { formatK6Exit } from '../k6/exit-codes.ts';
+import { stoppedBeforeLoad } from '../verdict/outcome.ts';
 import { confirmChaos, faultSeconds, prepareChaos, runChaosUnderLoad, writeChaosFiles, type ChaosOutcome, type ChaosRequest, type PreparedChaos } from './chaos.ts';
 import { createLiveDisplay } from './display.ts';
 import { secondsWithRequests, startLiveFeed, type LiveFeed } from './live.ts';
@@ -139,7 +140,8 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   if (ui.interactive) ui.info(formatK6Exit(result.report.k6.exitCode, result.report.k6.signal));
 
   let source: 'remote-write' | 'ndjson' | null = timeline && secondsWithRequests(timeline) > 0 ? 'remote-write' : null;
-  if (feed && source === null) {
+  // A k6 that refused its script or command line never sent anything: the feed is not the news.
+  if (feed && source === null && !stoppedBeforeLoad(result.report.outcome, result.report.results !== undefined)) {
     ui.warn('live feed: k6 pushed no request data to loadctl\'s remote-write receiver (a k6 without experimental-prometheus-rw, or it could not reach 127.0.0.1); the verdict still comes from k6\'s summary, but there is no timeline (add --record for the exact NDJSON one)');
   }
   if (recordTmp) {

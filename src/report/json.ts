@@ -49,6 +49,7 @@ export function toResultDocument(report: RunReport) {
       exitName: k6Exit.name,
       signal: report.k6.signal,
       durationMs: Math.round(report.k6.durationMs),
+      error: report.k6.error ?? null,
     },
     summary: report.summary ? { ...report.summary, error: null } : { source: null, file: null, error: orNull(report.summaryError) },
     targets: report.verdict.targets.map((t) => ({

@@ -18,6 +18,8 @@ export interface RunReport {
     signal: string | null;
     /** Wall time of the k6 process. */
     durationMs: number;
+    /** The first error k6 logged (its line and stack), when it logged one. */
+    error?: { line: string; stack: string[] };
   };
   summary: { source: RunResults['source']; file: string } | undefined;
   /** Why no summary could be used, when none was. */

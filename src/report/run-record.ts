@@ -186,7 +186,7 @@ function metricsFrom(result: unknown, summary: unknown): RunMetrics {
 }
 
 const passWords = new Set(['pass', 'passed']);
-const failWords = new Set(['fail', 'failed', 'interrupted', 'script-error', 'environment-error', 'no-summary', 'aborted']);
+const failWords = new Set(['fail', 'failed', 'interrupted', 'script-error', 'usage-error', 'environment-error', 'no-summary', 'aborted']);
 
 function verdictFrom(result: unknown, targets: TargetOutcome[], thresholds: ThresholdOutcome[]): RunRecord['verdict'] {
   if (isObj(result)) {

@@ -7,6 +7,7 @@ import type { ProfileOverrides, ResolvedProfile } from '../profiles/types.ts';
 import { bundleScenario, type BundleResult } from '../k6/bundle.ts';
 import { resolveK6Path, type LocatedK6 } from '../k6/locate.ts';
 import { buildK6Argv, buildK6Env, formatK6Command, runK6, type K6RunCallbacks, type K6RunResult, type SignalSource } from '../k6/run.ts';
+import { collectK6Errors } from '../k6/stderr.ts';
 import { declaredThresholds, judge } from '../verdict/judge.ts';
 import { decideOutcome } from '../verdict/outcome.ts';
 import { renderJson } from '../report/json.ts';
@@ -156,7 +157,11 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   await guard.check(runDir);
   guard.stop();
 
-  const run: K6RunResult = await runK6(request, events, options.signals);
+  // k6's first logged error is why it stopped, when it stopped early; kept from
+  // the stream so a long run's k6.stderr.log is never read back whole.
+  const errors = collectK6Errors(options.cwd);
+  const onStderrLine = (line: string) => { errors.add(line); events.onStderrLine?.(line); };
+  const run: K6RunResult = await runK6(request, { ...events, onStderrLine }, options.signals);
   if (run.spawnError) {
     const { EnvironmentError } = await import('../errors.ts');
     if (/E2BIG/.test(run.spawnError)) {
@@ -175,13 +180,17 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
     interrupted: run.interrupted,
     summaryRead: summary.results !== undefined,
     verdict,
+    k6Error: errors.first()?.line,
   });
   const report: RunReport = {
     profile: { name: profile.name, description: profile.description, scenario: profile.scenario, file: relative(options.cwd, profile.file) || profile.file },
     startedAt: startedAt.toISOString(),
     endedAt: now().toISOString(),
     runDir,
-    k6: { path: request.k6Path, version: k6?.version.text, argv, exitCode: run.exitCode, signal: run.signal, durationMs: run.durationMs },
+    k6: {
+      path: request.k6Path, version: k6?.version.text, argv, exitCode: run.exitCode, signal: run.signal, durationMs: run.durationMs,
+      ...(errors.first() ? { error: errors.first() } : {}),
+    },
     summary: summary.source,
     summaryError: summary.error,
     results: summary.results,

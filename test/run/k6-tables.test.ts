@@ -8,8 +8,8 @@ import { ExitCode } from '../../src/errors.ts';
 import { fixture, versions } from './helpers.ts';
 
 test('k6 exit codes: the documented ones map as issue 2 requires', () => {
-  assert.deepEqual(k6ExitCodes.map((e) => e.code), [0, ...Array.from({ length: 14 }, (_, i) => 97 + i)]);
-  const expect: Record<number, number> = { 0: ExitCode.Ok, 99: ExitCode.Failed, 105: ExitCode.Interrupted, 108: ExitCode.Interrupted, 104: ExitCode.Script, 107: ExitCode.Script };
+  assert.deepEqual(k6ExitCodes.map((e) => e.code), [0, ...Array.from({ length: 14 }, (_, i) => 97 + i), 255]);
+  const expect: Record<number, number> = { 0: ExitCode.Ok, 99: ExitCode.Failed, 105: ExitCode.Interrupted, 108: ExitCode.Interrupted, 104: ExitCode.Script, 107: ExitCode.Script, 255: ExitCode.Usage };
   for (const [k6, loadctl] of Object.entries(expect)) assert.equal(describeK6Exit(Number(k6)).loadctl, loadctl, `k6 ${k6}`);
   assert.equal(describeK6Exit(12).name, 'Unknown');
   assert.equal(describeK6Exit(12).loadctl, ExitCode.Failed);
