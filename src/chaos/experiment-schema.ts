@@ -7,6 +7,7 @@ import { faultSchema, type FaultSpec } from './faults/registry.ts';
 import { parseDuration } from './duration.ts';
 import { durationProblem } from '../inputs/bounds.ts';
 import { checkHostPort, checkHttpUrl } from '../inputs/url.ts';
+import { prometheusBlockSchema, type PrometheusBlock } from '../prometheus/config.ts';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -82,6 +83,8 @@ export const experimentSchema = z.strictObject({
   }).default({ target: 30_000, interval: 250, healthyRounds: 3, maxWait: 120_000 }),
   /** How long past the planned end the watchdog waits before it undoes a fault itself. */
   watchdogGrace: duration.default(10_000),
+  /** System-side gates for runs under load with this experiment (docs/prometheus.md). */
+  prometheus: prometheusBlockSchema.optional(),
 });
 
 export type ExperimentFile = z.output<typeof experimentSchema>;
@@ -99,6 +102,7 @@ export interface Experiment {
   steps: Array<{ name: string; target: string; fault: FaultSpec; durationMs: number }>;
   recovery: { targetMs: number; intervalMs: number; healthyRounds: number; maxWaitMs: number };
   watchdogGraceMs: number;
+  prometheus?: PrometheusBlock;
 }
 
 export type ValidationResult =

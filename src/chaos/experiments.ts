@@ -119,6 +119,7 @@ function applyOverrides(data: ExperimentFile, file: string, overrides: Experimen
       maxWaitMs: Math.max(data.recovery.maxWait, data.recovery.target),
     },
     watchdogGraceMs: data.watchdogGrace,
+    ...(data.prometheus ? { prometheus: data.prometheus } : {}),
   };
 }
 

@@ -153,6 +153,7 @@ export async function loadProfile(name: string, opts: LoadOptions): Promise<Reso
     k6Options: buildK6Options(spec, targets.value),
     targets: targets.value,
     env,
+    ...(spec.prometheus ? { prometheus: spec.prometheus } : {}),
   };
 }
 

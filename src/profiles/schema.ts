@@ -4,6 +4,7 @@
 // (scripts/gen-profile-schema.mjs) so editors can complete profiles.
 import { z } from 'zod';
 import { durationProblem, k6DurationMs, limits, MAX_DURATION_TEXT, MAX_TIMER_MS } from '../inputs/bounds.ts';
+import { prometheusBlockSchema } from '../prometheus/config.ts';
 
 /** k6 duration strings: "30s", "1m30s", "500ms", "2h". */
 export const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
@@ -92,6 +93,8 @@ const common = {
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.union([z.string(), z.number(), z.boolean()])).optional(),
   /** Any other k6 options, passed through as they are (e.g. discardResponseBodies). */
   options: z.record(z.string(), z.unknown()).optional(),
+  /** System-side gates judged in Prometheus after the run (docs/prometheus.md). */
+  prometheus: prometheusBlockSchema.optional(),
 };
 
 const rampingVus = z.strictObject({

@@ -48,4 +48,6 @@ export interface ResolvedProfile {
   targets: Target[];
   /** Environment for the k6 process: BASE_URL, user prefix, paths... */
   env: Record<string, string>;
+  /** The profile's `prometheus:` block (gates judged after the run), when it has one. */
+  prometheus?: import('../prometheus/config.ts').PrometheusBlock;
 }

@@ -1,0 +1,92 @@
+// Where the Prometheus and its gates come from: --prometheus, then
+// LOADCTL_PROMETHEUS, then the profile's `prometheus.url`, then the
+// experiment's; gates from the runbook's defaults, the profile and the
+// experiment. The YAML block is one zod schema shared by profiles and
+// experiments. Pure.
+import { z } from 'zod';
+import { DEFAULT_GATES, GATE_SCOPES, parseGateExpression, type Gate, type GateScope } from './gates.ts';
+
+const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+const seconds = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, { error: 'expected a duration such as "1s" or "30s"' })
+  .transform((t) => Number.parseFloat(t) * (UNITS[/[a-z]+$/.exec(t)?.[0] ?? 's'] as number));
+
+const expression = z.string().min(1).refine((t) => !('error' in parseGateExpression(t)), {
+  error: 'expected "<PromQL> <op> <number>", e.g. "sum(rate(booking_lock_failures_total[1m])) * 60 < 10"',
+});
+const gateEntry = z.union([
+  expression,
+  z.strictObject({
+    name: z.string().min(1).optional(),
+    expr: expression,
+    phases: z.array(z.enum(GATE_SCOPES as [GateScope, ...GateScope[]])).min(1).optional(),
+  }),
+]);
+
+/** `prometheus:` in a profile or an experiment. */
+export const prometheusBlockSchema = z.strictObject({
+  /** The Prometheus to query (overridden by --prometheus and LOADCTL_PROMETHEUS). */
+  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://localhost:9090' }).optional(),
+  /** The runbook's key-metric gates (default true); each applies only where its metric exists. */
+  defaultGates: z.boolean().optional(),
+  /** Gates: "<PromQL> <op> <number>", or { name, expr, phases }; phases default to steady (baseline + after, or the whole run). */
+  gates: z.array(gateEntry).optional(),
+  /** Range-query step (default 1s). */
+  step: seconds.optional(),
+  /** How long to wait after the load for Prometheus to scrape its end (default 20s). */
+  settle: seconds.optional(),
+});
+export type PrometheusBlock = z.output<typeof prometheusBlockSchema>;
+
+export interface PrometheusSettings {
+  url: string;
+  /** Where the URL came from, for messages. */
+  from: 'flag' | 'env' | 'profile' | 'experiment';
+  gates: Gate[];
+  stepSeconds: number;
+  settleMs: number;
+}
+
+function gatesOf(block: PrometheusBlock | undefined, source: Gate['source']): Gate[] {
+  return (block?.gates ?? []).map((entry, i) => {
+    const text = typeof entry === 'string' ? entry : entry.expr;
+    const parsed = parseGateExpression(text) as Exclude<ReturnType<typeof parseGateExpression>, { error: string }>;
+    return {
+      name: typeof entry === 'string' ? text : entry.name ?? `${source} gate ${i + 1}`,
+      ...parsed,
+      scopes: typeof entry === 'string' ? ['steady'] : entry.phases ?? ['steady'],
+      source,
+    };
+  });
+}
+
+/** null when no Prometheus was named anywhere: no gates, nothing to check. */
+export function resolvePrometheus(input: {
+  flag?: string;
+  env?: string;
+  profile?: PrometheusBlock;
+  experiment?: PrometheusBlock;
+}): PrometheusSettings | null {
+  const candidates: Array<[PrometheusSettings['from'], string | undefined]> = [
+    ['flag', input.flag], ['env', input.env || undefined], ['profile', input.profile?.url], ['experiment', input.experiment?.url],
+  ];
+  const found = candidates.find(([, url]) => url !== undefined);
+  if (!found) return null;
+  const defaults = (input.profile?.defaultGates ?? input.experiment?.defaultGates ?? true) ? [...DEFAULT_GATES] : [];
+  return {
+    url: found[1] as string,
+    from: found[0],
+    gates: [...defaults, ...gatesOf(input.profile, 'profile'), ...gatesOf(input.experiment, 'experiment')],
+    stepSeconds: input.profile?.step ?? input.experiment?.step ?? 1,
+    settleMs: Math.round((input.profile?.settle ?? input.experiment?.settle ?? 20) * 1000),
+  };
+}
+
+/** A --prometheus value must be an http(s) URL; returns the problem, or null. */
+export function checkPrometheusUrl(text: string): string | null {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? null : `--prometheus "${text}" is not an http(s) URL`;
+  } catch {
+    return `--prometheus "${text}" is not a URL`;
+  }
+}

@@ -1,0 +1,71 @@
+// Gates inside `loadctl run`: before the load (Prometheus must answer, every
+// gate must parse) and after it (judge each gate over its phases, write
+// prometheus.json, return the block for result.json). The run module calls
+// these two functions and nothing else from here.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PhaseStats } from '../live/phases.ts';
+import type { PrometheusBlock, PrometheusSettings } from './config.ts';
+import type { PrometheusClient } from './client.ts';
+import type { GateResult } from './gates.ts';
+import type { GateChart, Window } from './evaluate.ts';
+
+export interface PreparedGates {
+  settings: PrometheusSettings;
+  client: PrometheusClient;
+}
+
+/** The `prometheus` block of result.json (and prometheus.json, which adds the charts). */
+export interface PrometheusDoc {
+  url: string;
+  from: PrometheusSettings['from'];
+  /** Unix seconds: the window the gates were queried over. */
+  run: { from: number; to: number };
+  /** false when Prometheus had not scraped up to the end of the run within `settle`. */
+  caughtUp: boolean;
+  passed: boolean;
+  gates: GateResult[];
+}
+
+export async function prepareGates(input: { flag?: string; env?: string; profile?: PrometheusBlock; experiment?: PrometheusBlock }): Promise<PreparedGates | null> {
+  const { resolvePrometheus } = await import('./config.ts');
+  const settings = resolvePrometheus(input);
+  if (!settings) return null;
+  const [{ createPrometheusClient }, { checkBeforeLoad }] = await Promise.all([import('./client.ts'), import('./evaluate.ts')]);
+  const client = createPrometheusClient(settings.url);
+  await checkBeforeLoad(client, settings.gates);
+  return { settings, client };
+}
+
+/** Phase windows of a run with a fault (null without one), and the whole run, in Unix seconds. */
+export function gateWindows(run: { from: number; to: number }, phases: readonly PhaseStats[] | null): { run: Window; phases: Window[] | null } {
+  return {
+    run: { name: 'run', from: run.from, to: Math.max(run.to, run.from + 1) },
+    phases: phases ? phases.map((p) => ({ name: p.phase, from: p.from, to: p.to })) : null,
+  };
+}
+
+export async function judgeGates(prepared: PreparedGates, windows: { run: Window; phases: Window[] | null }, runDir: string): Promise<PrometheusDoc> {
+  const { evaluateGates } = await import('./evaluate.ts');
+  const { settings, client } = prepared;
+  const outcome = await evaluateGates(client, settings.gates, windows, { stepSeconds: settings.stepSeconds, settleMs: settings.settleMs });
+  const doc: PrometheusDoc = {
+    url: client.url,
+    from: settings.from,
+    run: { from: windows.run.from, to: windows.run.to },
+    caughtUp: outcome.caughtUp,
+    passed: outcome.results.every((g) => !g.failed),
+    gates: outcome.results,
+  };
+  const file: PrometheusDoc & { charts: GateChart[] } = { ...doc, charts: outcome.charts };
+  await writeFile(join(runDir, 'prometheus.json'), `${JSON.stringify(file)}\n`);
+  return doc;
+}
+
+/** What failed gates add to the verdict: one reason per gate; an evaluation error is an environment problem. */
+export function gateProblems(doc: PrometheusDoc): Array<{ code: 1 | 3; reason: string }> {
+  return doc.gates.filter((g) => g.failed).map((g) => ({
+    code: g.status === 'error' ? 3 : 1,
+    reason: `Prometheus gate "${g.name}" ${g.status === 'missing-metric' ? 'has no metric' : g.status === 'error' ? 'errored' : 'failed'}: ${g.reason}`,
+  }));
+}

@@ -1,0 +1,28 @@
+// The system side of the verdict: failed Prometheus gates and broken
+// invariants are added to the run's outcome here, once. Pure.
+import { ExitCode, type ExitCodeValue } from '../errors.ts';
+import type { RunOutcome } from './outcome.ts';
+
+export interface SystemProblem {
+  /** 1: a gate or invariant failed; 3: it could not be judged (Prometheus, database away). */
+  code: 1 | 3;
+  reason: string;
+}
+
+/**
+ * A passed run takes the gravest problem's code; a failed one (exit 1)
+ * becomes an environment error when a check could not be judged; any other
+ * outcome (interrupted, script error...) keeps its code. Every reason is kept.
+ */
+export function withSystemProblems(outcome: RunOutcome, problems: readonly SystemProblem[]): RunOutcome {
+  if (problems.length === 0) return outcome;
+  const worst = problems.some((p) => p.code === 3) ? ExitCode.Environment : ExitCode.Failed;
+  const reasons = problems.map((p) => p.reason).join('; ');
+  if (outcome.exitCode === ExitCode.Ok) {
+    return { status: worst === ExitCode.Failed ? 'failed' : 'environment-error', exitCode: worst as ExitCodeValue, reason: reasons };
+  }
+  if (outcome.exitCode === ExitCode.Failed && worst === ExitCode.Environment) {
+    return { status: 'environment-error', exitCode: ExitCode.Environment, reason: `${outcome.reason}; ${reasons}` };
+  }
+  return { ...outcome, reason: `${outcome.reason}; ${reasons}` };
+}
