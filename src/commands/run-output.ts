@@ -11,6 +11,7 @@ import { renderFigures, renderTable } from '../report/table.ts';
 import { renderJunit } from '../report/junit.ts';
 import { phasesMarkdown } from '../report/phases-table.ts';
 import type { PhasesBlock } from '../report/result-phases.ts';
+import type { PrometheusDoc } from '../prometheus/in-run.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { formatK6Exit } from '../k6/exit-codes.ts';
 import { formatProgress } from '../k6/progress.ts';
@@ -109,15 +110,19 @@ export function createRunView(ui: Ui, options: { quiet: boolean; verbose?: boole
   };
 }
 
-/** `chaos` is the phases block of a run with --chaos (null otherwise). */
-export async function writeExtraReports(report: RunReport, to: { junit?: string; stepSummary?: string; chaos?: PhasesBlock | null }, warn: (line: string) => void): Promise<void> {
+/** `chaos` is the phases block of a run with --chaos (null otherwise); `prometheus` the gates' verdicts. */
+export async function writeExtraReports(report: RunReport, to: { junit?: string; stepSummary?: string; chaos?: PhasesBlock | null; prometheus?: PrometheusDoc }, warn: (line: string) => void): Promise<void> {
+  const { gateCases, gatesMarkdown } = await import('../prometheus/render.ts');
   if (to.junit) {
     await mkdir(dirname(to.junit), { recursive: true });
-    await writeFile(to.junit, renderJunit(report, to.chaos));
+    await writeFile(to.junit, renderJunit(report, to.chaos, to.prometheus ? gateCases(to.prometheus) : []));
   }
   if (to.stepSummary) {
     const phases = to.chaos ? `\n${phasesMarkdown(to.chaos)}\n` : '';
-    const problem = await appendStepSummary(to.stepSummary, `${renderMarkdown(report)}${phases}`);
+    const gates = to.prometheus ? `
+${gatesMarkdown(to.prometheus)}
+` : '';
+    const problem = await appendStepSummary(to.stepSummary, `${renderMarkdown(report)}${phases}${gates}`);
     if (problem) warn(problem);
   }
 }

@@ -38,6 +38,8 @@ export interface RunCommandOptions {
   record?: boolean;
   /** An experiment to run under this load (--chaos). */
   chaos?: import('../live-run/chaos.ts').ChaosRequest;
+  /** A Prometheus to judge the profile's gates in (--prometheus; env LOADCTL_PROMETHEUS). */
+  prometheus?: string;
 }
 
 /** "K=V" strings -> map; a string without "=" is a usage error. */
@@ -90,7 +92,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       processEnv: process.env,
   };
   const result = await runLive(
-    { pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet) },
+    {
+      pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet),
+      ...(options.prometheus !== undefined ? { prometheus: options.prometheus } : {}),
+    },
     view.events,
     ui,
   );
@@ -106,6 +111,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     junit: options.junit ? resolve(cwd, options.junit) : undefined,
     stepSummary: process.env.GITHUB_STEP_SUMMARY,
     chaos: result.phases ?? null,
+    ...(result.prometheus ? { prometheus: result.prometheus } : {}),
   }, (line) => ui.warn(line));
   return result.report.outcome.exitCode;
 }
@@ -131,6 +137,7 @@ interface RunFlags {
   target: string[];
   yes?: boolean;
   recovery?: string;
+  prometheus?: string;
 }
 
 export const register: RegisterCommand = (program, runAction) => {
@@ -159,6 +166,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--target <ref=name>', 'with --chaos: use this container for a target ref (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('-y, --yes', 'with --chaos: do not ask before breaking containers (required without a terminal)')
     .option('--recovery <settings>', 'with --chaos: healthy second and target, e.g. target=30s,errors=5%,p99=2s,seconds=5 (the defaults)')
+    .option('--prometheus <url>', 'judge Prometheus gates (the runbook\'s key metrics, the profile\'s and experiment\'s own) per phase after the load (env LOADCTL_PROMETHEUS)')
     .addHelpText('after', '\nExit codes: 0 targets met, 1 targets/thresholds failed, 2 usage/config error,\n3 environment (k6 missing, target unreachable), 4 interrupted/aborted, 5 script error.')
     .action((profile: string, k6Flags: string[], flags: RunFlags, command: Command) =>
       runAction(async () => {
@@ -192,6 +200,7 @@ export const register: RegisterCommand = (program, runAction) => {
           extraArgs: k6Flags,
           live: flags.live,
           record: flags.record,
+          prometheus: await prometheusFlag(flags.prometheus),
           chaos,
         });
       }),
@@ -216,4 +225,12 @@ async function chaosRequest(flags: RunFlags): Promise<import('../live-run/chaos.
     yes: Boolean(flags.yes),
     recovery: recovery.targets,
   };
+}
+
+async function prometheusFlag(text: string | undefined): Promise<string | undefined> {
+  if (text === undefined) return undefined;
+  const { checkPrometheusUrl } = await import('../prometheus/config.ts');
+  const problem = checkPrometheusUrl(text);
+  if (problem) throw new UsageError(problem, { hint: 'e.g. --prometheus http://localhost:9090' });
+  return text;
 }

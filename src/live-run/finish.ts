@@ -25,6 +25,8 @@ export interface FinishInput {
   recoveryTargets?: RecoveryTargets;
   ui: Ui;
   now?: () => Date;
+  /** Prometheus gates checked before the load, to judge now. */
+  gates?: import('../prometheus/in-run.ts').PreparedGates | null;
 }
 
 export async function finishRunFolder(input: FinishInput): Promise<PipelineResult> {
@@ -54,13 +56,23 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     }
   }
 
+  let prometheus: import('../prometheus/in-run.ts').PrometheusDoc | undefined;
+  if (input.gates) {
+    const [{ judgeRunGates, gateProblems }, { gateLines }, { withSystemProblems }] = await Promise.all([
+      import('../prometheus/in-run.ts'), import('../prometheus/render.ts'), import('../verdict/system.ts'),
+    ]);
+    prometheus = await judgeRunGates(input.gates, { timeline, report, phases: analysis?.phases ?? null, runDir: result.runDir });
+    report = { ...report, outcome: withSystemProblems(report.outcome, gateProblems(prometheus)) };
+    for (const line of gateLines(prometheus)) ui.result(line);
+  }
+
   const base = toResultDocument(report);
   const extra = {
     live: { source: input.source, pushes: input.pushes, seconds: timeline?.total.length ?? 0 },
     ...(input.experiment !== undefined ? { chaos: chaosSummary(input.experiment, input.chaos) } : {}),
   };
   const phases = analysis ? phasesBlock(analysis) : undefined;
-  const doc = { ...base, ...extra, ...phases };
+  const doc = { ...base, ...extra, ...phases, ...(prometheus ? { prometheus } : {}) };
   const resultJson = `${JSON.stringify(doc, null, 2)}\n`;
   await writeFile(join(result.runDir, 'result.json'), resultJson);
 
@@ -71,7 +83,7 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     // The verdict stands without the pictures; say why they are missing.
     ui.warn(`report.html was not written: ${(error as Error).message}`);
   }
-  return { kind: 'ran', runDir: result.runDir, report, resultJson, ...(phases ? { phases } : {}) };
+  return { kind: 'ran', runDir: result.runDir, report, resultJson, ...(phases ? { phases } : {}), ...(prometheus ? { prometheus } : {}) };
 }
 
 function chaosSummary(experiment: string, chaos: ChaosOutcome | undefined) {

@@ -27,6 +27,8 @@ export interface LiveRunOptions {
   /** Also have k6 write its exact NDJSON record (--record), read into the timeline afterwards. */
   record: boolean;
   chaos?: ChaosRequest;
+  /** --prometheus: gates are judged there after the load (LOADCTL_PROMETHEUS and the profile's prometheus.url otherwise). */
+  prometheus?: string;
   /** stdin is a terminal (a human can confirm the experiment). */
   interactive: boolean;
   quiet: boolean;
@@ -111,10 +113,19 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   let returned = false;
   let chaos: ChaosOutcome | undefined;
   let timeline: Timeline | undefined;
+  let gates: import('../prometheus/in-run.ts').PreparedGates | null = null;
   try {
     const { runPipeline } = await import('../run/pipeline.ts');
     result = await runPipeline({
       ...o.pipeline,
+      beforeLoad: async (profile) => {
+        await o.pipeline.beforeLoad?.(profile);
+        const { prepareGates } = await import('../prometheus/in-run.ts');
+        gates = await prepareGates({
+          flag: o.prometheus, env: o.pipeline.processEnv.LOADCTL_PROMETHEUS, profile: profile.prometheus, experiment: plan?.prepared.experiment.prometheus,
+        });
+        if (gates) ui.info(`Prometheus ${gates.client.url} answered; ${gates.settings.gates.length} gate(s) to judge after the load`);
+      },
       outputs: [...o.pipeline.outputs, ...(feed?.outputs ?? []), ...(recordTmp ? [`json=${recordTmp}`] : [])],
       k6Env: { ...o.pipeline.k6Env, ...(feed?.env ?? {}) },
       ...(feed ? { k6EnvFor: feed.envFor } : {}),
@@ -165,6 +176,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
     result, timeline: source ? timeline : undefined, source, pushes: feed?.pushes() ?? null, chaos, ui,
     experiment: plan?.prepared.experiment.name,
     ...(o.chaos?.recovery ? { recoveryTargets: o.chaos.recovery } : {}),
+    gates,
   });
 }
 

@@ -35,7 +35,12 @@ export function splitCredentials(url: string): { base: string; shown: string; he
   return { base, shown: base, headers };
 }
 
-const num = (v: unknown): number => (typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : Number.NaN);
+/** Prometheus writes infinities as "+Inf" / "-Inf", which Number() does not read. */
+const num = (v: unknown): number => {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return Number.NaN;
+  return v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v);
+};
 
 /** A matrix, vector or scalar result as series of [t, v] samples. */
 export function toSeries(data: ApiReply['data']): SeriesSamples[] {

@@ -5,6 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PhaseStats } from '../live/phases.ts';
+import type { Timeline } from '../live/types.ts';
+import type { RunReport } from '../report/model.ts';
 import type { PrometheusBlock, PrometheusSettings } from './config.ts';
 import type { PrometheusClient } from './client.ts';
 import type { GateResult } from './gates.ts';
@@ -31,6 +33,12 @@ export async function prepareGates(input: { flag?: string; env?: string; profile
   const { resolvePrometheus } = await import('./config.ts');
   const settings = resolvePrometheus(input);
   if (!settings) return null;
+  const { checkPrometheusUrl } = await import('./config.ts');
+  const bad = checkPrometheusUrl(settings.url);
+  if (bad) {
+    const { UsageError } = await import('../errors.ts');
+    throw new UsageError(`${bad} (from ${settings.from === 'env' ? 'LOADCTL_PROMETHEUS' : settings.from === 'flag' ? '--prometheus' : `the ${settings.from}'s prometheus.url`})`, { hint: 'e.g. http://localhost:9090' });
+  }
   const [{ createPrometheusClient }, { checkBeforeLoad }] = await Promise.all([import('./client.ts'), import('./evaluate.ts')]);
   const client = createPrometheusClient(settings.url);
   await checkBeforeLoad(client, settings.gates);
@@ -60,6 +68,17 @@ export async function judgeGates(prepared: PreparedGates, windows: { run: Window
   const file: PrometheusDoc & { charts: GateChart[] } = { ...doc, charts: outcome.charts };
   await writeFile(join(runDir, 'prometheus.json'), `${JSON.stringify(file)}\n`);
   return doc;
+}
+
+/** The whole run in Unix seconds: the live timeline's seconds, else the run's own start and end. */
+export function runWindow(timeline: Pick<Timeline, 'total'> | undefined, report: Pick<RunReport, 'startedAt' | 'endedAt'>): { from: number; to: number } {
+  const total = timeline?.total ?? [];
+  if (total.length > 0) return { from: (total[0] as { t: number }).t, to: (total[total.length - 1] as { t: number }).t + 1 };
+  return { from: Math.floor(Date.parse(report.startedAt) / 1000), to: Math.ceil(Date.parse(report.endedAt) / 1000) };
+}
+
+export async function judgeRunGates(prepared: PreparedGates, run: { timeline: Timeline | undefined; report: RunReport; phases: readonly PhaseStats[] | null; runDir: string }): Promise<PrometheusDoc> {
+  return judgeGates(prepared, gateWindows(runWindow(run.timeline, run.report), run.phases), run.runDir);
 }
 
 /** What failed gates add to the verdict: one reason per gate; an evaluation error is an environment problem. */

@@ -34,6 +34,7 @@ export function metricNames(expression: string): string[] {
     }
     if (KEYWORDS.has(word.toLowerCase())) continue;
     if (next === '(') continue; // a function or an aggregation
+    if (/^\s*(by|without)\s*\(/i.test(rest)) continue; // sum by (le) (...)
     if (!names.includes(word)) names.push(word);
   }
   for (const n of byName) if (!names.includes(n)) names.push(n);

@@ -14,6 +14,8 @@ export interface ChartData {
   recovery: { from: number; to: number; recovered: boolean } | null;
   probes: number | null;
   targets: { p99Ms: number; errorPct: number };
+  /** Prometheus gate charts on the same axis (report/html-gates.ts). */
+  gates?: import('./html-gates.ts').GateChartData[];
 }
 
 export const clientScript = String.raw`(function () {
@@ -90,6 +92,12 @@ export const clientScript = String.raw`(function () {
     { label: 'p95', colour: '#f59e0b' },
     { label: 'p99', colour: '#dc2626' }
   ], [data.p50, data.p95, data.p99], data.targets.p99Ms);
+
+  var PALETTE = ['#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#475569'];
+  (data.gates || []).forEach(function (g) {
+    chart(g.id, '', g.series.map(function (s, i) { return { label: s.label, colour: PALETTE[i % PALETTE.length] }; }),
+      g.series.map(function (s) { return s.values; }), g.limit);
+  });
 
   window.addEventListener('resize', function () {
     charts.forEach(function (c) {

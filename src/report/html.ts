@@ -7,6 +7,7 @@ import type { PhaseStats } from '../live/phases.ts';
 import type { ExperimentEvent } from './chaos-events.ts';
 import { formatMs, formatRate, formatSeconds } from './format.ts';
 import { clientScript, type ChartData } from './html-client.ts';
+import { gateChartData, gateChartDivs, gatesSection } from './html-gates.ts';
 import type { RecoveryBlock } from './result-phases.ts';
 import { scenarioLabel, type RunRecord } from './run-record.ts';
 import { reportCss } from './html-style.ts';
@@ -178,13 +179,15 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const { run, assets } = input;
   const startSec = run.timeline?.total[0]?.t ?? null;
   const title = `loadctl report: ${scenarioLabel(run)}`;
+  const gateCharts = run.gates && run.timeline && startSec !== null ? gateChartData(run.gates, startSec, run.timeline.total.length) : [];
   const charts = run.timeline && run.timeline.total.length > 0
     ? `<h2>Over time</h2>
 <div class="legend"><span class="swatch fault"></span>fault (inject → rollback)<span class="swatch recovery"></span>recovery (rollback → users recovered)<span class="swatch line probes"></span>containers healthy (probes)<span class="swatch line recovered"></span>users recovered<span class="swatch line target"></span>target</div>
 <h3>Request rate</h3><div class="chart" id="chart-rate"></div>
 <h3>Error rate</h3><div class="chart" id="chart-errors"></div>
 <h3>Latency p50 / p95 / p99</h3><div class="chart" id="chart-latency"></div>
-<script type="application/json" id="report-data">${jsonIsland(chartData(run.timeline, run))}</script>
+${gateChartDivs(gateCharts, escapeHtml)}
+<script type="application/json" id="report-data">${jsonIsland({ ...chartData(run.timeline, run), gates: gateCharts })}</script>
 <script>${rawText(assets.uplotJs, 'script')}</script>
 <script>${rawText(clientScript, 'script')}</script>`
     : '<h2>Over time</h2><p class="fine">No per-second timeline in this run folder (timeline.json), so no charts.</p>';
@@ -201,6 +204,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 ${cards(run)}
 ${charts}
 ${run.phases ? phasesSection(run.phases.phases, startSec) + seriesSection(run.phases.phasesBySeries) + recoverySection(run.phases.recovery) : ''}
+${run.gates ? gatesSection(run.gates, { escape: escapeHtml, badge, table }) : ''}
 ${targetsSection(run)}
 <h2>Experiment timeline</h2>${timelineRows.length ? table(['When', 'Time (UTC)', 'Event'], timelineRows, 3) : '<p class="fine">No experiment in this run.</p>'}
 </main></body></html>

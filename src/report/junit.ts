@@ -16,7 +16,7 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-interface Case { classname: string; name: string; failure?: { message: string; body: string }; error?: { message: string } }
+export interface Case { classname: string; name: string; failure?: { message: string; body: string }; error?: { message: string } }
 
 function caseXml(c: Case): string {
   const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="0"`;
@@ -38,7 +38,8 @@ function recoveryCase(block: PhasesBlock): Case {
   };
 }
 
-export function renderJunit(report: RunReport, chaos?: PhasesBlock | null): string {
+/** `extra`: the system checks' testcases (Prometheus gates, invariants), already shaped. */
+export function renderJunit(report: RunReport, chaos?: PhasesBlock | null, extra: readonly Case[] = []): string {
   const cases: Case[] = [];
   const { outcome } = report;
   if (outcome.status !== 'passed' && outcome.status !== 'failed') {
@@ -61,6 +62,7 @@ export function renderJunit(report: RunReport, chaos?: PhasesBlock | null): stri
     });
   }
   if (chaos) cases.push(recoveryCase(chaos));
+  cases.push(...extra);
   const failures = cases.filter((c) => c.failure).length;
   const errors = cases.filter((c) => c.error).length;
   const seconds = (report.k6.durationMs / 1000).toFixed(3);

@@ -16,6 +16,8 @@ export const runFiles = {
   timeline: 'timeline.json',
   /** The chaos engine's ChaosResult (src/chaos/engine-types.ts), when an experiment ran. */
   chaos: 'chaos.json',
+  /** The Prometheus gates' verdicts and their series (src/prometheus/in-run.ts), when a Prometheus was given. */
+  prometheus: 'prometheus.json',
   report: 'report.html',
   /** The exact k6 command line; a folder with only this (and the bundle) is a dry run. */
   command: 'k6-command.txt',
@@ -68,6 +70,7 @@ export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
     result: await readJson(dir, runFiles.result),
     timeline: await readJson(dir, runFiles.timeline),
     chaos: await readJson(dir, runFiles.chaos),
+    prometheus: await readJson(dir, runFiles.prometheus),
   };
   if (files.result !== undefined && !isLoadctlResult(files.result)) {
     throw new UsageError(`${join(dirArg, runFiles.result)} is not a loadctl result (no "schema": "loadctl/..." object in it)`, {

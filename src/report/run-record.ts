@@ -7,6 +7,7 @@ import type { FaultWindow, Timeline } from '../live/types.ts';
 import type { ChaosResult } from '../chaos/engine-types.ts';
 import { experimentEventsFromChaos, faultWindowFromChaos, type ExperimentEvent } from './chaos-events.ts';
 import { parsePhasesBlock, type PhasesBlock } from './result-phases.ts';
+import { parseGatesFile, type GatesFile } from './html-gates.ts';
 
 export interface TargetOutcome {
   name: string;
@@ -57,6 +58,8 @@ export interface RunRecord {
   fault: FaultWindow | null;
   /** The chaos engine's events (chaos.json), for the experiment timeline. */
   events: ExperimentEvent[];
+  /** The Prometheus gates (prometheus.json), when the run judged any. */
+  gates: GatesFile | null;
 }
 
 export interface RunFolderJson {
@@ -66,6 +69,8 @@ export interface RunFolderJson {
   timeline?: unknown;
   /** The chaos engine's ChaosResult, when the run had an experiment. */
   chaos?: unknown;
+  /** prometheus.json: the gates' verdicts and series. */
+  prometheus?: unknown;
 }
 
 type Obj = Record<string, unknown>;
@@ -232,6 +237,7 @@ export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
     timeline: isTimeline(files.timeline) ? files.timeline : null,
     fault: phases ? faultOf(phases) : faultFromResult(resultObj) ?? (chaos ? faultWindowFromChaos(chaos) : null),
     events: chaos ? experimentEventsFromChaos(chaos.events) : [],
+    gates: parseGatesFile(files.prometheus),
   };
 }
 

@@ -40,6 +40,12 @@ export interface RunPipelineOptions {
   processEnv: NodeJS.ProcessEnv;
   now?: () => Date;
   signals?: SignalSource;
+  /**
+   * Called with the resolved profile before the run folder is made and k6
+   * starts (not on a dry run): a caller's own checks, e.g. that the profile's
+   * Prometheus answers. A throw stops the run with nothing started.
+   */
+  beforeLoad?: (profile: ResolvedProfile) => Promise<void>;
 }
 
 export interface RunEvents extends K6RunCallbacks {
@@ -57,6 +63,8 @@ export type PipelineResult =
     kind: 'ran'; runDir: string; report: RunReport; resultJson: string;
     /** Phases and users' recovery, when a chaos experiment ran under this load. */
     phases?: PhasesBlock;
+    /** The Prometheus gates' verdicts, when a Prometheus was given. */
+    prometheus?: import('../prometheus/in-run.ts').PrometheusDoc;
   };
 
 export async function runPipeline(options: RunPipelineOptions, events: RunEvents = {}): Promise<PipelineResult> {
@@ -124,6 +132,7 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
       const { preflight } = await import('./preflight.ts');
       events.onPreflight?.(await preflight(profile.env, options.preflightTimeoutMs, guard.signal));
     }
+    await options.beforeLoad?.(profile);
   }
 
   const startedAt = now();

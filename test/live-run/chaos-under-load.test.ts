@@ -6,14 +6,13 @@
 // checked against when the outage really ended plus the sandbox's reconnect.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromiumPath, openReport } from '../helpers/report-page.ts';
 import type { Timeline } from '../../src/live/types.ts';
 import type { K6Version } from '../helpers/parts.ts';
 import {
-  constantProfile, docker, dockerSkipReason, k6Env, k6Skip, k6Versions, loadctl, project, redisAnswers, repo, startRedis, startSandbox, unique, watch,
+  constantProfile, docker, dockerSkipReason, k6Env, k6Skip, k6Versions, loadctl, project, redisAnswers, redisStopExperiment, startRedis, startSandbox, unique, watch,
 } from './harness.ts';
 
 const skip = dockerSkipReason() || k6Skip('v2.2.0');
@@ -25,19 +24,7 @@ after(async () => {
   if (containers.length > 0) docker('rm', '-f', ...containers);
 });
 
-const experiment = (container: string, port: number, duration: string) => [
-  'name: redis-stop',
-  'description: stop the sandbox\'s Redis under load',
-  `targets: { redis: { container: ${container} } }`,
-  'steadyState:',
-  '  probes:',
-  `    - { type: tcp, address: "127.0.0.1:${port}" }`,
-  '    - { type: exec, target: redis, command: [redis-cli, ping] }',
-  'steps:',
-  `  - { target: redis, fault: { kind: stop, mode: stop }, duration: ${duration} }`,
-  'recovery: { target: 10s, interval: 100ms, healthyRounds: 3, maxWait: 20s }',
-  '',
-].join('\n');
+const experiment = redisStopExperiment;
 
 async function rig(name: string) {
   const redis = await startRedis(unique(`lc-together-${name}`));
@@ -47,7 +34,6 @@ async function rig(name: string) {
   return { redis, sandbox };
 }
 
-const chromiumPath = '/usr/bin/chromium';
 
 /** The run's own report.html in headless Chromium: offline, no errors, three charts, the experiment's events; a screenshot for the artifacts. */
 async function lookInChromium(file: string): Promise<void> {
@@ -56,27 +42,12 @@ async function lookInChromium(file: string): Promise<void> {
     console.log(`# not opened in Chromium: ${chromiumPath} is not installed`);
     return;
   }
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => { if (!r.url().startsWith('file:')) problems.push(`fetched ${r.url()}`); });
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    await page.waitForFunction('window.loadctlReport !== undefined', undefined, { timeout: 5000 });
-    assert.deepEqual(problems, []);
-    assert.equal(await page.evaluate('window.loadctlReport.charts.length'), 3);
-    const text = await page.locator('body').innerText();
-    assert.match(text, /User-visible recovery/);
-    assert.match(text, /injected: stop lc-together-main-[0-9a-f]+ /);
-    const artifacts = join(repo, 'test-artifacts');
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: join(artifacts, 'chaos-under-load-report.png'), fullPage: true });
-    assert.ok(statSync(join(artifacts, 'chaos-under-load-report.png')).size > 10_000);
-  } finally {
-    await browser.close();
-  }
+  const seen = await openReport(file, 'chaos-under-load-report.png');
+  assert.deepEqual(seen.problems, []);
+  assert.equal(seen.charts, 3);
+  assert.match(seen.text, /User-visible recovery/);
+  assert.match(seen.text, /injected: stop lc-together-main-[0-9a-f]+ /);
+  assert.ok(statSync(seen.screenshot).size > 10_000);
 }
 
 const onlyFolder = (cwd: string) => {

@@ -176,3 +176,18 @@ export const constantProfile = (seconds: number, vus = 4, scenario = 'holds') =>
 
 /** Environment for `loadctl run` with this real k6. */
 export const k6Env = (version: K6Version = 'v2.2.0', extra: Record<string, string> = {}) => ({ K6_BIN: realK6(version), ...extra });
+
+/** An experiment that stops the sandbox's Redis container for `duration`, with a TCP and a PING probe. */
+export const redisStopExperiment = (container: string, port: number, duration: string) => [
+  'name: redis-stop',
+  'description: stop the sandbox\'s Redis under load',
+  `targets: { redis: { container: ${container} } }`,
+  'steadyState:',
+  '  probes:',
+  `    - { type: tcp, address: "127.0.0.1:${port}" }`,
+  '    - { type: exec, target: redis, command: [redis-cli, ping] }',
+  'steps:',
+  `  - { target: redis, fault: { kind: stop, mode: stop }, duration: ${duration} }`,
+  'recovery: { target: 10s, interval: 100ms, healthyRounds: 3, maxWait: 20s }',
+  '',
+].join('\n');

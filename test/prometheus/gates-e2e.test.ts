@@ -1,0 +1,164 @@
+// Prometheus gates end to end with real parts: Debian's Prometheus scraping
+// the sandbox's /metrics every second, real k6 v2.2.0 booking seats, and for
+// the chaos case Redis in a container stopped under the load. The gates are
+// judged by range queries after the run and must show in every output.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commandSkip, k6Skip, realK6 } from '../helpers/parts.ts';
+import { docker, dockerSkipReason, freePort, loadctl, project, redisStopExperiment, startRedis, startSandbox, unique } from '../live-run/harness.ts';
+import { startPrometheus, waitForMetric, type RealPrometheus } from './harness.ts';
+import { chromiumPath, openReport } from '../helpers/report-page.ts';
+
+const skip = k6Skip('v2.2.0') || commandSkip('prometheus');
+const noDocker = skip || dockerSkipReason();
+const chromiumSkip = commandSkip(chromiumPath);
+const stops: Array<() => Promise<void>> = [];
+const containers: string[] = [];
+after(async () => {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  if (containers.length > 0) docker('rm', '-f', ...containers);
+});
+
+const LOCK_GATE = 'sum(rate(booking_lock_failures_total[1m])) * 60 < 10';
+
+const profile = (seconds: number, gates: string[]) => [
+  'description: a few VUs booking seats, judged in Prometheus',
+  'scenario: simple',
+  'executor: constant-vus',
+  'vus: 3',
+  `duration: ${seconds}s`,
+  'defaultTargets: false',
+  'env: { THINK_TIME: 0.1, USER_COUNT: 3 }',
+  'prometheus:',
+  '  settle: 10s',
+  `  gates:${gates.length === 0 ? ' []' : ''}`,
+  ...gates.map((g) => `    - ${g}`),
+  '',
+].join('\n');
+
+const k6Env = () => ({ K6_BIN: realK6('v2.2.0'), LOADCTL_PROMETHEUS: '' });
+const runFolder = (cwd: string) => {
+  const runs = join(cwd, '.loadctl', 'runs');
+  return join(runs, readdirSync(runs)[0] as string);
+};
+const jsonDoc = (out: string) => JSON.parse(out.slice(out.indexOf('{\n  "schema"')));
+
+let prom: RealPrometheus;
+let sandbox: { url: string; stop(): Promise<void> };
+let redis: { name: string; port: number } | undefined;
+
+before(async () => {
+  if (skip) return;
+  if (!noDocker) {
+    redis = await startRedis(unique('lc-promgates'));
+    containers.push(redis.name);
+  }
+  sandbox = await startSandbox({ users: 3, ...(redis ? { redisPort: redis.port } : {}) });
+  stops.push(sandbox.stop);
+  prom = await startPrometheus([new URL(sandbox.url).host]);
+  stops.push(prom.stop);
+  await waitForMetric(prom, 'booking_lock_failures_total');
+});
+
+test('a calm run passes the lock-failure gate and the runbook defaults; every output shows them', { skip, timeout: 120_000 }, async () => {
+  const cwd = project({ profiles: { calm: profile(10, [`{ name: lock failures, expr: "${LOCK_GATE}", phases: [run] }`]) } });
+  const summary = join(mkdtempSync(join(tmpdir(), 'loadctl-summary-')), 'summary.md');
+  const run = loadctl(['run', 'calm', '--base-url', sandbox.url, '--prometheus', prom.url, '--json', '--junit', 'junit.xml'], {
+    cwd, env: { ...k6Env(), GITHUB_STEP_SUMMARY: summary },
+  });
+  const code = await run.done;
+  assert.equal(code, 0, run.out());
+  const doc = jsonDoc(run.out());
+  assert.equal(doc.prometheus.url, prom.url);
+  assert.equal(doc.prometheus.passed, true);
+  const byName = Object.fromEntries(doc.prometheus.gates.map((g: { name: string }) => [g.name, g]));
+  const lock = byName['lock failures'];
+  assert.equal(lock.status, 'pass', JSON.stringify(lock));
+  assert.equal(lock.windows[0].window, 'run');
+  assert.ok(lock.windows[0].samples >= 5, `judged on samples: ${JSON.stringify(lock.windows[0])}`);
+  // The runbook's table: what the sandbox exports is judged, the consumer lag it lacks is said to be skipped.
+  assert.equal(byName['HTTP P99 <= 2 s'].status, 'pass');
+  assert.equal(byName['booking queue <= 1000'].status, 'pass');
+  assert.equal(byName['consumer lag <= 10000'].status, 'skipped');
+  assert.match(byName['consumer lag <= 10000'].reason, /no kafka_consumer_group_lag/);
+
+  const dir = runFolder(cwd);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')).prometheus, doc.prometheus);
+  const charts = JSON.parse(readFileSync(join(dir, 'prometheus.json'), 'utf8')).charts;
+  assert.ok(charts.some((c: { name: string; series: unknown[] }) => c.name === 'lock failures' && c.series.length === 1));
+  const junit = readFileSync(join(cwd, 'junit.xml'), 'utf8');
+  assert.match(junit, /classname="loadctl.prometheus" name="lock failures: sum\(rate\(booking_lock_failures_total\[1m\]\)\) \* 60 &lt; 10 \[run\]" time="0"\/>/);
+  assert.match(readFileSync(summary, 'utf8'), /\| lock failures \| `sum\(rate\(booking_lock_failures_total\[1m\]\)\) \* 60 < 10` \| run \| PASS \|/);
+  assert.match(run.out(), /gate PASS lock failures: held in run/);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  assert.match(html, /Prometheus gates/);
+});
+
+test('a gate on a metric Prometheus does not have fails with that reason', { skip, timeout: 90_000 }, async () => {
+  const cwd = project({ profiles: { missing: profile(4, ['"max(no_such_metric_total) < 1"']) } });
+  const run = loadctl(['run', 'missing', '--base-url', sandbox.url, '--json'], { cwd, env: { ...k6Env(), LOADCTL_PROMETHEUS: prom.url } });
+  const code = await run.done;
+  assert.equal(code, 1, run.out());
+  const doc = jsonDoc(run.out());
+  assert.equal(doc.status, 'failed');
+  const gate = doc.prometheus.gates.find((g: { source: string }) => g.source === 'profile');
+  assert.equal(gate.status, 'missing-metric');
+  assert.deepEqual(gate.missingMetrics, ['no_such_metric_total']);
+  assert.match(doc.reason, /Prometheus gate "max\(no_such_metric_total\) < 1" has no metric: Prometheus has no no_such_metric_total/);
+});
+
+test('a Prometheus that does not answer is exit 3 before any load', { skip, timeout: 60_000 }, async () => {
+  const cwd = project({ profiles: { calm: profile(4, []) } });
+  const port = await freePort();
+  const run = loadctl(['run', 'calm', '--base-url', sandbox.url, '--prometheus', `http://127.0.0.1:${port}`], { cwd, env: k6Env() });
+  const code = await run.done;
+  assert.equal(code, 3, run.out());
+  assert.match(run.out(), new RegExp(`Prometheus at http://127.0.0.1:${port} is not reachable \\(ECONNREFUSED\\); no load was started`));
+  assert.ok(!existsSync(join(cwd, '.loadctl', 'runs')), 'no run folder: k6 never started');
+  assert.doesNotMatch(run.out(), /at .*\.ts:\d+/, 'no stack trace');
+});
+
+test('a gate that does not parse is exit 2 before any load, naming the gate', { skip, timeout: 60_000 }, async () => {
+  const cwd = project({ profiles: { bad: profile(4, ['"sum(rate(booking_lock_failures_total[1m]) < 10"']) } });
+  const run = loadctl(['run', 'bad', '--base-url', sandbox.url, '--prometheus', prom.url], { cwd, env: k6Env() });
+  assert.equal(await run.done, 2, run.out());
+  assert.match(run.out(), /gate "sum\(rate\(booking_lock_failures_total\[1m\]\) < 10" .*parse error/);
+  assert.ok(!existsSync(join(cwd, '.loadctl', 'runs')));
+});
+
+
+test('Redis stopped under load: the lock-failure gate fails in the fault phase, holds in the baseline', { skip: noDocker, timeout: 150_000 }, async () => {
+  const r = redis as { name: string; port: number };
+  const cwd = project({
+    profiles: { chaos: profile(22, [`{ name: lock failures, expr: "${LOCK_GATE}", phases: [baseline, fault] }`]) },
+    chaos: { 'redis-stop': redisStopExperiment(r.name, r.port, '4s') },
+  });
+  const run = loadctl(['run', 'chaos', '--base-url', sandbox.url, '--prometheus', prom.url, '--chaos', 'redis-stop', '--at', '6s', '--yes', '--json'], {
+    cwd, env: k6Env(),
+  });
+  const code = await run.done;
+  assert.equal(code, 1, run.out());
+  const doc = jsonDoc(run.out());
+  const lock = doc.prometheus.gates.find((g: { name: string }) => g.name === 'lock failures');
+  assert.equal(lock.status, 'fail', JSON.stringify(lock));
+  const [baseline, fault] = lock.windows;
+  assert.equal(baseline.window, 'baseline');
+  assert.equal(baseline.verdict, 'pass', JSON.stringify(baseline));
+  assert.equal(fault.window, 'fault');
+  assert.equal(fault.verdict, 'fail', JSON.stringify(fault));
+  assert.ok(fault.worst.value >= 10 && fault.breaches.length > 0 && fault.breaches.length <= 5);
+  assert.match(doc.reason, /Prometheus gate "lock failures" failed: < 10 broken: fault: /);
+  assert.equal(doc.chaos.status, 'passed', 'the experiment itself rolled back and recovered');
+
+  // report.html: the gate charted on the timeline's axis, under the same fault shading.
+  const html = readFileSync(join(runFolder(cwd), 'report.html'), 'utf8');
+  assert.match(html, /"fault":\{"from":[\d.]+,"to":[\d.]+\}/);
+  if (chromiumSkip) return;
+  const seen = await openReport(join(runFolder(cwd), 'report.html'), 'prometheus-gates-report.png');
+  assert.deepEqual(seen.problems, []);
+  assert.ok(seen.gates.includes('lock failures (< 10)'), seen.gates.join());
+  assert.equal(seen.charts, 3 + seen.gates.length, 'every gate drew its chart');
+});

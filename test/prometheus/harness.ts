@@ -1,0 +1,67 @@
+// A real Prometheus (Debian's /usr/bin/prometheus) for the gate tests: a temp
+// config and data folder, a free port on 127.0.0.1, scraping the given
+// targets every second, and accepting remote-write (for the forwarded k6
+// series). Stopped and removed by stop().
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from '../chaos-e2e/harness.ts';
+
+export interface RealPrometheus {
+  url: string;
+  port: number;
+  /** Instant query at now; the result array. */
+  query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
+  stop(): Promise<void>;
+}
+
+export async function startPrometheus(targets: string[], options: { port?: number } = {}): Promise<RealPrometheus> {
+  const dir = mkdtempSync(join(tmpdir(), 'loadctl-prom-'));
+  const port = options.port ?? await freePort();
+  const config = [
+    'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+    'scrape_configs:',
+    '  - job_name: sandbox',
+    '    scrape_interval: 1s',
+    `    static_configs: [{ targets: [${targets.map((t) => `"${t}"`).join(', ')}] }]`,
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'prometheus.yml'), config);
+  const child = spawn('/usr/bin/prometheus', [
+    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver', '--log.level=warn',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.status === 200, 30_000, 200);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${log}`);
+  }
+  return {
+    url,
+    port,
+    async query(expr) {
+      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      const body = await res.json() as { data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+      return body.data?.result ?? [];
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until Prometheus has scraped `metric` at least once. */
+export async function waitForMetric(prom: RealPrometheus, metric: string, timeoutMs = 20_000): Promise<void> {
+  await waitFor(`Prometheus to scrape ${metric}`, async () => (await prom.query(metric)).length > 0, timeoutMs, 250);
+}
+
