@@ -230,7 +230,7 @@ async function chaosRequest(flags: RunFlags): Promise<import('../live-run/chaos.
 async function prometheusFlag(text: string | undefined): Promise<string | undefined> {
   if (text === undefined) return undefined;
   const { checkPrometheusUrl } = await import('../prometheus/config.ts');
-  const problem = checkPrometheusUrl(text);
+  const problem = checkPrometheusUrl('--prometheus', text);
   if (problem) throw new UsageError(problem, { hint: 'e.g. --prometheus http://localhost:9090' });
   return text;
 }

@@ -4,6 +4,7 @@
 // experiment. The YAML block is one zod schema shared by profiles and
 // experiments. Pure.
 import { z } from 'zod';
+import { checkHttpUrl } from '../inputs/url.ts';
 import { DEFAULT_GATES, GATE_SCOPES, parseGateExpression, type Gate, type GateScope } from './gates.ts';
 
 const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
@@ -81,12 +82,8 @@ export function resolvePrometheus(input: {
   };
 }
 
-/** A --prometheus value must be an http(s) URL; returns the problem, or null. */
-export function checkPrometheusUrl(text: string): string | null {
-  try {
-    const u = new URL(text);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? null : `--prometheus "${text}" is not an http(s) URL`;
-  } catch {
-    return `--prometheus "${text}" is not a URL`;
-  }
+/** A Prometheus URL must be http(s) with a valid host and port; returns the problem, or null. */
+export function checkPrometheusUrl(name: string, text: string): string | null {
+  const checked = checkHttpUrl(name, text);
+  return checked.ok ? null : checked.problem.replace('http://localhost:8080', 'http://localhost:9090');
 }

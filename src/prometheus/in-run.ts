@@ -34,10 +34,10 @@ export async function prepareGates(input: { flag?: string; env?: string; profile
   const settings = resolvePrometheus(input);
   if (!settings) return null;
   const { checkPrometheusUrl } = await import('./config.ts');
-  const bad = checkPrometheusUrl(settings.url);
+  const bad = checkPrometheusUrl(settings.from === 'env' ? 'LOADCTL_PROMETHEUS' : settings.from === 'flag' ? '--prometheus' : `the ${settings.from}'s prometheus.url`, settings.url);
   if (bad) {
     const { UsageError } = await import('../errors.ts');
-    throw new UsageError(`${bad} (from ${settings.from === 'env' ? 'LOADCTL_PROMETHEUS' : settings.from === 'flag' ? '--prometheus' : `the ${settings.from}'s prometheus.url`})`, { hint: 'e.g. http://localhost:9090' });
+    throw new UsageError(bad, { hint: 'point it at Prometheus\' base URL, e.g. http://localhost:9090' });
   }
   const [{ createPrometheusClient }, { checkBeforeLoad }] = await Promise.all([import('./client.ts'), import('./evaluate.ts')]);
   const client = createPrometheusClient(settings.url);
