@@ -11,6 +11,7 @@ import { register as registerSetupUsers } from './commands/setup-users.ts';
 import { register as registerDemo } from './commands/demo.ts';
 import { register as registerChaos } from './commands/chaos.ts';
 import { register as registerReport } from './commands/report.ts';
+import { register as registerInstallK6 } from './commands/install-k6.ts';
 
 const commands: RegisterCommand[] = [
   registerRun,
@@ -21,6 +22,7 @@ const commands: RegisterCommand[] = [
   registerReport,
   registerList,
   registerDoctor,
+  registerInstallK6,
 ];
 
 const program = new Command('loadctl')

@@ -6,6 +6,7 @@ import type { RegisterCommand } from './types.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
 import { parseVus, type RunCommandOptions } from './run.ts';
 import { checkWhole, limits, runDurationProblem } from '../inputs/bounds.ts';
+import type { Ui } from '../ui.ts';
 
 export interface DemoOptions {
   port: string;
@@ -57,6 +58,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
   if (badDuration) throw new UsageError(badDuration, { hint: 'e.g. loadctl demo --duration 30s' });
   const sandboxOptions = resolveSandboxOptions(parseSandboxOptions({ port: opts.port, holdTtl: opts.holdTtl }));
   const ui = createUi({ quiet: deps.quiet, color: deps.color });
+  const k6 = opts.k6 ?? await k6OrBuild(ui, process.env);
 
   const sandbox = await openSandbox(sandboxOptions);
   let outcome: { code: number } | { error: unknown };
@@ -77,7 +79,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       env: { USER_COUNT: String(users) },
       ...(vus !== undefined ? { vus } : {}),
       ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
-      ...(opts.k6 !== undefined ? { k6: opts.k6 } : {}),
+      ...(k6 !== undefined ? { k6 } : {}),
       ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
       quiet: deps.quiet,
       ...(deps.color !== undefined ? { color: deps.color } : {}),
@@ -97,6 +99,24 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
     return ExitCode.Environment;
   }
   throw outcome.error;
+}
+
+/**
+ * The k6 the demo will use: undefined when run would find one itself; on a
+ * machine with Go and no k6, the pinned k6 built into loadctl's cache (once).
+ */
+async function k6OrBuild(ui: Ui, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const [{ resolveK6Path, findOnPath }, install, { buildOne }] = await Promise.all([
+    import('../k6/locate.ts'), import('../k6/install.ts'), import('./install-k6.ts'),
+  ]);
+  try {
+    resolveK6Path({ env });
+    return undefined;
+  } catch {
+    if (env.K6_BIN || !findOnPath('go', env.PATH, process.platform, env.PATHEXT)) return undefined; // run says what is wrong
+    ui.info(`demo: k6 was not found; Go is here, so building k6 ${install.PINNED_K6} once into ${install.k6CacheDir(env)}`);
+    return buildOne(ui, install, install.PINNED_K6, install.k6CacheDir(env));
+  }
 }
 
 function isMissingK6(error: unknown): boolean {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { EnvironmentError, InterruptedError } from '../errors.ts';
+import { cachedK6Path, k6CacheDir, PINNED_K6 } from './install.ts';
 
 export interface K6Version {
   major: number;
@@ -17,7 +18,7 @@ export interface K6Version {
 export interface LocatedK6 {
   path: string;
   /** Where the path came from, for `doctor` and error messages. */
-  source: '--k6' | 'K6_BIN' | 'PATH';
+  source: '--k6' | 'K6_BIN' | 'PATH' | 'cache';
   version: K6Version;
   /** The raw first line of `k6 version`. */
   versionLine: string;
@@ -25,13 +26,23 @@ export interface LocatedK6 {
 
 export const SUPPORTED_RANGE = { min: { major: 0, minor: 49, patch: 0 }, belowMajor: 3, text: 'v0.49.0 to v2.x' } as const;
 
-export const INSTALL_HINT = [
+const installLines = [
   'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/):',
   '    Linux:   sudo apt-get install k6 (after adding the Grafana apt repo), sudo dnf install k6, or the binary from https://github.com/grafana/k6/releases',
   '    macOS:   brew install k6',
   '    Windows: winget install k6 --source winget (or choco install k6)',
-  '  or point loadctl at a k6 binary with --k6 /path/to/k6 or K6_BIN=/path/to/k6',
-].join('\n');
+];
+const pointAt = '  or point loadctl at a k6 binary with --k6 /path/to/k6 or K6_BIN=/path/to/k6';
+
+/** How to get k6 here: with Go on PATH, building it is one command and needs no package repository. */
+export function installHint(env: NodeJS.ProcessEnv = process.env): string {
+  const go = findOnPath('go', env.PATH ?? env.Path, process.platform, env.PATHEXT);
+  const withGo = go
+    ? [`    With Go (found at ${go}): loadctl install-k6 (builds ${PINNED_K6} into ${k6CacheDir(env)}), or go install go.k6.io/k6/v2@latest`]
+    : [];
+  return [...installLines, ...withGo, pointAt].join('\n');
+}
+
 
 /**
  * Parses `k6 version` output. Both recorded shapes:
@@ -97,13 +108,16 @@ export function resolveK6Path(options: LocateOptions = {}): { path: string; sour
     if (!value) continue;
     const path = isAbsolute(value) ? value : resolve(cwd, value);
     if (!isExecutableFile(path)) {
-      throw new EnvironmentError(`k6 not found at ${path} (from ${source}): no executable file there`, { hint: INSTALL_HINT });
+      throw new EnvironmentError(`k6 not found at ${path} (from ${source}): no executable file there`, { hint: installHint(env) });
     }
     return { path, source };
   }
   const found = findOnPath('k6', env.PATH ?? env.Path, process.platform, env.PATHEXT);
-  if (!found) throw new EnvironmentError('k6 was not found on PATH', { hint: INSTALL_HINT });
-  return { path: found, source: 'PATH' };
+  if (found) return { path: found, source: 'PATH' };
+  // What `loadctl install-k6` (or `loadctl demo` on a machine with Go) built.
+  const cached = cachedK6Path(k6CacheDir(env), PINNED_K6);
+  if (isExecutableFile(cached)) return { path: cached, source: 'cache' };
+  throw new EnvironmentError('k6 was not found on PATH', { hint: installHint(env) });
 }
 
 /** How long `k6 version` may take; a real k6 answers in milliseconds. */
@@ -159,7 +173,7 @@ export async function locateK6(options: LocateOptions = {}): Promise<LocatedK6> 
   const version = parseK6Version(output);
   if (result.exitCode !== 0 || !version) {
     const why = result.spawnError ?? `it printed: ${output.trim().split('\n')[0] || '(nothing)'}`;
-    throw new EnvironmentError(`\`${path} version\` did not report a k6 version (${why})`, { hint: INSTALL_HINT });
+    throw new EnvironmentError(`\`${path} version\` did not report a k6 version (${why})`, { hint: installHint(options.env) });
   }
   if (!isSupportedK6(version)) {
     throw new EnvironmentError(`k6 ${version.text} at ${path} is not supported (loadctl needs k6 ${SUPPORTED_RANGE.text})`, {
