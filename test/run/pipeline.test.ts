@@ -1,6 +1,6 @@
-// The run pipeline in-process, with the k6 stand-in as k6 and signals from an
-// EventEmitter instead of the process.
-import { test } from 'node:test';
+// The run pipeline in-process, with real k6 against the real sandbox and
+// signals from an EventEmitter instead of the process.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -8,16 +8,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPipeline, type RunPipelineOptions } from '../../src/run/pipeline.ts';
 import { InterruptedError } from '../../src/errors.ts';
-import { root, standin } from './helpers.ts';
+import type { Sandbox } from '../../src/sandbox/server.ts';
+import { k6Skip, realK6 } from '../helpers/parts.ts';
+import { sandboxWithUsers } from '../e2e/harness.ts';
+import { root } from './helpers.ts';
+
+let sandbox: Sandbox | undefined;
 
 function options(t: { after(fn: () => void): void }, extra: Partial<RunPipelineOptions> = {}): RunPipelineOptions {
   const outDir = mkdtempSync(join(tmpdir(), 'loadctl-pipeline-'));
   t.after(() => rmSync(outDir, { recursive: true, force: true }));
   return {
-    profile: 'quick', cwd: root, overrides: { duration: '5s' }, outDir, k6Path: standin, dryRun: false, preflight: false,
-    extraArgs: [], outputs: [], k6Env: { K6_STANDIN_CASE: 'pass' }, processEnv: process.env, signals: new EventEmitter(), ...extra,
+    profile: 'quick', cwd: root, overrides: { duration: '2s', vus: 2 }, outDir, k6Path: realK6(), dryRun: false, preflight: false,
+    extraArgs: [], outputs: [], k6Env: { BASE_URL: sandbox?.url ?? '', THINK_TIME: '0.05', USER_COUNT: '2' }, processEnv: process.env,
+    signals: new EventEmitter(), ...extra,
   };
 }
+
+describe('the run pipeline on real k6', { skip: k6Skip() }, () => {
+before(async () => { sandbox = await sandboxWithUsers(2); });
+after(async () => { await sandbox?.close(); });
 
 test('Ctrl-C before k6 starts: exit 4 (InterruptedError), no run folder left, handlers removed', async (t) => {
   const signals = new EventEmitter();
@@ -56,6 +66,7 @@ test('a whole run in-process: events in order, report with the verdict, result.j
   assert.equal(result.report.k6.exitCode, 0);
   assert.equal(result.report.summary?.source, 'handleSummary');
   assert.ok(existsSync(join(result.runDir, 'result.json')));
-  // The stand-in replays a different script's summary: quick's booking target reads it, and is met.
+  assert.ok((result.report.results?.http.requests ?? 0) > 0, 'k6 sent requests to the sandbox');
   assert.equal(result.report.verdict.targets.find((v) => v.target.metric === 'booking_duration')?.ok, true);
+});
 });

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { commandSkip } from '../helpers/parts.ts';
 import { cliPath, ensureBuilt, portIsFree, runCli, sparePort, startRedis, stopProcess } from './helpers.ts';
 
 before(() => ensureBuilt());
@@ -71,7 +72,7 @@ test('sandbox: a port in use, an unreachable Redis and bad options are one line 
   assert.match(bad.stderr, /--seats must be a whole number.*; --hold-ttl must be a duration/);
 });
 
-test('sandbox --redis: health shows the redis component', async () => {
+test('sandbox --redis: health shows the redis component', { skip: commandSkip('redis-server') }, async () => {
   const redisPort = await sparePort();
   const redis = await startRedis(redisPort);
   try {

@@ -1,21 +1,20 @@
-// `loadctl demo` end to end as a subprocess. k6 cannot run here: the first
-// test has none at all; the second uses the project's k6 stand-in
-// (test/fixtures/k6-standin/k6, a FAKE that replays recorded k6 runs, or in
-// its http mode sends real booking traffic) to check what demo hands to k6
-// and that the users it created can log in and book.
+// `loadctl demo` end to end as a subprocess, with real k6: none at all, the
+// real binary, and the pinned k6 built with Go on a machine that has no k6.
+// The project folder's own profiles/simple.yaml shortens the demo's profile.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { k6Skip, missing, realK6 } from '../helpers/parts.ts';
 import { cliPath, ensureBuilt, portIsFree, repoRoot, sparePort } from './helpers.ts';
 
 before(() => ensureBuilt());
 
 function demo(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // A bare environment: no k6 on PATH, no K6_BIN inherited from the machine.
-  const base = { PATH: dirname(process.execPath), HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1' };
+  const base = { PATH: dirname(process.execPath), HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1', LOADCTL_K6_CACHE: join(cwd, 'no-k6-cache') };
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliPath, 'demo', ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -39,42 +38,56 @@ test('demo without k6: stops the sandbox, then says so in one line with how to i
   assert.ok(await portIsFree(port), 'the sandbox port is free afterwards');
 });
 
-test('demo hands k6 the sandbox URL and the user count, prints the verdict, and stops the sandbox', async (t) => {
+/** A project folder whose simple.yaml is a few seconds long (the demo's profile). */
+function shortDemoProject(): string {
   const cwd = mkdtempSync(join(tmpdir(), 'loadctl-demo-'));
+  mkdirSync(join(cwd, 'profiles'));
+  writeFileSync(join(cwd, 'profiles/simple.yaml'), 'description: the demo, shortened\nscenario: simple\nexecutor: constant-vus\nvus: 3\nduration: 3s\nenv: { THINK_TIME: 0.05 }\n');
+  return cwd;
+}
+
+test('demo on real k6: the users it created log in and book with no failed request, verdict PASS, sandbox stopped', { skip: k6Skip() }, async (t) => {
+  const cwd = shortDemoProject();
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
   const port = await sparePort();
-  const record = join(cwd, 'k6-call.json');
-  const standin = join(repoRoot, 'test/fixtures/k6-standin/k6');
-  const r = await demo(['--port', String(port), '--users', '30', '--k6', standin], { K6_STANDIN_RECORD: record, K6_STANDIN_CASE: 'fail' }, cwd);
-  assert.equal(r.code, 1, `a failed verdict is exit 1\n${r.stderr}`);
-  const call = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; env: Record<string, string> };
-  assert.ok(call.argv.includes('run'));
-  assert.equal(call.env.BASE_URL, `http://127.0.0.1:${port}`);
-  assert.equal(call.env.USER_COUNT, '30');
-  assert.match(r.stdout, /FAIL[\s\S]*demo: sandbox stopped/);
-  assert.ok(await portIsFree(port));
-});
-
-test('demo under real traffic (stand-in http mode): the created users log in and book with no failed request', async (t) => {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-demo-'));
-  t.after(() => rmSync(cwd, { recursive: true, force: true }));
-  const standin = join(repoRoot, 'test/fixtures/k6-standin/k6');
-  const r = await demo(['--users', '5', '--k6', standin], {
-    K6_STANDIN_CASE: 'http', K6_STANDIN_VUS: '5', K6_STANDIN_MAX_REQUESTS: '150', K6_STANDIN_DURATION_MS: '3000',
-  }, cwd);
+  const r = await demo(['--port', String(port), '--users', '3', '--k6', realK6()], {}, cwd);
   assert.equal(r.code, 0, `every target met against the sandbox\n${r.stdout}\n${r.stderr}`);
   const runs = join(cwd, '.loadctl/runs');
-  const result = JSON.parse(readFileSync(join(runs, readdirSync(runs)[0] as string, 'result.json'), 'utf8')) as {
+  const dir = join(runs, readdirSync(runs)[0] as string);
+  const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as {
     totals: { requests: number; errorRate: number };
     endpoints: Record<string, { http_req_failed: { stats: { rate: number; count: number } } }>;
   };
   assert.ok(result.totals.requests > 20, `requests ${result.totals.requests}`);
   assert.equal(result.totals.errorRate, 0);
-  assert.equal(result.endpoints.login?.http_req_failed.stats.count, 5, 'each VU logged in with a created account');
+  assert.equal(result.endpoints.login?.http_req_failed.stats.count, 3, 'each VU logged in with a created account');
   for (const name of ['login', 'hold_seats', 'confirm_booking']) {
     assert.ok((result.endpoints[name]?.http_req_failed.stats.count ?? 0) > 0, name);
     assert.equal(result.endpoints[name]?.http_req_failed.stats.rate, 0, name);
   }
+  // What demo handed k6: the sandbox's address and the number of accounts it made.
+  const command = readFileSync(join(dir, 'k6-command.txt'), 'utf8');
+  assert.match(command, new RegExp(`BASE_URL=http://127\\.0\\.0\\.1:${port} `));
+  assert.match(command, / USER_COUNT=3 /);
   assert.match(r.stdout, /booking P99[\s\S]*PASS/);
   assert.match(r.stdout, /demo: sandbox stopped\s*$/);
+  assert.ok(await portIsFree(port));
+});
+
+test('demo on a machine with Go and no k6: builds the pinned k6 once into the cache, then runs', { timeout: 900_000 }, async (t) => {
+  const go = spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).stdout.trim();
+  if (!go) return t.skip(missing('go', 'not installed (the demo then prints how to install k6 instead)') || undefined);
+  const cwd = shortDemoProject();
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  const cache = join(cwd, 'k6-cache');
+  const r = await demo(['--users', '3'], { PATH: `${dirname(process.execPath)}:${dirname(go)}`, LOADCTL_K6_CACHE: cache }, cwd);
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /demo: k6 was not found; Go is here, so building k6 v2\.2\.0 once into /);
+  assert.match(r.stdout, /k6 v2\.2\.0 built in \d+ s/);
+  assert.ok(existsSync(join(cache, 'v2.2.0', 'k6')));
+  assert.match(r.stdout, /k6 v2\.2\.0 .*\(from cache\)|PASS/);
+  // The second demo reuses it: no build.
+  const again = await demo(['--users', '3'], { PATH: `${dirname(process.execPath)}:${dirname(go)}`, LOADCTL_K6_CACHE: cache }, cwd);
+  assert.equal(again.code, 0, again.stderr);
+  assert.doesNotMatch(again.stdout, /building k6/);
 });
