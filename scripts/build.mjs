@@ -25,8 +25,25 @@ const result = await build({
   metafile: true,
 });
 
+// The reference stack's Node services run from one self-contained file that
+// `loadctl stack up` copies into their containers: every dependency inlined,
+// so the container needs nothing but node.
+const service = await build({
+  entryPoints: [`${root}src/stack/service-main.ts`],
+  outfile: `${root}dist/stack-service.mjs`,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // pg's optional native binding is required inside a try; it is never there.
+  external: ['pg-native'],
+  banner: { js: "import { createRequire as __loadctlCreateRequire } from 'node:module'; const require = __loadctlCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+  metafile: true,
+});
+
 // Chunk names carry content hashes: drop the ones this build no longer made.
-const made = new Set(Object.keys(result.metafile.outputs).map((p) => basename(p)));
+const made = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(service.metafile.outputs)].map((p) => basename(p)));
 for (const name of readdirSync(`${root}dist`)) {
   if (!made.has(name)) rmSync(`${root}dist/${name}`, { force: true });
 }

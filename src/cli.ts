@@ -12,6 +12,7 @@ import { register as registerDemo } from './commands/demo.ts';
 import { register as registerChaos } from './commands/chaos.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerInstallK6 } from './commands/install-k6.ts';
+import { register as registerStack } from './commands/stack.ts';
 
 const commands: RegisterCommand[] = [
   registerRun,
@@ -19,6 +20,7 @@ const commands: RegisterCommand[] = [
   registerSetupUsers,
   registerSandbox,
   registerDemo,
+  registerStack,
   registerReport,
   registerList,
   registerDoctor,

@@ -60,6 +60,11 @@ export class DockerAdapter {
     this.docker = new Docker(endpoint.options as Docker.DockerOptions);
   }
 
+  /** The client itself, for the stack (src/stack/docker.ts), which creates what chaos only changes. */
+  get client(): Docker {
+    return this.docker;
+  }
+
   private async call<T>(what: string, container: ContainerRef | undefined, run: () => Promise<T>): Promise<T> {
     try {
       return await run();

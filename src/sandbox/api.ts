@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpError, objectBody, positiveInt, requiredString, type RequestContext, type Route } from './http.ts';
 import { type LockService, LockUnavailableError } from './locks.ts';
 import type { SandboxMetrics } from './metrics.ts';
+import { type BookingRecorder, DatabaseUnavailableError } from './pg-bookings.ts';
 import type { Booking, EventRecord, Store } from './store.ts';
 
 export interface ApiDeps {
@@ -12,6 +13,10 @@ export interface ApiDeps {
   metrics: SandboxMetrics;
   holdTtlMs: number;
   now: () => number;
+  /** Where bookings are recorded (PostgreSQL in the stack); none keeps them in memory only. */
+  recorder?: BookingRecorder;
+  /** Where booking events go for the consumer (a Redis stream in the stack). */
+  stream?: { publish(type: 'held' | 'confirmed', booking: Booking): void };
 }
 
 const MAX_SEATS_PER_BOOKING = 20;
@@ -103,6 +108,8 @@ export function apiRoutes(deps: ApiDeps): Route[] {
         if (outcome === 'sold') throw new HttpError(409, 'seat_unavailable', 'a seat of this booking was sold meanwhile');
         if (wasHeld) {
           metrics.bookings.inc({ outcome: 'confirmed' });
+          deps.recorder?.changed(booking);
+          deps.stream?.publish('confirmed', booking);
           // Sold seats are guarded by the store from now on; the locks may go.
           void deps.locks.release(booking.seatIds.map((s) => lockKey(booking.eventId, s)), booking.id).catch(() => {});
         }
@@ -117,6 +124,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
         if (store.cancel(booking, now()) === 'confirmed') throw new HttpError(409, 'booking_confirmed', 'a confirmed booking cannot be cancelled');
         if (wasHeld) {
           metrics.bookings.inc({ outcome: 'cancelled' });
+          deps.recorder?.changed(booking);
           void deps.locks.release(booking.seatIds.map((s) => lockKey(booking.eventId, s)), booking.id).catch(() => {});
         }
         return ok({ id: booking.id, status: booking.status });
@@ -146,7 +154,7 @@ async function hold(deps: ApiDeps, userId: string, rawBody: unknown, eventOf: (i
   // later than the lock's own TTL: a confirm the store accepts is still covered.
   const expiresAt = now() + deps.holdTtlMs;
   const keys = seatIds.map((s) => lockKey(event.id, s));
-  metrics.queueLength.add(1);
+  metrics.queueLength.inc();
   let result;
   try {
     result = await locks.acquire(keys, bookingId, deps.holdTtlMs);
@@ -155,7 +163,7 @@ async function hold(deps: ApiDeps, userId: string, rawBody: unknown, eventOf: (i
     metrics.lockFailures.inc({ reason: 'unavailable' });
     throw new HttpError(503, 'lock_service_unavailable', 'the seat lock service is down; try again shortly');
   } finally {
-    metrics.queueLength.add(-1);
+    metrics.queueLength.dec();
   }
   // Re-check after the await: the store also knows holds a restarted Redis forgot.
   const lost = result.conflicts.length > 0 ? result.conflicts.map((k) => k.slice(event.id.length + 1)) : store.conflicts(event, seatIds, now());
@@ -163,8 +171,21 @@ async function hold(deps: ApiDeps, userId: string, rawBody: unknown, eventOf: (i
     await locks.release(result.acquired, bookingId).catch(() => {});
     throw conflict(lost);
   }
+  const booking = store.hold(event, seatIds, userId, expiresAt, bookingId);
+  if (deps.recorder) {
+    try {
+      await deps.recorder.held(booking);
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError)) throw error;
+      // Unrecorded, the hold never happened: free the seats and the locks.
+      store.cancel(booking, now());
+      await locks.release(result.acquired, bookingId).catch(() => {});
+      throw new HttpError(503, 'database_unavailable', 'the booking database is down; try again shortly');
+    }
+  }
   metrics.bookings.inc({ outcome: 'held' });
-  return store.hold(event, seatIds, userId, expiresAt, bookingId);
+  deps.stream?.publish('held', booking);
+  return booking;
 }
 
 function seatList(value: unknown): string[] {

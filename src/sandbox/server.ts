@@ -8,6 +8,9 @@ import { type ComponentHealth, type LockService, MemoryLockService } from './loc
 import { SandboxMetrics } from './metrics.ts';
 import { RedisLockService } from './redis-locks.ts';
 import { Store } from './store.ts';
+import { PgBookings, type BookingRecorder } from './pg-bookings.ts';
+import { BookingStream } from './booking-stream.ts';
+import { Gauge } from 'prom-client';
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -19,8 +22,12 @@ export interface SandboxOptions {
   seatsPerEvent?: number;
   /** Seat locks in this Redis instead of in memory. */
   redisUrl?: string;
-  /** How long to wait for Redis at start-up before giving up. */
+  /** How long to wait for Redis (and PostgreSQL) at start-up before giving up. */
   redisReadyTimeoutMs?: number;
+  /** Bookings recorded in this PostgreSQL (postgres://...) as well as in memory. */
+  postgresUrl?: string;
+  /** Booking events appended to a Redis stream here, whose consumer lag /metrics reports. */
+  streamRedisUrl?: string;
   /** Told about unexpected handler errors (answered as 500). */
   onError?: (error: unknown) => void;
   now?: () => number;
@@ -54,18 +61,43 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   } else {
     locks = new MemoryLockService(now);
   }
+  let recorder: BookingRecorder | undefined;
+  if (options.postgresUrl) {
+    const pg = new PgBookings(options.postgresUrl);
+    try {
+      await pg.init(options.redisReadyTimeoutMs ?? 3000);
+    } catch (error) {
+      await Promise.all([pg.close(), locks.close()]);
+      throw error;
+    }
+    recorder = pg;
+  }
+  const stream = options.streamRedisUrl ? new BookingStream(options.streamRedisUrl) : undefined;
+  if (stream) {
+    new Gauge({
+      name: 'kafka_consumer_group_lag', help: 'Booking events the consumer group has not finished (a Redis stream standing in for the Kafka topic)',
+      registers: [metrics.registry],
+      // Asked at scrape time; unknown (NaN) while Redis is away, never a reassuring 0.
+      async collect() { this.set(await stream.lag().catch(() => Number.NaN)); },
+    });
+  }
   const store = new Store(
     { events: options.events ?? SANDBOX_DEFAULTS.events, seatsPerEvent: options.seatsPerEvent ?? SANDBOX_DEFAULTS.seatsPerEvent },
     (booking) => {
       metrics.expirations.inc();
+      recorder?.changed(booking);
       void locks.release(booking.seatIds.map((s) => lockKey(booking.eventId, s)), booking.id).catch(() => {});
     },
   );
+  const closeExtras = async () => {
+    stream?.close();
+    await recorder?.close();
+  };
 
   const router = new Router([
-    ...apiRoutes({ store, locks, metrics, holdTtlMs, now }),
-    { method: 'GET', path: '/health', handle: () => health(locks) },
-    { method: 'GET', path: '/metrics', handle: () => ({ status: 200, body: metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' }) },
+    ...apiRoutes({ store, locks, metrics, holdTtlMs, now, ...(recorder ? { recorder } : {}), ...(stream ? { stream } : {}) }),
+    { method: 'GET', path: '/health', handle: () => health(locks, recorder) },
+    { method: 'GET', path: '/metrics', handle: async () => ({ status: 200, body: await metrics.render(), contentType: metrics.contentType }) },
   ]);
 
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
@@ -79,7 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await listen(server, options.port ?? SANDBOX_DEFAULTS.port, options.host ?? SANDBOX_DEFAULTS.host);
   } catch (error) {
     clearInterval(sweeper);
-    await locks.close();
+    await Promise.all([locks.close(), closeExtras()]);
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -99,15 +131,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           // Idle keep-alive sockets would hold close() open for seconds.
           server.closeAllConnections();
         });
-        await locks.close();
+        await Promise.all([locks.close(), closeExtras()]);
       })();
       return closing;
     },
   };
 }
 
-async function health(locks: LockService): Promise<Reply> {
-  const components: Record<string, ComponentHealth> = { store: { status: 'UP' }, ...(await locks.health()) };
+async function health(locks: LockService, recorder: BookingRecorder | undefined): Promise<Reply> {
+  const [lockParts, recorderParts] = await Promise.all([locks.health(), recorder?.health() ?? {}]);
+  const components: Record<string, ComponentHealth> = { store: { status: 'UP' }, ...lockParts, ...recorderParts };
   const up = Object.values(components).every((c) => c.status === 'UP');
   return { status: up ? 200 : 503, body: { status: up ? 'UP' : 'DOWN', components } };
 }

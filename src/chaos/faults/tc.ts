@@ -29,6 +29,7 @@ export interface QdiscFaultSpec {
 
 interface Route {
   ref: ContainerRef;
+  device: string;
   via: 'exec' | 'helper';
   restore: string[][];
   /** The helper container (via helper) or the sleeper's pid file (via exec). */
@@ -43,7 +44,9 @@ export function hasNetAdmin(info: Pick<ContainerDetails, 'HostConfig'>): boolean
 }
 
 export function qdiscFault(ctx: FaultContext, spec: QdiscFaultSpec, targets: ContainerRef[]): Fault {
-  const device = validateDevice(spec.device ?? 'eth0');
+  // Unnamed, the device is the container's one interface: usually eth0, but a
+  // container reconnected to its network (network-partition) comes back as eth1.
+  const named = spec.device === undefined ? undefined : validateDevice(spec.device);
   const image = spec.helperImage ?? ctx.helperImage;
   const selfRestoreSeconds = seconds(ctx.durationMs + ctx.graceMs);
   let routes: Route[] = [];
@@ -54,24 +57,30 @@ export function qdiscFault(ctx: FaultContext, spec: QdiscFaultSpec, targets: Con
   }
 
   /** Reads the current qdiscs with the container's own tc, or a throwaway helper. */
-  async function readQdiscs(ref: ContainerRef, useExec: boolean): Promise<string> {
+  async function readQdiscs(ref: ContainerRef, useExec: boolean): Promise<{ device: string; show: string }> {
+    const what = `the qdiscs of ${named ?? 'its interfaces'} in ${describe(ref)}`;
+    const cmd = ['tc', 'qdisc', 'show', ...(named ? ['dev', named] : [])];
+    let output: string;
     if (useExec) {
-      const shown = await ctx.docker.exec(ref, ['tc', 'qdisc', 'show', 'dev', device]);
-      if (shown.exitCode !== 0) throw new EnvironmentError(`cannot read the qdiscs of ${device} in ${describe(ref)}: ${shown.stderr.trim()}`);
-      return shown.stdout;
+      const shown = await ctx.docker.exec(ref, cmd);
+      if (shown.exitCode !== 0) throw new EnvironmentError(`cannot read ${what}: ${shown.stderr.trim()}`);
+      output = shown.stdout;
+    } else {
+      const reader = await ctx.docker.runHelper({
+        name: `loadctl-tc-read-${ref.id.slice(0, 12)}-${ctx.token()}`, image, networkOf: ref,
+        cmd, capAdd: [], labels: { [createdByLabel]: 'tc-read', [targetLabel]: ref.id }, autoRemove: false,
+      });
+      try {
+        const code = await ctx.docker.wait(reader);
+        output = await ctx.docker.logs(reader);
+        if (code !== 0) throw new EnvironmentError(`cannot read ${what}: ${output.trim().split('\n')[0]}`, { hint: `check the device name (usually eth0)` });
+      } finally {
+        await ctx.docker.remove(reader);
+      }
     }
-    const reader = await ctx.docker.runHelper({
-      name: `loadctl-tc-read-${ref.id.slice(0, 12)}-${ctx.token()}`, image, networkOf: ref,
-      cmd: ['tc', 'qdisc', 'show', 'dev', device], capAdd: [], labels: { [createdByLabel]: 'tc-read', [targetLabel]: ref.id }, autoRemove: false,
-    });
-    try {
-      const code = await ctx.docker.wait(reader);
-      const output = await ctx.docker.logs(reader);
-      if (code !== 0) throw new EnvironmentError(`cannot read the qdiscs of ${device} in ${describe(ref)}: ${output.trim().split('\n')[0]}`, { hint: `check the device name (usually eth0)` });
-      return output;
-    } finally {
-      await ctx.docker.remove(reader);
-    }
+    const device = named ?? pickDevice(output, describe(ref));
+    // Shown for every device, a line names its device; shown for one, it does not: keep the device's lines, in that form.
+    return { device, show: named ? output : output.split('\n').filter((line) => line.includes(` dev ${device} `)).map((line) => line.replace(` dev ${device} `, ' ')).join('\n') };
   }
 
   async function ownTc(ref: ContainerRef, info: ContainerDetails): Promise<boolean> {
@@ -95,24 +104,25 @@ export function qdiscFault(ctx: FaultContext, spec: QdiscFaultSpec, targets: Con
         }
         const useExec = await ownTc(ref, info);
         if (!useExec && !(await ctx.docker.imageExists(image))) await pullTcImage(ctx, image, ref);
+        const read = await readQdiscs(ref, useExec);
         const token = ctx.token();
         const route: Route = {
-          ref, via: useExec ? 'exec' : 'helper', restore: restoreCommands(device, await readQdiscs(ref, useExec)),
+          ref, via: useExec ? 'exec' : 'helper', device: read.device, restore: restoreCommands(read.device, read.show),
           helperName: `loadctl-tc-${ref.id.slice(0, 12)}-${token}`, pidFile: `/tmp/loadctl-tc-${token}.pid`,
         };
         routes.push(route);
         // In the order things happen: the sleeper (or helper) first, then the qdisc.
         if (route.via === 'helper') {
           undo.push({ kind: 'remove-container', container: { id: route.helperName, name: route.helperName } });
-          undo.push({ kind: 'tc-restore', container: ref, device, via: 'helper', helperImage: image, restore: route.restore });
+          undo.push({ kind: 'tc-restore', container: ref, device: route.device, via: 'helper', helperImage: image, restore: route.restore });
         } else {
           undo.push({ kind: 'exec', container: ref, cmd: ['sh', '-c', `[ -f ${route.pidFile} ] && kill $(cat ${route.pidFile}) 2>/dev/null; rm -f ${route.pidFile}; true`] });
-          undo.push({ kind: 'tc-restore', container: ref, device, via: 'exec', restore: route.restore });
+          undo.push({ kind: 'tc-restore', container: ref, device: route.device, via: 'exec', restore: route.restore });
         }
       }
       const how = routes.map((r) => `${describe(r.ref)} (${r.via === 'exec' ? 'its own tc' : `helper from ${image}`})`).join(', ');
       return {
-        intent: `${spec.label} on ${device} of ${how} with \`tc qdisc replace ... root ${spec.qdisc.join(' ')}\` for ${formatDuration(ctx.durationMs)}; self-restores after ${selfRestoreSeconds}s`,
+        intent: `${spec.label} on ${[...new Set(routes.map((r) => r.device))].join(', ')} of ${how} with \`tc qdisc replace ... root ${spec.qdisc.join(' ')}\` for ${formatDuration(ctx.durationMs)}; self-restores after ${selfRestoreSeconds}s`,
         undo,
       };
     },
@@ -131,7 +141,7 @@ export function qdiscFault(ctx: FaultContext, spec: QdiscFaultSpec, targets: Con
         } else {
           await ctx.docker.execDetached(route.ref, ['sh', '-c', `echo $$ > ${route.pidFile}; sleep ${selfRestoreSeconds}; rm -f ${route.pidFile}; ${restore}`]);
         }
-        const result = await tcVia(route, ['tc', 'qdisc', 'replace', 'dev', device, 'root', ...spec.qdisc]);
+        const result = await tcVia(route, ['tc', 'qdisc', 'replace', 'dev', route.device, 'root', ...spec.qdisc]);
         if (result.exitCode !== 0) throw tcFailure(spec.qdisc[0] ?? 'qdisc', result.stderr, describe(route.ref));
       }
     },
@@ -149,4 +159,14 @@ async function pullTcImage(ctx: FaultContext, image: string, ref: ContainerRef):
       hint: `point --tc-image (or ${tcImageEnv}) at a local image that has tc and sh (iproute2), e.g. one built FROM debian with iproute2 installed`,
     });
   }
+}
+
+/** The interface to shape when none is named: eth0 when present, else the one interface besides lo. */
+export function pickDevice(show: string, where: string): string {
+  const devices = [...new Set([...show.matchAll(/ dev (\S+) /g)].map((m) => m[1] as string))].filter((d) => d !== 'lo');
+  if (devices.includes('eth0')) return 'eth0';
+  if (devices.length === 1) return devices[0] as string;
+  throw new UsageError(`${where} has ${devices.length === 0 ? 'no network interface' : `several interfaces (${devices.join(', ')})`} and the step names no device`, {
+    hint: 'name one in the step: fault: { ..., device: eth0 }',
+  });
 }

@@ -1,0 +1,103 @@
+// The body of `loadctl stack up | down | status`, loaded lazily by
+// src/commands/stack.ts. The command owns the console and Ctrl-C; the engine
+// (up.ts, docker.ts) reports through callbacks.
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
+import type { Ui } from '../ui.ts';
+import { type ImageKey, checkProject, chooseImages, planStack, stackEndpoints, stackServices } from './definition.ts';
+import { StackDocker } from './docker.ts';
+import { stackUp } from './up.ts';
+
+export interface StackCommandOptions {
+  action: string | undefined;
+  project: string;
+  portOffset: string;
+  images: Partial<Record<ImageKey, string>>;
+  json: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const actions = ['up', 'down', 'status'];
+
+/** dist/stack-service.mjs next to the running bundle (or, from source, in dist/). */
+async function serviceBundle(): Promise<Buffer> {
+  for (const candidate of ['./stack-service.mjs', '../../dist/stack-service.mjs']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return readFile(path);
+  }
+  throw new EnvironmentError('the bundled stack service (dist/stack-service.mjs) is missing', { hint: 'build it: npm run build' });
+}
+
+export function parseStackOptions(o: Pick<StackCommandOptions, 'action' | 'project' | 'portOffset'>): { action: 'up' | 'down' | 'status'; project: string; portOffset: number } {
+  if (!o.action || !actions.includes(o.action)) {
+    throw new UsageError(`${o.action ? `unknown stack action "${o.action}"` : 'name a stack action'} (known: ${actions.join(', ')})`, { hint: 'loadctl stack up' });
+  }
+  const bad = checkProject(o.project);
+  if (bad) throw new UsageError(bad);
+  const offset = Number(o.portOffset);
+  const highest = Math.max(...stackServices.map((s) => s.port));
+  if (!/^\d+$/.test(o.portOffset) || offset + highest > 65535) {
+    throw new UsageError(`--port-offset ${o.portOffset}: must be a whole number from 0 to ${65535 - highest}`, { hint: 'e.g. --port-offset 10000 publishes the booking service on 127.0.0.1:18080' });
+  }
+  return { action: o.action as 'up' | 'down' | 'status', project: o.project, portOffset: offset };
+}
+
+export async function runStackCommand(o: StackCommandOptions, ui: Ui): Promise<number> {
+  const { action, project, portOffset } = parseStackOptions(o);
+  const plan = planStack({ project, portOffset, images: chooseImages(o.images, o.env) });
+  const docker = new StackDocker(o.env);
+  await docker.ping();
+  if (action === 'down') {
+    const owned = await docker.owned(project);
+    for (const c of owned.containers) await docker.removeContainer(c.id);
+    for (const n of owned.networks) await docker.removeNetwork(n.id);
+    const what = [...owned.containers, ...owned.networks].map((x) => x.name);
+    ui.result(what.length > 0 ? `removed ${what.join(', ')}` : `nothing to remove: no stack "${project}" on ${docker.endpoint}`);
+    return ExitCode.Ok;
+  }
+  if (action === 'status') return status(docker, plan, portOffset, o.json, ui);
+
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    ui.warn(`${name}: stopping \`stack up\`; removing what it created`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    ui.info(`stack ${project} on ${docker.endpoint}: ${plan.containers.map((c) => c.name).join(', ')}`);
+    const result = await stackUp(plan, { docker, serviceFile: serviceBundle, onProgress: (line) => ui.info(line), signal: controller.signal });
+    const endpoints = stackEndpoints({ portOffset });
+    const changed = [...result.created.map((n) => `created ${n}`), ...result.started.map((n) => `started ${n}`)];
+    ui.result(`stack ${project} is up and healthy (${(result.ms / 1000).toFixed(1)}s${changed.length === 0 ? ', already running: nothing changed' : ''})`);
+    ui.result(`  booking service ${endpoints['booking-service']}  consumer ${endpoints['kafka-consumer']}/metrics  redis ${endpoints.redis}  postgres ${endpoints.postgres}`);
+    if (o.json) process.stdout.write(`${JSON.stringify({ schema: 'loadctl/stack', version: 1, project, endpoints, ...result }, null, 2)}\n`);
+    return ExitCode.Ok;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function status(docker: StackDocker, plan: ReturnType<typeof planStack>, portOffset: number, json: boolean, ui: Ui): Promise<number> {
+  const endpoints = stackEndpoints({ portOffset });
+  const rows = await Promise.all(plan.containers.map(async (c) => {
+    const seen = await docker.observe(c.name);
+    const ours = seen?.labels['io.loadctl.stack'] === plan.project;
+    return {
+      service: c.service, container: c.name,
+      state: !seen ? 'absent' : !ours ? 'not made by loadctl stack' : seen.running ? seen.health : seen.status,
+      endpoint: endpoints[c.service],
+    };
+  }));
+  if (json) process.stdout.write(`${JSON.stringify({ schema: 'loadctl/stack-status', version: 1, project: plan.project, services: rows }, null, 2)}\n`);
+  const table = new Table({ head: ['service', 'container', 'state', 'on this machine'] });
+  for (const r of rows) table.push([r.service, r.container, r.state, r.endpoint]);
+  ui.result(table.toString());
+  const healthy = rows.every((r) => r.state === 'healthy');
+  ui.result(healthy ? `stack ${plan.project}: every service healthy` : `stack ${plan.project}: not fully up (loadctl stack up${plan.project === 'ticketing' ? '' : ` --project ${plan.project}`})`);
+  return healthy ? ExitCode.Ok : ExitCode.Failed;
+}
