@@ -60,20 +60,38 @@ export const clientScript = String.raw`(function () {
     }
   }
 
+  function round(v) { return Math.round(v * 100) / 100; }
   function fmt(unit) {
-    return function (u, v) { return v === null || v === undefined ? '' : (Math.round(v * 100) / 100) + ' ' + unit; };
+    return function (u, v) { return v === null || v === undefined ? '' : round(v) + ' ' + unit; };
   }
 
-  function chart(id, unit, series, values, target) {
+  // The y axis fits the data, not the target: 20 ms of latency under a 2 s
+  // target must not be a flat line at the bottom. Only where the target is
+  // the point (errors, in per cent) is it always in view.
+  function topOf(max, target, showTarget) {
+    var top = Math.max(max * 1.15, 1);
+    return showTarget && target ? Math.max(top, target * 1.3) : top;
+  }
+
+  function chart(id, unit, series, values, target, o) {
     var el = document.getElementById(id);
     if (!el) return;
+    o = o || {};
+    var ticks = { x: [], y: [] };
+    function labels(axis, suffix) {
+      return function (u, splits) {
+        ticks[axis] = splits.map(function (v) { return v === null ? '' : round(v) + suffix; });
+        return ticks[axis];
+      };
+    }
     var opts = {
       width: Math.max(el.clientWidth, 320),
       height: 230,
-      scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, Math.max(max * 1.1, target ? target * 0.2 : 1, 1)]; } } },
+      scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, topOf(max, target, o.targetInView)]; } } },
       axes: [
-        { label: 'seconds since start', stroke: '#374151', grid: { stroke: '#eef0f3' } },
-        { label: unit, stroke: '#374151', size: 64, grid: { stroke: '#eef0f3' } }
+        // Whole seconds: the data has one point per second.
+        { label: 'seconds since start', stroke: '#374151', grid: { stroke: '#eef0f3' }, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600], values: labels('x', '') },
+        { label: o.axisLabel || unit, stroke: '#374151', size: 64, grid: { stroke: '#eef0f3' }, values: labels('y', o.tickSuffix || '') }
       ],
       series: [{ label: 'time', value: fmt('s') }].concat(series.map(function (s) {
         return { label: s.label, stroke: s.colour, width: 2, fill: s.fill, value: fmt(unit), spanGaps: false, points: { show: false } };
@@ -82,11 +100,12 @@ export const clientScript = String.raw`(function () {
       cursor: { drag: { x: true, y: false } }
     };
     var u = new uPlot(opts, [data.t].concat(values), el);
-    charts.push({ id: id, plot: u });
+    charts.push({ id: id, plot: u, ticks: ticks });
   }
 
   chart('chart-rate', 'req/s', [{ label: 'requests/s', colour: '#2563eb', fill: 'rgba(37, 99, 235, 0.08)' }], [data.requests]);
-  chart('chart-errors', '%', [{ label: 'error rate', colour: '#dc2626', fill: 'rgba(220, 38, 38, 0.08)' }], [data.errorPct], data.targets.errorPct);
+  chart('chart-errors', '%', [{ label: 'error rate', colour: '#dc2626', fill: 'rgba(220, 38, 38, 0.08)' }], [data.errorPct], data.targets.errorPct,
+    { targetInView: true, tickSuffix: ' %', axisLabel: 'errors' });
   chart('chart-latency', 'ms', [
     { label: 'p50', colour: '#16a34a' },
     { label: 'p95', colour: '#f59e0b' },

@@ -17,7 +17,8 @@ h3 { font-size: 13px; margin: 16px 0 4px; color: var(--muted); font-weight: 600;
 .card.fail { border-left: 4px solid var(--fail); }
 .chart { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 4px 0; min-height: 240px; }
 .legend { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 14px; color: var(--muted); font-size: 12px; }
-.swatch { display: inline-block; width: 18px; height: 12px; border-radius: 2px; margin-right: -8px; vertical-align: middle; }
+.legend .entry { display: inline-flex; align-items: center; gap: 6px; }
+.swatch { display: inline-block; width: 18px; height: 12px; border-radius: 2px; vertical-align: middle; }
 .swatch.fault { background: rgba(220, 38, 38, 0.25); }
 .swatch.recovery { background: rgba(245, 158, 11, 0.3); }
 .swatch.line { height: 0; border-top: 2px solid; border-radius: 0; }

@@ -69,6 +69,23 @@ export function chartData(timeline: Timeline, run: Pick<RunRecord, 'fault' | 'ph
   };
 }
 
+/** Only what the charts draw: no fault or recovery entries on a run without chaos. */
+export function legendEntries(data: Pick<ChartData, 'fault' | 'recovery' | 'probes' | 'targets'>): Array<{ key: string; text: string }> {
+  const entries: Array<{ key: string; text: string }> = [];
+  if (data.fault) entries.push({ key: 'fault', text: 'fault (inject → rollback)' });
+  if (data.recovery) entries.push({ key: 'recovery', text: 'recovery (rollback → users recovered)' });
+  if (data.probes !== null) entries.push({ key: 'line probes', text: 'containers healthy (probes)' });
+  if (data.recovery?.recovered) entries.push({ key: 'line recovered', text: 'users recovered' });
+  // The latency axis fits the data, so the p99 line shows only when latency nears it.
+  entries.push({ key: 'line target', text: `target (errors ${data.targets.errorPct} %, p99 ${data.targets.p99Ms} ms where in range)` });
+  return entries;
+}
+
+function legend(data: ChartData): string {
+  const entries = legendEntries(data).map((e) => `<span class="entry"><span class="swatch ${e.key}"></span>${escapeHtml(e.text)}</span>`);
+  return `<div class="legend">${entries.join('')}</div>`;
+}
+
 function table(head: string[], rows: string[][], numericFrom = 1): string {
   const th = head.map((h, i) => `<th${i >= numericFrom && i < head.length - 1 ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${i >= numericFrom && i < head.length - 1 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
@@ -180,14 +197,15 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const startSec = run.timeline?.total[0]?.t ?? null;
   const title = `loadctl report: ${scenarioLabel(run)}`;
   const gateCharts = run.gates && run.timeline && startSec !== null ? gateChartData(run.gates, startSec, run.timeline.total.length) : [];
-  const charts = run.timeline && run.timeline.total.length > 0
+  const data = run.timeline && run.timeline.total.length > 0 ? chartData(run.timeline, run) : undefined;
+  const charts = data
     ? `<h2>Over time</h2>
-<div class="legend"><span class="swatch fault"></span>fault (inject → rollback)<span class="swatch recovery"></span>recovery (rollback → users recovered)<span class="swatch line probes"></span>containers healthy (probes)<span class="swatch line recovered"></span>users recovered<span class="swatch line target"></span>target</div>
+${legend(data)}
 <h3>Request rate</h3><div class="chart" id="chart-rate"></div>
 <h3>Error rate</h3><div class="chart" id="chart-errors"></div>
 <h3>Latency p50 / p95 / p99</h3><div class="chart" id="chart-latency"></div>
 ${gateChartDivs(gateCharts, escapeHtml)}
-<script type="application/json" id="report-data">${jsonIsland({ ...chartData(run.timeline, run), gates: gateCharts })}</script>
+<script type="application/json" id="report-data">${jsonIsland({ ...data, gates: gateCharts })}</script>
 <script>${rawText(assets.uplotJs, 'script')}</script>
 <script>${rawText(clientScript, 'script')}</script>`
     : '<h2>Over time</h2><p class="fine">No per-second timeline in this run folder (timeline.json), so no charts.</p>';

@@ -115,6 +115,11 @@ test('report.html renders offline in Chromium: no console errors, charts drawn, 
     assert.ok(a > 0 && r > g && r > b, `${f.id}: the fault window is shaded red (got rgba ${f.inFault.join(',')})`);
     assert.equal(f.beforeFault[3], 0, `${f.id}: no shading before the fault`);
   }
+  // With a fault, the legend names every band and line the charts draw.
+  assert.deepEqual(await page.locator('.legend .entry').allInnerTexts(), [
+    'fault (inject → rollback)', 'recovery (rollback → users recovered)', 'containers healthy (probes)', 'users recovered',
+    'target (errors 5 %, p99 2000 ms where in range)',
+  ]);
   const text = await page.locator('body').innerText();
   assert.equal(await page.evaluate('window.pwned'), undefined, 'markup in a target name stays text');
   assert.equal(await page.locator('img').count(), 0);
