@@ -98,7 +98,7 @@ for (const version of k6Versions) {
       const r = await run('boom', ['--no-typecheck']);
       assert.equal(r.code, 5, r.stdout + r.stderr);
       assert.equal(readJson(join(r.dir!, 'result.json')).status, 'script-error');
-      assert.match(r.stderr, /boom at init/);
+      assert.match(r.stdout + r.stderr, /boom at init/);
     });
 
     test('test.abort() in the script (k6 108): exit 4, aborted', async () => {

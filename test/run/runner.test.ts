@@ -143,7 +143,7 @@ test('--no-summary: k6 exits 0 and leaves no summary', async (t) => {
 
 test('k6 missing from PATH, or a --k6/K6_BIN path that is not there: EnvironmentError with install hints', async (t) => {
   const dir = workdir(t);
-  assert.throws(() => resolveK6Path({ env: { PATH: dir } }), (e: unknown) => e instanceof EnvironmentError && /not found on PATH/.test(e.message) && /brew install k6/.test(e.hint!) && /winget/.test(e.hint!));
+  assert.throws(() => resolveK6Path({ env: { PATH: dir, LOADCTL_K6_CACHE: dir } }), (e: unknown) => e instanceof EnvironmentError && /not found on PATH/.test(e.message) && /brew install k6/.test(e.hint!) && /winget/.test(e.hint!));
   assert.throws(() => resolveK6Path({ k6Path: join(dir, 'nope'), env: { PATH: '' } }), /k6 not found at .*nope \(from --k6\)/);
   assert.throws(() => resolveK6Path({ env: { K6_BIN: join(dir, 'nope') } }), /from K6_BIN/);
   writeFileSync(join(dir, 'k6'), '#!/bin/sh\n');
