@@ -1,9 +1,10 @@
 // A run's report.html in real headless Chromium (Debian's /usr/bin/chromium
 // through playwright-core): offline, page errors and network requests
 // collected, what the page drew read back, a screenshot in test-artifacts/.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { missing } from './parts.ts';
 
 export const chromiumPath = '/usr/bin/chromium';
 
@@ -17,7 +18,13 @@ export interface SeenReport {
   /** Console errors, page errors and any request that left file://. */
   problems: string[];
   screenshot: string;
+  /** The page's chart data (the JSON island: t, requests, errorPct, p50/p95/p99, fault...). */
+  data: Record<string, unknown>;
 }
+
+/** Skip reason when Chromium is not installed (a failure under CI), else false. */
+export const chromiumSkip = (): string | false =>
+  missing('chromium', existsSync(chromiumPath) ? undefined : `${chromiumPath} is not installed (apt-get install chromium; bash .ci/run installs it)`);
 
 export async function openReport(file: string, screenshot: string): Promise<SeenReport> {
   const { chromium } = await import('playwright-core');
@@ -33,11 +40,12 @@ export async function openReport(file: string, screenshot: string): Promise<Seen
     const charts = await page.evaluate('window.loadctlReport.charts.length') as number;
     const gates = await page.evaluate('(window.loadctlReport.data.gates || []).map(function (g) { return g.title; })') as string[];
     const text = await page.locator('body').innerText();
+    const data = await page.evaluate('window.loadctlReport.data') as Record<string, unknown>;
     const dir = join(import.meta.dirname, '..', '..', 'test-artifacts');
     mkdirSync(dir, { recursive: true });
     const path = join(dir, screenshot);
     await page.screenshot({ path, fullPage: true });
-    return { charts, gates, text, problems, screenshot: path };
+    return { charts, gates, text, problems, screenshot: path, data };
   } finally {
     await browser.close();
   }

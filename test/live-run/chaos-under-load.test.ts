@@ -29,7 +29,7 @@ const experiment = redisStopExperiment;
 async function rig(name: string) {
   const redis = await startRedis(unique(`lc-together-${name}`));
   containers.push(redis.name);
-  const sandbox = await startSandbox({ redisPort: redis.port, users: 4 });
+  const sandbox = await startSandbox({ redisPort: redis.port, users: 8 });
   stops.push(sandbox.stop);
   return { redis, sandbox };
 }
@@ -65,7 +65,7 @@ for (const version of k6Versions) {
 
 async function stoppedUnderLoad(version: K6Version): Promise<void> {
   const { redis, sandbox } = await rig('main');
-  const cwd = project({ profiles: { steady: constantProfile(24) }, chaos: { 'redis-stop': experiment(redis.name, redis.port, '3s') } });
+  const cwd = project({ profiles: { steady: constantProfile(28, 8) }, chaos: { 'redis-stop': experiment(redis.name, redis.port, '3s') } });
   // Independent witnesses: Redis itself, and the sandbox's view of it (/health pings Redis through its client).
   const redisUp = watch(() => redisAnswers(redis.port));
   const sandboxUp = watch(async () => (await fetch(`${sandbox.url}/health`, { signal: AbortSignal.timeout(400) }).catch(() => undefined))?.status === 200);

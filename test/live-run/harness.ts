@@ -115,8 +115,10 @@ export function project(files: { profiles?: Record<string, string>; chaos?: Reco
 /**
  * The booking path that needs the seat locks, and little else: each VU logs in
  * once, reads a seat map when it has no free seat left in hand, then holds a
- * seat and confirms it, every PACE seconds. With Redis away nearly every
- * request is a failed hold (503), so users feel the fault plainly.
+ * seat and confirms it, then pauses PACE seconds (0.15: long beside a
+ * request's latency, so the rate holds steady even on two busy cores, and
+ * `--at steady` finds it). With Redis away nearly every request is a failed
+ * hold (503), so users feel the fault plainly.
  */
 const holdsScenario = `import http from 'k6/http';
 import { sleep } from 'k6';
@@ -151,7 +153,7 @@ export default function holds(): void {
     });
     if (hold.status === 201) http.post(base + '/api/bookings/' + (hold.json('id') as string) + '/confirm', null, { headers: auth, tags: { name: 'confirm_booking' } });
   }
-  sleep(Number(__ENV.PACE || '0.04'));
+  sleep(Number(__ENV.PACE || '0.15'));
 }
 `;
 
