@@ -4,14 +4,13 @@
 // it, so the load generator does not share its event loop. Medians of 3 runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { setupUsers } from '../src/users/setup.ts';
 import { rowName } from '../src/sandbox/store.ts';
+import { startSandboxProcess } from './sandbox-process.ts';
 
 const RUNS = 3;
 const EVENTS = 500;
 const SEATS = 200;
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 interface CannonRequest {
   method?: string; path?: string; body?: string; headers?: Record<string, string>;
@@ -27,21 +26,6 @@ type Autocannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] as number; };
-
-async function startSandboxProcess(extra: string[] = []): Promise<{ url: string; child: ChildProcess }> {
-  const args = [`${root}bin/loadctl.js`, 'sandbox', '--port', '0', '--events', String(EVENTS), '--seats', String(SEATS), ...extra];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
-  });
-  return { url, child };
-}
 
 async function benchSetupUsers(url: string): Promise<void> {
   console.log('setup-users (accounts created per second; fresh accounts each run)');
@@ -115,7 +99,7 @@ async function startRedis(): Promise<{ url: string; child: ChildProcess } | unde
   return ok ? { url: `redis://127.0.0.1:${port}`, child } : undefined;
 }
 
-const memory = await startSandboxProcess();
+const memory = await startSandboxProcess(['--events', String(EVENTS), '--seats', String(SEATS)]);
 try {
   console.log(`sandbox ${memory.url} (${EVENTS} events x ${SEATS} seats)`);
   await benchBookingFlow(memory.url, 'in-memory locks');
@@ -129,7 +113,7 @@ if (!redis) {
   console.log('booking flow, Redis locks: skipped (redis-server is not installed)');
 } else {
   try {
-    const sandbox = await startSandboxProcess(['--redis', redis.url]);
+    const sandbox = await startSandboxProcess(['--events', String(EVENTS), '--seats', String(SEATS), '--redis', redis.url]);
     try {
       await benchBookingFlow(sandbox.url, 'Redis locks');
     } finally {
