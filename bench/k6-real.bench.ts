@@ -68,7 +68,7 @@ export default function (): void {
   const script = join(dry, readdirSync(dry)[0]!, 'script.js');
   const raw = (): number => {
     const exported = join(work, 'raw-export.json');
-    const r = spawnSync(k6, ['run', '--no-color', '--quiet', '--summary-export', exported, script], {
+    const r = spawnSync(k6, ['run', '--no-color', '--summary-export', exported, script], {
       cwd: work, env: { ...env, LOADCTL_SUMMARY_PATH: join(work, 'raw-summary.json') }, encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`raw k6 run exited ${r.status}: ${r.stderr.slice(-2000)}`);
