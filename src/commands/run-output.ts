@@ -103,6 +103,7 @@ export function createRunView(ui: Ui, options: { quiet: boolean; verbose?: boole
         ui.result(renderTable(report, { pass: c.green, fail: c.red, dim: c.dim }));
         if (!options.quiet) ui.info(renderFigures(report));
       }
+      for (const hint of report.hints ?? []) ui.result(c.yellow(`hint: ${hint}`));
       const verdict = `${ok ? c.green('PASS') : c.red(report.outcome.status.toUpperCase())}: ${report.outcome.reason} (exit ${report.outcome.exitCode})`;
       ui.result(verdict);
       ui.info(`results in ${show(report.runDir)}`);

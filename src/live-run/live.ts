@@ -15,6 +15,8 @@ export interface LiveFeed {
   envFor(k6: LocatedK6 | undefined, env: Readonly<Record<string, string | undefined>>): Record<string, string>;
   /** The newest finished seconds, oldest first (a bounded window). */
   recent(): readonly SecondStats[];
+  /** The same window with the per-endpoint series, to say which endpoint fails. */
+  recentSeconds(): readonly LiveSecond[];
   /** Pushes k6 made so far. */
   pushes(): number;
   close(): Promise<Timeline>;
@@ -30,11 +32,14 @@ const KEEP_SECONDS = 30;
 export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}): Promise<LiveFeed> {
   const { startReceiver } = await import('../live/receiver.ts');
   const recent: SecondStats[] = [];
+  const recentSeconds: LiveSecond[] = [];
   let rejectedOnce = false;
   const receiver = await startReceiver({
     onSecond: (second) => {
       recent.push(second.total);
+      recentSeconds.push(second);
       if (recent.length > KEEP_SECONDS) recent.shift();
+      if (recentSeconds.length > KEEP_SECONDS) recentSeconds.shift();
       callbacks.onSecond?.(second);
     },
     // One line is enough: k6 retries every second and would repeat it.
@@ -53,6 +58,7 @@ export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}): Promise<
     env: receiver.k6.env,
     envFor: (k6, env) => nativeHistogramEnv(k6?.version, env),
     recent: () => recent,
+    recentSeconds: () => recentSeconds,
     pushes: () => receiver.aggregator.stats.pushes,
     close: () => receiver.close(),
   };

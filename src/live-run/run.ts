@@ -14,6 +14,7 @@ import type { Timeline } from '../live/types.ts';
 import type { TimelineEvent } from '../chaos/engine-types.ts';
 import { formatK6Exit } from '../k6/exit-codes.ts';
 import { stoppedBeforeLoad } from '../verdict/outcome.ts';
+import { baselineHint, userCountOf } from '../verdict/hints.ts';
 import { confirmChaos, faultSeconds, prepareChaos, runChaosUnderLoad, writeChaosFiles, type ChaosOutcome, type ChaosRequest, type PreparedChaos } from './chaos.ts';
 import { createLiveDisplay } from './display.ts';
 import { secondsWithRequests, startLiveFeed, type LiveFeed } from './live.ts';
@@ -36,6 +37,8 @@ export interface LiveRunOptions {
 
 interface Plan {
   prepared: PreparedChaos;
+  /** The profile's environment (BASE_URL, USER_COUNT), for the baseline hint. */
+  env: Readonly<Record<string, string | undefined>>;
   eventLine: (event: TimelineEvent, startedAt: number) => string | null;
   holdStart: number;
   loadSeconds: number | null;
@@ -96,7 +99,14 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
         steadyDeadlineSeconds: steadyDeadlineSeconds(plan.holdStart, plan.loadSeconds, faultSeconds(plan.prepared.experiment)),
         recent: () => feed?.recent() ?? [], loadEnded: () => loadEnded, signal: controller.signal,
       }, o.pipeline.cwd, {
-        onTrigger: (why) => display.note(`chaos: ${why}; starting ${plan.prepared.experiment.name}`),
+        onTrigger: (why) => {
+          // Said before the fault: afterwards nobody could tell its errors from the baseline's.
+          const failing = baselineHint(feed?.recentSeconds().slice(-10) ?? [], {
+            maxErrorRate: (o.chaos!.recovery ?? defaultRecoveryTargets).maxErrorRate, userCount: userCountOf(plan.env), baseUrl: plan.env.BASE_URL,
+          });
+          if (failing) display.note(`chaos: ${failing}`);
+          display.note(`chaos: ${why}; starting ${plan.prepared.experiment.name}`);
+        },
         onEvent: (event) => {
           if (event.type === 'injected') display.setChaosActive(true);
           // Users lag the probes; keep per-second lines a little past the containers' recovery.
@@ -196,6 +206,6 @@ async function planChaos(o: LiveRunOptions, req: ChaosRequest, ui: Ui): Promise<
   if (fit.error) throw new UsageError(fit.error, { hint: `pick an earlier --at, or a longer profile (loadctl list)` });
   if (fit.warning) ui.warn(fit.warning);
   const { eventLine } = await import('../chaos/render.ts');
-  return { prepared, eventLine, holdStart, loadSeconds };
+  return { prepared, eventLine, holdStart, loadSeconds, env: profile.env };
 }
 

@@ -22,6 +22,9 @@ export const LIBRARY_ENDPOINTS = ['login', 'search_events', 'view_seats', 'hold_
  */
 export const OBSERVER_THRESHOLDS: Readonly<Record<string, string>> = { http_req_duration: 'max>=0', http_req_failed: 'rate>=0' };
 
+/** The submetric that counts 401 answers, so a run can say its logins were refused. */
+export const UNAUTHORIZED_METRIC = 'http_req_failed{status:401}';
+
 export function isObserverThreshold(metric: string, expression: string): boolean {
   const base = splitMetric(metric).metric;
   return OBSERVER_THRESHOLDS[base] === expression.replace(/\s/g, '');
@@ -139,9 +142,11 @@ export function buildK6Options(spec: ProfileSpec, targets: readonly Target[]): R
     const list = (thresholds[metricKey(t)] ??= []);
     if (!list.some((e) => (typeof e === 'string' ? e : (e as { threshold: string }).threshold).replace(/\s/g, '') === expr)) list.push(expr);
   }
-  for (const endpoint of spec.endpoints ?? LIBRARY_ENDPOINTS) {
+  const endpoints = spec.endpoints ?? LIBRARY_ENDPOINTS;
+  for (const endpoint of endpoints) {
     for (const [metric, expr] of Object.entries(OBSERVER_THRESHOLDS)) thresholds[`${metric}{name:${endpoint}}`] ??= [expr];
   }
+  if (endpoints.length > 0) thresholds[UNAUTHORIZED_METRIC] ??= [OBSERVER_THRESHOLDS.http_req_failed!];
   return {
     ...(spec.options ?? {}),
     scenarios: { [spec.scenario]: executorOptions(spec) },

@@ -37,6 +37,7 @@ export function toResultDocument(report: RunReport) {
     status: report.outcome.status,
     exitCode: report.outcome.exitCode,
     reason: report.outcome.reason,
+    hints: report.hints ?? [],
     profile: report.profile,
     startedAt: report.startedAt,
     endedAt: report.endedAt,

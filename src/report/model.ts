@@ -27,4 +27,6 @@ export interface RunReport {
   results: RunResults | undefined;
   verdict: Verdict;
   outcome: RunOutcome;
+  /** Causes the figures make plain ("most failed requests were 401: run setup-users"). */
+  hints?: string[];
 }

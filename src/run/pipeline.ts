@@ -10,6 +10,7 @@ import { buildK6Argv, buildK6Env, formatK6Command, runK6, type K6RunCallbacks, t
 import { collectK6Errors } from '../k6/stderr.ts';
 import { declaredThresholds, judge } from '../verdict/judge.ts';
 import { decideOutcome } from '../verdict/outcome.ts';
+import { accountsHintFromResults } from '../verdict/hints.ts';
 import { renderJson } from '../report/json.ts';
 import type { RunReport } from '../report/model.ts';
 import { createRunFolder, runFiles } from '../shared/run-folder.ts';
@@ -206,6 +207,8 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
     verdict,
     outcome,
   };
+  const hint = outcome.status === 'passed' ? undefined : accountsHintFromResults(summary.results, profile.env);
+  if (hint) report.hints = [hint];
   const resultJson = renderJson(report);
   await writeFile(files.result, resultJson);
   return { kind: 'ran', runDir, report, resultJson };

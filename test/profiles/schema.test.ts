@@ -130,5 +130,7 @@ test('every endpoint gets an always-true threshold so k6 reports it, unless a th
   assert.ok(isObserverThreshold('http_req_duration{name:hold_seats}', 'max >= 0'));
   assert.ok(!isObserverThreshold('http_req_duration{name:hold_seats}', 'p(99)<2000'));
   const custom = buildK6Options(valid({ ...base, endpoints: ['checkout'] }), []).thresholds as Record<string, string[]>;
-  assert.deepEqual(Object.keys(custom).sort(), ['http_req_duration{name:checkout}', 'http_req_failed{name:checkout}']);
+  // ... plus the 401 count, so a run can say its logins were refused.
+  assert.deepEqual(Object.keys(custom).sort(), ['http_req_duration{name:checkout}', 'http_req_failed{name:checkout}', 'http_req_failed{status:401}']);
+  assert.ok(isObserverThreshold('http_req_failed{status:401}', 'rate>=0'));
 });
