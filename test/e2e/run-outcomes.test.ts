@@ -1,4 +1,4 @@
-// `loadctl run` end to end on REAL k6, at both ends of the supported range,
+// `loadctl run` end to end on REAL k6, at both ends of the supported range and a v1,
 // against the real sandbox: each outcome k6 can be made to produce on demand
 // (pass, thresholds crossed, abortOnFail, an exception at init, test.abort(),
 // Ctrl-C, --no-summary) and the exit code, status and files loadctl makes of it.
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sandbox } from '../../src/sandbox/server.ts';
-import { k6Skip, k6Versions, realK6 } from '../helpers/parts.ts';
+import { k6Skip, k6VersionsWithV1, realK6 } from '../helpers/parts.ts';
 import { loadctl, project, readJson, runDirs, sandboxWithUsers } from './harness.ts';
 
 const users = 4;
@@ -30,7 +30,7 @@ const files = {
   'scenarios/giveup.ts': "import exec from 'k6/execution';\nimport http from 'k6/http';\n\nexport default function (): void {\n  http.get(`${__ENV.BASE_URL}/health`);\n  if (exec.scenario.iterationInTest >= 5) exec.test.abort('enough');\n}\n",
 };
 
-for (const version of k6Versions) {
+for (const version of k6VersionsWithV1) {
   describe(`loadctl run on real k6 ${version}`, { skip: k6Skip(version), timeout: 240_000 }, () => {
     let sandbox: Sandbox;
     let cwd: string;
