@@ -29,6 +29,7 @@ export function createLiveDisplay(ui: Ui, base: RunEvents, options: { quiet: boo
   let liveText = '';
   let chaosActive = false;
   let lastPlain = -Infinity;
+  let pastInit = false;
   const text = () => (liveText ? `${progressText}  │ ${liveText}` : progressText);
   const since = (t: number) => {
     const start = options.startedAt?.();
@@ -56,8 +57,11 @@ export function createLiveDisplay(ui: Ui, base: RunEvents, options: { quiet: boo
         const percent = scenarios.length > 0 ? Math.min(...scenarios.map((s) => s.percent)) : undefined;
         progressText = `k6 ${formatProgress(p, percent)}`;
         spinner?.update(text());
-        // The view learns that k6 got past init (it owns no spinner here).
-        base.onProgress?.(p, scenarios);
+        // The view learns once that k6 got past init (and prints any init errors it held).
+        if (!pastInit) {
+          pastInit = true;
+          around(base.onProgress)?.(p, scenarios);
+        }
       },
     }
     : base;
