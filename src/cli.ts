@@ -13,6 +13,7 @@ import { register as registerChaos } from './commands/chaos.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerInstallK6 } from './commands/install-k6.ts';
 import { register as registerStack } from './commands/stack.ts';
+import { register as registerGameDay } from './commands/gameday.ts';
 
 const commands: RegisterCommand[] = [
   registerRun,
@@ -21,6 +22,7 @@ const commands: RegisterCommand[] = [
   registerSandbox,
   registerDemo,
   registerStack,
+  registerGameDay,
   registerReport,
   registerList,
   registerDoctor,

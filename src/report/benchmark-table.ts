@@ -24,17 +24,21 @@ export function notesFor(run: RunRecord): string {
   return notes.join('; ');
 }
 
+export const benchmarkHead = ['Scenario', 'VUs', 'P99 latency', 'Error rate', 'Notes'];
+
+/** One run's cells, plain text (markdown and HTML escape them their own way). */
+export function benchmarkCells(run: RunRecord): string[] {
+  return [
+    scenarioLabel(run),
+    run.vus === null ? 'n/a' : run.vus.toLocaleString('en-US'),
+    formatMs(run.metrics.p99),
+    formatRate(run.metrics.errorRate),
+    notesFor(run),
+  ];
+}
+
 export function benchmarkTable(runs: readonly RunRecord[]): string {
-  const lines = ['| Scenario | VUs | P99 latency | Error rate | Notes |', '|---|---:|---:|---:|---|'];
-  for (const run of runs) {
-    const cells = [
-      scenarioLabel(run),
-      run.vus === null ? 'n/a' : run.vus.toLocaleString('en-US'),
-      formatMs(run.metrics.p99),
-      formatRate(run.metrics.errorRate),
-      notesFor(run),
-    ];
-    lines.push(`| ${cells.map(mdCell).join(' | ')} |`);
-  }
+  const lines = [`| ${benchmarkHead.join(' | ')} |`, '|---|---:|---:|---:|---|'];
+  for (const run of runs) lines.push(`| ${benchmarkCells(run).map(mdCell).join(' | ')} |`);
   return `${lines.join('\n')}\n`;
 }

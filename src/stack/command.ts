@@ -23,7 +23,7 @@ export interface StackCommandOptions {
 const actions = ['up', 'down', 'status'];
 
 /** dist/stack-service.mjs next to the running bundle (or, from source, in dist/). */
-async function serviceBundle(): Promise<Buffer> {
+export async function serviceBundle(): Promise<Buffer> {
   for (const candidate of ['./stack-service.mjs', '../../dist/stack-service.mjs']) {
     const path = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(path)) return readFile(path);
@@ -94,7 +94,7 @@ async function status(docker: StackDocker, plan: ReturnType<typeof planStack>, p
     };
   }));
   if (json) process.stdout.write(`${JSON.stringify({ schema: 'loadctl/stack-status', version: 1, project: plan.project, services: rows }, null, 2)}\n`);
-  const table = new Table({ head: ['service', 'container', 'state', 'on this machine'] });
+  const table = new Table({ head: ['service', 'container', 'state', 'on this machine'], style: { head: [], border: [] } });
   for (const r of rows) table.push([r.service, r.container, r.state, r.endpoint]);
   ui.result(table.toString());
   const healthy = rows.every((r) => r.state === 'healthy');

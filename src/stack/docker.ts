@@ -175,4 +175,28 @@ export class StackDocker {
       }
     });
   }
+
+  /**
+   * Whether the engine's kernel can run tc netem: a throwaway container with
+   * no network but its own loopback tries to add a netem qdisc there. The
+   * reason when it cannot, undefined when it can.
+   */
+  async netemMissing(image: string): Promise<string | undefined> {
+    return this.call(`check tc netem with ${image}`, async () => {
+      const container = await this.docker.createContainer({
+        Image: image, Cmd: ['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms'],
+        Labels: { 'io.loadctl.probe': 'netem' },
+        HostConfig: { NetworkMode: 'none', CapAdd: ['NET_ADMIN'] },
+      });
+      try {
+        await container.start();
+        const { StatusCode } = (await container.wait()) as { StatusCode?: number };
+        if (StatusCode === 0) return undefined;
+        const said = demuxBuffer(await container.logs({ stdout: true, stderr: true, follow: false }) as Buffer).trim().split('\n')[0] ?? '';
+        return `the Docker host's kernel has no sch_netem (tc netem)${said ? `: ${said}` : ''}`;
+      } finally {
+        await container.remove({ force: true }).catch(() => undefined);
+      }
+    });
+  }
 }

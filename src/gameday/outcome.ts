@@ -1,0 +1,102 @@
+// A game day's figures and verdicts, decided from plain data: one row per
+// experiment from its run's result document (or from why it did not run),
+// the table and the exit code. Pure; no file, process or clock.
+import { ExitCode, type ExitCodeValue } from '../errors.ts';
+import { formatRate, formatSeconds, mdCell } from '../report/format.ts';
+
+export type GameDayVerdict = 'PASS' | 'FAIL' | 'SKIPPED' | 'ERROR' | 'INTERRUPTED' | 'NOT RUN';
+
+export interface GameDayRow {
+  experiment: string;
+  /** What the fault does, e.g. "stop redis". */
+  fault: string;
+  holdSeconds: number;
+  userRecoverySeconds: number | null;
+  probeRecoverySeconds: number | null;
+  /** Error rate users saw while the fault was on. */
+  faultErrorRate: number | null;
+  verdict: GameDayVerdict;
+  reason: string;
+  /** The run folder, relative to the game day's folder (for the HTML links). */
+  runDir?: string;
+}
+
+/** The slice of a run's result document (docs/result-json-phases.md) a row is made from. */
+export interface RunDoc {
+  phases?: Array<{ phase: string; errorRate: number | null; requests: number }>;
+  recovery?: { recovered: boolean; userRecoverySeconds: number | null; containerRecoverySeconds: number | null; verdict: string; reason: string };
+  chaos?: { ran: boolean; reason?: string; status?: string; containerRecoveryMs?: number | null; rollbackComplete?: boolean; error?: { message?: string } | null };
+}
+
+export interface RowInput {
+  experiment: string;
+  fault: string;
+  holdSeconds: number;
+  relativeRunDir?: string;
+}
+
+/** Pure: the row for an experiment whose run ended with this document. */
+export function rowFromRun(input: RowInput, doc: RunDoc): GameDayRow {
+  const fault = doc.phases?.find((p) => p.phase === 'fault');
+  const r = doc.recovery;
+  const c = doc.chaos;
+  const probeMs = c?.containerRecoveryMs ?? null;
+  const base = {
+    experiment: input.experiment, fault: input.fault, holdSeconds: input.holdSeconds,
+    userRecoverySeconds: r?.recovered ? r.userRecoverySeconds : null,
+    probeRecoverySeconds: r?.containerRecoverySeconds ?? (probeMs === null ? null : probeMs / 1000),
+    faultErrorRate: fault && fault.requests > 0 ? fault.errorRate : null,
+    ...(input.relativeRunDir ? { runDir: input.relativeRunDir } : {}),
+  };
+  const verdict = (v: GameDayVerdict, reason: string): GameDayRow => ({ ...base, verdict: v, reason });
+  if (!c || !c.ran) return verdict('ERROR', `not injected: ${c?.reason ?? 'the experiment never started'}`);
+  if (c.rollbackComplete === false) return verdict('ERROR', 'rollback incomplete: run `loadctl chaos recover`');
+  if (c.status === 'interrupted') return verdict('INTERRUPTED', 'interrupted; every fault was rolled back');
+  if (c.status === 'error' || c.status === 'steady-state-failed') {
+    return verdict('ERROR', c.status === 'error' ? c.error?.message ?? 'the experiment failed' : 'steady state not met before injecting; nothing was broken');
+  }
+  if (!r) return verdict('FAIL', "users' recovery could not be measured (no live data)");
+  if (c.status !== 'passed') return verdict('FAIL', `probes: containers did not recover within the target${r.verdict === 'pass' ? '' : `; users: ${r.reason}`}`);
+  return r.verdict === 'pass' ? verdict('PASS', r.reason) : verdict('FAIL', r.reason);
+}
+
+/** A row for an experiment that did not produce a run: skipped, refused, interrupted or never reached. */
+export function rowWithout(input: RowInput, verdict: Exclude<GameDayVerdict, 'PASS' | 'FAIL'>, reason: string): GameDayRow {
+  return { experiment: input.experiment, fault: input.fault, holdSeconds: input.holdSeconds, userRecoverySeconds: null, probeRecoverySeconds: null, faultErrorRate: null, verdict, reason };
+}
+
+/**
+ * 0 only when every experiment that could run here met its recovery target.
+ * A skipped experiment is never a pass: with `strict` it fails the day too.
+ */
+export function gameDayExitCode(rows: readonly GameDayRow[], options: { strict: boolean }): ExitCodeValue {
+  const has = (v: GameDayVerdict) => rows.some((r) => r.verdict === v);
+  if (has('INTERRUPTED')) return ExitCode.Interrupted;
+  if (has('ERROR')) return ExitCode.Environment;
+  if (has('FAIL') || has('NOT RUN')) return ExitCode.Failed;
+  if (options.strict && has('SKIPPED')) return ExitCode.Failed;
+  return rows.some((r) => r.verdict === 'PASS') ? ExitCode.Ok : ExitCode.Failed;
+}
+
+export function summaryLine(rows: readonly GameDayRow[], code: ExitCodeValue): string {
+  const count = (v: GameDayVerdict) => rows.filter((r) => r.verdict === v).length;
+  const parts = (['PASS', 'FAIL', 'ERROR', 'SKIPPED', 'INTERRUPTED', 'NOT RUN'] as const)
+    .filter((v) => count(v) > 0).map((v) => `${count(v)} ${v === 'PASS' ? 'passed' : v === 'SKIPPED' ? 'skipped (not tested here, not passed)' : v.toLowerCase()}`);
+  return `game day: ${parts.join(', ')} of ${rows.length}; ${code === ExitCode.Ok ? 'every experiment that ran met its recovery target' : 'NOT every experiment met its recovery target'}`;
+}
+
+export const experimentTableHead = ['Experiment', 'Fault', 'Hold', "Users' recovery", "Probes' recovery", 'Error rate during fault', 'Verdict'];
+
+export function experimentCells(r: GameDayRow): string[] {
+  return [
+    r.experiment, r.fault, formatSeconds(r.holdSeconds), formatSeconds(r.userRecoverySeconds), formatSeconds(r.probeRecoverySeconds),
+    formatRate(r.faultErrorRate), r.verdict === 'PASS' ? 'PASS' : `${r.verdict}: ${r.reason}`,
+  ];
+}
+
+/** The per-experiment table as markdown (for the step summary and the game day's folder). */
+export function experimentTable(rows: readonly GameDayRow[]): string {
+  const lines = [`| ${experimentTableHead.join(' | ')} |`, '|---|---|---:|---:|---:|---:|---|'];
+  for (const r of rows) lines.push(`| ${experimentCells(r).map(mdCell).join(' | ')} |`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,205 @@
+// `loadctl gameday`: the reference stack up (or your system), test users,
+// then every experiment under load, one after the other, each rolled back and
+// the stack healthy again before the next. The per-experiment run is exactly
+// `loadctl run <profile> --chaos <experiment>` (its own folder, report.html);
+// this file sequences them and writes the day's tables and index page.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import Table from 'cli-table3';
+import { ExitCode, InterruptedError, LoadctlError, UsageError } from '../errors.ts';
+import type { Ui } from '../ui.ts';
+import type { RunCommandOptions } from '../commands/run.ts';
+import type { Experiment } from '../chaos/experiment-schema.ts';
+import { listExperiments, loadExperiment } from '../chaos/experiments.ts';
+import { defaultHelperImage, tcImageEnv } from '../chaos/faults/common.ts';
+import { formatDuration } from '../chaos/duration.ts';
+import { createRunFolder } from '../shared/run-folder.ts';
+import { type ImageKey, chooseImages, planStack, stackEndpoints } from '../stack/definition.ts';
+import { StackDocker } from '../stack/docker.ts';
+import { stackUp } from '../stack/up.ts';
+import { waitHealthy } from '../stack/health.ts';
+import { renderIndexHtml } from './html.ts';
+import { experimentCells, experimentTable, experimentTableHead, gameDayExitCode, rowFromRun, rowWithout, summaryLine, type GameDayRow, type RunDoc } from './outcome.ts';
+
+export interface GameDayOptions {
+  cwd: string;
+  /** Experiments to run, in order; empty runs every one `loadctl list` shows. */
+  experiments: string[];
+  profile: string;
+  vus?: number;
+  /** Each fault's hold (the experiment's own when unset). */
+  hold?: string;
+  /** The load's hold per experiment (default: the fault's hold + 45 s, room for recovery). */
+  loadDuration?: string;
+  users: number;
+  k6?: string;
+  outDir: string;
+  strict: boolean;
+  /** Bring the reference stack up first (idempotent); false aims at a running system. */
+  up: boolean;
+  project: string;
+  portOffset: number;
+  images: Partial<Record<ImageKey, string>>;
+  baseUrl?: string;
+  quiet: boolean;
+  color?: boolean;
+  yes: boolean;
+  interactive: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface GameDayDeps {
+  runCommand: (options: RunCommandOptions) => Promise<number>;
+  confirm: (question: string) => Promise<boolean>;
+}
+
+const netemKinds = new Set(['latency', 'packet-loss']);
+
+function describeFault(e: Experiment): string {
+  return e.steps.map((s) => {
+    const f = s.fault as Record<string, unknown> & { kind: string };
+    const detail = f.kind === 'latency' ? ` ${String(f.delayMs)}ms` : f.kind === 'packet-loss' ? ` ${String(f.percent)}%`
+      : f.kind === 'bandwidth' ? ` ${String(f.rate)}` : f.kind === 'memory-limit' ? ` ${String(f.memory)}` : f.kind === 'stop' ? ` (${String(f.mode)})` : '';
+    return `${f.kind}${detail} on ${s.target}`;
+  }).join(', ');
+}
+
+export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): Promise<number> {
+  const known = (await listExperiments(o.cwd)).map((e) => e.name);
+  const names = o.experiments.length > 0 ? o.experiments : known;
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new UsageError(`unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`, { hint: 'loadctl list' });
+  const experiments = await Promise.all(names.map((name) => loadExperiment(name, { cwd: o.cwd, overrides: { vars: o.env, ...(o.hold ? { duration: o.hold } : {}) } })));
+  if (!o.yes) {
+    if (!o.interactive) throw new UsageError('refusing to break containers without confirmation: stdin is not a terminal', { hint: 'add --yes to run the game day unattended (CI)' });
+    if (!(await deps.confirm(`Run ${names.length} experiment(s) (${names.join(', ')}) against ${o.up ? `stack ${o.project}` : 'your system'}? [y/N] `))) {
+      ui.result('not confirmed: nothing was changed');
+      return ExitCode.Interrupted;
+    }
+  }
+
+  let interrupted = false;
+  const controller = new AbortController();
+  // The run under way handles Ctrl-C itself (rollback first); this stops the sequence.
+  const onSignal = () => { interrupted = true; controller.abort(); };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const docker = new StackDocker(o.env);
+    let baseUrl = o.baseUrl ?? o.env.BASE_URL ?? 'http://localhost:8080';
+    let stack: ReturnType<typeof planStack> | undefined;
+    if (o.up) {
+      await docker.ping();
+      stack = planStack({ project: o.project, portOffset: o.portOffset, images: chooseImages(o.images, o.env) });
+      const { serviceBundle } = await import('../stack/command.ts');
+      ui.info(`game day: stack ${o.project} on ${docker.endpoint}`);
+      await stackUp(stack, { docker, serviceFile: serviceBundle, onProgress: (line) => ui.info(line), signal: controller.signal });
+      baseUrl = stackEndpoints({ portOffset: o.portOffset })['booking-service'];
+    }
+    const tcImage = o.env[tcImageEnv] || defaultHelperImage;
+    let netem: string | undefined;
+    if (experiments.some((e) => e.steps.some((s) => netemKinds.has(s.fault.kind)))) {
+      await docker.ensureImage(tcImage, `--tc-image or ${tcImageEnv}`, (line) => ui.info(line)).then(
+        async () => { netem = await docker.netemMissing(tcImage); },
+        // Without the tc image the network experiments fail with that one line themselves.
+        () => undefined,
+      );
+    }
+    await createUsers(baseUrl, o.users, ui);
+
+    const dayDir = await createRunFolder(o.outDir, 'gameday', new Date());
+    ui.info(`game day folder ${dayDir}`);
+    const rows: GameDayRow[] = [];
+    const runDirs: string[] = [];
+    let stopReason: string | undefined;
+    for (const e of experiments) {
+      const input = { experiment: e.name, fault: describeFault(e), holdSeconds: Math.max(...e.steps.map((s) => s.durationMs)) / 1000 };
+      if (interrupted || stopReason) {
+        rows.push(rowWithout(input, 'NOT RUN', stopReason ?? 'the game day was interrupted before it'));
+        continue;
+      }
+      if (netem && e.steps.some((s) => netemKinds.has(s.fault.kind))) {
+        ui.info(`game day: ${e.name} skipped: ${netem}`);
+        rows.push(rowWithout(input, 'SKIPPED', netem));
+        continue;
+      }
+      ui.info(`game day: ${e.name} (${input.fault}, hold ${formatDuration(input.holdSeconds * 1000)}) under ${o.profile}`);
+      const outDir = join(dayDir, e.name);
+      let code: number;
+      try {
+        code = await deps.runCommand({
+          profile: o.profile, cwd: o.cwd, outDir, baseUrl, quiet: o.quiet, ...(o.color !== undefined ? { color: o.color } : {}),
+          duration: o.loadDuration ?? `${input.holdSeconds + 45}s`, env: { USER_COUNT: String(o.users), BASE_URL: baseUrl },
+          ...(o.vus !== undefined ? { vus: o.vus } : {}), ...(o.k6 ? { k6: o.k6 } : {}),
+          chaos: { experiment: e.name, at: { kind: 'steady' }, ...(o.hold ? { duration: o.hold } : {}), targets: {}, ...(stack ? { project: o.project } : {}), yes: true },
+        });
+      } catch (error) {
+        if (error instanceof InterruptedError) interrupted = true;
+        const reason = error instanceof LoadctlError ? error.message : String(error);
+        rows.push(rowWithout(input, interrupted ? 'INTERRUPTED' : 'ERROR', reason));
+        continue;
+      }
+      if (code === ExitCode.Interrupted) interrupted = true;
+      const runDir = await onlyRunDir(outDir);
+      const doc = runDir ? await readDoc(runDir) : undefined;
+      if (runDir) runDirs.push(runDir);
+      rows.push(doc ? rowFromRun({ ...input, ...(runDir ? { relativeRunDir: relative(dayDir, runDir) } : {}) }, doc) : rowWithout(input, 'ERROR', `the run left no result (exit ${code})`));
+      if (!interrupted && stack) {
+        // Recovered before the next: every service healthy again, whatever the run's verdict.
+        const containers = stack.containers.map((c) => ({ id: c.name, name: c.name }));
+        await waitHealthy(docker, containers, { onProgress: (line) => ui.info(line), timeoutMs: 90_000, signal: controller.signal }).catch((error: unknown) => {
+          if (controller.signal.aborted) interrupted = true;
+          else stopReason = `the stack was not healthy after ${e.name}: ${(error as Error).message}`;
+        });
+      }
+    }
+    return await finish(dayDir, rows, runDirs, o, ui);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function createUsers(baseUrl: string, count: number, ui: Ui): Promise<void> {
+  const [{ setupUsers }, { createProgress }] = await Promise.all([import('../users/setup.ts'), import('../ui.ts')]);
+  const progress = createProgress(ui, 'game day: creating users', count);
+  const made = await setupUsers({ baseUrl, count, prefix: 'testuser', domain: 'loadtest.com', password: 'LoadTest123!', concurrency: 20 }, { onProgress: (done) => progress.update(done) });
+  progress.done();
+  if (made.failed > 0) throw new UsageError(`game day: ${made.failed} of ${count} test users could not be created at ${baseUrl} (${made.failures[0]?.reason})`);
+}
+
+async function onlyRunDir(outDir: string): Promise<string | undefined> {
+  const entries = await readdir(outDir, { withFileTypes: true }).catch(() => []);
+  const dir = entries.find((d) => d.isDirectory() && !d.name.startsWith('.'));
+  return dir ? join(outDir, dir.name) : undefined;
+}
+
+async function readDoc(runDir: string): Promise<RunDoc | undefined> {
+  try {
+    return JSON.parse(await readFile(join(runDir, 'result.json'), 'utf8')) as RunDoc;
+  } catch {
+    return undefined;
+  }
+}
+
+async function finish(dayDir: string, rows: GameDayRow[], runDirs: string[], o: GameDayOptions, ui: Ui): Promise<number> {
+  const [{ loadRunFolder }, { benchmarkCells, benchmarkTable }] = await Promise.all([import('../report/run-folder.ts'), import('../report/benchmark-table.ts')]);
+  const records = [];
+  for (const dir of runDirs) {
+    try { records.push(await loadRunFolder(dir)); } catch { /* a run that left no summary has no benchmark row */ }
+  }
+  const code = gameDayExitCode(rows, { strict: o.strict });
+  const summary = summaryLine(rows, code);
+  const markdown = `## Benchmarks\n\n${benchmarkTable(records)}\n## Experiments\n\n${experimentTable(rows)}\n${summary}\n`;
+  await writeFile(join(dayDir, 'gameday.md'), markdown);
+  await writeFile(join(dayDir, 'gameday.json'), `${JSON.stringify({ schema: 'loadctl/gameday', version: 1, exitCode: code, summary, experiments: rows }, null, 2)}\n`);
+  await writeFile(join(dayDir, 'index.html'), renderIndexHtml({ title: 'loadctl game day', generatedAt: new Date(), summary, rows, benchmark: records.map(benchmarkCells) }));
+  if (o.env.GITHUB_STEP_SUMMARY) await writeFile(o.env.GITHUB_STEP_SUMMARY, `# Game day\n\n${markdown}`, { flag: 'a' });
+  ui.result(`\n${benchmarkTable(records)}`);
+  const table = new Table({ head: experimentTableHead, wordWrap: true, colWidths: [20, 26, 7, 10, 10, 10, 40], style: { head: [], border: [] } });
+  for (const r of rows) table.push(experimentCells(r));
+  ui.result(table.toString());
+  ui.result(summary);
+  ui.result(`index: ${join(dayDir, 'index.html')}`);
+  return code;
+}
