@@ -15,6 +15,7 @@ import { labelValue } from './remote-write/decode.ts';
 import { counterDelta, failureShare, figures, histogramDelta, seriesKey, type Accs, type CounterValue } from './remote-write/deltas.ts';
 import type { NativeHistogram, TimeSeries } from './remote-write/protobuf.ts';
 import { KeyCap, SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
+import { FinalHistograms } from './final-histograms.ts';
 import type { Timeline } from './types.ts';
 
 export interface AggregatorOptions {
@@ -61,10 +62,17 @@ export class RemoteWriteAggregator {
   private finishedUpTo = -Infinity;
   private newestSecond = -Infinity;
   private readonly span = new SpanGuard();
-  /** The newest push so far and the second it went to. */
-  private lastPush = { t: -Infinity, sec: -Infinity };
+  /**
+   * Each sender's newest push and the second it went to. Several k6 runners
+   * push to one receiver, each on its own ticker; they are told apart by
+   * their `runner` label ("" for a single k6).
+   */
+  private readonly lastPush = new Map<string, { t: number; sec: number }>();
   private readonly names = new KeyCap('name:');
   private readonly scenarios = new KeyCap('scenario:');
+  private readonly runners = new KeyCap('runner:');
+  /** Whole-run histograms of every trend, for merged percentiles at the end. */
+  readonly finals = new FinalHistograms();
   readonly stats: AggregatorStats = { pushes: 0, observations: 0, duplicates: 0, dropped: 0, resets: 0 };
 
   constructor(options: AggregatorOptions = {}) {
@@ -82,12 +90,15 @@ export class RemoteWriteAggregator {
       for (const h of s.histograms) if (h.timestamp > newest) newest = h.timestamp;
     }
     if (newest === -Infinity) return;
-    const sec = this.secondOf(newest);
+    const source = (push[0] && labelValue(push[0], 'runner')) ?? '';
+    const last = this.lastPush.get(source) ?? { t: -Infinity, sec: -Infinity };
+    const sec = this.secondOf(newest, last);
     if (!this.span.accepts(sec)) {
       this.stats.dropped++;
       return;
     }
-    if (newest > this.lastPush.t) this.lastPush = { t: newest, sec };
+    if (newest > last.t) this.lastPush.set(source, { t: newest, sec });
+    this.finals.ingest(push);
     // Rates first: a counter series without expected_response needs its rate.
     for (const s of push) {
       if (labelValue(s, '__name__') !== FAILED) continue;
@@ -188,9 +199,8 @@ export class RemoteWriteAggregator {
    * recovery maths. Late or repeated pushes go where their time puts them.
    * Pure: ingest() records the push once the span guard accepts it.
    */
-  private secondOf(newest: number): number {
+  private secondOf(newest: number, last: { t: number; sec: number }): number {
     const nominal = Math.floor((newest - this.interval / 2) / 1000);
-    const last = this.lastPush;
     if (newest <= last.t) return nominal;
     let sec = nominal;
     if (this.interval === 1000 && last.sec !== -Infinity) {
@@ -207,6 +217,8 @@ export class RemoteWriteAggregator {
     const scenario = labelValue(s, 'scenario');
     if (name !== undefined) out.push(this.names.key(name));
     if (scenario !== undefined) out.push(this.scenarios.key(scenario));
+    const runner = labelValue(s, 'runner');
+    if (runner !== undefined) out.push(this.runners.key(runner));
     return out;
   }
 

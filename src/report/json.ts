@@ -80,6 +80,8 @@ export function toResultDocument(report: RunReport) {
     endpoints: r ? byTag(r.endpoints) : {},
     scenarios: r ? byTag(r.scenarios) : {},
     metrics: r ? Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, metricDoc(m)])) : {},
+    // With --runners, every figure above is the merged one; this says how.
+    ...(report.runners ? { runners: report.runners } : {}),
   };
 }
 

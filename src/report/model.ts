@@ -29,4 +29,6 @@ export interface RunReport {
   outcome: RunOutcome;
   /** Causes the figures make plain ("most failed requests were 401: run setup-users"). */
   hints?: string[];
+  /** Set when the test was split over several k6 runners (--runners). */
+  runners?: import('../runners/verdict.ts').RunnersBlock;
 }

@@ -48,7 +48,7 @@ const trendStatNames: Array<[string, TargetStat]> = [
   ['avg', 'avg'], ['min', 'min'], ['med', 'med'], ['max', 'max'], ['p(50)', 'p50'], ['p(90)', 'p90'], ['p(95)', 'p95'], ['p(99)', 'p99'], ['count', 'count'],
 ];
 
-function toMetric(key: string, type: MetricType, contains: MetricResult['contains'], raw: Record<string, number>): MetricResult {
+export function toMetric(key: string, type: MetricType, contains: MetricResult['contains'], raw: Record<string, number>): MetricResult {
   const { metric, tags } = splitMetricKey(key);
   const stats: MetricResult['stats'] = {};
   let samples: number | undefined;
@@ -107,7 +107,7 @@ function groupBy(metrics: Record<string, MetricResult>, tag: string): Record<str
   return out;
 }
 
-function assemble(source: RunResults['source'], durationMs: number | undefined, metrics: Record<string, MetricResult>, thresholds: ThresholdResult[], rootGroup: unknown): RunResults {
+export function assemble(source: RunResults['source'], durationMs: number | undefined, metrics: Record<string, MetricResult>, thresholds: ThresholdResult[], rootGroup: unknown): RunResults {
   const list: CheckResult[] = [];
   walkChecks(rootGroup, list);
   const checksMetric = metrics.checks;

@@ -47,6 +47,8 @@ export interface RunPipelineOptions {
    * Prometheus answers. A throw stops the run with nothing started.
    */
   beforeLoad?: (profile: ResolvedProfile) => Promise<void>;
+  /** Split the test over N k6 runners (--runners); the verdict is on the merged data. */
+  runners?: import('../runners/step.ts').RunnersOption;
 }
 
 export interface RunEvents extends K6RunCallbacks {
@@ -166,6 +168,10 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   if (options.dryRun) return { kind: 'dry-run', runDir, commandLine, profile, bundle };
   await guard.check(runDir);
   guard.stop();
+  if (options.runners) {
+    const { runRunnersStage } = await import('../runners/stage.ts');
+    return runRunnersStage({ options, profile, runDir, files, request, k6, startedAt, now });
+  }
 
   // k6's first logged error is why it stopped, when it stopped early; kept from
   // the stream so a long run's k6.stderr.log is never read back whole.

@@ -1,0 +1,76 @@
+// Where runners run. A placement starts one k6 for a runner and hands back
+// its REST API, its exit and a way to signal it; the orchestration
+// (run.ts) is the same for local processes and Docker containers.
+import type { RunnerSlice } from './segments.ts';
+import type { K6Api } from './k6-api.ts';
+
+/** What every runner gets, in host terms; a placement maps paths into its world. */
+export interface RunnerSpec {
+  slice: RunnerSlice;
+  k6Path: string;
+  /** The bundle (and its source map beside it). */
+  scriptPath: string;
+  /** Where this runner's handleSummary and --summary-export land, and its logs. */
+  summaryPath: string;
+  summaryExportPath: string;
+  stdoutLog: string;
+  stderrLog: string;
+  /** `--out` values, the user's k6 flags and the environment (live feed included). */
+  outputs: readonly string[];
+  extraArgs: readonly string[];
+  env: Readonly<Record<string, string>>;
+  cwd: string;
+}
+
+export interface RunnerExit {
+  exitCode: number | null;
+  signal: string | null;
+  /** Set when the runner could not be started at all. */
+  startError?: string;
+}
+
+export interface StartedRunner {
+  id: number;
+  /** "process 4123" or "container loadctl-runner-...": for messages. */
+  where: string;
+  api: K6Api;
+  exited: Promise<RunnerExit>;
+  /** Has the process or container ended? */
+  done(): boolean;
+  signal(signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL'): void;
+  /** The exact command, for the run folder, and k6's argv. */
+  commandLine: string;
+  argv: string[];
+}
+
+export interface Placement {
+  kind: 'local' | 'docker';
+  /** The address loadctl's receiver must listen on for the runners to reach it. */
+  receiverHost: string;
+  /** How long a runner may take from start to paused-and-ready. */
+  readyTimeoutMs: number;
+  start(spec: RunnerSpec): Promise<StartedRunner>;
+  /** Removes whatever the placement made (containers, networks); idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * The flags that make a k6 one runner of many: its slice, paused until
+ * released, setup and teardown left to loadctl (run once, through runner 0's
+ * API), alive after the test until told (--linger) so teardown can run, and
+ * every sample tagged with the runner id.
+ */
+export function runnerFlags(slice: RunnerSlice, address: string): string[] {
+  return [
+    '--execution-segment', slice.segment,
+    '--execution-segment-sequence', slice.sequence,
+    '--paused', '--no-setup', '--no-teardown', '--linger',
+    '--address', address,
+    '--tag', `runner=${slice.id}`,
+  ];
+}
+
+/** Environment each runner's script sees: which runner it is, and how many there are. */
+export function runnerEnv(slice: RunnerSlice, count: number): Record<string, string> {
+  return { LOADCTL_RUNNER: String(slice.id), LOADCTL_RUNNERS: String(count) };
+}

@@ -1,0 +1,60 @@
+// The pipeline's k6 step with --runners: run the runners, write the report
+// and result.json in the run folder, the same shape a single k6 leaves.
+import { writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import type { LocatedK6 } from '../k6/locate.ts';
+import type { K6RunRequest } from '../k6/run.ts';
+import type { ResolvedProfile } from '../profiles/types.ts';
+import { renderJson } from '../report/json.ts';
+import type { RunReport } from '../report/model.ts';
+import type { PipelineResult, RunPipelineOptions } from '../run/pipeline.ts';
+import type { runFiles } from '../run/folder.ts';
+import { runWithRunners } from './step.ts';
+import { combinedExitCode } from './verdict.ts';
+
+export interface RunnersStageInput {
+  options: RunPipelineOptions;
+  profile: ResolvedProfile;
+  runDir: string;
+  files: ReturnType<typeof runFiles>;
+  request: K6RunRequest;
+  k6: LocatedK6 | undefined;
+  startedAt: Date;
+  now: () => Date;
+}
+
+export async function runRunnersStage(input: RunnersStageInput): Promise<Extract<PipelineResult, { kind: 'ran' }>> {
+  const { options, profile, request } = input;
+  const step = await runWithRunners({
+    option: options.runners!,
+    k6Path: request.k6Path, scriptPath: request.scriptPath, runDir: input.runDir,
+    outputs: request.outputs ?? [], extraArgs: request.extraArgs ?? [], env: request.env ?? {}, cwd: options.cwd,
+    k6Options: profile.k6Options, targets: profile.targets,
+    ...(options.signals ? { signals: options.signals } : {}),
+  });
+  await writeFile(input.files.command, `${step.run.runners.map((r) => `# runner ${r.id} (${r.segment})\n${r.commandLine}`).join('\n')}\n`);
+  const first = step.run.runners[0];
+  const report: RunReport = {
+    profile: { name: profile.name, description: profile.description, scenario: profile.scenario, file: relative(options.cwd, profile.file) || profile.file },
+    startedAt: input.startedAt.toISOString(),
+    endedAt: input.now().toISOString(),
+    runDir: input.runDir,
+    k6: {
+      path: request.k6Path, version: input.k6?.version.text,
+      argv: first?.argv ?? [],
+      // The runners' worst exit (a slice's own 99 does not count); the merged verdict is in outcome.
+      exitCode: step.run.failure?.exitCode ?? (step.run.interrupted ? 105 : combinedExitCode(step.run.runners.map((r) => r.exitCode))),
+      signal: step.run.failure?.signal ?? null,
+      durationMs: step.run.endedAt - step.run.startedAt,
+    },
+    summary: step.results ? { source: step.results.source, file: 'runners/*/summary.json (merged)' } : undefined,
+    summaryError: step.results ? undefined : step.block.list.map((r) => `runner ${r.id}: ${r.summaryError ?? 'no summary'}`).join('; '),
+    results: step.results,
+    verdict: step.verdict,
+    outcome: step.outcome,
+    runners: step.block,
+  };
+  const resultJson = renderJson(report);
+  await writeFile(input.files.result, resultJson);
+  return { kind: 'ran', runDir: input.runDir, report, resultJson };
+}

@@ -1,0 +1,94 @@
+// The part of `loadctl run` that differs with --runners N: instead of one k6,
+// N runners over the same bundle, then their summaries merged and judged as
+// one test. Called by src/run/pipeline.ts once the bundle is ready.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SignalSource } from '../k6/run.ts';
+import type { Target } from '../profiles/types.ts';
+import { isObserverThreshold } from '../profiles/resolve.ts';
+import { readRunSummary } from '../run/summary-files.ts';
+import { declaredThresholds, judge, type Verdict } from '../verdict/judge.ts';
+import type { RunOutcome } from '../verdict/outcome.ts';
+import { mergeResults, type TrendSource } from './merge.ts';
+import type { Placement, RunnerSpec } from './placement.ts';
+import { runRunners, type RunnersCallbacks, type RunnersRun } from './run.ts';
+import { sliceTest } from './segments.ts';
+import { judgeThresholds, percentilesNamed } from './thresholds.ts';
+import { decideRunnersOutcome, runnersBlock, type RunnerSummary, type RunnersBlock } from './verdict.ts';
+import type { RunResults } from '../results/types.ts';
+
+/** What `--runners N` adds to a pipeline run. */
+export interface RunnersOption {
+  count: number;
+  placement: Placement;
+  /** The live feed's whole-run histograms and who has pushed. */
+  histograms: TrendSource;
+  reported(id: number): boolean;
+  callbacks?: RunnersCallbacks;
+}
+
+export interface RunnersStepInput {
+  option: RunnersOption;
+  k6Path: string;
+  scriptPath: string;
+  runDir: string;
+  outputs: readonly string[];
+  extraArgs: readonly string[];
+  env: Readonly<Record<string, string>>;
+  cwd: string;
+  k6Options: Record<string, unknown> | undefined;
+  targets: readonly Target[];
+  signals?: SignalSource;
+}
+
+export interface RunnersStepResult {
+  run: RunnersRun;
+  results: RunResults | undefined;
+  verdict: Verdict;
+  outcome: RunOutcome;
+  block: RunnersBlock;
+  /** Runner 0's command line, as the run's representative k6 command. */
+  commandLine: string;
+}
+
+/** Each runner's files live in runners/<id>/ inside the run folder. */
+export function runnerSpecs(input: RunnersStepInput): RunnerSpec[] {
+  return sliceTest(input.option.count).map((slice) => {
+    const dir = join(input.runDir, 'runners', String(slice.id));
+    return {
+      slice, k6Path: input.k6Path, scriptPath: input.scriptPath,
+      summaryPath: join(dir, 'summary.json'), summaryExportPath: join(dir, 'summary-export.json'),
+      stdoutLog: join(dir, 'k6.stdout.log'), stderrLog: join(dir, 'k6.stderr.log'),
+      outputs: input.outputs, extraArgs: input.extraArgs, env: input.env, cwd: input.cwd,
+    };
+  });
+}
+
+export async function runWithRunners(input: RunnersStepInput): Promise<RunnersStepResult> {
+  const specs = runnerSpecs(input);
+  for (const s of specs) await mkdir(join(input.runDir, 'runners', String(s.slice.id)), { recursive: true });
+  const run = await runRunners({
+    specs, placement: input.option.placement, reported: (id) => input.option.reported(id),
+    ...(input.signals ? { signals: input.signals } : {}),
+  }, input.option.callbacks);
+
+  const summaries: RunnerSummary[] = [];
+  for (const s of specs) {
+    const read = await readRunSummary({ summary: s.summaryPath, summaryExport: s.summaryExportPath });
+    summaries.push({ results: read.results, error: read.error });
+  }
+  const declared = declaredThresholds(input.k6Options).filter((t) => !isObserverThreshold(t.metric, t.expression));
+  const present = summaries.map((s) => s.results).filter((r): r is RunResults => r !== undefined);
+  let results: RunResults | undefined;
+  let notes;
+  if (present.length > 0) {
+    const merged = mergeResults({ runners: present, histograms: input.option.histograms, percentiles: percentilesNamed(declared.map((d) => d.expression)) });
+    merged.results.thresholds = judgeThresholds(declared, merged.results.metrics);
+    results = merged.results;
+    notes = merged.notes;
+  }
+  const verdict = judge(results, input.targets, declared, { ignoreThreshold: isObserverThreshold });
+  const outcome = decideRunnersOutcome(run, summaries, verdict);
+  const block = runnersBlock(run, input.option.placement.kind, summaries, notes);
+  return { run, results, verdict, outcome, block, commandLine: run.runners[0]?.commandLine ?? '' };
+}
