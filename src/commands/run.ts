@@ -40,6 +40,8 @@ export interface RunCommandOptions {
   chaos?: import('../live-run/chaos.ts').ChaosRequest;
   /** A Prometheus to judge the profile's gates in (--prometheus; env LOADCTL_PROMETHEUS). */
   prometheus?: string;
+  /** Split over N k6 runners (--runners, --placement, --runner-image). */
+  runners?: import('../runners/placements.ts').RunnersRequestOptions;
 }
 
 /** "K=V" strings -> map; a string without "=" is a usage error. */
@@ -93,7 +95,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   };
   const result = await runLive(
     {
-      pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet),
+      pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, ...(options.runners ? { runners: options.runners } : {}), interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet),
       ...(options.prometheus !== undefined ? { prometheus: options.prometheus } : {}),
     },
     view.events,
@@ -138,6 +140,9 @@ interface RunFlags {
   yes?: boolean;
   recovery?: string;
   prometheus?: string;
+  runners?: string;
+  placement?: string;
+  runnerImage?: string;
 }
 
 export const register: RegisterCommand = (program, runAction) => {
@@ -167,6 +172,9 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('-y, --yes', 'with --chaos: do not ask before breaking containers (required without a terminal)')
     .option('--recovery <settings>', 'with --chaos: healthy second and target, e.g. target=30s,errors=5%,p99=2s,seconds=5 (the defaults)')
     .option('--prometheus <url>', 'judge Prometheus gates (the runbook\'s key metrics, the profile\'s and experiment\'s own) per phase after the load (env LOADCTL_PROMETHEUS)')
+    .option('--runners <n>', 'split the test over n k6 runners (execution segments), one merged verdict')
+    .option('--placement <where>', 'with --runners: local (k6 processes, the default) or docker (k6 containers)')
+    .option('--runner-image <image>', 'with --placement docker: the image with k6 (default loadctl-k6:<k6 version>)')
     .addHelpText('after', '\nExit codes: 0 targets met, 1 targets/thresholds failed, 2 usage/config error,\n3 environment (k6 missing, target unreachable), 4 interrupted/aborted, 5 script error.')
     .action((profile: string, k6Flags: string[], flags: RunFlags, command: Command) =>
       runAction(async () => {
@@ -181,6 +189,8 @@ export const register: RegisterCommand = (program, runAction) => {
           throw new UsageError(`${chaosOnly[0]} only applies with --chaos <experiment>`, { hint: `e.g. loadctl run ${profile} --chaos redis-failure ${chaosOnly[0]} ...` });
         }
         const chaos = flags.chaos === undefined ? undefined : await chaosRequest(flags);
+        const { runnersFromFlags } = await import('../runners/flags.ts');
+        const runners = runnersFromFlags(flags);
         return runCommand({
           profile,
           vus: flags.vus === undefined ? undefined : parseVus(flags.vus),
@@ -202,6 +212,7 @@ export const register: RegisterCommand = (program, runAction) => {
           record: flags.record,
           prometheus: await prometheusFlag(flags.prometheus),
           chaos,
+          ...(runners ? { runners } : {}),
         });
       }),
     );

@@ -19,6 +19,10 @@ export interface LiveFeed {
   recentSeconds(): readonly LiveSecond[];
   /** Pushes k6 made so far. */
   pushes(): number;
+  /** Whole-run histograms of every trend (for runners' merged percentiles). */
+  finals: import('../live/final-histograms.ts').FinalHistograms;
+  /** Has runner `id` (its `runner` tag) pushed anything yet? */
+  reported(id: number): boolean;
   close(): Promise<Timeline>;
 }
 
@@ -29,12 +33,13 @@ export interface LiveFeedCallbacks {
 
 const KEEP_SECONDS = 30;
 
-export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}): Promise<LiveFeed> {
+export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}, host?: string): Promise<LiveFeed> {
   const { startReceiver } = await import('../live/receiver.ts');
   const recent: SecondStats[] = [];
   const recentSeconds: LiveSecond[] = [];
   let rejectedOnce = false;
   const receiver = await startReceiver({
+    ...(host ? { host } : {}),
     onSecond: (second) => {
       recent.push(second.total);
       recentSeconds.push(second);
@@ -60,6 +65,8 @@ export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}): Promise<
     recent: () => recent,
     recentSeconds: () => recentSeconds,
     pushes: () => receiver.aggregator.stats.pushes,
+    finals: receiver.aggregator.finals,
+    reported: (id) => receiver.aggregator.hasPushedFrom(String(id)),
     close: () => receiver.close(),
   };
 }

@@ -33,6 +33,8 @@ export interface LiveRunOptions {
   /** stdin is a terminal (a human can confirm the experiment). */
   interactive: boolean;
   quiet: boolean;
+  /** Split the test over N k6 runners (--runners N), locally or in Docker containers. */
+  runners?: import('../runners/placements.ts').RunnersRequestOptions;
 }
 
 interface Plan {
@@ -45,6 +47,10 @@ interface Plan {
 }
 
 export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui): Promise<PipelineResult> {
+  if (o.runners) {
+    const { checkRunnersOptions } = await import('../runners/placements.ts');
+    checkRunnersOptions(o.runners, { live: o.live, record: o.record, chaos: o.chaos !== undefined });
+  }
   const plan = o.chaos ? await planChaos(o, o.chaos, ui) : undefined;
   if (o.pipeline.dryRun) {
     const { runPipeline } = await import('../run/pipeline.ts');
@@ -61,11 +67,13 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   let loadEnded = false;
   let runDir: string | undefined;
   const display = createLiveDisplay(ui, baseEvents, { quiet: o.quiet, startedAt: () => k6StartedAt });
+  // Runners in containers need the receiver on their network's gateway, so the placement comes first.
+  const placement = o.runners ? await (await import('../runners/placements.ts')).createPlacement(o.runners) : undefined;
   const feed: LiveFeed | undefined = o.live
     ? await startLiveFeed({
       onSecond: (s) => display.second(s),
       onRejected: (reason) => ui.warn(`live feed: refused a push from k6 (${reason})`),
-    })
+    }, placement?.receiverHost).catch(async (error: unknown) => { await placement?.close(); throw error; })
     : undefined;
   const recordTmp = o.record ? join(o.pipeline.outDir, `.k6-record-${process.pid}-${Date.now()}.ndjson.gz`) : undefined;
 
@@ -139,6 +147,17 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       outputs: [...o.pipeline.outputs, ...(feed?.outputs ?? []), ...(recordTmp ? [`json=${recordTmp}`] : [])],
       k6Env: { ...o.pipeline.k6Env, ...(feed?.env ?? {}) },
       ...(feed ? { k6EnvFor: feed.envFor } : {}),
+      ...(placement && feed ? {
+        runners: {
+          count: o.runners!.count, placement, histograms: feed.finals, reported: feed.reported,
+          callbacks: {
+            onStarted: (list) => { display.note(`${list.length} runners started paused (${list.map((r) => r.where).join(', ')})`); events.onSpawn?.(undefined); },
+            onReleased: (spread) => display.note(`released ${o.runners!.count} runners together (within ${spread} ms); setup() ran once, on runner 0`),
+            onNote: (line) => display.note(line),
+            onSignal: (name, action) => display.note(`${name}: ${action}`),
+          },
+        },
+      } : {}),
     }, events);
     returned = true;
   } finally {
@@ -152,6 +171,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       chaos = await chaosRun;
     }
     for (const s of handled) process.off(s, onSignal);
+    await placement?.close();
     timeline = await feed?.close();
     // A failed start leaves no half-written record outside any run folder.
     if (!returned && recordTmp) await rm(recordTmp, { force: true });

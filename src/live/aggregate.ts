@@ -124,6 +124,11 @@ export class RemoteWriteAggregator {
     this.finishUpTo(this.newestSecond - this.late);
   }
 
+  /** Has a sender with this `runner` label pushed yet ("" for an untagged k6)? */
+  hasPushedFrom(runner: string): boolean {
+    return this.lastPush.has(runner);
+  }
+
   /** Finishes seconds the wall clock says are over, so the live line moves even when k6 goes quiet. */
   tick(nowMs: number): void {
     this.finishUpTo(Math.floor(nowMs / 1000) - 1 - this.late);

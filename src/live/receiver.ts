@@ -37,8 +37,13 @@ export function k6RemoteWriteConfig(url: string, pushIntervalMs = 1000): K6LiveC
 }
 
 export interface ReceiverOptions extends AggregatorOptions {
-  /** Port to bind on 127.0.0.1; 0 (the default) lets the OS pick. */
+  /** Port to bind; 0 (the default) lets the OS pick. */
   port?: number;
+  /**
+   * Address to bind: 127.0.0.1 unless runners in containers must reach it,
+   * then the gateway of a network loadctl created (still this machine only).
+   */
+  host?: string;
   /** A push the receiver refused, for the UI to show once. */
   onRejected?: (reason: string) => void;
   /** Wall clock for finishing quiet seconds; injectable for tests. */
@@ -59,9 +64,10 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Live
   const server = createServer((req, res) => {
     handle(req, res, aggregator, options.onRejected);
   });
-  await listen(server, options.port ?? 0);
+  const host = options.host ?? '127.0.0.1';
+  await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}${WRITE_PATH}`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${WRITE_PATH}`;
   const now = options.now ?? Date.now;
   // Seconds must finish even when k6 sends nothing (e.g. every request hangs).
   const timer = setInterval(() => aggregator.tick(now()), 1000);
@@ -82,10 +88,10 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Live
   };
 }
 
-function listen(server: Server, port: number): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });

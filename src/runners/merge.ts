@@ -7,7 +7,6 @@
 //    bucket by bucket (within one bucket, ~9 % at k6's schema 3), never an
 //    average of each runner's p(99);
 //  - gauges (vus, vus_max): each runner's figure summed (the fleet's).
-import type { TargetStat } from '../profiles/types.ts';
 import type { CheckResult, MetricResult, RunResults, ThresholdResult } from '../results/types.ts';
 import { assemble, toMetric } from '../results/summary.ts';
 import type { MergedTrend } from '../live/final-histograms.ts';
@@ -121,6 +120,3 @@ export function mergeResults(input: MergeInput): { results: RunResults; notes: M
   );
   return { results, notes };
 }
-
-/** The TargetStats a merged trend offers, for a target that names one. */
-export const mergedTrendStats: readonly TargetStat[] = ['avg', 'min', 'med', 'max', 'p50', 'p90', 'p95', 'p99', 'count'];

@@ -8,7 +8,7 @@ import type { ResolvedProfile } from '../profiles/types.ts';
 import { renderJson } from '../report/json.ts';
 import type { RunReport } from '../report/model.ts';
 import type { PipelineResult, RunPipelineOptions } from '../run/pipeline.ts';
-import type { runFiles } from '../run/folder.ts';
+import type { runFiles } from '../shared/run-folder.ts';
 import { runWithRunners } from './step.ts';
 import { combinedExitCode } from './verdict.ts';
 

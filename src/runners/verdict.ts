@@ -11,6 +11,7 @@ import { decideOutcome, type RunOutcome } from '../verdict/outcome.ts';
 import type { Verdict } from '../verdict/judge.ts';
 import type { MergeNotes } from './merge.ts';
 import type { RunnersRun } from './run.ts';
+import { isObserverThreshold } from '../profiles/resolve.ts';
 
 export interface RunnerSummary {
   results: RunResults | undefined;
@@ -106,7 +107,7 @@ export function runnersBlock(run: RunnersRun, placement: RunnersBlock['placement
         requests: res?.http.requests ?? null,
         errorRate: res?.http.errorRate ?? null,
         p99: res?.http.duration?.p99 ?? null,
-        thresholds: res?.thresholds ?? [],
+        thresholds: (res?.thresholds ?? []).filter((t) => !isObserverThreshold(t.metric, t.expression)),
         summaryError: summaries[i]?.error ?? null,
       };
     }),
