@@ -1,0 +1,145 @@
+// Real parts for the runners tests: a deterministic HTTP server that notes,
+// per runner (the x-runner header the scenario sends from LOADCTL_RUNNER),
+// how many requests arrived and when the first one did; a project folder
+// with a scenario whose latencies depend only on the iteration number; and
+// `bin/loadctl.js run` spawned with real k6.
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(repoRoot, 'bin', 'loadctl.js');
+
+export interface CountingServer {
+  url: string;
+  /** Requests per runner id ("single" for a run without runners). */
+  counts(): Record<string, number>;
+  /** Unix ms of each runner's first request. */
+  first(): Record<string, number>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Answers /delay?ms=N after N ms; host is where to listen (127.0.0.1 unless containers must reach it). */
+export async function countingServer(host = '127.0.0.1'): Promise<CountingServer> {
+  let counts: Record<string, number> = {};
+  let first: Record<string, number> = {};
+  const server: Server = createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    if (u.pathname === '/health') return void res.end('{"status":"UP"}');
+    const r = String(req.headers['x-runner'] ?? '?');
+    first[r] ??= Date.now();
+    counts[r] = (counts[r] ?? 0) + 1;
+    setTimeout(() => res.end('ok'), Number(u.searchParams.get('ms') ?? 0));
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    counts: () => ({ ...counts }),
+    first: () => ({ ...first }),
+    reset: () => { counts = {}; first = {}; },
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** Iteration i asks for BASE_MS + STEP_MS * (i % 20) ms (20 + 5i by default), whichever runner runs it. */
+export const steadyScenario = `import http from 'k6/http';
+import exec from 'k6/execution';
+
+export default function (): void {
+  const ms = Number(__ENV.BASE_MS ?? 20) + Number(__ENV.STEP_MS ?? 5) * (exec.scenario.iterationInTest % 20);
+  http.get(\`\${__ENV.BASE_URL}/delay?ms=\${ms}\`, { headers: { 'x-runner': __ENV.LOADCTL_RUNNER ?? 'single' }, tags: { name: 'delay' } });
+}
+`;
+
+export function steadyProfile(o: { vus: number; duration: string; env?: string }): string {
+  return [
+    ...(o.env ? [`env: ${o.env}`] : []),
+    'description: deterministic latencies for the runners tests',
+    'scenario: steady',
+    'executor: constant-vus',
+    `vus: ${o.vus}`,
+    `duration: ${o.duration}`,
+    'defaultTargets: false',
+    'thresholds:',
+    '  http_req_duration: ["p(95)<5000"]',
+    '  http_reqs: ["count>10"]',
+    'targets:',
+    '  - "http_req_duration p(99)<5000"',
+    '  - "http_req_failed rate<0.05"',
+    '',
+  ].join('\n');
+}
+
+export interface Ran { code: number | null; out: string; runDir: string | undefined }
+
+export interface Project {
+  cwd: string;
+  /** `loadctl <args>`; `onOutput` sees the output as it grows (to act mid-run). */
+  loadctl(args: string[], onOutput?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Ran>;
+  close(): void;
+}
+
+export function openProject(files: Record<string, string>): Project {
+  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-runners-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(cwd, path, '..'), { recursive: true });
+    writeFileSync(join(cwd, path), text);
+  }
+  const runs = join(cwd, '.loadctl', 'runs');
+  return {
+    cwd,
+    loadctl(args, onOutput) {
+      const before = new Set(existsSync(runs) ? readdirSync(runs) : []);
+      return new Promise((resolve, reject) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+        for (const k of ['K6_BIN', 'GITHUB_STEP_SUMMARY', 'BASE_URL']) delete env[k];
+        const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        const kill = (s: NodeJS.Signals) => child.kill(s);
+        const take = (c: Buffer) => { out += c.toString(); onOutput?.(out, kill); };
+        child.stdout.on('data', take);
+        child.stderr.on('data', take);
+        child.on('error', reject);
+        child.on('close', (code) => {
+          const made = existsSync(runs) ? readdirSync(runs).filter((d) => !before.has(d)) : [];
+          resolve({ code, out, runDir: made.length > 0 ? join(runs, made.sort().at(-1)!) : undefined });
+        });
+      });
+    },
+    close: () => rmSync(cwd, { recursive: true, force: true }),
+  };
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** The pids loadctl printed for its local runners ("3 runners started paused (process 1, process 2, ...)"). */
+export function runnerPids(out: string): number[] {
+  const m = /runners started paused \(([^)]*)\)/.exec(out);
+  return m ? [...m[1]!.matchAll(/process (\d+)/g)].map((x) => Number(x[1])) : [];
+}
+
+export interface ResultDoc {
+  status: string;
+  exitCode: number;
+  reason: string;
+  totals: { requests: number; iterations: number; httpReqDuration: Record<string, number> };
+  thresholds: Array<{ metric: string; expression: string; ok: boolean }>;
+  runners?: {
+    count: number;
+    placement: string;
+    releaseSpreadMs: number;
+    failure: string | null;
+    setup: { ok: boolean } | null;
+    teardown: { ok: boolean } | null;
+    merge: { percentiles: string; bucketWidth: number };
+    list: Array<{ id: number; end: string; exitCode: number | null; signal: string | null; requests: number | null }>;
+  };
+}
