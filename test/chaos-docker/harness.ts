@@ -8,7 +8,16 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
-import type { FaultPlan, UndoSpec } from '../../src/chaos/types.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isContainerGone, runExperiment } from '../../src/chaos/engine.ts';
+import type { ChaosResult } from '../../src/chaos/engine-types.ts';
+import type { Experiment } from '../../src/chaos/experiment-schema.ts';
+import type { FaultFactory, FaultSpec } from '../../src/chaos/fault.ts';
+import { abortableSleep } from '../../src/chaos/recovery.ts';
+import { describeUndo, UndoStack } from '../../src/chaos/rollback.ts';
+import type { FaultPlan, TargetSelector, UndoSpec } from '../../src/chaos/types.ts';
 import { missing } from '../helpers/parts.ts';
 
 const run = promisify(execFile);
@@ -169,7 +178,54 @@ export async function fingerprint(name: string): Promise<string> {
   return JSON.stringify(await inspect(name));
 }
 
-/** What the engine does at rollback: every undo step, newest first. */
+/**
+ * Rolls a plan back through the engine's own undo stack (src/chaos/rollback.ts:
+ * newest first, every undo tried, a gone container moot), not a copy of it.
+ * Throws when an undo failed, as the engine would report it.
+ */
 export async function rollback(factory: { undo(spec: UndoSpec): Promise<void> }, plan: FaultPlan): Promise<void> {
-  for (const step of [...plan.undo].reverse()) await factory.undo(step);
+  const stack = new UndoStack();
+  stack.push('test', plan.undo);
+  const { failures } = await stack.unwind((spec) => factory.undo(spec), { isMoot: isContainerGone });
+  if (failures.length > 0) throw new Error(`rollback failed: ${failures.map((f) => `${describeUndo(f.spec)}: ${String(f.error)}`).join('; ')}`);
+}
+
+export interface EngineRun {
+  result: ChaosResult;
+  /** The journal's record types, in order ("intent", "extend", "done"). */
+  journal: string[];
+}
+
+/**
+ * One fault on one target, run by the chaos engine itself (runExperiment):
+ * plan, journal, apply, hold, the undo stack unwound, recovery. `during` runs
+ * while the fault is held (in place of the hold's sleep), so the test looks at
+ * the fault while it is applied. No probes: recovery is one healthy round.
+ */
+export async function throughEngine(
+  factory: FaultFactory, selector: TargetSelector, fault: FaultSpec,
+  options: { durationMs?: number; during?: () => Promise<void> } = {},
+): Promise<EngineRun> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'loadctl-engine-'));
+  const experiment: Experiment = {
+    name: 'lab', description: 'one fault, through the engine', file: '', targets: { target: selector }, probes: [],
+    steps: [{ name: 'the fault', target: 'target', fault, durationMs: options.durationMs ?? 30_000 }],
+    recovery: { targetMs: 30_000, intervalMs: 50, healthyRounds: 1, maxWaitMs: 5000 }, watchdogGraceMs: 10_000,
+  };
+  let held = false;
+  try {
+    const result = await runExperiment(experiment, {
+      faults: factory, stateDir, runId: `lab-${randomBytes(3).toString('hex')}`,
+      exec: () => Promise.reject(new Error('no probes in these tests')),
+      sleep: async (ms, signal) => {
+        if (held || !options.during) return abortableSleep(ms, signal);
+        held = true;
+        await options.during();
+      },
+    });
+    const lines = readFileSync(join(stateDir, 'chaos-journal'), 'utf8').trim().split('\n');
+    return { result, journal: lines.map((l) => (JSON.parse(l) as { type: string }).type) };
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
 }

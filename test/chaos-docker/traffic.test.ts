@@ -7,8 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
-import { EnvironmentError } from '../../src/errors.ts';
-import { Lab, docker, dockerSkipReason, dockerStatus, inspect, rollback, testImage, waitFor } from './harness.ts';
+import { Lab, docker, dockerSkipReason, dockerStatus, inspect, rollback, testImage, throughEngine, waitFor } from './harness.ts';
 
 const skip = await dockerSkipReason();
 
@@ -46,20 +45,25 @@ describe('traffic-control faults on a real engine', { skip }, () => {
     }
   });
 
-  it('bandwidth via a helper: tbf slows a transfer, the undo restores the default qdisc and removes the helper (twice)', async () => {
+  it('bandwidth via a helper, through the engine: tbf at exactly the rate asked slows a transfer; the undo stack restores the default qdisc and removes the helper', async () => {
     const [target] = await factory.resolve({ container: lab.name('sender') });
     assert.ok(target);
     const baseline = await transferMs(target.name);
-    const fault = factory.create({ kind: 'bandwidth', rate: '512kbit' }, [target], 30_000);
-    const plan = await fault.plan();
-    assert.deepEqual(plan.undo.map((u) => u.kind), ['remove-container', 'tc-restore']);
-    assert.match(plan.intent, /helper from loadctl-test:1/);
-    await fault.apply();
-    assert.match(await qdisc(target.name), /^qdisc tbf .* rate 512Kbit/);
-    const slowed = await transferMs(target.name);
+    let slowed = 0;
+    const { result, journal } = await throughEngine(factory, { container: target.name }, { kind: 'bandwidth', rate: '512kbit' }, {
+      during: async () => {
+        // Read back from the kernel: the qdisc tc installed, with the rate asked for.
+        assert.match(await qdisc(target.name), /^qdisc tbf \S+ root refcnt \d+ rate 512Kbit burst /);
+        assert.equal((await helpers()).length, 1, 'one helper holds the fault');
+        slowed = await transferMs(target.name);
+      },
+    });
+    assert.equal(result.status, 'passed', JSON.stringify(result.error));
+    assert.deepEqual(result.steps[0]?.undo?.map((u) => u.kind), ['remove-container', 'tc-restore']);
+    assert.match(result.steps[0]?.intent ?? '', /helper from loadctl-test:1.*root tbf rate 512kbit /);
+    assert.deepEqual(result.events.filter((e) => e.type === 'undo').map((e) => (e as { spec: { kind: string } }).spec.kind), ['tc-restore', 'remove-container'], 'newest first');
+    assert.deepEqual(journal.filter((t) => t !== 'extend'), ['intent', 'done']);
     assert.ok(slowed > 1200 && slowed > baseline * 5, `tbf did not slow the transfer: ${baseline}ms -> ${slowed}ms`);
-    await rollback(factory, plan);
-    await rollback(factory, plan);
     assert.match(await qdisc(target.name), /^qdisc noqueue 0: root/);
     assert.deepEqual(await helpers(), []);
     const restored = await transferMs(target.name);
@@ -95,32 +99,43 @@ describe('traffic-control faults on a real engine', { skip }, () => {
     await waitFor(async () => /^qdisc noqueue 0: root/.test(await qdisc(target.name)) && (await helpers()).length === 0, 8000, 'self-restore');
   });
 
-  it('netem: runs for real where the kernel has sch_netem, else fails with one clear line and changes nothing', async () => {
-    const [target] = await factory.resolve({ container: lab.name('sender') });
-    assert.ok(target);
+  it('netem through the engine: the exact tc command reaches the container; read back where the kernel has sch_netem, else one clear line and nothing changed', async () => {
+    // A target with its own tc (NET_ADMIN), wrapped so every tc call is logged
+    // before the real one runs: the command loadctl sent, whatever the kernel did with it.
+    const shim = await lab.run('sender-netem', ['--network', net, '--cap-add', 'NET_ADMIN']);
+    const wrapper = ['#!/bin/sh', 'echo "$*" >> /tmp/tc.log', 'exec /usr/sbin/tc "$@"', ''].join('\n');
+    await docker('exec', shim.name, 'sh', '-c', `cat > /usr/local/sbin/tc <<'EOF'\n${wrapper}EOF\nchmod 755 /usr/local/sbin/tc`);
+    const ownQdisc = () => docker('exec', shim.name, '/usr/sbin/tc', 'qdisc', 'show', 'dev', 'eth0');
+    const calls = async () => (await docker('exec', shim.name, 'sh', '-c', 'cat /tmp/tc.log; : > /tmp/tc.log')).split('\n').filter((l) => l.startsWith('qdisc replace'));
     const probe = await dockerStatus('run', '--rm', '--cap-add', 'NET_ADMIN', '--network', 'none', testImage, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms');
-    const latency = factory.create({ kind: 'latency', delayMs: 300 }, [target], 30_000);
-    const latencyPlan = await latency.plan();
-    if (probe.code !== 0) {
-      console.log(`# this kernel has no sch_netem (${probe.stderr}); checking the clean error`);
-      await assert.rejects(latency.apply(), (error: unknown) =>
-        error instanceof EnvironmentError && /kernel has no sch_netem/.test(error.message) && !error.message.includes('\n'));
-      await rollback(factory, latencyPlan);
-      assert.match(await qdisc(target.name), /^qdisc noqueue 0: root/);
-      assert.deepEqual(await helpers(), []);
-      return;
+    const hasNetem = probe.code === 0;
+    if (!hasNetem) console.log(`# this kernel has no sch_netem (${probe.stderr}); checking the command sent and the clean error`);
+    const rtt = async () => Number(/time=([\d.]+) ms/.exec(await docker('exec', shim.name, 'ping', '-c', '1', '-W', '3', receiverIp))?.[1]);
+    const cases = [
+      { fault: { kind: 'latency' as const, delayMs: 300 }, args: 'netem delay 300ms', shown: /^qdisc netem \S+ root .*delay 300ms/,
+        felt: async () => assert.ok((await rtt()) >= 290, 'no latency added') },
+      { fault: { kind: 'packet-loss' as const, percent: 100 }, args: 'netem loss 100%', shown: /^qdisc netem \S+ root .*loss 100%/,
+        felt: async () => assert.notEqual((await dockerStatus('exec', shim.name, 'ping', '-c', '1', '-W', '1', receiverIp)).code, 0, 'packets still pass') },
+    ];
+    for (const c of cases) {
+      const { result, journal } = await throughEngine(factory, { container: shim.name }, c.fault, {
+        during: async () => { assert.match(await ownQdisc(), c.shown); await c.felt(); },
+      });
+      assert.ok(result.steps[0]?.intent?.includes(`its own tc) with \`tc qdisc replace ... root ${c.args}\``), result.steps[0]?.intent);
+      assert.deepEqual(await calls(), [`qdisc replace dev eth0 root ${c.args}`], 'exactly this command was sent');
+      assert.deepEqual(journal.filter((t) => t !== 'extend').at(-1), 'done');
+      if (hasNetem) {
+        assert.equal(result.status, 'passed', JSON.stringify(result.error));
+      } else {
+        assert.equal(result.status, 'error');
+        assert.match(result.error?.message ?? '', /kernel has no sch_netem/);
+        assert.doesNotMatch(result.error?.message ?? '', /\n/, 'one line');
+        assert.deepEqual(result.rollbackFailures, []);
+      }
+      assert.match(await ownQdisc(), /^qdisc noqueue 0: root/, 'put back');
     }
-    const rtt = async () => Number(/time=([\d.]+) ms/.exec(await docker('exec', target.name, 'ping', '-c', '1', '-W', '3', receiverIp))?.[1]);
-    await latency.apply();
-    assert.ok((await rtt()) >= 290, 'no latency added');
-    await rollback(factory, latencyPlan);
-    assert.ok((await rtt()) < 100, 'latency left behind');
-    const loss = factory.create({ kind: 'packet-loss', percent: 100 }, [target], 30_000);
-    const lossPlan = await loss.plan();
-    await loss.apply();
-    assert.notEqual((await dockerStatus('exec', target.name, 'ping', '-c', '1', '-W', '1', receiverIp)).code, 0, 'packets still pass');
-    await rollback(factory, lossPlan);
-    assert.equal((await dockerStatus('exec', target.name, 'ping', '-c', '1', '-W', '2', receiverIp)).code, 0);
+    if (hasNetem) assert.ok((await rtt()) < 100, 'latency left behind');
+    assert.equal((await dockerStatus('exec', shim.name, 'ping', '-c', '1', '-W', '2', receiverIp)).code, 0);
   });
 
   it('a helper image that is not on the engine and cannot be pulled is one clear line before anything changes', async () => {
