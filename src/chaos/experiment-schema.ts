@@ -8,6 +8,7 @@ import { parseDuration } from './duration.ts';
 import { durationProblem } from '../inputs/bounds.ts';
 import { checkHostPort, checkHttpUrl } from '../inputs/url.ts';
 import { prometheusBlockSchema, type PrometheusBlock } from '../prometheus/config.ts';
+import { invariantsSchema, type InvariantEntry } from '../invariants/schema.ts';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -85,6 +86,8 @@ export const experimentSchema = z.strictObject({
   watchdogGrace: duration.default(10_000),
   /** System-side gates for runs under load with this experiment (docs/prometheus.md). */
   prometheus: prometheusBlockSchema.optional(),
+  /** Checked before the load and after recovery in a run under load (docs/invariants.md). */
+  invariants: invariantsSchema.optional(),
 });
 
 export type ExperimentFile = z.output<typeof experimentSchema>;
@@ -103,6 +106,7 @@ export interface Experiment {
   recovery: { targetMs: number; intervalMs: number; healthyRounds: number; maxWaitMs: number };
   watchdogGraceMs: number;
   prometheus?: PrometheusBlock;
+  invariants?: InvariantEntry[];
 }
 
 export type ValidationResult =

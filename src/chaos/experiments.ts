@@ -120,6 +120,7 @@ function applyOverrides(data: ExperimentFile, file: string, overrides: Experimen
     },
     watchdogGraceMs: data.watchdogGrace,
     ...(data.prometheus ? { prometheus: data.prometheus } : {}),
+    ...(data.invariants ? { invariants: data.invariants } : {}),
   };
 }
 

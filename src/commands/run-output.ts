@@ -12,6 +12,7 @@ import { renderJunit } from '../report/junit.ts';
 import { phasesMarkdown } from '../report/phases-table.ts';
 import type { PhasesBlock } from '../report/result-phases.ts';
 import type { PrometheusDoc } from '../prometheus/in-run.ts';
+import type { InvariantsDoc } from '../invariants/in-run.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { formatK6Exit } from '../k6/exit-codes.ts';
 import { formatProgress } from '../k6/progress.ts';
@@ -112,17 +113,21 @@ export function createRunView(ui: Ui, options: { quiet: boolean; verbose?: boole
 }
 
 /** `chaos` is the phases block of a run with --chaos (null otherwise); `prometheus` the gates' verdicts. */
-export async function writeExtraReports(report: RunReport, to: { junit?: string; stepSummary?: string; chaos?: PhasesBlock | null; prometheus?: PrometheusDoc }, warn: (line: string) => void): Promise<void> {
-  const { gateCases, gatesMarkdown } = await import('../prometheus/render.ts');
+export async function writeExtraReports(
+  report: RunReport,
+  to: { junit?: string; stepSummary?: string; chaos?: PhasesBlock | null; prometheus?: PrometheusDoc; invariants?: InvariantsDoc },
+  warn: (line: string) => void,
+): Promise<void> {
+  const [{ gateCases, gatesMarkdown }, { invariantCases, invariantsMarkdown }] = await Promise.all([import('../prometheus/render.ts'), import('../invariants/render.ts')]);
   if (to.junit) {
     await mkdir(dirname(to.junit), { recursive: true });
-    await writeFile(to.junit, renderJunit(report, to.chaos, to.prometheus ? gateCases(to.prometheus) : []));
+    await writeFile(to.junit, renderJunit(report, to.chaos, [
+      ...(to.prometheus ? gateCases(to.prometheus) : []), ...(to.invariants ? invariantCases(to.invariants) : []),
+    ]));
   }
   if (to.stepSummary) {
     const phases = to.chaos ? `\n${phasesMarkdown(to.chaos)}\n` : '';
-    const gates = to.prometheus ? `
-${gatesMarkdown(to.prometheus)}
-` : '';
+    const gates = (to.prometheus ? `\n${gatesMarkdown(to.prometheus)}\n` : '') + (to.invariants ? `\n${invariantsMarkdown(to.invariants)}\n` : '');
     const problem = await appendStepSummary(to.stepSummary, `${renderMarkdown(report)}${phases}${gates}`);
     if (problem) warn(problem);
   }

@@ -42,6 +42,8 @@ export interface RunCommandOptions {
   prometheus?: string;
   /** Split over N k6 runners (--runners, --placement, --runner-image). */
   runners?: import('../runners/placements.ts').RunnersRequestOptions;
+  /** Shipped invariants to check before the load and after recovery (--invariant). */
+  invariants?: string[];
 }
 
 /** "K=V" strings -> map; a string without "=" is a usage error. */
@@ -97,6 +99,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     {
       pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, ...(options.runners ? { runners: options.runners } : {}), interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet),
       ...(options.prometheus !== undefined ? { prometheus: options.prometheus } : {}),
+      ...(options.invariants && options.invariants.length > 0 ? { invariants: options.invariants } : {}),
     },
     view.events,
     ui,
@@ -114,6 +117,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     stepSummary: process.env.GITHUB_STEP_SUMMARY,
     chaos: result.phases ?? null,
     ...(result.prometheus ? { prometheus: result.prometheus } : {}),
+    ...(result.invariants ? { invariants: result.invariants } : {}),
   }, (line) => ui.warn(line));
   return result.report.outcome.exitCode;
 }
@@ -143,6 +147,7 @@ interface RunFlags {
   runners?: string;
   placement?: string;
   runnerImage?: string;
+  invariant: string[];
 }
 
 export const register: RegisterCommand = (program, runAction) => {
@@ -175,6 +180,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--runners <n>', 'split the test over n k6 runners (execution segments), one merged verdict')
     .option('--placement <where>', 'with --runners: local (k6 processes, the default) or docker (k6 containers)')
     .option('--runner-image <image>', 'with --placement docker: the image with k6 (default loadctl-k6:<k6 version>)')
+    .option('--invariant <name>', 'check this shipped invariant before the load and after recovery (repeatable): no-double-sale, confirmed-stored, locks-expire, backlog-drains', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addHelpText('after', '\nExit codes: 0 targets met, 1 targets/thresholds failed, 2 usage/config error,\n3 environment (k6 missing, target unreachable), 4 interrupted/aborted, 5 script error.')
     .action((profile: string, k6Flags: string[], flags: RunFlags, command: Command) =>
       runAction(async () => {
@@ -211,6 +217,7 @@ export const register: RegisterCommand = (program, runAction) => {
           live: flags.live,
           record: flags.record,
           prometheus: await prometheusFlag(flags.prometheus),
+          invariants: flags.invariant,
           chaos,
           ...(runners ? { runners } : {}),
         });

@@ -27,6 +27,8 @@ export interface FinishInput {
   now?: () => Date;
   /** Prometheus gates checked before the load, to judge now. */
   gates?: import('../prometheus/in-run.ts').PreparedGates | null;
+  /** Invariants read before the load, to read again and judge now. */
+  invariants?: import('../invariants/in-run.ts').PreparedInvariants | null;
 }
 
 export async function finishRunFolder(input: FinishInput): Promise<PipelineResult> {
@@ -65,6 +67,15 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     report = { ...report, outcome: withSystemProblems(report.outcome, gateProblems(prometheus)) };
     for (const line of gateLines(prometheus)) ui.result(line);
   }
+  let invariants: import('../invariants/in-run.ts').InvariantsDoc | undefined;
+  if (input.invariants) {
+    const [{ judgeInvariants, invariantProblems }, { invariantLines }, { withSystemProblems }] = await Promise.all([
+      import('../invariants/in-run.ts'), import('../invariants/render.ts'), import('../verdict/system.ts'),
+    ]);
+    invariants = await judgeInvariants(input.invariants, report.results, result.runDir);
+    report = { ...report, outcome: withSystemProblems(report.outcome, invariantProblems(invariants)) };
+    for (const line of invariantLines(invariants)) ui.result(line);
+  }
 
   const base = toResultDocument(report);
   const extra = {
@@ -72,7 +83,7 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     ...(input.experiment !== undefined ? { chaos: chaosSummary(input.experiment, input.chaos) } : {}),
   };
   const phases = analysis ? phasesBlock(analysis) : undefined;
-  const doc = { ...base, ...extra, ...phases, ...(prometheus ? { prometheus } : {}) };
+  const doc = { ...base, ...extra, ...phases, ...(prometheus ? { prometheus } : {}), ...(invariants ? { invariants } : {}) };
   const resultJson = `${JSON.stringify(doc, null, 2)}\n`;
   await writeFile(join(result.runDir, 'result.json'), resultJson);
 
@@ -83,7 +94,7 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     // The verdict stands without the pictures; say why they are missing.
     ui.warn(`report.html was not written: ${(error as Error).message}`);
   }
-  return { kind: 'ran', runDir: result.runDir, report, resultJson, ...(phases ? { phases } : {}), ...(prometheus ? { prometheus } : {}) };
+  return { kind: 'ran', runDir: result.runDir, report, resultJson, ...(phases ? { phases } : {}), ...(prometheus ? { prometheus } : {}), ...(invariants ? { invariants } : {}) };
 }
 
 function chaosSummary(experiment: string, chaos: ChaosOutcome | undefined) {

@@ -30,6 +30,8 @@ export interface LiveRunOptions {
   chaos?: ChaosRequest;
   /** --prometheus: gates are judged there after the load (LOADCTL_PROMETHEUS and the profile's prometheus.url otherwise). */
   prometheus?: string;
+  /** --invariant: shipped invariants to check before the load and after recovery. */
+  invariants?: string[];
   /** stdin is a terminal (a human can confirm the experiment). */
   interactive: boolean;
   quiet: boolean;
@@ -132,6 +134,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   let chaos: ChaosOutcome | undefined;
   let timeline: Timeline | undefined;
   let gates: import('../prometheus/in-run.ts').PreparedGates | null = null;
+  let invariants: import('../invariants/in-run.ts').PreparedInvariants | null = null;
   try {
     const { runPipeline } = await import('../run/pipeline.ts');
     result = await runPipeline({
@@ -143,6 +146,12 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
           flag: o.prometheus, env: o.pipeline.processEnv.LOADCTL_PROMETHEUS, profile: profile.prometheus, experiment: plan?.prepared.experiment.prometheus,
         });
         if (gates) ui.info(`Prometheus ${gates.client.url} answered; ${gates.settings.gates.length} gate(s) to judge after the load`);
+        const { prepareInvariants } = await import('../invariants/in-run.ts');
+        invariants = await prepareInvariants(
+          [...(o.invariants ?? []), ...(profile.invariants ?? []), ...(plan?.prepared.experiment.invariants ?? [])],
+          { ...o.pipeline.processEnv, ...profile.env }, gates?.client ?? null,
+        );
+        if (invariants) ui.info(`invariants read before the load: ${invariants.checks.map((c) => `${c.spec.name}${c.skipped ? ' (skipped)' : ''}`).join('; ')}`);
       },
       outputs: [...o.pipeline.outputs, ...(feed?.outputs ?? []), ...(recordTmp ? [`json=${recordTmp}`] : [])],
       k6Env: { ...o.pipeline.k6Env, ...(feed?.env ?? {}) },
@@ -207,6 +216,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
     experiment: plan?.prepared.experiment.name,
     ...(o.chaos?.recovery ? { recoveryTargets: o.chaos.recovery } : {}),
     gates,
+    invariants,
   });
 }
 

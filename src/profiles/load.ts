@@ -154,6 +154,7 @@ export async function loadProfile(name: string, opts: LoadOptions): Promise<Reso
     targets: targets.value,
     env,
     ...(spec.prometheus ? { prometheus: spec.prometheus } : {}),
+    ...(spec.invariants ? { invariants: spec.invariants } : {}),
   };
 }
 

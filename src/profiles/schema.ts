@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { durationProblem, k6DurationMs, limits, MAX_DURATION_TEXT, MAX_TIMER_MS } from '../inputs/bounds.ts';
 import { prometheusBlockSchema } from '../prometheus/config.ts';
+import { invariantsSchema } from '../invariants/schema.ts';
 
 /** k6 duration strings: "30s", "1m30s", "500ms", "2h". */
 export const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
@@ -95,6 +96,8 @@ const common = {
   options: z.record(z.string(), z.unknown()).optional(),
   /** System-side gates judged in Prometheus after the run (docs/prometheus.md). */
   prometheus: prometheusBlockSchema.optional(),
+  /** Checks before the load and after recovery: nothing lost, nothing doubled (docs/invariants.md). */
+  invariants: invariantsSchema.optional(),
 };
 
 const rampingVus = z.strictObject({

@@ -50,4 +50,6 @@ export interface ResolvedProfile {
   env: Record<string, string>;
   /** The profile's `prometheus:` block (gates judged after the run), when it has one. */
   prometheus?: import('../prometheus/config.ts').PrometheusBlock;
+  /** The profile's `invariants:`, when it has any. */
+  invariants?: import('../invariants/schema.ts').InvariantEntry[];
 }

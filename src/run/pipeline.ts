@@ -68,6 +68,8 @@ export type PipelineResult =
     phases?: PhasesBlock;
     /** The Prometheus gates' verdicts, when a Prometheus was given. */
     prometheus?: import('../prometheus/in-run.ts').PrometheusDoc;
+    /** The invariants' verdicts, when any were declared. */
+    invariants?: import('../invariants/in-run.ts').InvariantsDoc;
   };
 
 export async function runPipeline(options: RunPipelineOptions, events: RunEvents = {}): Promise<PipelineResult> {

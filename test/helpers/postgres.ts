@@ -1,0 +1,94 @@
+// A real PostgreSQL 15 cluster for a test: initdb in a temp folder as the
+// `postgres` user (PostgreSQL refuses to run as root), started on a free port
+// on 127.0.0.1 with trust auth, stopped and removed by stop().
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { missing } from './parts.ts';
+
+const BIN = '/usr/lib/postgresql/15/bin';
+
+/** Skip reason when PostgreSQL 15 or the postgres user is not there (throws under CI). */
+export function postgresSkip(): string | false {
+  const ok = spawnSync(join(BIN, 'postgres'), ['--version'], { stdio: 'ignore' }).status === 0
+    && spawnSync('id', ['postgres'], { stdio: 'ignore' }).status === 0;
+  return missing('postgres', ok ? undefined : `no ${BIN}/postgres or no postgres user (apt-get install postgresql)`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+const asPostgres = (args: string[]) => (process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] as const : [args[0] as string, args.slice(1)] as const);
+
+export interface RealPostgres {
+  /** postgres://postgres@127.0.0.1:<port>/postgres */
+  url: string;
+  port: number;
+  /** Runs SQL through psql-free pg (the same client the product uses). */
+  sql(text: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>;
+  stop(): Promise<void>;
+}
+
+export async function startPostgres(): Promise<RealPostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'loadctl-pg-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  const [cmd, args] = asPostgres([join(BIN, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const init = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  const port = await freePort();
+  const [pcmd, pargs] = asPostgres([join(BIN, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off']);
+  const child = spawn(pcmd, pargs, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const { default: pg } = await import('pg');
+  const sql = async (text: string, params: unknown[] = []) => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows as Array<Record<string, unknown>>;
+    } finally {
+      await client.end();
+    }
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await sql('SELECT 1');
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n${log}`); }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return {
+    url,
+    port,
+    sql,
+    async stop() {
+      // SIGINT: "fast" shutdown; runuser passes it on to postgres.
+      child.kill('SIGINT');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The reference stack's bookings table (src/sandbox/pg-bookings.ts on the stack). */
+export const BOOKINGS_TABLE = `CREATE TABLE IF NOT EXISTS bookings (
+  id uuid PRIMARY KEY, user_id text NOT NULL, event_id text NOT NULL, seat_ids text[] NOT NULL,
+  status text NOT NULL, expires_at timestamptz NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`;
