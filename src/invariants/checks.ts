@@ -4,6 +4,7 @@
 // outlive its use. A source that cannot be reached throws CheckUnavailable.
 import type { InvariantSpec } from './schema.ts';
 import type { PrometheusClient } from '../prometheus/client.ts';
+import { redactUrl } from '../commands/sandbox.ts';
 
 export class CheckUnavailable extends Error {
   constructor(message: string) {
@@ -20,16 +21,8 @@ const TIMEOUT_MS = 5000;
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const reading = (value: number, rows: unknown[]): Reading => ({ value, rows: rows.slice(0, MAX_ROWS), rowCount: rows.length });
 
-/** Hides the password of a connection URL in messages. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
+// Passwords in connection URLs are hidden in every message.
+const redact = redactUrl;
 
 /** One row and one numeric column is a value (SELECT count(*)); anything else is rows, counted. */
 export function sqlReading(rows: Array<Record<string, unknown>>): Reading {

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../chaos-e2e/harness.ts';
 import { missing } from './parts.ts';
 
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -15,17 +15,6 @@ export function postgresSkip(): string | false {
   const ok = spawnSync(join(BIN, 'postgres'), ['--version'], { stdio: 'ignore' }).status === 0
     && spawnSync('id', ['postgres'], { stdio: 'ignore' }).status === 0;
   return missing('postgres', ok ? undefined : `no ${BIN}/postgres or no postgres user (apt-get install postgresql)`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 const asPostgres = (args: string[]) => (process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] as const : [args[0] as string, args.slice(1)] as const);
