@@ -15,6 +15,8 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--hold-ttl <duration>', 'how long a seat hold lasts, e.g. 30s, 5m', '5m')
     .option('--events <n>', 'number of events to seed', '20')
     .option('--seats <n>', 'seats per event', '200')
+    .option('--postgres <url>', 'record bookings in this PostgreSQL too, e.g. postgres://postgres@127.0.0.1:5432/ticketing')
+    .option('--break <modes>', 'break it on purpose (off by default): double-sell, lose-confirms, lock-leak (comma separated; see docs/invariants.md)')
     .action((opts: RawSandboxOptions, cmd: Command) => runAction(async () => {
       const quiet = Boolean(cmd.optsWithGlobals().quiet);
       return sandboxCommand(opts, { quiet, signal: shutdownSignal() });
@@ -46,6 +48,7 @@ export async function sandboxCommand(raw: RawSandboxOptions, deps: { quiet: bool
   const locks = options.redisUrl ? `Redis ${redactUrl(options.redisUrl)}` : 'memory';
   ui.result(`sandbox listening on ${sandbox.url}`);
   ui.info(`  seat locks: ${locks}; hold TTL ${formatDuration(options.holdTtlMs ?? 300_000)}; health ${sandbox.url}/health; metrics ${sandbox.url}/metrics`);
+  if (options.breaks && options.breaks.length > 0) ui.warn(`broken on purpose: ${options.breaks.join(', ')} (the shipped invariants should now fail)`);
   ui.info('  press Ctrl-C to stop');
   await deps.signal;
   await sandbox.close();

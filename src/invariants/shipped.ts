@@ -36,7 +36,7 @@ ORDER BY event_id, seat`,
     name: 'the consumer\'s backlog drains back to its baseline',
     promql: { query: 'sum(kafka_consumer_group_lag)' },
     expect: '<= before',
-    within: 60_000,
+    within: 30_000,
   },
 };
 

@@ -8,6 +8,7 @@ import type { ExperimentEvent } from './chaos-events.ts';
 import { formatMs, formatRate, formatSeconds } from './format.ts';
 import { clientScript, type ChartData } from './html-client.ts';
 import { gateChartData, gateChartDivs, gatesSection } from './html-gates.ts';
+import { invariantsSection } from './html-invariants.ts';
 import type { RecoveryBlock } from './result-phases.ts';
 import { scenarioLabel, type RunRecord } from './run-record.ts';
 import { reportCss } from './html-style.ts';
@@ -223,6 +224,7 @@ ${cards(run)}
 ${charts}
 ${run.phases ? phasesSection(run.phases.phases, startSec) + seriesSection(run.phases.phasesBySeries) + recoverySection(run.phases.recovery) : ''}
 ${run.gates ? gatesSection(run.gates, { escape: escapeHtml, badge, table }) : ''}
+${run.invariants ? invariantsSection(run.invariants, { escape: escapeHtml, badge, table }) : ''}
 ${targetsSection(run)}
 <h2>Experiment timeline</h2>${timelineRows.length ? table(['When', 'Time (UTC)', 'Event'], timelineRows, 3) : '<p class="fine">No experiment in this run.</p>'}
 </main></body></html>

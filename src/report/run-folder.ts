@@ -18,6 +18,8 @@ export const runFiles = {
   chaos: 'chaos.json',
   /** The Prometheus gates' verdicts and their series (src/prometheus/in-run.ts), when a Prometheus was given. */
   prometheus: 'prometheus.json',
+  /** The invariants' readings and verdicts (src/invariants/in-run.ts), when any were declared. */
+  invariants: 'invariants.json',
   report: 'report.html',
   /** The exact k6 command line; a folder with only this (and the bundle) is a dry run. */
   command: 'k6-command.txt',
@@ -71,6 +73,7 @@ export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
     timeline: await readJson(dir, runFiles.timeline),
     chaos: await readJson(dir, runFiles.chaos),
     prometheus: await readJson(dir, runFiles.prometheus),
+    invariants: await readJson(dir, runFiles.invariants),
   };
   if (files.result !== undefined && !isLoadctlResult(files.result)) {
     throw new UsageError(`${join(dirArg, runFiles.result)} is not a loadctl result (no "schema": "loadctl/..." object in it)`, {

@@ -8,6 +8,8 @@ import type { ChaosResult } from '../chaos/engine-types.ts';
 import { experimentEventsFromChaos, faultWindowFromChaos, type ExperimentEvent } from './chaos-events.ts';
 import { parsePhasesBlock, type PhasesBlock } from './result-phases.ts';
 import { parseGatesFile, type GatesFile } from './html-gates.ts';
+import { parseInvariantsFile } from './html-invariants.ts';
+import type { InvariantResult } from '../invariants/judge.ts';
 
 export interface TargetOutcome {
   name: string;
@@ -60,6 +62,8 @@ export interface RunRecord {
   events: ExperimentEvent[];
   /** The Prometheus gates (prometheus.json), when the run judged any. */
   gates: GatesFile | null;
+  /** The invariants (invariants.json), when the run checked any. */
+  invariants: InvariantResult[] | null;
 }
 
 export interface RunFolderJson {
@@ -71,6 +75,8 @@ export interface RunFolderJson {
   chaos?: unknown;
   /** prometheus.json: the gates' verdicts and series. */
   prometheus?: unknown;
+  /** invariants.json: the invariants' readings and verdicts. */
+  invariants?: unknown;
 }
 
 type Obj = Record<string, unknown>;
@@ -238,6 +244,7 @@ export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
     fault: phases ? faultOf(phases) : faultFromResult(resultObj) ?? (chaos ? faultWindowFromChaos(chaos) : null),
     events: chaos ? experimentEventsFromChaos(chaos.events) : [],
     gates: parseGatesFile(files.prometheus),
+    invariants: parseInvariantsFile(files.invariants),
   };
 }
 

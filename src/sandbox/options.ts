@@ -1,6 +1,7 @@
 // Pure parsing of the sandbox's command-line options: strings in, a checked
 // SandboxOptions or every problem at once out.
 import type { SandboxOptions } from './server.ts';
+import { parseBreaks } from './breaks.ts';
 import { checkHost } from '../inputs/url.ts';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -27,6 +28,10 @@ export interface RawSandboxOptions {
   holdTtl?: string;
   events?: string;
   seats?: string;
+  /** Bookings recorded in this PostgreSQL too (postgres://...). */
+  postgres?: string;
+  /** Off-by-default break modes, comma separated (src/sandbox/breaks.ts). */
+  break?: string;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -59,6 +64,15 @@ export function parseSandboxOptions(raw: RawSandboxOptions): Parsed<SandboxOptio
     const ms = parseDuration(raw.holdTtl);
     if (ms === undefined || ms < 1000) errors.push(`--hold-ttl must be a duration of at least 1s such as 30s, 5m or 1500ms, got "${raw.holdTtl}"`);
     else value.holdTtlMs = ms;
+  }
+  if (raw.postgres !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(raw.postgres)) errors.push(`--postgres must be a URL such as postgres://postgres@127.0.0.1:5432/ticketing, got "${raw.postgres}"`);
+    else value.postgresUrl = raw.postgres;
+  }
+  if (raw.break !== undefined) {
+    const parsed = parseBreaks(raw.break);
+    if ('error' in parsed) errors.push(`--break: ${parsed.error}`);
+    else value.breaks = parsed.modes;
   }
   if (raw.redis !== undefined) {
     let url: URL | undefined;

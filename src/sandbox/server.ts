@@ -10,6 +10,7 @@ import { RedisLockService } from './redis-locks.ts';
 import { Store } from './store.ts';
 import { PgBookings, type BookingRecorder } from './pg-bookings.ts';
 import { BookingStream } from './booking-stream.ts';
+import { brokenRecorder, leakyLocks, type BreakMode } from './breaks.ts';
 import { Gauge } from 'prom-client';
 
 export interface SandboxOptions {
@@ -28,6 +29,8 @@ export interface SandboxOptions {
   postgresUrl?: string;
   /** Booking events appended to a Redis stream here, whose consumer lag /metrics reports. */
   streamRedisUrl?: string;
+  /** Ways to break it on purpose (src/sandbox/breaks.ts); none by default. */
+  breaks?: BreakMode[];
   /** Told about unexpected handler errors (answered as 500). */
   onError?: (error: unknown) => void;
   now?: () => number;
@@ -57,7 +60,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await redis.close();
       throw error;
     }
-    locks = redis;
+    locks = options.breaks?.includes('lock-leak') ? leakyLocks(redis) : redis;
   } else {
     locks = new MemoryLockService(now);
   }
@@ -70,7 +73,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await Promise.all([pg.close(), locks.close()]);
       throw error;
     }
-    recorder = pg;
+    recorder = options.breaks?.some((m) => m === 'double-sell' || m === 'lose-confirms') ? brokenRecorder(pg, options.breaks) : pg;
   }
   const stream = options.streamRedisUrl ? new BookingStream(options.streamRedisUrl) : undefined;
   if (stream) {

@@ -16,6 +16,8 @@ export interface ConsumerOptions {
   /** Entries read per call; the call blocks up to `blockMs` when there are none. */
   batch?: number;
   blockMs?: number;
+  /** backlog-stall (src/sandbox/breaks.ts): read but never acknowledge, so the backlog never drains. */
+  stall?: boolean;
 }
 
 export interface Consumer {
@@ -54,7 +56,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
         }
         const reply = (await reader.xreadgroup('GROUP', bookingStream.group, me, 'COUNT', options.batch ?? 200, 'BLOCK', blockMs, 'STREAMS', bookingStream.key, '>')) as StreamReply;
         const ids = (reply ?? []).flatMap(([, entries]) => entries.map(([id]) => id));
-        if (ids.length > 0) {
+        if (ids.length > 0 && !options.stall) {
           await reader.xack(bookingStream.key, bookingStream.group, ...ids);
           consumed.inc(ids.length);
           count += ids.length;

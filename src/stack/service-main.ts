@@ -5,9 +5,13 @@
 // reads that stream. Configured by environment, as containers are.
 import { startSandbox } from '../sandbox/server.ts';
 import { startConsumer } from './consumer.ts';
+import { parseBreaks } from '../sandbox/breaks.ts';
 
 const env = process.env;
 const role = process.argv[2];
+// Off by default: LOADCTL_SANDBOX_BREAK=double-sell,... breaks the stack on purpose (src/sandbox/breaks.ts).
+const parsedBreaks = parseBreaks(env.LOADCTL_SANDBOX_BREAK);
+const breaks = 'modes' in parsedBreaks ? parsedBreaks.modes : [];
 
 async function main(): Promise<{ close(): Promise<void> }> {
   const redisUrl = env.REDIS_URL ?? 'redis://redis:6379';
@@ -21,9 +25,10 @@ async function main(): Promise<{ close(): Promise<void> }> {
       redisReadyTimeoutMs: Number(env.READY_TIMEOUT_MS ?? 30_000),
       ...(env.HOLD_TTL_MS ? { holdTtlMs: Number(env.HOLD_TTL_MS) } : {}),
       onError: (error) => console.error(error),
+      breaks,
     });
   }
-  if (role === 'consumer') return startConsumer({ host: '0.0.0.0', port: Number(env.PORT ?? 9464), redisUrl });
+  if (role === 'consumer') return startConsumer({ host: '0.0.0.0', port: Number(env.PORT ?? 9464), redisUrl, stall: breaks.includes('backlog-stall') });
   throw new Error(`unknown role "${role ?? ''}" (known: booking, consumer)`);
 }
 

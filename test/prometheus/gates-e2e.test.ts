@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandSkip, k6Skip, realK6 } from '../helpers/parts.ts';
 import { docker, dockerSkipReason, freePort, loadctl, project, redisStopExperiment, startRedis, startSandbox, unique } from '../live-run/harness.ts';
-import { startPrometheus, waitForMetric, type RealPrometheus } from './harness.ts';
+import { bookingProfile, startPrometheus, waitForMetric, type RealPrometheus } from './harness.ts';
 import { chromiumPath, openReport } from '../helpers/report-page.ts';
 
 const skip = k6Skip('v2.2.0') || commandSkip('prometheus');
@@ -24,20 +24,12 @@ after(async () => {
 
 const LOCK_GATE = 'sum(rate(booking_lock_failures_total[1m])) * 60 < 10';
 
-const profile = (seconds: number, gates: string[]) => [
-  'description: a few VUs booking seats, judged in Prometheus',
-  'scenario: simple',
-  'executor: constant-vus',
-  'vus: 3',
-  `duration: ${seconds}s`,
-  'defaultTargets: false',
-  'env: { THINK_TIME: 0.1, USER_COUNT: 3 }',
+const profile = (seconds: number, gates: string[]) => bookingProfile(seconds, 'a few VUs booking seats, judged in Prometheus', [
   'prometheus:',
   '  settle: 10s',
   `  gates:${gates.length === 0 ? ' []' : ''}`,
   ...gates.map((g) => `    - ${g}`),
-  '',
-].join('\n');
+]);
 
 const k6Env = () => ({ K6_BIN: realK6('v2.2.0'), LOADCTL_PROMETHEUS: '' });
 const runFolder = (cwd: string) => {

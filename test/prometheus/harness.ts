@@ -65,3 +65,16 @@ export async function waitForMetric(prom: RealPrometheus, metric: string, timeou
   await waitFor(`Prometheus to scrape ${metric}`, async () => (await prom.query(metric)).length > 0, timeoutMs, 250);
 }
 
+
+/** A profile of 3 VUs booking seats through the `simple` journey for `seconds`, with extra YAML lines. */
+export const bookingProfile = (seconds: number, description: string, extra: string[]) => [
+  `description: ${description}`,
+  'scenario: simple',
+  'executor: constant-vus',
+  'vus: 3',
+  `duration: ${seconds}s`,
+  'defaultTargets: false',
+  'env: { THINK_TIME: 0.1, USER_COUNT: 3 }',
+  ...extra,
+  '',
+].join('\n');

@@ -1,0 +1,50 @@
+// Off-by-default ways to break the reference system on purpose, one per
+// shipped invariant, so tests can prove each invariant can fail:
+//   double-sell     every confirmation also stores a second CONFIRMED booking for the same seats
+//   lose-confirms   confirmations are answered but never reach PostgreSQL
+//   lock-leak       seat locks are taken for a day and never released
+//   backlog-stall   the consumer reads booking events but never acknowledges them
+// Set with `loadctl sandbox --break <modes>` or LOADCTL_SANDBOX_BREAK (the
+// stack's containers). Each is a wrapper around a real part; nothing else changes.
+import { randomUUID } from 'node:crypto';
+import type { AcquireResult, LockService } from './locks.ts';
+import type { BookingRecorder } from './pg-bookings.ts';
+
+export const BREAK_MODES = ['double-sell', 'lose-confirms', 'lock-leak', 'backlog-stall'] as const;
+export type BreakMode = (typeof BREAK_MODES)[number];
+
+/** "double-sell,lock-leak" -> modes, or the unknown names. */
+export function parseBreaks(text: string | undefined): { modes: BreakMode[] } | { error: string } {
+  const names = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(BREAK_MODES as readonly string[]).includes(n));
+  if (unknown.length > 0) return { error: `unknown break mode ${unknown.join(', ')} (known: ${BREAK_MODES.join(', ')})` };
+  return { modes: [...new Set(names)] as BreakMode[] };
+}
+
+const A_DAY_MS = 86_400_000;
+
+/** lock-leak: holds lock for a day instead of their TTL, and releases never happen. */
+export function leakyLocks(inner: LockService): LockService {
+  return {
+    kind: inner.kind,
+    acquire: (keys, owner): Promise<AcquireResult> => inner.acquire(keys, owner, A_DAY_MS),
+    release: async () => {},
+    health: () => inner.health(),
+    close: () => inner.close(),
+  };
+}
+
+/** double-sell and lose-confirms, on the way to PostgreSQL. */
+export function brokenRecorder(inner: BookingRecorder, modes: readonly BreakMode[]): BookingRecorder {
+  return {
+    held: (b) => inner.held(b),
+    changed(b) {
+      if (b.status === 'CONFIRMED' && modes.includes('lose-confirms')) return;
+      inner.changed(b);
+      // A retried confirmation written as a second booking: the seat is now sold twice.
+      if (b.status === 'CONFIRMED' && modes.includes('double-sell')) void inner.held({ ...b, id: randomUUID() }).catch(() => {});
+    },
+    health: () => inner.health(),
+    close: () => inner.close(),
+  };
+}
