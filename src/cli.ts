@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, exitCodeOf, formatError } from './errors.ts';
 import type { ActionRunner, RegisterCommand } from './commands/types.ts';
+import { signalsClaimed } from './shared/signals.ts';
 import { register as registerRun } from './commands/run.ts';
 import { register as registerList } from './commands/list.ts';
 import { register as registerDoctor } from './commands/doctor.ts';
@@ -56,9 +57,9 @@ for (const register of commands) register(program, runAction);
 // A command without signal handling of its own (setup-users, report, chaos
 // while it connects, run while k6 is not yet there...) would die of the
 // signal with nothing said (shell status 130). Where a command does handle
-// it (its listener is added after this one), this one stands aside.
+// it (src/shared/signals.ts), this one stands aside.
 const fallbackSignal = (name: NodeJS.Signals) => () => {
-  if (process.listenerCount(name) > 1) return;
+  if (signalsClaimed()) return;
   process.stderr.write(`loadctl: interrupted by ${name} before the command finished (exit ${ExitCode.Interrupted})\n`);
   process.exit(ExitCode.Interrupted);
 };

@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { assertWritable } from '../inputs/output-path.ts';
+import { claimSignals } from '../shared/signals.ts';
 import { appendStepSummary } from '../shared/step-summary.ts';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
@@ -43,9 +44,9 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   }
   // Where the results go is checked before any container is touched.
   await assertWritable([
-    o.junit ? { flag: '--junit', path: resolve(o.cwd, o.junit), kind: 'file' } : undefined,
-    { flag: '--out-dir', path: resolve(o.cwd, o.outDir), kind: 'dir' },
-  ]);
+    o.junit ? { flag: '--junit', path: o.junit, kind: 'file' } : undefined,
+    { flag: '--out-dir', path: o.outDir, kind: 'dir' },
+  ], o.cwd);
   const experiment = await loadExperiment(o.experiment, {
     cwd: o.cwd,
     overrides: {
@@ -109,6 +110,7 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  const release = claimSignals();
   let lastHealth: boolean | undefined;
   const startedAt = Date.now();
   const onEvent = (event: TimelineEvent) => {
@@ -131,6 +133,7 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
     await rm(runDir, { recursive: true, force: true });
     throw error;
   } finally {
+    release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);

@@ -78,9 +78,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   // Every place this run will write, checked before any load or fault.
   const { assertWritable } = await import('../inputs/output-path.ts');
   await assertWritable([
-    options.junit ? { flag: '--junit', path: resolve(cwd, options.junit), kind: 'file' } : undefined,
-    { flag: '--out-dir', path: resolve(cwd, options.outDir ?? '.loadctl/runs'), kind: 'dir' },
-  ]);
+    options.junit ? { flag: '--junit', path: options.junit, kind: 'file' } : undefined,
+    { flag: '--out-dir', path: options.outDir ?? '.loadctl/runs', kind: 'dir' },
+  ], cwd);
   const pipeline = {
       profile: options.profile,
       cwd,

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
+import { claimSignals } from '../shared/signals.ts';
 import type { RawSandboxOptions } from '../sandbox/options.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/server.ts';
 
@@ -26,7 +27,9 @@ export const register: RegisterCommand = (program, runAction) => {
 /** Resolves on the first SIGINT or SIGTERM. */
 function shutdownSignal(): Promise<string> {
   return new Promise((resolve) => {
+    const release = claimSignals();
     const on = (name: string) => () => {
+      release();
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       resolve(name);

@@ -61,16 +61,17 @@ export async function outputProblem(target: string, kind: Kind): Promise<string 
 export interface OutputTarget {
   /** The flag or variable as the user typed it: "--junit", "--out-dir". */
   flag: string;
+  /** As typed (shown in the message); relative paths are taken from `cwd`. */
   path: string;
   kind: Kind;
 }
 
 /** Checks every output at once; one UsageError (exit 2) naming each that cannot be written. */
-export async function assertWritable(targets: ReadonlyArray<OutputTarget | undefined>): Promise<void> {
+export async function assertWritable(targets: ReadonlyArray<OutputTarget | undefined>, cwd: string = process.cwd()): Promise<void> {
   const problems: string[] = [];
   for (const t of targets) {
     if (!t) continue;
-    const why = await outputProblem(t.path, t.kind);
+    const why = await outputProblem(resolve(cwd, t.path), t.kind);
     if (why) problems.push(`${t.flag} ${t.path}: cannot write there: ${why}`);
   }
   if (problems.length > 0) {

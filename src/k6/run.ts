@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { SUMMARY_PATH_ENV } from './bundle.ts';
 import { killProcessGroup } from './locate.ts';
+import { claimSignals } from '../shared/signals.ts';
 import { parseProgressLine, parseScenarioLine, type K6Progress, type K6ScenarioProgress } from './progress.ts';
 
 export interface K6RunRequest {
@@ -125,6 +126,7 @@ export async function runK6(
   const onTerm = forward('SIGTERM');
   signals.on('SIGINT', onInt);
   signals.on('SIGTERM', onTerm);
+  const release = claimSignals();
   // A detached child outlives us unless we take it down on the way out.
   // The whole group: a k6 wrapper script's own children go too.
   const onExit = () => { if (child.exitCode === null) killProcessGroup(child.pid); };
@@ -167,6 +169,7 @@ export async function runK6(
       stderrLog: req.stderrLog,
     };
   } finally {
+    release();
     signals.off('SIGINT', onInt);
     signals.off('SIGTERM', onTerm);
     process.off('exit', onExit);

@@ -7,6 +7,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InterruptedError, UsageError } from '../errors.ts';
+import { claimSignals } from '../shared/signals.ts';
 import { defaultRecoveryTargets } from '../live/phases.ts';
 import type { Ui } from '../ui.ts';
 import type { PipelineResult, RunEvents, RunPipelineOptions } from '../run/pipeline.ts';
@@ -93,6 +94,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
     }
   };
   const handled: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  let releaseSignals = () => {};
   let chaosRun: Promise<ChaosOutcome> | undefined;
   const events: RunEvents = {
     ...display.events,
@@ -104,6 +106,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       if (!plan) return;
       // From here on a Ctrl-C must roll back, not kill loadctl.
       for (const s of handled) process.on(s, onSignal);
+      releaseSignals = claimSignals();
       chaosRun = runChaosUnderLoad(plan.prepared, {
         at: o.chaos!.at, k6StartedAt, holdStartSeconds: plan.holdStart,
         steadyDeadlineSeconds: steadyDeadlineSeconds(plan.holdStart, plan.loadSeconds, faultSeconds(plan.prepared.experiment)),
@@ -180,6 +183,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       chaos = await chaosRun;
     }
     for (const s of handled) process.off(s, onSignal);
+    releaseSignals();
     await placement?.close();
     timeline = await feed?.close();
     // A failed start leaves no half-written record outside any run folder.

@@ -221,7 +221,9 @@ export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
   const { profile, summary, result } = files;
   const resultObj = isObj(result) ? result : {};
   const profileObj = isObj(profile) ? profile : isObj(resultObj.profile) ? resultObj.profile : {};
-  const profileName = str(profileObj.name) ?? str(resultObj.profile) ?? dirName(dir);
+  // A chaos run's result names its experiment where a load run names its profile.
+  const experiment = isObj(resultObj.experiment) ? str(resultObj.experiment.name) : null;
+  const profileName = str(profileObj.name) ?? str(resultObj.profile) ?? experiment ?? dirName(dir);
   const scenario = str(profileObj.scenario) ?? str(resultObj.scenario) ?? profileName;
   const vus = num(metricValues(summary, 'vus')?.max) ?? vusFromOptions(profileObj.k6Options) ?? num(metricValues(summary, 'vus_max')?.max);
   const thresholds = thresholdsFromResult(result) ?? thresholdsFromSummary(summary);

@@ -16,6 +16,7 @@ import type { RunReport } from '../report/model.ts';
 import { createRunFolder, runFiles } from '../shared/run-folder.ts';
 import type { PreflightResult } from './preflight.ts';
 import { InterruptedError } from '../errors.ts';
+import { claimSignals } from '../shared/signals.ts';
 import type { PhasesBlock } from '../report/result-phases.ts';
 import { readRunSummary } from './summary-files.ts';
 
@@ -98,6 +99,7 @@ function interruptGuard(signals: SignalSource) {
   const onTerm = on('SIGTERM');
   signals.on('SIGINT', onInt);
   signals.on('SIGTERM', onTerm);
+  const release = claimSignals();
   return {
     signal: controller.signal,
     async check(runDir?: string) {
@@ -109,6 +111,7 @@ function interruptGuard(signals: SignalSource) {
     stop() {
       if (stopped) return;
       stopped = true;
+      release();
       signals.off('SIGINT', onInt);
       signals.off('SIGTERM', onTerm);
     },

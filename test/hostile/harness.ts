@@ -1,0 +1,143 @@
+// The parts the hostile-inputs table needs, all real: bin/loadctl.js as a
+// subprocess, a TCP server that accepts and never answers (a hung target or
+// engine), an HTTP server on a port fetch refuses, a read-only mount, the
+// sandbox, and real k6 (test/helpers/parts.ts).
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = join(root, 'bin/loadctl.js');
+
+export interface Ran {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** From spawn to exit. */
+  ms: number;
+  /** From the signal the row sent to exit, when it sent one. */
+  msAfterSignal?: number;
+}
+
+export interface SpawnOptions {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  /** Send this signal once the output matches `when` (or after `when` ms). */
+  signal?: { send: NodeJS.Signals; when: RegExp | number };
+  /** Kill and fail after this long: a hang is a finding, not a stuck suite. */
+  timeoutMs: number;
+}
+
+export function loadctl(args: string[], o: SpawnOptions): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CI: undefined, GITHUB_STEP_SUMMARY: undefined, K6_BIN: undefined, DOCKER_HOST: undefined, BASE_URL: undefined, ...o.env };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+    const started = Date.now();
+    const child = spawn(process.execPath, [bin, ...args], { cwd: o.cwd, env });
+    let stdout = '';
+    let stderr = '';
+    let signalledAt: number | undefined;
+    const send = () => {
+      if (signalledAt !== undefined || !o.signal) return;
+      signalledAt = Date.now();
+      child.kill(o.signal.send);
+    };
+    const watch = () => { if (o.signal && o.signal.when instanceof RegExp && o.signal.when.test(stdout + stderr)) send(); };
+    if (o.signal && typeof o.signal.when === 'number') setTimeout(send, o.signal.when);
+    child.stdout.on('data', (d: Buffer) => { stdout += d; watch(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d; watch(); });
+    const killer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      const ended = Date.now();
+      resolve({ code, signal, stdout, stderr, ms: ended - started, ...(signalledAt !== undefined ? { msAfterSignal: ended - signalledAt } : {}) });
+    });
+  });
+}
+
+/** Files for a row, relative to its fresh working folder. */
+export type FileSpec = string | { dir: true } | { symlink: string } | { exec: string };
+
+export function makeCwd(files: Record<string, FileSpec>): string {
+  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-hostile-'));
+  for (const [path, spec] of Object.entries(files)) {
+    const full = join(cwd, path);
+    mkdirSync(dirname(full), { recursive: true });
+    if (typeof spec === 'string') writeFileSync(full, spec);
+    else if ('dir' in spec) mkdirSync(full, { recursive: true });
+    else if ('symlink' in spec) symlinkSync(spec.symlink, full);
+    else writeFileSync(full, spec.exec, { mode: 0o755 });
+  }
+  return cwd;
+}
+
+/** Run folders a row left in <cwd>/.loadctl/runs (a refused command must leave none). */
+export function runFolders(cwd: string): string[] {
+  const runs = join(cwd, '.loadctl/runs');
+  return existsSync(runs) ? readdirSync(runs) : [];
+}
+
+/** Accepts connections and never answers: a hung gateway or Docker engine. */
+export async function hangingServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: TcpServer = createTcpServer((s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+  };
+}
+
+/** Ports fetch refuses (the browsers' "bad ports"); the first free one is used. */
+const BLOCKED_PORTS = [6666, 6667, 6668, 6669, 6665, 6000, 10080, 6697, 4045];
+
+/** An HTTP server answering 200 {"status":"UP"} on a port fetch would refuse. */
+export async function blockedPortServer(): Promise<{ port: number; close(): Promise<void> }> {
+  for (const port of BLOCKED_PORTS) {
+    const server: HttpServer = createHttpServer((_req, res) => { res.setHeader('content-type', 'application/json'); res.end('{"status":"UP"}'); });
+    const ok = await new Promise<boolean>((r) => {
+      server.once('error', () => r(false));
+      server.listen(port, '127.0.0.1', () => r(true));
+    });
+    if (ok) return { port, close: () => new Promise((r) => server.close(() => r())) };
+  }
+  throw new Error(`every blocked port is in use: ${BLOCKED_PORTS.join(', ')}`);
+}
+
+/**
+ * A read-only folder (tmpfs mounted ro) holding `files`; undefined when this
+ * machine cannot mount (not root, no CAP_SYS_ADMIN).
+ */
+export function readOnlyMount(files: Record<string, string>): { path: string; remove(): void } | undefined {
+  const path = mkdtempSync(join(tmpdir(), 'loadctl-ro-'));
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', path]).status !== 0) {
+    rmSync(path, { recursive: true, force: true });
+    return undefined;
+  }
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(path, name)), { recursive: true });
+    writeFileSync(join(path, name), text);
+  }
+  spawnSync('mount', ['-o', 'remount,ro', path]);
+  return { path, remove: () => { spawnSync('umount', [path]); rmSync(path, { recursive: true, force: true }); } };
+}
+
+/** Still running (a zombie waiting for its reaper counts as gone). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,144 @@
+// The hostile-inputs table: one row per bad input, broken environment or
+// badly timed signal (issue 9's numbers in `item`). A new option joins with
+// a row: argv, env, files, the exit code and the one line it must print.
+// Every row also gets the common checks in inputs.test.ts: no stack trace,
+// no "unexpected error", no run folder left unless the row says so, and an
+// exit within its time limit (a hang is a failure, not a stuck suite).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { alive, type FileSpec, type Ran } from './harness.ts';
+
+export interface Ctx {
+  /** Port of a TCP server that accepts and never answers. */
+  hang: number;
+  /** Port of an HTTP server on a port fetch refuses. */
+  blocked: number;
+  /** Real k6 v2.2.0, when built here. */
+  k6?: string;
+  /** A read-only mount holding run/result.json, when this machine can mount. */
+  ro?: string;
+  /** The real sandbox, for the one row that runs k6 to a pass. */
+  sandbox?: string;
+}
+
+export interface Row {
+  item: string;
+  argv: (c: Ctx) => string[];
+  env?: (c: Ctx) => Record<string, string | undefined>;
+  files?: Record<string, FileSpec>;
+  code: number;
+  line: RegExp;
+  not?: RegExp;
+  signal?: { send: NodeJS.Signals; when: RegExp | number };
+  /** The signal must end the process within this long (default 2.5 s). */
+  promptMs?: number;
+  needs?: Array<'k6' | 'ro' | 'sandbox'>;
+  timeoutMs?: number;
+  keepsRuns?: boolean;
+  after?: (cwd: string, r: Ran) => void;
+}
+
+const ESC = '\u001b';
+const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]',
+  ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+const profile = (body: string) => `description: hostile\nscenario: simple\n${body}\n`;
+const constant = (extra = '') => profile(`executor: constant-vus\nvus: 1\nduration: 1s\n${extra}`);
+const runResult = JSON.stringify({ schema: 'loadctl/run-result', version: 1, status: 'passed', profile: { name: 'quick', scenario: 'simple' }, targets: [], thresholds: [], totals: { requests: 10, errorRate: 0 } });
+const chaosResult = JSON.stringify({
+  schema: 'loadctl/chaos-result', version: 1, experiment: { name: 'redis-failure' }, status: 'passed', verdict: 'PASS',
+  targets: [{ ref: 'redis', containers: [{ id: 'abc', name: 'redis' }] }], recovery: { targetMs: 30000, measuredMs: 1200, met: true },
+});
+const reportFiles: Record<string, FileSpec> = {
+  'runs/good/result.json': runResult,
+  'runs/hello/result.json': '{"hello":1}',
+  'runs/array/result.json': '[1,2]',
+  'runs/null/result.json': 'null',
+  'runs/chaos/result.json': chaosResult,
+  'runs/dry/k6-command.txt': 'k6 run script.js\n',
+  'runs/dry/profile.json': '{"name":"quick"}',
+};
+const manyRuns: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`runs/r${i}/result.json`, runResult]));
+const hangingK6 = { exec: '#!/bin/sh\necho $$ > pids\nsleep 300 &\necho $! >> pids\nwait\n' };
+const k6 = (c: Ctx) => ({ K6_BIN: c.k6 });
+const noHtml = (dir: string) => (cwd: string) => assert.ok(!existsSync(join(cwd, dir, 'report.html')), `nothing written into ${dir}`);
+
+export const rows: Row[] = [
+  // Files and YAML
+  { item: '1 alias bomb: run', files: { 'profiles/bomb.yaml': bomb }, argv: () => ['run', 'bomb', '--dry-run'], code: 2, line: /^loadctl: profiles\/bomb\.yaml: YAML aliases expand beyond 100/m },
+  { item: '1 alias bomb: chaos', files: { 'chaos/bomb.yaml': bomb }, argv: () => ['chaos', 'bomb', '--dry-run'], code: 2, line: /chaos\/bomb\.yaml: YAML aliases expand beyond 100/ },
+  { item: '1 alias bomb: list marks it and shows the rest', files: { 'profiles/bomb.yaml': bomb, 'chaos/bomb.yaml': bomb }, argv: () => ['list'], code: 0, line: /bomb +\(invalid.*\n[^]*quick +One-minute[^]*bomb +\(invalid file/ },
+  { item: '1 alias bomb: list --json', files: { 'profiles/bomb.yaml': bomb }, argv: () => ['list', '--json'], code: 0, line: /"name": "bomb",\n\s+"description": "\(invalid/ },
+  { item: '2 a profile that is a directory', files: { 'profiles/d.yaml': { dir: true } }, argv: () => ['run', 'd', '--dry-run'], code: 2, line: /^loadctl: profiles\/d\.yaml: is a directory, not a YAML file$/m },
+  { item: '2 a profile that is a symlink loop', files: { 'profiles/loop.yaml': { symlink: 'loop.yaml' } }, argv: () => ['run', 'loop', '--dry-run'], code: 2, line: /profiles\/loop\.yaml: is a symbolic link loop/ },
+  { item: '2 list survives both', files: { 'profiles/d.yaml': { dir: true }, 'profiles/loop.yaml': { symlink: 'loop.yaml' }, 'chaos/d.yaml': { dir: true } }, argv: () => ['list'], code: 0, line: /d +\(invalid[^]*loop +\(invalid[^]*quick/ },
+  { item: '3 run --junit at a directory', needs: ['k6'], env: k6, files: { 'reports/': { dir: true } }, argv: () => ['run', 'quick', '--junit', 'reports'], code: 2, line: /^loadctl: --junit reports: cannot write there: it is a directory$/m },
+  { item: '3 run --junit below a file', needs: ['k6'], env: k6, files: { 'file.txt': 'x' }, argv: () => ['run', 'quick', '--junit', 'file.txt/x.xml'], code: 2, line: /file\.txt is a file, so nothing can be created below it/ },
+  { item: '3 run --junit on a read-only mount', needs: ['k6', 'ro'], env: k6, argv: (c) => ['run', 'quick', '--junit', `${c.ro}/x.xml`], code: 2, line: /cannot write there: .* is a read-only file system/ },
+  { item: '3 chaos --junit at a directory, before Docker', files: { 'reports/': { dir: true } }, env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['chaos', 'redis-failure', '--yes', '--junit', 'reports'], code: 2, line: /--junit reports: cannot write there: it is a directory/, timeoutMs: 4000 },
+  { item: '4 --junit under /proc does not hang', needs: ['k6'], env: k6, argv: () => ['run', 'quick', '--junit', '/proc/nope/x.xml'], code: 2, line: /--junit \/proc\/nope\/x\.xml: cannot write there: \/proc is on the kernel's proc file system/, timeoutMs: 8000 },
+  { item: '5 --out-dir below a file', files: { 'file.txt': 'x' }, argv: () => ['run', 'quick', '--dry-run', '--out-dir', 'file.txt/runs'], code: 2, line: /--out-dir file\.txt\/runs: cannot write there: .*file\.txt is a file/ },
+  { item: '5 --out-dir on a read-only mount', needs: ['ro'], argv: (c) => ['run', 'quick', '--dry-run', '--out-dir', `${c.ro}/runs`], code: 2, line: /--out-dir .*\/runs: cannot write there: .* read-only file system/ },
+  {
+    item: '6 an unwritable GITHUB_STEP_SUMMARY warns; the pass stands', needs: ['k6', 'sandbox'], keepsRuns: true, timeoutMs: 90_000,
+    files: { 'summary-dir/': { dir: true }, 'profiles/tiny.yaml': constant('defaultTargets: false\ntargets: ["http_reqs count>=1"]') },
+    env: (c) => ({ K6_BIN: c.k6, GITHUB_STEP_SUMMARY: 'summary-dir' }),
+    argv: (c) => ['run', 'tiny', '--no-live', '--base-url', c.sandbox!], code: 0,
+    line: /PASS[^]*warning: could not append the job summary to GITHUB_STEP_SUMMARY=summary-dir \(EISDIR\)/,
+  },
+  { item: '7 report --html into a read-only folder', needs: ['ro'], argv: (c) => ['report', '--html', `${c.ro}/run`], code: 2, line: /--html .*report\.html: cannot write there: .*read-only file system/ },
+  { item: '8 result.json {"hello":1}', files: reportFiles, argv: () => ['report', 'runs/hello'], code: 2, line: /runs\/hello\/result\.json is not a loadctl result/ },
+  { item: '8 result.json [1,2]', files: reportFiles, argv: () => ['report', 'runs/array'], code: 2, line: /runs\/array\/result\.json is not a loadctl result/ },
+  { item: '8 result.json null', files: reportFiles, argv: () => ['report', 'runs/null'], code: 2, line: /runs\/null\/result\.json is not a loadctl result/ },
+  { item: '8 a foreign --baseline is not "no regression"', files: reportFiles, argv: () => ['report', 'runs/good', '--baseline', 'runs/hello'], code: 2, line: /not a loadctl result/, not: /no regression/ },
+  { item: '8 --html writes nothing into a foreign folder', files: reportFiles, argv: () => ['report', '--html', 'runs/good', 'runs/hello'], code: 2, line: /not a loadctl result/, after: (cwd) => { noHtml('runs/hello')(cwd); noHtml('runs/good')(cwd); } },
+  { item: '9 a passed chaos run is PASS with no missed target', files: reportFiles, argv: () => ['report', 'runs/chaos'], code: 0, line: /\| redis-failure \| n\/a .*\| PASS \|/, not: /targets missed/ },
+  { item: '10 report of a result.json file says what to pass', files: reportFiles, argv: () => ['report', 'runs/good/result.json'], code: 2, line: /runs\/good\/result\.json is a file; report takes run folders\n  fix: pass the folder that holds it: loadctl report runs\/good/ },
+  { item: 'issue 8: a dry-run folder among runs is skipped with a note', files: reportFiles, argv: () => ['report', 'runs/dry', 'runs/good'], code: 0, line: /skipped runs\/dry: a dry run/ },
+  { item: 'issue 8: only dry runs is exit 2', files: reportFiles, argv: () => ['report', 'runs/dry'], code: 2, line: /none of the folder given holds a run: runs\/dry is a dry run/ },
+
+  // Signals and hangs
+  // The API check waits 3 s for the hung server; the signal comes well inside that, after start-up.
+  { item: '11 Ctrl-C in setup-users against a hung server', argv: (c) => ['setup-users', '--count', '5', '--base-url', `http://127.0.0.1:${c.hang}`], signal: { send: 'SIGINT', when: 1800 }, code: 4, line: /^loadctl: interrupted by SIGINT/m, not: /cannot reach/ },
+  { item: '11 Ctrl-C in report --html over many folders', files: manyRuns, argv: () => ['report', '--html', ...Object.keys(manyRuns).map((f) => f.replace('/result.json', ''))], signal: { send: 'SIGINT', when: /wrote / }, code: 4, line: /interrupted by SIGINT/ },
+  { item: '11 Ctrl-C in chaos while the engine hangs', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['chaos', 'redis-failure', '--yes'], signal: { send: 'SIGINT', when: 2000 }, code: 4, line: /interrupted by SIGINT/, not: /no Docker engine answers/ },
+  { item: '11 SIGTERM too', argv: (c) => ['setup-users', '--base-url', `http://127.0.0.1:${c.hang}`], signal: { send: 'SIGTERM', when: 1800 }, code: 4, line: /interrupted by SIGTERM/ },
+  { item: '12 Ctrl-C during the health check of a hung target', needs: ['k6'], env: k6, argv: (c) => ['run', 'quick', '--base-url', `http://127.0.0.1:${c.hang}`], signal: { send: 'SIGINT', when: /k6 v\d+\.\d+\.\d+ at / }, code: 4, line: /SIGINT during the target health check; nothing was run/, not: /unreachable/ },
+  { item: '13 chaos --dry-run with a hung DOCKER_HOST ends', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['chaos', 'redis-failure', '--dry-run'], code: 3, line: /no Docker engine answers at tcp:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT\)/, timeoutMs: 12_000 },
+  { item: '13 doctor with a hung DOCKER_HOST ends', needs: ['k6'], env: (c) => ({ K6_BIN: c.k6, DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['doctor', '--no-target'], code: 0, line: /! docker +no Docker engine answers .*ETIMEDOUT/, timeoutMs: 12_000 },
+  {
+    item: '14 Ctrl-C while a --k6 script hangs kills its whole group', files: { 'hang-k6': hangingK6 }, argv: () => ['run', 'quick', '--k6', './hang-k6'],
+    signal: { send: 'SIGINT', when: 1500 }, code: 4, line: /SIGINT while `.*hang-k6 version` ran/,
+    after: (cwd) => {
+      const pids = readFileSync(join(cwd, 'pids'), 'utf8').trim().split('\n').map(Number);
+      assert.equal(pids.length, 2, 'the script and its sleep started');
+      for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} of the --k6 script is gone`);
+    },
+  },
+
+  // Values
+  { item: '15 chaos --duration past 24.8 days', argv: () => ['chaos', 'redis-failure', '--duration', '99999h', '--dry-run'], code: 2, line: /--duration 99999h: longer than the maximum of 24\.8 days/ },
+  { item: '15 an experiment step past 24.8 days', files: { 'chaos/long.yaml': 'name: long\ndescription: long\ntargets: { r: { container: r } }\nsteadyState: { probes: [] }\nsteps: [{ target: r, fault: { kind: pause }, duration: 99999h }]\n' }, argv: () => ['chaos', 'long', '--dry-run'], code: 2, line: /steps\.0\.duration: .*longer than the maximum of 24\.8 days/ },
+  { item: '16 run --duration 0s, before k6', needs: ['k6'], env: k6, argv: () => ['run', 'quick', '--duration', '0s'], code: 2, line: /--duration 0s: must be at least 1s/ },
+  { item: '16 a profile with duration 0s', files: { 'profiles/zero.yaml': profile('executor: constant-vus\nvus: 1\nduration: 0s') }, argv: () => ['run', 'zero', '--dry-run'], code: 2, line: /profiles\/zero\.yaml: duration: expected at least 1s/ },
+  { item: '16 a profile whose stages last 0s', files: { 'profiles/zero.yaml': profile('executor: ramping-vus\nstages: [{ duration: 0s, target: 5 }]') }, argv: () => ['run', 'zero', '--dry-run'], code: 2, line: /stages: the stages last 0s in total/ },
+  { item: '17 --vus past the bound', argv: () => ['run', 'quick', '--vus', '99999999999999999999', '--dry-run'], code: 2, line: /--vus must be a whole number from 1 to 1,000,000, got "99999999999999999999"/ },
+  { item: '17 --vus 1e9, the same words', argv: () => ['run', 'quick', '--vus', '1e9', '--dry-run'], code: 2, line: /--vus must be a whole number from 1 to 1,000,000, got "1e9"/ },
+  { item: '17 vus past the bound in a profile', files: { 'profiles/big.yaml': profile('executor: constant-vus\nvus: 99999999999\nduration: 1m') }, argv: () => ['run', 'big', '--dry-run'], code: 2, line: /profiles\/big\.yaml: vus: expected at most 1,000,000/ },
+  { item: '18 the health check reaches a port fetch blocks', needs: ['k6'], env: k6, argv: (c) => ['doctor', '--no-docker', '--base-url', `http://127.0.0.1:${c.blocked}`], code: 0, line: /✓ target +http:\/\/127\.0\.0\.1:\d+\/health answered 200/ },
+  { item: '19 --base-url with port 99999', needs: ['k6'], env: k6, argv: () => ['run', 'quick', '--base-url', 'http://127.0.0.1:99999'], code: 2, line: /--base-url: port 99999 in "http:\/\/127\.0\.0\.1:99999" is out of range/ },
+  { item: '19 BASE_URL=garbage: run', needs: ['k6'], env: (c) => ({ K6_BIN: c.k6, BASE_URL: 'garbage' }), argv: () => ['run', 'quick'], code: 2, line: /BASE_URL \(from the environment\): not a URL: "garbage"/ },
+  { item: '19 BASE_URL=garbage: setup-users', env: () => ({ BASE_URL: 'garbage' }), argv: () => ['setup-users'], code: 2, line: /BASE_URL: not a URL: "garbage"/ },
+  { item: '19 BASE_URL=garbage: doctor', env: () => ({ BASE_URL: 'garbage' }), argv: () => ['doctor', '--no-docker'], code: 2, line: /BASE_URL: not a URL: "garbage"/ },
+  { item: '20 sandbox --host "not a host"', argv: () => ['sandbox', '--host', 'not a host'], code: 2, line: /--host: "not a host" is not a host name or IP address/ },
+  { item: '20 DOCKER_HOST=bogus://x: chaos', env: () => ({ DOCKER_HOST: 'bogus://x' }), argv: () => ['chaos', 'redis-failure', '--dry-run'], code: 2, line: /DOCKER_HOST "bogus:\/\/x": unknown scheme bogus:\/\//, not: /ENOTFOUND/ },
+  { item: '20 DOCKER_HOST=bogus://x: doctor', env: () => ({ DOCKER_HOST: 'bogus://x' }), argv: () => ['doctor', '--no-target'], code: 2, line: /unknown scheme bogus:\/\//, not: /ENOTFOUND/ },
+  { item: '21 a 5 MB env in a profile', needs: ['k6'], env: k6, files: { 'profiles/fat.yaml': constant(`env:\n  BIG: "${'x'.repeat(5_000_000)}"`) }, argv: () => ['run', 'fat'], code: 2, line: /profiles\/fat\.yaml: env\.BIG is 4\.8 MB; the system hands a program at most 128 KB per variable/, not: /doctor/ },
+  {
+    item: '23 terminal escapes in a description are shown, not obeyed', argv: () => ['list'], code: 0,
+    files: { 'profiles/evil.yaml': `description: "a \\e]0;pwned\\a b \\e[31mred \\u202e c \\0 d"\nscenario: simple\nexecutor: constant-vus\nvus: 1\nduration: 1s\n` },
+    line: /evil +a \\x1b\]0;pwned\\x07 b \\x1b\[31mred \\u202e c \\x00 d/, not: new RegExp(`[${ESC}\u0007\u202e\u0000]`),
+  },
+  { item: '23 ... and in an error naming a field', files: { 'profiles/evil.yaml': constant('"\\e]0;x\\a": 1') }, argv: () => ['run', 'evil', '--dry-run'], code: 2, line: /\\x1b\]0;x\\x07: unknown field/, not: new RegExp(`[${ESC}\u0007]`) },
+  { item: '24 demo --vus abc before the sandbox starts', argv: () => ['demo', '--vus', 'abc'], code: 2, line: /--vus must be a whole number/, not: /sandbox listening|users ready|creating users/ },
+];
