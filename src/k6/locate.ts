@@ -144,13 +144,25 @@ function runVersion(path: string, env: NodeJS.ProcessEnv | undefined, timeoutMs:
     const timer = setTimeout(() => killGroup(`timed out after ${timeoutMs / 1000} s`), timeoutMs);
     const onAbort = () => killGroup('interrupted');
     signal?.addEventListener('abort', onAbort, { once: true });
+    let done = false;
     const finish = (exitCode: number | null, spawnError?: string) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       resolvePromise({ exitCode, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), ...(spawnError ?? why ? { spawnError: spawnError ?? why } : {}) });
     };
     child.once('error', (error: NodeJS.ErrnoException) => finish(null, `${error.code ?? 'error'}: ${error.message}`));
     child.once('close', (code) => finish(why ? null : code));
+    // A grandchild that escaped the group (setsid) could hold the pipes open
+    // for ever: once k6 itself has exited, stop waiting for them.
+    child.once('exit', (code) => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(why ? null : code);
+      }, 1000).unref();
+    });
   });
 }
 
