@@ -27,8 +27,8 @@ export interface Ran {
 export interface SpawnOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
-  /** Send this signal once the output matches `when` (or after `when` ms). */
-  signal?: { send: NodeJS.Signals; when: RegExp | number };
+  /** Send this signal once the output matches `when`, or once `when()` says so (polled). */
+  signal?: { send: NodeJS.Signals; when: RegExp | (() => boolean) };
   /** Kill and fail after this long: a hang is a finding, not a stuck suite. */
   timeoutMs: number;
 }
@@ -48,13 +48,15 @@ export function loadctl(args: string[], o: SpawnOptions): Promise<Ran> {
       child.kill(o.signal.send);
     };
     const watch = () => { if (o.signal && o.signal.when instanceof RegExp && o.signal.when.test(stdout + stderr)) send(); };
-    if (o.signal && typeof o.signal.when === 'number') setTimeout(send, o.signal.when);
+    const poll = o.signal && typeof o.signal.when === 'function' ? o.signal.when : undefined;
+    const poller = poll ? setInterval(() => { if (poll()) send(); }, 25) : undefined;
     child.stdout.on('data', (d: Buffer) => { stdout += d; watch(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d; watch(); });
     const killer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(killer);
+      clearInterval(poller);
       const ended = Date.now();
       resolve({ code, signal, stdout, stderr, ms: ended - started, ...(signalledAt !== undefined ? { msAfterSignal: ended - signalledAt } : {}) });
     });
@@ -84,12 +86,14 @@ export function runFolders(cwd: string): string[] {
 }
 
 /** Accepts connections and never answers: a hung gateway or Docker engine. */
-export async function hangingServer(): Promise<{ port: number; close(): Promise<void> }> {
+export async function hangingServer(): Promise<{ port: number; connections(): number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
-  const server: TcpServer = createTcpServer((s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  let connections = 0;
+  const server: TcpServer = createTcpServer((s) => { connections += 1; sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as { port: number }).port,
+    connections: () => connections,
     close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
   };
 }

@@ -11,15 +11,13 @@ import { blockedPortServer, hangingServer, loadctl, makeCwd, readOnlyMount, runF
 import { rows, type Ctx, type Row } from './rows.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 
-const ctx: Ctx = { hang: 0, blocked: 0 };
+const ctx: Ctx = { hang: 0, blocked: 0, hangConnections: () => 0 };
 const closers: Array<() => unknown> = [];
 let sandbox: Sandbox | undefined;
 
 before(async () => {
-  const hang = await hangingServer();
   const blocked = await blockedPortServer();
-  closers.push(() => hang.close(), () => blocked.close());
-  ctx.hang = hang.port;
+  closers.push(() => blocked.close());
   ctx.blocked = blocked.port;
   const k6 = k6Path('v2.2.0');
   if (k6) ctx.k6 = k6;
@@ -51,11 +49,14 @@ describe('hostile inputs: one line, the documented exit code, nothing left behin
       const skip = skipReason(row);
       if (skip) return t.skip(skip);
       const cwd = makeCwd(row.files ?? {});
+      // A hung server of its own: rows run side by side, and a signal row waits for its own connection.
+      const hang = await hangingServer();
+      const c: Ctx = { ...ctx, hang: hang.port, hangConnections: hang.connections };
       try {
-        const r = await loadctl(row.argv(ctx), {
+        const r = await loadctl(row.argv(c), {
           cwd,
-          env: row.env?.(ctx) ?? {},
-          ...(row.signal ? { signal: row.signal } : {}),
+          env: row.env?.(c) ?? {},
+          ...(row.signal ? { signal: { send: row.signal.send, when: row.signal.when instanceof RegExp ? row.signal.when : row.signal.when(c, cwd) } } : {}),
           timeoutMs: row.timeoutMs ?? 20_000,
         });
         const out = `${r.stdout}${r.stderr}`;
@@ -71,6 +72,7 @@ describe('hostile inputs: one line, the documented exit code, nothing left behin
         if (!row.keepsRuns) assert.deepEqual(runFolders(cwd), [], 'no run folder left behind');
         row.after?.(cwd, r);
       } finally {
+        await hang.close();
         rmSync(cwd, { recursive: true, force: true });
       }
     });

@@ -12,6 +12,8 @@ import { alive, type FileSpec, type Ran } from './harness.ts';
 export interface Ctx {
   /** Port of a TCP server that accepts and never answers. */
   hang: number;
+  /** Connections it has accepted so far. */
+  hangConnections(): number;
   /** Port of an HTTP server on a port fetch refuses. */
   blocked: number;
   /** Real k6 v2.2.0, when built here. */
@@ -30,7 +32,8 @@ export interface Row {
   code: number;
   line: RegExp;
   not?: RegExp;
-  signal?: { send: NodeJS.Signals; when: RegExp | number };
+  /** When to send it: output matching, or a condition built per run (polled). */
+  signal?: { send: NodeJS.Signals; when: RegExp | ((c: Ctx, cwd: string) => () => boolean) };
   /** The signal must end the process within this long (default 2.5 s). */
   promptMs?: number;
   needs?: Array<'k6' | 'ro' | 'sandbox'>;
@@ -59,8 +62,11 @@ const reportFiles: Record<string, FileSpec> = {
   'runs/dry/profile.json': '{"name":"quick"}',
 };
 const manyRuns: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`runs/r${i}/result.json`, runResult]));
+const pidsWritten = (cwd: string) => { try { return readFileSync(join(cwd, 'pids'), 'utf8').trim().split('\n').length === 2; } catch { return false; } };
 const hangingK6 = { exec: '#!/bin/sh\necho $$ > pids\nsleep 300 &\necho $! >> pids\nwait\n' };
 const k6 = (c: Ctx) => ({ K6_BIN: c.k6 });
+/** Once loadctl has connected to the hung server: it is waiting on it now. */
+const connectedToHang = (c: Ctx) => { const before = c.hangConnections(); return () => c.hangConnections() > before; };
 const noHtml = (dir: string) => (cwd: string) => assert.ok(!existsSync(join(cwd, dir, 'report.html')), `nothing written into ${dir}`);
 
 export const rows: Row[] = [
@@ -99,16 +105,16 @@ export const rows: Row[] = [
 
   // Signals and hangs
   // The API check waits 3 s for the hung server; the signal comes well inside that, after start-up.
-  { item: '11 Ctrl-C in setup-users against a hung server', argv: (c) => ['setup-users', '--count', '5', '--base-url', `http://127.0.0.1:${c.hang}`], signal: { send: 'SIGINT', when: 1800 }, code: 4, line: /^loadctl: interrupted by SIGINT/m, not: /cannot reach/ },
+  { item: '11 Ctrl-C in setup-users against a hung server', argv: (c) => ['setup-users', '--count', '5', '--base-url', `http://127.0.0.1:${c.hang}`], signal: { send: 'SIGINT', when: connectedToHang }, code: 4, line: /^loadctl: interrupted by SIGINT/m, not: /cannot reach/ },
   { item: '11 Ctrl-C in report --html over many folders', files: manyRuns, argv: () => ['report', '--html', ...Object.keys(manyRuns).map((f) => f.replace('/result.json', ''))], signal: { send: 'SIGINT', when: /wrote / }, code: 4, line: /interrupted by SIGINT/ },
-  { item: '11 Ctrl-C in chaos while the engine hangs', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['chaos', 'redis-failure', '--yes'], signal: { send: 'SIGINT', when: 2000 }, code: 4, line: /interrupted by SIGINT/, not: /no Docker engine answers/ },
-  { item: '11 SIGTERM too', argv: (c) => ['setup-users', '--base-url', `http://127.0.0.1:${c.hang}`], signal: { send: 'SIGTERM', when: 1800 }, code: 4, line: /interrupted by SIGTERM/ },
+  { item: '11 Ctrl-C in chaos while the engine hangs', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['chaos', 'redis-failure', '--yes'], signal: { send: 'SIGINT', when: connectedToHang }, code: 4, line: /interrupted by SIGINT/, not: /no Docker engine answers/ },
+  { item: '11 SIGTERM too', argv: (c) => ['setup-users', '--base-url', `http://127.0.0.1:${c.hang}`], signal: { send: 'SIGTERM', when: connectedToHang }, code: 4, line: /interrupted by SIGTERM/ },
   { item: '12 Ctrl-C during the health check of a hung target', needs: ['k6'], env: k6, argv: (c) => ['run', 'quick', '--base-url', `http://127.0.0.1:${c.hang}`], signal: { send: 'SIGINT', when: /k6 v\d+\.\d+\.\d+ at / }, code: 4, line: /SIGINT during the target health check; nothing was run/, not: /unreachable/ },
   { item: '13 chaos --dry-run with a hung DOCKER_HOST ends', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['chaos', 'redis-failure', '--dry-run'], code: 3, line: /no Docker engine answers at tcp:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT\)/, timeoutMs: 12_000 },
   { item: '13 doctor with a hung DOCKER_HOST ends', needs: ['k6'], env: (c) => ({ K6_BIN: c.k6, DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['doctor', '--no-target'], code: 0, line: /! docker +no Docker engine answers .*ETIMEDOUT/, timeoutMs: 12_000 },
   {
     item: '14 Ctrl-C while a --k6 script hangs kills its whole group', files: { 'hang-k6': hangingK6 }, argv: () => ['run', 'quick', '--k6', './hang-k6'],
-    signal: { send: 'SIGINT', when: 1500 }, code: 4, line: /SIGINT while `.*hang-k6 version` ran/,
+    signal: { send: 'SIGINT', when: (_c, cwd) => () => pidsWritten(cwd) }, code: 4, line: /SIGINT (while `.*hang-k6 version` ran|before k6 started); nothing was run/,
     after: (cwd) => {
       const pids = readFileSync(join(cwd, 'pids'), 'utf8').trim().split('\n').map(Number);
       assert.equal(pids.length, 2, 'the script and its sleep started');
