@@ -70,7 +70,7 @@ describe('hostile inputs: one line, the documented exit code, nothing left behin
           assert.ok(r.msAfterSignal !== undefined && r.msAfterSignal < (row.promptMs ?? 2500), `exited ${r.msAfterSignal} ms after ${row.signal.send}`);
         }
         if (!row.keepsRuns) assert.deepEqual(runFolders(cwd), [], 'no run folder left behind');
-        row.after?.(cwd, r);
+        row.after?.(cwd, r, c);
       } finally {
         await hang.close();
         rmSync(cwd, { recursive: true, force: true });
