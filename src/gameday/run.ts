@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import Table from 'cli-table3';
 import { ExitCode, InterruptedError, LoadctlError, UsageError } from '../errors.ts';
+import { claimSignals } from '../shared/signals.ts';
 import type { Ui } from '../ui.ts';
 import type { RunCommandOptions } from '../commands/run.ts';
 import type { Experiment } from '../chaos/experiment-schema.ts';
@@ -84,6 +85,7 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
   const onSignal = () => { interrupted = true; controller.abort(); };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const releaseSignals = claimSignals();
   try {
     const docker = new StackDocker(o.env);
     let baseUrl = o.baseUrl ?? o.env.BASE_URL ?? 'http://localhost:8080';
@@ -155,6 +157,7 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
     }
     return await finish(dayDir, rows, runDirs, o, ui);
   } finally {
+    releaseSignals();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -6,6 +6,7 @@
 // (teardown still runs) and the run is judged on what arrived.
 // Silent: it reports through callbacks; the command prints.
 import { formatK6Exit } from '../k6/exit-codes.ts';
+import { claimSignals } from '../shared/signals.ts';
 import type { SignalSource } from '../k6/run.ts';
 import { K6Status } from './k6-api.ts';
 import type { Placement, RunnerExit, RunnerSpec, StartedRunner } from './placement.ts';
@@ -102,6 +103,7 @@ export async function runRunners(req: RunnersRequest, cb: RunnersCallbacks = {})
   const onTerm = onSignal('SIGTERM');
   signals.on('SIGINT', onInt);
   signals.on('SIGTERM', onTerm);
+  const releaseSignals = claimSignals();
 
   try {
     runners = await startAll(req);
@@ -143,6 +145,7 @@ export async function runRunners(req: RunnersRequest, cb: RunnersCallbacks = {})
       if ((await Promise.race([r.exited, deadline])) === 'late') r.signal('SIGKILL');
     }
     await Promise.all(runners.map((r) => r.exited));
+    releaseSignals();
     signals.off('SIGINT', onInt);
     signals.off('SIGTERM', onTerm);
     await req.placement.close();

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
+import { claimSignals } from '../shared/signals.ts';
 import type { Ui } from '../ui.ts';
 import { type ImageKey, checkProject, chooseImages, planStack, stackEndpoints, stackServices } from './definition.ts';
 import { StackDocker } from './docker.ts';
@@ -67,6 +68,7 @@ export async function runStackCommand(o: StackCommandOptions, ui: Ui): Promise<n
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const releaseSignals = claimSignals();
   try {
     ui.info(`stack ${project} on ${docker.endpoint}: ${plan.containers.map((c) => c.name).join(', ')}`);
     const result = await stackUp(plan, { docker, serviceFile: serviceBundle, onProgress: (line) => ui.info(line), signal: controller.signal });
@@ -77,6 +79,7 @@ export async function runStackCommand(o: StackCommandOptions, ui: Ui): Promise<n
     if (o.json) process.stdout.write(`${JSON.stringify({ schema: 'loadctl/stack', version: 1, project, endpoints, ...result }, null, 2)}\n`);
     return ExitCode.Ok;
   } finally {
+    releaseSignals();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
