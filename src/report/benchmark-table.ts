@@ -21,6 +21,7 @@ export function notesFor(run: RunRecord): string {
       : `${r.experiment}: users never recovered within ${formatSeconds(r.observedAfterRollbackSeconds)}${container} (FAIL)`);
   }
   if (run.metrics.requestRate !== null) notes.push(`${Math.round(run.metrics.requestRate)} req/s`);
+  if (typeof run.runners === 'number') notes.push(`${run.runners} runners, merged`);
   return notes.join('; ');
 }
 

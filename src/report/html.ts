@@ -107,6 +107,7 @@ function cards(run: RunRecord): string {
     card('P99 latency', formatMs(m.p99), `p95 ${formatMs(m.p95)} · p50 ${formatMs(m.p50)}`),
     card('Error rate', formatRate(m.errorRate)),
   ];
+  if (typeof run.runners === 'number') out.push(card('k6 runners', String(run.runners), 'figures merged: counts summed, percentiles from merged histograms'));
   if (r) {
     out.push(card('User-visible recovery', r.recovered ? formatSeconds(r.userRecoverySeconds) : 'never',
       `target < ${r.targetSeconds} s`, r.verdict));

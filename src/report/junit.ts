@@ -3,6 +3,7 @@
 import type { RunReport } from './model.ts';
 import { describeTarget } from '../verdict/judge.ts';
 import type { PhasesBlock } from './result-phases.ts';
+import { runnersText } from './runners-text.ts';
 
 export function escapeXml(text: string): string {
   return text
@@ -61,12 +62,21 @@ export function renderJunit(report: RunReport, chaos?: PhasesBlock | null, extra
         : { message: 'threshold crossed', body: `${th.metric}: ${th.expression} was crossed` },
     });
   }
+  if (report.runners) {
+    const b = report.runners;
+    cases.push({
+      classname: 'loadctl.runners',
+      name: `${b.count} runners (${b.placement}) ran their slices to the end; figures merged`,
+      failure: b.failure ? { message: b.failure, body: runnersText(b) } : undefined,
+    });
+  }
   if (chaos) cases.push(recoveryCase(chaos));
   cases.push(...extra);
   const failures = cases.filter((c) => c.failure).length;
   const errors = cases.filter((c) => c.error).length;
   const seconds = (report.k6.durationMs / 1000).toFixed(3);
-  const suite = `  <testsuite name="loadctl run ${escapeXml(report.profile.name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds}" timestamp="${escapeXml(report.startedAt)}">`;
+  const over = report.runners ? ` over ${report.runners.count} runners` : '';
+  const suite = `  <testsuite name="loadctl run ${escapeXml(report.profile.name)}${escapeXml(over)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds}" timestamp="${escapeXml(report.startedAt)}">`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="loadctl" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds}">`,

@@ -10,7 +10,7 @@ export function renderMarkdown(report: RunReport): string {
   const { outcome, verdict } = report;
   const icon = outcome.status === 'passed' ? '✅' : outcome.status === 'failed' ? '❌' : '⚠️';
   const lines = [
-    `### ${icon} loadctl run \`${report.profile.name}\`: ${outcome.status.toUpperCase()} (exit ${outcome.exitCode})`,
+    `### ${icon} loadctl run \`${report.profile.name}\`${report.runners ? ` over ${report.runners.count} runners` : ''}: ${outcome.status.toUpperCase()} (exit ${outcome.exitCode})`,
     '',
     cell(outcome.reason),
     '',

@@ -64,6 +64,8 @@ export interface RunRecord {
   gates: GatesFile | null;
   /** The invariants (invariants.json), when the run checked any. */
   invariants: InvariantResult[] | null;
+  /** How many k6 runners the test was split over (--runners); null for one k6. */
+  runners?: number | null;
 }
 
 export interface RunFolderJson {
@@ -247,6 +249,7 @@ export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
     events: chaos ? experimentEventsFromChaos(chaos.events) : [],
     gates: parseGatesFile(files.prometheus),
     invariants: parseInvariantsFile(files.invariants),
+    runners: isObj(resultObj.runners) ? num(resultObj.runners.count) : null,
   };
 }
 

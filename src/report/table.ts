@@ -3,6 +3,7 @@
 import Table from 'cli-table3';
 import type { RunReport } from './model.ts';
 import { formatTargetValue } from '../verdict/judge.ts';
+import { runnersText } from './runners-text.ts';
 
 export interface Paint {
   pass(text: string): string;
@@ -44,7 +45,8 @@ export function renderTable(report: RunReport, paint: Paint = plain): string {
 /** The figures under the table: requests, error rate, p95/p99, iterations, checks. */
 export function renderFigures(report: RunReport): string {
   const r = report.results;
-  if (!r) return `no results: ${report.summaryError ?? 'no summary was read'}`;
+  const runners = report.runners ? `\n${runnersText(report.runners)}` : '';
+  if (!r) return `no results: ${report.summaryError ?? 'no summary was read'}${runners}`;
   const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(v * 100).toFixed(2)}%`);
   const ms = (v: number | undefined) => formatTargetValue({ stat: 'p99' }, v);
   const num = (v: number | undefined, digits = 0) => (v === undefined ? 'n/a' : v.toFixed(digits));
@@ -53,5 +55,5 @@ export function renderFigures(report: RunReport): string {
     `requests ${num(r.http.requests)} (${num(r.http.requestRate, 1)}/s), errors ${pct(r.http.errorRate)}`,
     `http_req_duration p50 ${ms(d?.p50)}, p95 ${ms(d?.p95)}, p99 ${ms(d?.p99)}, max ${ms(d?.max)}`,
     `iterations ${num(r.iterations.count)}, checks ${pct(r.checks.rate)} (${r.checks.passes} passed, ${r.checks.fails} failed)`,
-  ].join('\n');
+  ].join('\n') + runners;
 }

@@ -6,6 +6,7 @@
 // killed mid-run fails the run with its name while the others are stopped.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { k6Skip, k6Versions, realK6 } from '../helpers/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
@@ -40,9 +41,19 @@ for (const version of k6Versions) {
   describe(`--runners with real k6 ${version}`, { skip: k6Skip(version) }, () => {
     test('3 runners: merged requests are the sum of the runners\' own; they start within 100 ms; k6 thresholds judged on the merged data', async () => {
       server.reset();
-      const r = await project.loadctl(['run', 'steady', '--runners', '3', ...common(version)]);
+      const r = await project.loadctl(['run', 'steady', '--runners', '3', ...common(version), '--json', '--junit', 'junit.xml']);
       assert.equal(r.code, 0, r.out);
       const merged = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
+      // Every output names the runner count and the merged figures.
+      assert.match(r.out, /"runners": \{\n\s+"count": 3/, '--json carries the runners block');
+      assert.match(r.out, /merged over 3 runners \(local, released within \d+ ms\)/);
+      assert.match(r.out, /runner 2 \[2\/3:1\] finished: \d+ requests/);
+      const junit = readFileSync(join(project.cwd, 'junit.xml'), 'utf8');
+      assert.match(junit, /testsuite name="loadctl run steady over 3 runners"/);
+      assert.match(junit, /classname="loadctl.runners" name="3 runners \(local\) ran their slices to the end; figures merged" time="0"\/>/);
+      const table = await project.loadctl(['report', r.runDir!]);
+      assert.match(table.out, /3 runners, merged/);
+      assert.match(readFileSync(join(r.runDir!, 'report.html'), 'utf8'), /k6 runners<\/div><div class="value">3</);
       const runners = merged.runners!;
       assert.equal(runners.count, 3);
       const own = runners.list.map((x) => x.requests ?? 0);

@@ -1,0 +1,29 @@
+// How a test split over runners is described in every output: one line for
+// what was merged and how, one per runner with its own figures (k6's own
+// judgement of its slice, for information only). Pure.
+import type { RunnersBlock } from '../runners/verdict.ts';
+
+const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(2)}%`);
+const ms = (v: number | null) => (v === null ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
+
+/** "merged over 3 runners (local): ..." */
+export function runnersHeadline(b: RunnersBlock): string {
+  const percentiles = b.merge.percentiles === 'merged native histograms' && b.merge.bucketWidth !== null
+    ? `percentiles from the runners' merged native histograms (within one bucket, ${(b.merge.bucketWidth * 100).toFixed(1)} %)`
+    : 'no histograms arrived, so no merged percentiles';
+  const released = b.releaseSpreadMs === null ? 'never released' : `released within ${b.releaseSpreadMs} ms`;
+  return `merged over ${b.count} runners (${b.placement}, ${released}): counts summed from their summaries, ${percentiles}; thresholds and targets judged on the merged data`;
+}
+
+/** One line per runner. */
+export function runnerLines(b: RunnersBlock): string[] {
+  return b.list.map((r) => {
+    const own = r.thresholds.length === 0 ? '' : `; its own k6 thresholds ${r.thresholds.every((t) => t.ok) ? 'held' : `crossed ${r.thresholds.filter((t) => !t.ok).length}`} (information only)`;
+    const figures = r.requests === null ? `no summary (${r.summaryError ?? 'none'})` : `${r.requests} requests, errors ${pct(r.errorRate)}, p99 ${ms(r.p99)}`;
+    return `runner ${r.id} [${r.segment}] ${r.end}: ${figures}${own}`;
+  });
+}
+
+export function runnersText(b: RunnersBlock): string {
+  return [runnersHeadline(b), ...runnerLines(b).map((l) => `  ${l}`)].join('\n');
+}
