@@ -1,8 +1,9 @@
 // TEST-ONLY encoder: builds Prometheus remote-write 1.0 bodies (protobuf
 // WriteRequest + snappy) the way k6's experimental-prometheus-rw output does,
-// because k6 itself cannot run here. It exists to feed built truths (known
-// outage windows) through the real decoder and aggregator; it is not used by
-// loadctl. Field numbers follow prompb/types.proto.
+// because real k6 cannot be made to produce a chosen truth (a known outage
+// window, exact per-second counts) on demand. It exists to feed built truths
+// through the real decoder and aggregator; it is not used by loadctl. (Real
+// k6's own pushes are decoded in the live-run and k6-real suites.) Field numbers follow prompb/types.proto.
 import { compress } from 'snappyjs';
 
 export interface EncLabel {
