@@ -5,9 +5,14 @@ import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
-export async function startSandboxProcess(extra: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * `detached` puts the sandbox in a session of its own: where the kernel
+ * groups scheduling by session (autogroup), it then competes as its own
+ * group, not inside the benchmark's.
+ */
+export async function startSandboxProcess(extra: string[] = [], options: { detached?: boolean } = {}): Promise<{ url: string; child: ChildProcess }> {
   const args = [`${root}bin/loadctl.js`, 'sandbox', '--port', '0', ...extra];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: options.detached ?? false });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
