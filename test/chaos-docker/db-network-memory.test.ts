@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
 import { UsageError } from '../../src/errors.ts';
-import { Lab, docker, dockerSkipReason, dockerStatus, fingerprint, hostPort, inspect, redisPing, rollback, waitFor } from './harness.ts';
+import { Lab, docker, dockerSkipReason, dockerStatus, fingerprint, hostPort, inspect, redisPing, rollback, throughEngine, waitFor } from './harness.ts';
 
 const skip = await dockerSkipReason();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -69,25 +69,32 @@ describe('db-deadlocks, network-disconnect and memory-limit on a real engine', {
       error instanceof UsageError && error.message.includes(`it is on: ${net}`));
   });
 
-  it('memory-limit with a stressor: the limit reads back lower, the kernel OOM-kills, the exact limits come back', async () => {
+  it('memory-limit with a stressor, through the engine: the limit reads back lower, the kernel OOM-kills, the exact limits come back', async () => {
     const [target] = await factory.resolve({ container: lab.name('redis') });
     assert.ok(target);
     const hostBefore = (await inspect(target.name)).HostConfig;
-    const fault = factory.create({ kind: 'memory-limit', memory: '64m', stress: { bytes: '160m' } }, [target], 3000);
-    const plan = await fault.plan();
-    assert.deepEqual(plan.undo[0], { kind: 'update-resources', container: target, memory: 256 * mb, memorySwap: 512 * mb, memoryReservation: 200 * mb });
-    await fault.apply();
-    assert.equal((await inspect(target.name)).HostConfig.Memory, 64 * mb);
-    assert.equal(await docker('exec', target.name, 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes').catch(() => docker('exec', target.name, 'cat', '/sys/fs/cgroup/memory.max')), String(64 * mb));
-    await waitFor(async () => Number((await fault.observe?.())?.oomKills) > 0, 5000, 'an OOM kill');
-    await rollback(factory, plan);
-    await rollback(factory, plan);
+    // cgroup v2 memory.events or v1 memory.oom_control: both carry "oom_kill N".
+    const oomKills = async () => Number(/oom_kill (\d+)/.exec((await dockerStatus('exec', target.name, 'sh', '-c',
+      'cat /sys/fs/cgroup/memory.events 2>/dev/null || cat /sys/fs/cgroup/memory/memory.oom_control')).stdout)?.[1] ?? NaN);
+    const killsBefore = await oomKills();
+    const { result, journal } = await throughEngine(factory, { container: target.name }, { kind: 'memory-limit', memory: '64m', stress: { bytes: '160m' } }, {
+      durationMs: 3000,
+      during: async () => {
+        assert.equal((await inspect(target.name)).HostConfig.Memory, 64 * mb);
+        assert.equal(await docker('exec', target.name, 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes').catch(() => docker('exec', target.name, 'cat', '/sys/fs/cgroup/memory.max')), String(64 * mb));
+        await waitFor(async () => (await oomKills()) > killsBefore, 5000, 'an OOM kill');
+      },
+    });
+    assert.equal(result.status, 'passed', JSON.stringify(result.error));
+    assert.deepEqual(result.steps[0]?.undo?.[0], { kind: 'update-resources', container: target, memory: 256 * mb, memorySwap: 512 * mb, memoryReservation: 200 * mb });
+    assert.deepEqual(journal.filter((t) => t !== 'extend'), ['intent', 'done']);
     const hostAfter = (await inspect(target.name)).HostConfig;
     assert.deepEqual([hostAfter.Memory, hostAfter.MemorySwap, hostAfter.MemoryReservation], [hostBefore.Memory, hostBefore.MemorySwap, hostBefore.MemoryReservation]);
     assert.equal((await dockerStatus('exec', target.name, 'sh', '-c', 'pgrep stress-ng')).code, 1, 'the stressor still runs');
     assert.equal(await redisPing(await hostPort(target.name, '6379/tcp')), 'pong');
-    const observed = await fault.observe?.();
-    assert.ok(Number(observed?.oomKills) >= 1);
+    assert.ok(Number(result.steps[0]?.observations?.oomKills) >= 1, JSON.stringify(result.steps[0]?.observations));
+    await rollback(factory, { intent: '', undo: result.steps[0]!.undo! });
+    assert.equal((await inspect(target.name)).HostConfig.Memory, hostBefore.Memory, 'replayed undo: harmless');
   });
 
   it('memory-limit: unlimited swap (-1) is restored too, and a container with no limit is refused untouched', async () => {

@@ -105,20 +105,24 @@ describe('stop and pause faults on a real engine', { skip }, () => {
     assert.equal((await inspect(target.name)).State.Running, true);
   });
 
-  it('pause: the container does not answer, then answers after unpause (twice)', async () => {
+  it('pause through the engine: the container does not answer while held, answers after the undo stack unpaused it (replayed: harmless)', async () => {
     const [target] = await factory.resolve({ container: lab.name('redis') });
     assert.ok(target);
     const port = await hostPort(target.name, '6379/tcp');
-    const fault = factory.create({ kind: 'pause' }, [target], 1000);
-    const plan = await fault.plan();
-    assert.deepEqual(plan.undo, [{ kind: 'unpause', container: target }]);
-    await fault.apply();
-    assert.equal((await inspect(target.name)).State.Paused, true);
-    assert.equal(await redisPing(port, 600), 'silent');
-    await rollback(factory, plan);
-    await rollback(factory, plan);
-    assert.equal((await inspect(target.name)).State.Paused, false);
+    const { result, journal } = await throughEngine(factory, { container: target.name }, { kind: 'pause' }, {
+      durationMs: 1000,
+      during: async () => {
+        assert.equal((await inspect(target.name)).State.Paused, true);
+        assert.equal(await redisPing(port, 600), 'silent');
+      },
+    });
+    assert.equal(result.status, 'passed', JSON.stringify(result.error));
+    assert.deepEqual(result.steps[0]?.undo, [{ kind: 'unpause', container: target }]);
+    assert.deepEqual(journal.filter((t) => t !== 'extend'), ['intent', 'done']);
+    assert.equal((await inspect(target.name)).State.Paused, false, 'the engine unpaused it');
     assert.equal(await redisPing(port), 'pong');
+    await rollback(factory, { intent: '', undo: result.steps[0]!.undo! });
+    assert.equal((await inspect(target.name)).State.Paused, false);
   });
 
   it('refuses to pause a container that is already paused (steady state broken), touching nothing', async () => {
