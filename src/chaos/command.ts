@@ -42,6 +42,9 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   if (o.mode !== undefined && o.mode !== 'stop' && o.mode !== 'kill-in-place') {
     throw new UsageError(`--mode ${o.mode}: unknown mode (known: stop, kill-in-place)`);
   }
+  if (o.project !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(o.project)) {
+    throw new UsageError(`--project "${o.project}" is not a compose project name (lowercase letters, digits, "-" and "_")`, { hint: 'docker compose ls shows the projects' });
+  }
   // Where the results go is checked before any container is touched.
   await assertWritable([
     o.junit ? { flag: '--junit', path: o.junit, kind: 'file' } : undefined,

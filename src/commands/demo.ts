@@ -56,6 +56,8 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
   const vus = opts.vus === undefined ? undefined : parseVus(opts.vus);
   const badDuration = opts.duration === undefined ? undefined : runDurationProblem('--duration', opts.duration);
   if (badDuration) throw new UsageError(badDuration, { hint: 'e.g. loadctl demo --duration 30s' });
+  const { assertWritable } = await import('../inputs/output-path.ts');
+  await assertWritable([{ flag: '--out-dir', path: opts.outDir ?? '.loadctl/runs', kind: 'dir' }]);
   const sandboxOptions = resolveSandboxOptions(parseSandboxOptions({ port: opts.port, holdTtl: opts.holdTtl }));
   const ui = createUi({ quiet: deps.quiet, color: deps.color });
   const k6 = opts.k6 ?? await k6OrBuild(ui, process.env);

@@ -60,6 +60,7 @@ export const register: RegisterCommand = (program, runAction) => {
         import('../gameday/run.ts'), import('./run.ts'), import('../stack/command.ts'),
       ]);
       const stack = parseStackOptions({ action: 'up', project: flags.project, portOffset: flags.portOffset });
+      await checkBeforeTheStack(flags);
       // As for `loadctl chaos`: the option is the variable, so every run of the day sees one value.
       if (flags.tcImage) process.env.LOADCTL_TC_IMAGE = flags.tcImage;
       return runGameDay({
@@ -80,6 +81,22 @@ export const register: RegisterCommand = (program, runAction) => {
       }, { runCommand, confirm }, ui);
     }));
 };
+
+/** What can be wrong with the flags is found before a stack comes up (minutes), not after. */
+async function checkBeforeTheStack(flags: Flags): Promise<void> {
+  const [{ runDurationProblem }, { checkHttpUrl }, { assertWritable }, { loadProfile }] = await Promise.all([
+    import('../inputs/bounds.ts'), import('../inputs/url.ts'), import('../inputs/output-path.ts'), import('../profiles/load.ts'),
+  ]);
+  const url = flags.baseUrl === undefined ? undefined : checkHttpUrl('--base-url', flags.baseUrl);
+  const problems = [
+    flags.loadDuration === undefined ? undefined : runDurationProblem('--load-duration', flags.loadDuration),
+    url && !url.ok ? url.problem : undefined,
+  ].filter((p): p is string => p !== undefined);
+  if (problems.length > 0) throw new UsageError(problems.join('; '), { hint: 'see `loadctl gameday --help`' });
+  await assertWritable([{ flag: '--out-dir', path: flags.outDir, kind: 'dir' }]);
+  // The profile as every run of the day will load it (name, schema, --vus); its BASE_URL comes later.
+  await loadProfile(flags.profile, { cwd: process.cwd(), overrides: { ...(flags.loadDuration !== undefined ? { duration: flags.loadDuration } : {}) }, processEnv: {} });
+}
 
 function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });

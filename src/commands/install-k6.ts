@@ -22,6 +22,9 @@ export const register: RegisterCommand = (program, runAction) => {
       const wanted = versions.length > 0 ? versions : [install.PINNED_K6];
       for (const version of wanted) install.k6Module(version); // every bad name before any build
       const cacheDir = flags.cacheDir ?? install.k6CacheDir();
+      // Before a build of minutes, not after it.
+      const { assertWritable } = await import('../inputs/output-path.ts');
+      await assertWritable([{ flag: flags.cacheDir !== undefined ? '--cache-dir' : 'the k6 cache', path: cacheDir, kind: 'dir' }]);
       for (const version of wanted) await buildOne(ui, install, version, cacheDir);
       return ExitCode.Ok;
     }));

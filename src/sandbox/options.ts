@@ -3,6 +3,7 @@
 import type { SandboxOptions } from './server.ts';
 import { parseBreaks } from './breaks.ts';
 import { checkHost } from '../inputs/url.ts';
+import { MAX_DURATION_TEXT, MAX_TIMER_MS } from '../inputs/bounds.ts';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -63,6 +64,7 @@ export function parseSandboxOptions(raw: RawSandboxOptions): Parsed<SandboxOptio
   if (raw.holdTtl !== undefined) {
     const ms = parseDuration(raw.holdTtl);
     if (ms === undefined || ms < 1000) errors.push(`--hold-ttl must be a duration of at least 1s such as 30s, 5m or 1500ms, got "${raw.holdTtl}"`);
+    else if (ms > MAX_TIMER_MS) errors.push(`--hold-ttl ${raw.holdTtl}: longer than the maximum of ${MAX_DURATION_TEXT}`);
     else value.holdTtlMs = ms;
   }
   if (raw.postgres !== undefined) {
