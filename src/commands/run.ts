@@ -147,6 +147,7 @@ interface RunFlags {
   runners?: string;
   placement?: string;
   runnerImage?: string;
+  runnerNetwork?: string;
   invariant: string[];
 }
 
@@ -179,7 +180,8 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--prometheus <url>', 'judge Prometheus gates (the runbook\'s key metrics, the profile\'s and experiment\'s own) per phase after the load (env LOADCTL_PROMETHEUS)')
     .option('--runners <n>', 'split the test over n k6 runners (execution segments), one merged verdict')
     .option('--placement <where>', 'with --runners: local (k6 processes, the default) or docker (k6 containers)')
-    .option('--runner-image <image>', 'with --placement docker: the image with k6 (default loadctl-k6:<k6 version>)')
+    .option('--runner-image <image>', 'with --placement docker: the image with k6 (default grafana/k6:<local k6 version>)')
+    .option('--runner-network <name>', 'with --placement docker: run on this bridge network (default: one loadctl creates)')
     .option('--invariant <name>', 'check this shipped invariant before the load and after recovery (repeatable): no-double-sale, confirmed-stored, locks-expire, backlog-drains', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addHelpText('after', '\nExit codes: 0 targets met, 1 targets/thresholds failed, 2 usage/config error,\n3 environment (k6 missing, target unreachable), 4 interrupted/aborted, 5 script error.')
     .action((profile: string, k6Flags: string[], flags: RunFlags, command: Command) =>

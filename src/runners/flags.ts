@@ -4,9 +4,9 @@ import { UsageError } from '../errors.ts';
 import type { RunnersRequestOptions } from './placements.ts';
 import { parseRunnerCount } from './segments.ts';
 
-export function runnersFromFlags(flags: { runners?: string; placement?: string; runnerImage?: string }): RunnersRequestOptions | undefined {
+export function runnersFromFlags(flags: { runners?: string; placement?: string; runnerImage?: string; runnerNetwork?: string }): RunnersRequestOptions | undefined {
   if (flags.runners === undefined) {
-    const stray = flags.placement !== undefined ? '--placement' : flags.runnerImage !== undefined ? '--runner-image' : undefined;
+    const stray = flags.placement !== undefined ? '--placement' : flags.runnerImage !== undefined ? '--runner-image' : flags.runnerNetwork !== undefined ? '--runner-network' : undefined;
     if (stray) throw new UsageError(`${stray} only applies with --runners <n>`, { hint: 'e.g. --runners 2 --placement docker' });
     return undefined;
   }
@@ -14,7 +14,9 @@ export function runnersFromFlags(flags: { runners?: string; placement?: string; 
   if (typeof count !== 'number') throw new UsageError(count.error, { hint: 'e.g. --runners 4' });
   const placement = flags.placement ?? 'local';
   if (placement !== 'local' && placement !== 'docker') throw new UsageError(`--placement "${placement}" is not known`, { hint: 'use --placement local or --placement docker' });
-  if (flags.runnerImage !== undefined && placement !== 'docker') throw new UsageError('--runner-image only applies with --placement docker', { hint: 'add --placement docker' });
+  for (const [flag, v] of [['--runner-image', flags.runnerImage], ['--runner-network', flags.runnerNetwork]] as const) {
+    if (v !== undefined && placement !== 'docker') throw new UsageError(`${flag} only applies with --placement docker`, { hint: 'add --placement docker' });
+  }
   if (count === 1) return undefined;
-  return { count, placement, ...(flags.runnerImage ? { image: flags.runnerImage } : {}) };
+  return { count, placement, ...(flags.runnerImage ? { image: flags.runnerImage } : {}), ...(flags.runnerNetwork ? { network: flags.runnerNetwork } : {}) };
 }

@@ -20,6 +20,8 @@ export interface RunnerSpec {
   extraArgs: readonly string[];
   env: Readonly<Record<string, string>>;
   cwd: string;
+  /** The local k6's version ("v2.2.0"), for a placement that picks a matching image. */
+  k6Version?: string;
 }
 
 export interface RunnerExit {

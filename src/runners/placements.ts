@@ -12,6 +12,8 @@ export interface RunnersRequestOptions {
   image?: string;
   /** docker: the Docker endpoint (DOCKER_HOST style); default: DOCKER_HOST or the local socket. */
   dockerHost?: string;
+  /** docker: an existing bridge network to run on (default: one loadctl creates and removes). */
+  network?: string;
 }
 
 export function checkRunnersOptions(o: RunnersRequestOptions, flags: { live: boolean; record: boolean; chaos: boolean }): void {

@@ -31,6 +31,7 @@ export async function runRunnersStage(input: RunnersStageInput): Promise<Extract
     outputs: request.outputs ?? [], extraArgs: request.extraArgs ?? [], env: request.env ?? {}, cwd: options.cwd,
     k6Options: profile.k6Options, targets: profile.targets,
     ...(options.signals ? { signals: options.signals } : {}),
+    ...(input.k6?.version.text ? { k6Version: input.k6.version.text } : {}),
   });
   await writeFile(input.files.command, `${step.run.runners.map((r) => `# runner ${r.id} (${r.segment})\n${r.commandLine}`).join('\n')}\n`);
   const first = step.run.runners[0];

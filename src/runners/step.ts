@@ -39,6 +39,7 @@ export interface RunnersStepInput {
   k6Options: Record<string, unknown> | undefined;
   targets: readonly Target[];
   signals?: SignalSource;
+  k6Version?: string;
 }
 
 export interface RunnersStepResult {
@@ -60,6 +61,7 @@ export function runnerSpecs(input: RunnersStepInput): RunnerSpec[] {
       summaryPath: join(dir, 'summary.json'), summaryExportPath: join(dir, 'summary-export.json'),
       stdoutLog: join(dir, 'k6.stdout.log'), stderrLog: join(dir, 'k6.stderr.log'),
       outputs: input.outputs, extraArgs: input.extraArgs, env: input.env, cwd: input.cwd,
+      ...(input.k6Version ? { k6Version: input.k6Version } : {}),
     };
   });
 }
