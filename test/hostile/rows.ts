@@ -159,6 +159,7 @@ export const rows: Row[] = [
   { item: 'run --runners', argv: () => ['run', 'quick', '--dry-run', '--runners', '0'], code: 2, line: /--runners 0 is outside 1\.\.64/ },
   { item: 'run --placement', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--placement', 'mars'], code: 2, line: /--placement "mars" is not known/ },
   { item: 'run --runner-image', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--runner-image', 'x'], code: 2, line: /--runner-image only applies with --placement docker/ },
+  { item: 'run --runner-network', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--runner-network', 'x'], code: 2, line: /--runner-network only applies with --placement docker/ },
   { item: 'run --invariant', argv: () => ['run', 'quick', '--dry-run', '--invariant', 'bogus'], code: 2, line: /--invariant bogus: unknown invariant \(shipped: / },
   { item: 'chaos --mode', argv: () => ['chaos', 'redis-failure', '--dry-run', '--mode', 'bogus'], code: 2, line: /--mode bogus: unknown mode/ },
   { item: 'chaos --target', argv: () => ['chaos', 'redis-failure', '--dry-run', '--target', 'bad'], code: 2, line: /--target bad: expected ref=container-name/ },
