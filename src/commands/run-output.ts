@@ -12,6 +12,7 @@ import { renderJunit } from '../report/junit.ts';
 import { phasesMarkdown } from '../report/phases-table.ts';
 import type { PhasesBlock } from '../report/result-phases.ts';
 import type { PrometheusDoc } from '../prometheus/in-run.ts';
+import type { CapacityBlock } from '../capacity/analyse.ts';
 import type { InvariantsDoc } from '../invariants/in-run.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { formatK6Exit } from '../k6/exit-codes.ts';
@@ -115,20 +116,24 @@ export function createRunView(ui: Ui, options: { quiet: boolean; verbose?: boole
 /** `chaos` is the phases block of a run with --chaos (null otherwise); `prometheus` the gates' verdicts. */
 export async function writeExtraReports(
   report: RunReport,
-  to: { junit?: string; stepSummary?: string; chaos?: PhasesBlock | null; prometheus?: PrometheusDoc; invariants?: InvariantsDoc },
+  to: { junit?: string; stepSummary?: string; chaos?: PhasesBlock | null; prometheus?: PrometheusDoc; invariants?: InvariantsDoc; capacity?: CapacityBlock },
   warn: (line: string) => void,
 ): Promise<void> {
-  const [{ gateCases, gatesMarkdown }, { invariantCases, invariantsMarkdown }] = await Promise.all([import('../prometheus/render.ts'), import('../invariants/render.ts')]);
+  const [{ gateCases, gatesMarkdown }, { invariantCases, invariantsMarkdown }, { capacityCases, capacityMarkdown }] = await Promise.all([
+    import('../prometheus/render.ts'), import('../invariants/render.ts'), import('../capacity/render.ts'),
+  ]);
   if (to.junit) {
     await mkdir(dirname(to.junit), { recursive: true });
     await writeFile(to.junit, renderJunit(report, to.chaos, [
       ...(to.prometheus ? gateCases(to.prometheus) : []), ...(to.invariants ? invariantCases(to.invariants) : []),
+      ...(to.capacity ? capacityCases(to.capacity) : []),
     ]));
   }
   if (to.stepSummary) {
     const phases = to.chaos ? `\n${phasesMarkdown(to.chaos)}\n` : '';
     const gates = (to.prometheus ? `\n${gatesMarkdown(to.prometheus)}\n` : '') + (to.invariants ? `\n${invariantsMarkdown(to.invariants)}\n` : '');
-    const problem = await appendStepSummary(to.stepSummary, `${renderMarkdown(report)}${phases}${gates}`);
+    const capacity = to.capacity ? `${capacityMarkdown(to.capacity)}\n` : '';
+    const problem = await appendStepSummary(to.stepSummary, `${capacity}${renderMarkdown(report)}${phases}${gates}`);
     if (problem) warn(problem);
   }
 }

@@ -42,6 +42,8 @@ export interface RunCommandOptions {
   prometheus?: string;
   /** Split over N k6 runners (--runners, --placement, --runner-image). */
   runners?: import('../runners/placements.ts').RunnersRequestOptions;
+  /** --capacity settings for a staged profile's steps, e.g. p99=2s,errors=5%,window=5s. */
+  capacity?: string;
   /** Shipped invariants to check before the load and after recovery (--invariant). */
   invariants?: string[];
 }
@@ -100,6 +102,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, ...(options.runners ? { runners: options.runners } : {}), interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet),
       ...(options.prometheus !== undefined ? { prometheus: options.prometheus } : {}),
       ...(options.invariants && options.invariants.length > 0 ? { invariants: options.invariants } : {}),
+      ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
     },
     view.events,
     ui,
@@ -110,6 +113,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     if (options.live !== false) ui.info('a real run adds the live feed: -o experimental-prometheus-rw with K6_PROMETHEUS_RW_* pointing at loadctl on 127.0.0.1 (--no-live leaves it out)');
     return 0;
   }
+  // The answer a staged run exists to give comes first, above the targets table.
+  if (result.capacity) {
+    const { capacityText } = await import('../capacity/render.ts');
+    ui.result(capacityText(result.capacity));
+  }
   view.finished(result.report);
   if (options.json) process.stdout.write(result.resultJson);
   await render.writeExtraReports(result.report, {
@@ -118,6 +126,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     chaos: result.phases ?? null,
     ...(result.prometheus ? { prometheus: result.prometheus } : {}),
     ...(result.invariants ? { invariants: result.invariants } : {}),
+    ...(result.capacity ? { capacity: result.capacity } : {}),
   }, (line) => ui.warn(line));
   return result.report.outcome.exitCode;
 }
@@ -144,6 +153,7 @@ interface RunFlags {
   yes?: boolean;
   recovery?: string;
   prometheus?: string;
+  capacity?: string;
   runners?: string;
   placement?: string;
   runnerImage?: string;
@@ -177,6 +187,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--target <ref=name>', 'with --chaos: use this container for a target ref (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('-y, --yes', 'with --chaos: do not ask before breaking containers (required without a terminal)')
     .option('--recovery <settings>', 'with --chaos: healthy second and target, e.g. target=30s,errors=5%,p99=2s,seconds=5 (the defaults)')
+    .option('--capacity <settings>', 'for a staged profile: what a step must hold, e.g. p99=2s,errors=5%,window=5s (default: the targets\' p99 and error rate, 5 s in a row)')
     .option('--prometheus <url>', 'judge Prometheus gates (the runbook\'s key metrics, the profile\'s and experiment\'s own) per phase after the load (env LOADCTL_PROMETHEUS)')
     .option('--runners <n>', 'split the test over n k6 runners (execution segments), one merged verdict')
     .option('--placement <where>', 'with --runners: local (k6 processes, the default) or docker (k6 containers)')
@@ -206,6 +217,9 @@ export const register: RegisterCommand = (program, runAction) => {
           if (unknown !== undefined) throw new UsageError(`--invariant ${unknown}: unknown invariant (shipped: ${Object.keys(SHIPPED_INVARIANTS).join(', ')})`, { hint: 'name a shipped one, or write it out in the profile: docs/invariants.md' });
         }
         const chaos = flags.chaos === undefined ? undefined : await chaosRequest(flags);
+        const { checkCapacityFlag } = await import('../capacity/in-run.ts');
+        const capacityProblem = checkCapacityFlag(flags.capacity);
+        if (capacityProblem) throw new UsageError(capacityProblem, { hint: 'e.g. --capacity p99=2s,errors=5%,window=5s' });
         const { runnersFromFlags } = await import('../runners/flags.ts');
         const runners = runnersFromFlags(flags);
         return runCommand({
@@ -228,6 +242,7 @@ export const register: RegisterCommand = (program, runAction) => {
           live: flags.live,
           record: flags.record,
           prometheus: await prometheusFlag(flags.prometheus),
+          ...(flags.capacity !== undefined ? { capacity: flags.capacity } : {}),
           invariants: flags.invariant,
           chaos,
           ...(runners ? { runners } : {}),

@@ -25,6 +25,8 @@ export interface FinishInput {
   recoveryTargets?: RecoveryTargets;
   ui: Ui;
   now?: () => Date;
+  /** The profile and k6's start, for the capacity of a staged profile's steps. */
+  capacity?: { profile: import('../profiles/types.ts').ResolvedProfile; startedAt: number; flag?: string };
   /** Prometheus gates checked before the load, to judge now. */
   gates?: import('../prometheus/in-run.ts').PreparedGates | null;
   /** Invariants read before the load, to read again and judge now. */
@@ -77,13 +79,16 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     for (const line of invariantLines(invariants)) ui.result(line);
   }
 
+  const { capacityOf } = await import('../capacity/in-run.ts');
+  const capacity = input.capacity ? capacityOf(input.capacity.profile, timeline, input.capacity.startedAt, input.capacity) : undefined;
+
   const base = toResultDocument(report);
   const extra = {
     live: { source: input.source, pushes: input.pushes, seconds: timeline?.total.length ?? 0 },
     ...(input.experiment !== undefined ? { chaos: chaosSummary(input.experiment, input.chaos) } : {}),
   };
   const phases = analysis ? phasesBlock(analysis) : undefined;
-  const doc = { ...base, ...extra, ...phases, ...(prometheus ? { prometheus } : {}), ...(invariants ? { invariants } : {}) };
+  const doc = { ...base, ...(capacity ? { capacity } : {}), ...extra, ...phases, ...(prometheus ? { prometheus } : {}), ...(invariants ? { invariants } : {}) };
   const resultJson = `${JSON.stringify(doc, null, 2)}\n`;
   await writeFile(join(result.runDir, 'result.json'), resultJson);
 
@@ -94,7 +99,7 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     // The verdict stands without the pictures; say why they are missing.
     ui.warn(`report.html was not written: ${(error as Error).message}`);
   }
-  return { kind: 'ran', runDir: result.runDir, report, resultJson, ...(phases ? { phases } : {}), ...(prometheus ? { prometheus } : {}), ...(invariants ? { invariants } : {}) };
+  return { kind: 'ran', runDir: result.runDir, report, resultJson, ...(phases ? { phases } : {}), ...(prometheus ? { prometheus } : {}), ...(invariants ? { invariants } : {}), ...(capacity ? { capacity } : {}) };
 }
 
 function chaosSummary(experiment: string, chaos: ChaosOutcome | undefined) {

@@ -33,6 +33,8 @@ export interface LiveRunOptions {
   prometheus?: string;
   /** --invariant: shipped invariants to check before the load and after recovery. */
   invariants?: string[];
+  /** --capacity settings for a staged profile's steps (checked already). */
+  capacity?: string;
   /** stdin is a terminal (a human can confirm the experiment). */
   interactive: boolean;
   quiet: boolean;
@@ -70,6 +72,9 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   let loadEnded = false;
   let runDir: string | undefined;
   const display = createLiveDisplay(ui, baseEvents, { quiet: o.quiet, startedAt: () => k6StartedAt });
+  const { startTracker } = await import('../capacity/in-run.ts');
+  const testStart = startTracker();
+  let resolved: import('../profiles/types.ts').ResolvedProfile | undefined;
   // Runners in containers need the receiver on their network's gateway, so the placement comes first.
   const placement = o.runners ? await (await import('../runners/placements.ts')).createPlacement(o.runners) : undefined;
   const feed: LiveFeed | undefined = o.live
@@ -98,6 +103,8 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   let chaosRun: Promise<ChaosOutcome> | undefined;
   const events: RunEvents = {
     ...display.events,
+    onProfile: (p) => { resolved = p; display.events.onProfile?.(p); },
+    onProgress: (p, scenarios) => { testStart.progress(Date.now(), p.elapsedMs); display.events.onProgress?.(p, scenarios); },
     onRunDir: (dir) => { runDir = dir; display.events.onRunDir?.(dir); },
     onSpawn: (pid) => {
       k6StartedAt = Date.now();
@@ -221,6 +228,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
     ...(o.chaos?.recovery ? { recoveryTargets: o.chaos.recovery } : {}),
     gates,
     invariants,
+    ...(resolved ? { capacity: { profile: resolved, startedAt: testStart.startedAt(k6StartedAt ?? Date.now()), ...(o.capacity !== undefined ? { flag: o.capacity } : {}) } } : {}),
   });
 }
 

@@ -6,6 +6,7 @@ import { scenarioLabel, type RunRecord } from './run-record.ts';
 /** What a reader needs besides the numbers: the verdict, what failed, recovery. */
 export function notesFor(run: RunRecord): string {
   const notes: string[] = [];
+  if (run.capacity) notes.push(run.capacity);
   if (run.aborted) notes.push('aborted');
   const failedTargets = run.targets.filter((t) => !t.passed).map((t) => t.name);
   const failedThresholds = run.thresholds.filter((t) => !t.ok).map((t) => `${t.metric} ${t.expression}`);

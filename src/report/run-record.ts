@@ -66,6 +66,8 @@ export interface RunRecord {
   invariants: InvariantResult[] | null;
   /** How many k6 runners the test was split over (--runners); null for one k6. */
   runners?: number | null;
+  /** A staged run's capacity answer (`capacity.answer` in result.json). */
+  capacity?: string | null;
 }
 
 export interface RunFolderJson {
@@ -250,6 +252,7 @@ export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
     gates: parseGatesFile(files.prometheus),
     invariants: parseInvariantsFile(files.invariants),
     runners: isObj(resultObj.runners) ? num(resultObj.runners.count) : null,
+    capacity: isObj(resultObj.capacity) ? str(resultObj.capacity.answer) : null,
   };
 }
 

@@ -71,6 +71,8 @@ export type PipelineResult =
     prometheus?: import('../prometheus/in-run.ts').PrometheusDoc;
     /** The invariants' verdicts, when any were declared. */
     invariants?: import('../invariants/in-run.ts').InvariantsDoc;
+    /** Where a staged profile's steps broke, when it has steps. */
+    capacity?: import('../capacity/analyse.ts').CapacityBlock;
   };
 
 export async function runPipeline(options: RunPipelineOptions, events: RunEvents = {}): Promise<PipelineResult> {
