@@ -13,6 +13,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--port <n>', 'port to listen on (0 picks a free one)', '8080')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--redis <url>', 'keep seat locks in this Redis, e.g. redis://127.0.0.1:6379')
+    .option('--postgres <url>', 'also record bookings in this PostgreSQL (table bookings, created if missing), e.g. postgres://postgres@127.0.0.1:5432/ticketing')
     .option('--hold-ttl <duration>', 'how long a seat hold lasts, e.g. 30s, 5m', '5m')
     .option('--events <n>', 'number of events to seed', '20')
     .option('--seats <n>', 'seats per event', '200')
@@ -48,7 +49,7 @@ export async function sandboxCommand(raw: RawSandboxOptions, deps: { quiet: bool
   const options = resolveSandboxOptions(parseSandboxOptions(raw));
   // A 500 is a sandbox bug: say so on stderr, in one line, without stopping.
   const sandbox = await openSandbox({ ...options, onError: (e) => ui.warn(`unexpected error answered as 500: ${e instanceof Error ? e.message : String(e)}`) });
-  const locks = options.redisUrl ? `Redis ${redactUrl(options.redisUrl)}` : 'memory';
+  const locks = `${options.redisUrl ? `Redis ${redactUrl(options.redisUrl)}` : 'memory'}${options.postgresUrl ? `; bookings in PostgreSQL ${redactUrl(options.postgresUrl)}` : ''}`;
   ui.result(`sandbox listening on ${sandbox.url}`);
   ui.info(`  seat locks: ${locks}; hold TTL ${formatDuration(options.holdTtlMs ?? 300_000)}; health ${sandbox.url}/health; metrics ${sandbox.url}/metrics`);
   if (options.breaks && options.breaks.length > 0) ui.warn(`broken on purpose: ${options.breaks.join(', ')} (the shipped invariants should now fail)`);
@@ -76,6 +77,11 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
     const where = `${options.host ?? '127.0.0.1'}:${options.port ?? 8080}`;
     if (code === 'EADDRINUSE') throw new EnvironmentError(`port ${where} is already in use`, { hint: 'stop what listens there, or pass --port with another port (0 picks a free one)' });
     if (code === 'EADDRNOTAVAIL' || code === 'EACCES') throw new EnvironmentError(`cannot listen on ${where} (${code})`, { hint: 'pass --host 127.0.0.1 and a port above 1024' });
+    if ((error as Error).name === 'DatabaseUnavailableError') {
+      throw new EnvironmentError(`PostgreSQL at ${redactUrl(options.postgresUrl ?? '')} is not reachable: ${(error as Error).message}`, {
+        hint: 'start it (or `loadctl stack up`, which has one on 127.0.0.1:5432), or drop --postgres to keep bookings in memory',
+      });
+    }
     if ((error as Error).name === 'LockUnavailableError') {
       throw new EnvironmentError(`Redis at ${redactUrl(options.redisUrl ?? '')} is not reachable: ${(error as Error).message}`, {
         hint: 'start it (e.g. `redis-server --port 6379`) or drop --redis to keep locks in memory',

@@ -90,10 +90,13 @@ async function status(docker: StackDocker, plan: ReturnType<typeof planStack>, p
   const rows = await Promise.all(plan.containers.map(async (c) => {
     const seen = await docker.observe(c.name);
     const ours = seen?.labels['io.loadctl.stack'] === plan.project;
+    // Where it really answers (the offset it was started with), else where this offset would put it.
+    const published = seen?.ports[`${c.port.container}/tcp`];
+    const endpoint = published && ours ? endpoints[c.service].replace(`:${c.port.host}`, `:${published}`) : endpoints[c.service];
     return {
       service: c.service, container: c.name,
       state: !seen ? 'absent' : !ours ? 'not made by loadctl stack' : seen.running ? seen.health : seen.status,
-      endpoint: endpoints[c.service],
+      endpoint,
     };
   }));
   if (json) process.stdout.write(`${JSON.stringify({ schema: 'loadctl/stack-status', version: 1, project: plan.project, services: rows }, null, 2)}\n`);

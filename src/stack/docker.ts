@@ -20,6 +20,8 @@ export interface Observed {
   status: string;
   exitCode: number;
   restarts: number;
+  /** Host port published for each container port ("8080/tcp" -> 18080), while running. */
+  ports: Record<string, number>;
 }
 
 const ns = (ms: number) => ms * 1_000_000;
@@ -72,6 +74,10 @@ export class StackDocker {
       id: info.Id, name: info.Name.replace(/^\//, ''), labels: info.Config.Labels ?? {},
       running: info.State.Running && !info.State.Paused, health: info.State.Health?.Status ?? 'none',
       status: info.State.Paused ? 'paused' : info.State.Status, exitCode: info.State.ExitCode, restarts: info.RestartCount,
+      ports: Object.fromEntries(Object.entries(info.NetworkSettings.Ports ?? {}).flatMap(([port, bindings]) => {
+        const host = Number(bindings?.[0]?.HostPort);
+        return Number.isInteger(host) && host > 0 ? [[port, host]] : [];
+      })),
     };
   }
 

@@ -15,12 +15,13 @@ test('durations: units, bare seconds, and garbage', () => {
 });
 
 test('sandbox options: every problem reported at once', () => {
-  const bad = parseSandboxOptions({ port: '70000', holdTtl: '500ms', redis: 'http://x', events: '0' });
+  const bad = parseSandboxOptions({ port: '70000', holdTtl: '500ms', redis: 'http://x', events: '0', postgres: 'mysql://x' });
   assert.equal(bad.ok, false);
   if (!bad.ok) {
-    assert.equal(bad.errors.length, 4);
-    assert.match(bad.errors.join('\n'), /--port.*70000[\s\S]*--events[\s\S]*--hold-ttl[\s\S]*--redis must be a URL such as redis:\/\//);
+    assert.equal(bad.errors.length, 5);
+    assert.match(bad.errors.join('\n'), /--port.*70000[\s\S]*--events[\s\S]*--hold-ttl[\s\S]*--redis must be a URL such as redis:\/\/[\s\S]*--postgres must be a URL such as postgres:\/\//);
   }
+  assert.deepEqual(parseSandboxOptions({ postgres: 'postgresql://u@127.0.0.1:5433/t' }), { ok: true, value: { postgresUrl: 'postgresql://u@127.0.0.1:5433/t' } });
   assert.deepEqual(parseSandboxOptions({ port: '0', holdTtl: '1s', redis: 'redis://127.0.0.1:6390', seats: '50' }), {
     ok: true, value: { port: 0, holdTtlMs: 1000, redisUrl: 'redis://127.0.0.1:6390', seatsPerEvent: 50 },
   });
