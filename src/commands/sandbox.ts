@@ -13,7 +13,6 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--port <n>', 'port to listen on (0 picks a free one)', '8080')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--redis <url>', 'keep seat locks in this Redis, e.g. redis://127.0.0.1:6379')
-    .option('--postgres <url>', 'also record bookings in this PostgreSQL (table bookings, created if missing), e.g. postgres://postgres@127.0.0.1:5432/ticketing')
     .option('--hold-ttl <duration>', 'how long a seat hold lasts, e.g. 30s, 5m', '5m')
     .option('--events <n>', 'number of events to seed', '20')
     .option('--seats <n>', 'seats per event', '200')

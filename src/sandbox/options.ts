@@ -26,7 +26,6 @@ export interface RawSandboxOptions {
   port?: string;
   host?: string;
   redis?: string;
-  postgres?: string;
   holdTtl?: string;
   events?: string;
   seats?: string;
@@ -82,12 +81,6 @@ export function parseSandboxOptions(raw: RawSandboxOptions): Parsed<SandboxOptio
     try { url = new URL(raw.redis); } catch { /* reported below */ }
     if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) errors.push(`--redis must be a URL such as redis://127.0.0.1:6379, got "${raw.redis}"`);
     else value.redisUrl = raw.redis;
-  }
-  if (raw.postgres !== undefined) {
-    let url: URL | undefined;
-    try { url = new URL(raw.postgres); } catch { /* reported below */ }
-    if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) errors.push(`--postgres must be a URL such as postgres://postgres@127.0.0.1:5432/ticketing, got "${raw.postgres}"`);
-    else value.postgresUrl = raw.postgres;
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
 }

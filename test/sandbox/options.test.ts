@@ -19,7 +19,7 @@ test('sandbox options: every problem reported at once', () => {
   assert.equal(bad.ok, false);
   if (!bad.ok) {
     assert.equal(bad.errors.length, 5);
-    assert.match(bad.errors.join('\n'), /--port.*70000[\s\S]*--events[\s\S]*--hold-ttl[\s\S]*--redis must be a URL such as redis:\/\/[\s\S]*--postgres must be a URL such as postgres:\/\//);
+    assert.match(bad.errors.join('\n'), /--port.*70000[\s\S]*--events[\s\S]*--hold-ttl[\s\S]*--postgres must be a URL such as postgres:\/\/[\s\S]*--redis must be a URL such as redis:\/\//);
   }
   assert.deepEqual(parseSandboxOptions({ postgres: 'postgresql://u@127.0.0.1:5433/t' }), { ok: true, value: { postgresUrl: 'postgresql://u@127.0.0.1:5433/t' } });
   assert.deepEqual(parseSandboxOptions({ port: '0', holdTtl: '1s', redis: 'redis://127.0.0.1:6390', seats: '50' }), {
