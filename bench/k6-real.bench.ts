@@ -8,11 +8,13 @@
 //     pushes, native histograms) against `loadctl run --no-live`.
 // The three kinds of run are interleaved, their order rotated each round, so
 // drift in the machine's load falls on all of them; each ratio is the median
-// of the per-round ratios (k6's own http_reqs rate, from its summary).
+// of the per-round ratios (k6's own http_reqs rate, from its summary). On a
+// busy machine rates swing with the other work, so each ratio is also given
+// by k6's CPU time per request (and loadctl's own CPU against k6's).
 // Goals (issue 8): wrapper >= 0.98 of raw, live >= 0.97.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, startSandboxProcess } from './sandbox-process.ts';
 
@@ -53,12 +55,34 @@ export default function (): void {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', BASE_URL: sandbox.url };
   delete env.K6_BIN;
 
-  const loadctl = (extra: string[]): number => {
+  // CPU seconds, which a busy machine does not distort the way it distorts
+  // rates: k6 runs through a wrapper that writes its children's CPU time
+  // (bash's `times`) after k6 exits; each loadctl run goes through a shell
+  // that does the same for loadctl and everything under it (k6 included).
+  const k6Times = join(work, 'k6.times');
+  const wrapper = join(work, 'k6-cpu');
+  writeFileSync(wrapper, `#!/bin/bash\n${JSON.stringify(k6)} "$@"\nrc=$?\n[ "$1" = run ] && times > ${JSON.stringify(k6Times)}\nexit $rc\n`);
+  chmodSync(wrapper, 0o755);
+  const cpuOf = (file: string) => {
+    const [user, sys] = (readFileSync(file, 'utf8').trim().split('\n')[1] ?? '').split(/\s+/).map((t) => {
+      const m = /^(\d+)m([\d.]+)s$/.exec(t);
+      return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+    });
+    return (user ?? NaN) + (sys ?? NaN);
+  };
+  interface Sample { rate: number; requests: number; k6Cpu: number; allCpu: number }
+
+  const loadctl = (extra: string[]): Sample => {
     const out = join(work, `runs-${Math.random().toString(36).slice(2)}`);
-    const r = spawnSync(process.execPath, [bin, 'run', 'hammer', '-q', '--no-typecheck', '--no-preflight', '--k6', k6, '--out-dir', out, ...extra], { cwd: work, env, encoding: 'utf8' });
+    const allTimes = join(work, 'all.times');
+    const r = spawnSync('bash', ['-c', '"$@"; rc=$?; times > "$ALL_TIMES"; exit $rc', 'bash',
+      process.execPath, bin, 'run', 'hammer', '-q', '--no-typecheck', '--no-preflight', '--k6', wrapper, '--out-dir', out, ...extra], {
+      cwd: work, env: { ...env, ALL_TIMES: allTimes }, encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`loadctl run ${extra.join(' ')} exited ${r.status}: ${r.stdout}${r.stderr}`);
     const dir = join(out, readdirSync(out)[0]!);
-    return (JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { totals: { requestRate: number } }).totals.requestRate;
+    const totals = (JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { totals: { requestRate: number; requests: number } }).totals;
+    return { rate: totals.requestRate, requests: totals.requests, k6Cpu: cpuOf(k6Times), allCpu: cpuOf(allTimes) };
   };
 
   // The bundle loadctl runs, taken from a dry run's folder, for raw k6.
@@ -66,38 +90,55 @@ export default function (): void {
   const d = spawnSync(process.execPath, [bin, 'run', 'hammer', '--dry-run', '--no-typecheck', '--k6', k6, '--out-dir', dry], { cwd: work, env, encoding: 'utf8' });
   if (d.status !== 0) throw new Error(`loadctl run --dry-run exited ${d.status}: ${d.stderr}`);
   const script = join(dry, readdirSync(dry)[0]!, 'script.js');
-  const raw = (): number => {
+  const raw = (): Sample => {
     const exported = join(work, 'raw-export.json');
     // In a session of its own (setsid), as loadctl starts k6: with the kernel's
     // autogroup scheduling a session is a scheduling group, so k6 must sit in
     // one of its own in both cases or the comparison measures the scheduler.
-    const r = spawnSync('setsid', ['--wait', k6, 'run', '--no-color', '--summary-export', exported, script], {
+    const r = spawnSync('setsid', ['--wait', wrapper, 'run', '--no-color', '--summary-export', exported, script], {
       cwd: work, env: { ...env, LOADCTL_SUMMARY_PATH: join(work, 'raw-summary.json') }, encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`raw k6 run exited ${r.status}: ${r.stderr.slice(-2000)}`);
-    return (JSON.parse(readFileSync(exported, 'utf8')) as { metrics: { http_reqs: { rate: number } } }).metrics.http_reqs.rate;
+    const reqs = (JSON.parse(readFileSync(exported, 'utf8')) as { metrics: { http_reqs: { rate: number; count: number } } }).metrics.http_reqs;
+    const k6Cpu = cpuOf(k6Times);
+    return { rate: reqs.rate, requests: reqs.count, k6Cpu, allCpu: k6Cpu };
   };
 
   const kinds = { raw, noLive: () => loadctl(['--no-live']), live: () => loadctl([]) };
   const names = Object.keys(kinds) as Array<keyof typeof kinds>;
   kinds.raw(); // warm the sandbox's JIT and the page cache once, not measured
-  const rates: Record<keyof typeof kinds, number[]> = { raw: [], noLive: [], live: [] };
+  const loadBefore = loadavg()[0]!;
+  const runs: Record<keyof typeof kinds, Sample[]> = { raw: [], noLive: [], live: [] };
   for (let round = 0; round < ROUNDS; round += 1) {
     for (let i = 0; i < names.length; i += 1) {
       const name = names[(round + i) % names.length]!;
-      rates[name].push(kinds[name]());
+      runs[name].push(kinds[name]());
     }
   }
+  const loadAfter = loadavg()[0]!;
+  const of = (name: keyof typeof kinds, f: (x: Sample) => number) => runs[name].map(f);
   const ratios = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
-  const wrapper = ratios(rates.noLive, rates.raw);
-  const live = ratios(rates.live, rates.noLive);
+  const rate = (x: Sample) => x.rate;
+  // k6's CPU per 1,000 requests: what an output or a wrapper adds to k6's own work.
+  const k6PerK = (x: Sample) => (1000 * x.k6Cpu) / x.requests;
+  const wrapperRate = ratios(of('noLive', rate), of('raw', rate));
+  const liveRate = ratios(of('live', rate), of('noLive', rate));
+  const wrapperCpu = ratios(of('raw', k6PerK), of('noLive', k6PerK));
+  const liveCpu = ratios(of('noLive', k6PerK), of('live', k6PerK));
+  // loadctl's own CPU (everything under the shell minus k6) against k6's.
+  const ownShare = (name: 'noLive' | 'live') => median(of(name, (x) => (x.allCpu - x.k6Cpu) / x.k6Cpu));
   const fmt = (xs: number[]) => `${Math.round(median(xs))} req/s (${xs.map((x) => Math.round(x)).join(', ')})`;
-  console.log(`real ${version.stdout.split('\n')[0]}; ${VUS} VUs x ${SECONDS} s, ${ROUNDS} interleaved rounds, GET one event from the sandbox`);
-  console.log(`  raw k6 run (same bundle, same target): ${fmt(rates.raw)}`);
-  console.log(`  loadctl run --no-live:                 ${fmt(rates.noLive)}`);
-  console.log(`  loadctl run (live feed):               ${fmt(rates.live)}`);
-  console.log(`wrapper overhead: loadctl --no-live / raw k6 = ${wrapper.toFixed(3)} (median of rounds; goal >= 0.98${wrapper >= 0.98 ? ', met' : ', NOT met'})`);
-  console.log(`live feed cost:   loadctl / loadctl --no-live = ${live.toFixed(3)} (median of rounds; goal >= 0.97${live >= 0.97 ? ', met' : ', NOT met'})`);
+  const ms = (xs: number[]) => `${(1000 * median(xs)).toFixed(0)} ms`;
+  const goal = (x: number, g: number) => `goal >= ${g}${x >= g ? ', met' : ', NOT met'}`;
+  console.log(`real ${version.stdout.split('\n')[0]}; ${VUS} VUs x ${SECONDS} s, ${ROUNDS} interleaved rounds, GET one event from the sandbox; load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)} on ${cpus().length} cores`);
+  console.log(`  raw k6 run (same bundle, same target): ${fmt(of('raw', rate))}; k6 CPU per 1k requests ${ms(of('raw', k6PerK))}`);
+  console.log(`  loadctl run --no-live:                 ${fmt(of('noLive', rate))}; k6 CPU per 1k requests ${ms(of('noLive', k6PerK))}; loadctl's own CPU (start-up, bundle, reports included) ${(100 * ownShare('noLive')).toFixed(1)} % of k6's`);
+  console.log(`  loadctl run (live feed):               ${fmt(of('live', rate))}; k6 CPU per 1k requests ${ms(of('live', k6PerK))}; loadctl's own CPU (start-up, bundle, reports included) ${(100 * ownShare('live')).toFixed(1)} % of k6's`);
+  console.log(`wrapper overhead: loadctl --no-live / raw k6 = ${wrapperRate.toFixed(3)} by request rate (${goal(wrapperRate, 0.98)}); ${wrapperCpu.toFixed(3)} by k6's CPU per request`);
+  console.log(`live feed cost:   loadctl / loadctl --no-live = ${liveRate.toFixed(3)} by request rate (${goal(liveRate, 0.97)}); ${liveCpu.toFixed(3)} by k6's CPU per request`);
+  if (loadBefore > cpus().length || loadAfter > cpus().length) {
+    console.log(`  the machine was busy (load average above ${cpus().length}): the request-rate ratios are mostly the other work's noise; the CPU-per-request ratios hold better`);
+  }
 } finally {
   sandbox.child.kill('SIGINT');
   rmSync(work, { recursive: true, force: true });
