@@ -141,6 +141,14 @@ export const rows: Row[] = [
   { item: '20 DOCKER_HOST=bogus://x: doctor', env: () => ({ DOCKER_HOST: 'bogus://x' }), argv: () => ['doctor', '--no-target'], code: 2, line: /unknown scheme bogus:\/\//, not: /ENOTFOUND/ },
   { item: '21 a 5 MB env in a profile', needs: ['k6'], env: k6, files: { 'profiles/fat.yaml': constant(`env:\n  BIG: "${'x'.repeat(5_000_000)}"`) }, argv: () => ['run', 'fat'], code: 2, line: /profiles\/fat\.yaml: env\.BIG is 4\.8 MB; the system hands a program at most 128 KB per variable/, not: /doctor/ },
   {
+    // Each part passes on its own; together with the shell's environment they pass the kernel's limit.
+    item: '21 E2BIG at k6 itself names the size, not the binary', needs: ['k6'], keepsRuns: true,
+    env: (c) => ({ K6_BIN: c.k6, ...Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`LOADCTL_HOSTILE_BIG${i}`, 'x'.repeat(100_000)])) }),
+    files: { 'profiles/fatenv.yaml': constant(`env:\n${Array.from({ length: 9 }, (_, i) => `  FAT${i}: "${'y'.repeat(100_000)}"`).join('\n')}`) },
+    argv: () => ['run', 'fatenv', '--no-live', '--no-preflight'], code: 3,
+    line: /could not start k6: its environment and arguments are too large for the system \(E2BIG\)\n  fix: shrink the profile's env/, not: /loadctl doctor/,
+  },
+  {
     item: '23 terminal escapes in a description are shown, not obeyed', argv: () => ['list'], code: 0,
     files: { 'profiles/evil.yaml': `description: "a \\e]0;pwned\\a b \\e[31mred \\u202e c \\0 d"\nscenario: simple\nexecutor: constant-vus\nvus: 1\nduration: 1s\n` },
     line: /evil +a \\x1b\]0;pwned\\x07 b \\x1b\[31mred \\u202e c \\x00 d/, not: new RegExp(`[${ESC}\u0007\u202e\u0000]`),
