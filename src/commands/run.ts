@@ -46,6 +46,8 @@ export interface RunCommandOptions {
   capacity?: string;
   /** Shipped invariants to check before the load and after recovery (--invariant). */
   invariants?: string[];
+  /** Forward k6's remote-write and loadctl's markers here (--prometheus-rw; env LOADCTL_PROMETHEUS_RW). */
+  prometheusRw?: string;
 }
 
 /** "K=V" strings -> map; a string without "=" is a usage error. */
@@ -101,6 +103,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     {
       pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, ...(options.runners ? { runners: options.runners } : {}), interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet),
       ...(options.prometheus !== undefined ? { prometheus: options.prometheus } : {}),
+      ...(options.prometheusRw !== undefined ? { prometheusRw: options.prometheusRw } : {}),
       ...(options.invariants && options.invariants.length > 0 ? { invariants: options.invariants } : {}),
       ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
     },
@@ -159,6 +162,7 @@ interface RunFlags {
   runnerImage?: string;
   runnerNetwork?: string;
   invariant: string[];
+  prometheusRw?: string;
 }
 
 export const register: RegisterCommand = (program, runAction) => {
@@ -193,6 +197,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--placement <where>', 'with --runners: local (k6 processes, the default) or docker (k6 containers)')
     .option('--runner-image <image>', 'with --placement docker: the image with k6 (default grafana/k6:<local k6 version>)')
     .option('--runner-network <name>', 'with --placement docker: run on this bridge network (default: one loadctl creates)')
+    .option('--prometheus-rw <url>', 'forward what k6 sends to the live feed, unchanged, to this remote-write URL, plus loadctl_run_active / loadctl_fault_active markers (env LOADCTL_PROMETHEUS_RW)')
     .option('--invariant <name>', 'check this shipped invariant before the load and after recovery (repeatable): no-double-sale, confirmed-stored, locks-expire, backlog-drains', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addHelpText('after', '\nExit codes: 0 targets met, 1 targets/thresholds failed, 2 usage/config error,\n3 environment (k6 missing, target unreachable), 4 interrupted/aborted, 5 script error.')
     .action((profile: string, k6Flags: string[], flags: RunFlags, command: Command) =>
@@ -244,6 +249,7 @@ export const register: RegisterCommand = (program, runAction) => {
           prometheus: await prometheusFlag(flags.prometheus),
           ...(flags.capacity !== undefined ? { capacity: flags.capacity } : {}),
           invariants: flags.invariant,
+          ...(flags.prometheusRw !== undefined ? { prometheusRw: (await prometheusFlag(flags.prometheusRw, '--prometheus-rw')) as string } : {}),
           chaos,
           ...(runners ? { runners } : {}),
         });
@@ -271,10 +277,10 @@ async function chaosRequest(flags: RunFlags): Promise<import('../live-run/chaos.
   };
 }
 
-async function prometheusFlag(text: string | undefined): Promise<string | undefined> {
+async function prometheusFlag(text: string | undefined, name = '--prometheus'): Promise<string | undefined> {
   if (text === undefined) return undefined;
   const { checkPrometheusUrl } = await import('../prometheus/config.ts');
-  const problem = checkPrometheusUrl('--prometheus', text);
-  if (problem) throw new UsageError(problem, { hint: 'e.g. --prometheus http://localhost:9090' });
+  const problem = checkPrometheusUrl(name, text);
+  if (problem) throw new UsageError(problem, { hint: name === '--prometheus' ? 'e.g. --prometheus http://localhost:9090' : 'e.g. --prometheus-rw http://localhost:9090/api/v1/write' });
   return text;
 }

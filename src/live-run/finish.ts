@@ -31,6 +31,8 @@ export interface FinishInput {
   gates?: import('../prometheus/in-run.ts').PreparedGates | null;
   /** Invariants read before the load, to read again and judge now. */
   invariants?: import('../invariants/in-run.ts').PreparedInvariants | null;
+  /** What --prometheus-rw forwarded (never part of the verdict). */
+  forward?: import('../live/forward.ts').ForwardStats;
 }
 
 export async function finishRunFolder(input: FinishInput): Promise<PipelineResult> {
@@ -81,10 +83,15 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
 
   const { capacityOf } = await import('../capacity/in-run.ts');
   const capacity = input.capacity ? capacityOf(input.capacity.profile, timeline, input.capacity.startedAt, input.capacity) : undefined;
+  const fw = input.forward;
+  if (fw && (fw.failed > 0 || fw.dropped > 0)) {
+    ui.warn(`--prometheus-rw ${fw.url}: ${fw.forwarded} bodies forwarded, ${fw.failed} failed, ${fw.dropped} dropped${fw.lastError ? ` (last: ${fw.lastError})` : ''}; the verdict does not depend on it`);
+  }
 
   const base = toResultDocument(report);
   const extra = {
     live: { source: input.source, pushes: input.pushes, seconds: timeline?.total.length ?? 0 },
+    ...(input.forward ? { forward: input.forward } : {}),
     ...(input.experiment !== undefined ? { chaos: chaosSummary(input.experiment, input.chaos) } : {}),
   };
   const phases = analysis ? phasesBlock(analysis) : undefined;

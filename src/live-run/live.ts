@@ -29,6 +29,8 @@ export interface LiveFeed {
 export interface LiveFeedCallbacks {
   onSecond?(second: LiveSecond): void;
   onRejected?(reason: string): void;
+  /** Every push k6 made, as received (for --prometheus-rw). */
+  onPush?(body: Uint8Array, headers: import('node:http').IncomingHttpHeaders): void;
 }
 
 const KEEP_SECONDS = 30;
@@ -40,6 +42,7 @@ export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}, host?: st
   let rejectedOnce = false;
   const receiver = await startReceiver({
     ...(host ? { host } : {}),
+    ...(callbacks.onPush ? { onPush: callbacks.onPush } : {}),
     onSecond: (second) => {
       recent.push(second.total);
       recentSeconds.push(second);

@@ -31,6 +31,8 @@ export interface LiveRunOptions {
   chaos?: ChaosRequest;
   /** --prometheus: gates are judged there after the load (LOADCTL_PROMETHEUS and the profile's prometheus.url otherwise). */
   prometheus?: string;
+  /** --prometheus-rw: forward k6's remote-write and loadctl's markers here (env LOADCTL_PROMETHEUS_RW). */
+  prometheusRw?: string;
   /** --invariant: shipped invariants to check before the load and after recovery. */
   invariants?: string[];
   /** --capacity settings for a staged profile's steps (checked already). */
@@ -77,8 +79,13 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   let resolved: import('../profiles/types.ts').ResolvedProfile | undefined;
   // Runners in containers need the receiver on their network's gateway, so the placement comes first.
   const placement = o.runners ? await (await import('../runners/placements.ts')).createPlacement(o.runners) : undefined;
+  const rwUrl = o.prometheusRw ?? (o.pipeline.processEnv.LOADCTL_PROMETHEUS_RW || undefined);
+  const forward = rwUrl && o.live && !o.pipeline.dryRun
+    ? (await import('./forward.ts')).startRunForward(rwUrl, { profile: o.pipeline.profile, ...(plan ? { experiment: plan.prepared.experiment.name } : {}), warn: (line) => display.note(line) })
+    : undefined;
   const feed: LiveFeed | undefined = o.live
     ? await startLiveFeed({
+      ...(forward ? { onPush: forward.onPush } : {}),
       onSecond: (s) => display.second(s),
       onRejected: (reason) => ui.warn(`live feed: refused a push from k6 (${reason})`),
     }, placement?.receiverHost).catch(async (error: unknown) => { await placement?.close(); throw error; })
@@ -110,6 +117,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       k6StartedAt = Date.now();
       k6Pid = pid;
       display.events.onSpawn?.(pid);
+      forward?.started();
       if (!plan) return;
       // From here on a Ctrl-C must roll back, not kill loadctl.
       for (const s of handled) process.on(s, onSignal);
@@ -128,7 +136,8 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
           display.note(`chaos: ${why}; starting ${plan.prepared.experiment.name}`);
         },
         onEvent: (event) => {
-          if (event.type === 'injected') display.setChaosActive(true);
+          if (event.type === 'injected') { display.setChaosActive(true); forward?.fault(true); }
+          if (event.type === 'rolled-back') forward?.fault(false);
           // Users lag the probes; keep per-second lines a little past the containers' recovery.
           if (event.type === 'recovered' || event.type === 'not-recovered') setTimeout(() => display.setChaosActive(false), 15_000).unref();
           if (event.type === 'probe-round') return;
@@ -145,6 +154,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   let timeline: Timeline | undefined;
   let gates: import('../prometheus/in-run.ts').PreparedGates | null = null;
   let invariants: import('../invariants/in-run.ts').PreparedInvariants | null = null;
+  let forwarded: import('../live/forward.ts').ForwardStats | undefined;
   try {
     const { runPipeline } = await import('../run/pipeline.ts');
     result = await runPipeline({
@@ -193,6 +203,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
     releaseSignals();
     await placement?.close();
     timeline = await feed?.close();
+    forwarded = await forward?.finish();
     // A failed start leaves no half-written record outside any run folder.
     if (!returned && recordTmp) await rm(recordTmp, { force: true });
   }
@@ -229,6 +240,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
     gates,
     invariants,
     ...(resolved ? { capacity: { profile: resolved, startedAt: testStart.startedAt(k6StartedAt ?? Date.now()), ...(o.capacity !== undefined ? { flag: o.capacity } : {}) } } : {}),
+    ...(forwarded ? { forward: forwarded } : {}),
   });
 }
 

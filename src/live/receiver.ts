@@ -44,6 +44,8 @@ export interface ReceiverOptions extends AggregatorOptions {
    * then the gateway of a network loadctl created (still this machine only).
    */
   host?: string;
+  /** Every push taken, as received (bytes and headers), after k6 has its 204: for a forward. */
+  onPush?: (body: Uint8Array, headers: IncomingMessage['headers']) => void;
   /** A push the receiver refused, for the UI to show once. */
   onRejected?: (reason: string) => void;
   /** Wall clock for finishing quiet seconds; injectable for tests. */
@@ -62,7 +64,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Live
   const aggregator = new RemoteWriteAggregator(options);
   const pushIntervalMs = options.pushIntervalMs ?? 1000;
   const server = createServer((req, res) => {
-    handle(req, res, aggregator, options.onRejected);
+    handle(req, res, aggregator, options.onRejected, options.onPush);
   });
   const host = options.host ?? '127.0.0.1';
   await listen(server, options.port ?? 0, host);
@@ -98,7 +100,10 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, aggregator: RemoteWriteAggregator, onRejected?: (reason: string) => void): void {
+function handle(
+  req: IncomingMessage, res: ServerResponse, aggregator: RemoteWriteAggregator,
+  onRejected?: (reason: string) => void, onPush?: ReceiverOptions['onPush'],
+): void {
   const refuse = (status: number, reason: string): void => {
     onRejected?.(reason);
     res.writeHead(status, { 'content-type': 'text/plain' }).end(`${reason}\n`);
@@ -128,8 +133,10 @@ function handle(req: IncomingMessage, res: ServerResponse, aggregator: RemoteWri
   req.on('end', () => {
     if (res.headersSent) return;
     try {
-      aggregator.ingest(decodeBody(Buffer.concat(chunks, size), req.headers));
+      const body = Buffer.concat(chunks, size);
+      aggregator.ingest(decodeBody(body, req.headers));
       res.writeHead(204).end();
+      onPush?.(body, req.headers);
     } catch (error) {
       if (error instanceof RemoteWriteError) return refuse(error.status, error.message);
       refuse(500, `could not take the push: ${(error as Error).message}`);

@@ -58,7 +58,7 @@ before(async () => {
 test('a calm run passes the lock-failure gate and the runbook defaults; every output shows them', { skip, timeout: 120_000 }, async () => {
   const cwd = project({ profiles: { calm: profile(10, [`{ name: lock failures, expr: "${LOCK_GATE}", phases: [run] }`]) } });
   const summary = join(mkdtempSync(join(tmpdir(), 'loadctl-summary-')), 'summary.md');
-  const run = loadctl(['run', 'calm', '--base-url', sandbox.url, '--prometheus', prom.url, '--json', '--junit', 'junit.xml'], {
+  const run = loadctl(['run', 'calm', '--base-url', sandbox.url, '--prometheus', prom.url, '--prometheus-rw', `${prom.url}/api/v1/write`, '--json', '--junit', 'junit.xml'], {
     cwd, env: { ...k6Env(), GITHUB_STEP_SUMMARY: summary },
   });
   const code = await run.done;
@@ -87,6 +87,28 @@ test('a calm run passes the lock-failure gate and the runbook defaults; every ou
   assert.match(run.out(), /gate PASS lock failures: held in run/);
   const html = readFileSync(join(dir, 'report.html'), 'utf8');
   assert.match(html, /Prometheus gates/);
+
+  // --prometheus-rw: k6's own series and loadctl's markers are in that Prometheus after the run.
+  assert.equal(doc.forward.failed, 0, JSON.stringify(doc.forward));
+  assert.ok(doc.forward.forwarded >= 10, JSON.stringify(doc.forward));
+  const reqs = await prom.query('sum(max_over_time(k6_http_reqs_total[5m]))');
+  assert.ok(Number(reqs[0]?.value[1]) >= doc.totals.requests * 0.9, `k6's request counter forwarded: ${JSON.stringify(reqs)} vs ${doc.totals.requests}`);
+  const active = await prom.query('max_over_time(loadctl_run_active{profile="calm"}[5m])');
+  assert.equal(active[0]?.value[1], '1');
+  const events = await prom.query('count by (event) (count_over_time(loadctl_run_event{profile="calm"}[5m]))');
+  assert.deepEqual(events.map((e) => e.metric.event).sort(), ['end', 'start']);
+});
+
+test('a forward that fails is one warning; the run and its verdict go on', { skip, timeout: 90_000 }, async () => {
+  const cwd = project({ profiles: { calm: profile(4, []) } });
+  const port = await freePort();
+  const run = loadctl(['run', 'calm', '--base-url', sandbox.url, '--prometheus-rw', `http://127.0.0.1:${port}/api/v1/write`, '--json'], { cwd, env: k6Env() });
+  assert.equal(await run.done, 0, run.out());
+  const doc = jsonDoc(run.out());
+  assert.equal(doc.status, 'passed');
+  assert.equal(doc.forward.forwarded, 0);
+  assert.ok(doc.forward.failed >= 3, JSON.stringify(doc.forward));
+  assert.match(run.out(), /--prometheus-rw http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write: 0 bodies forwarded, \d+ failed, 0 dropped \(last: ECONNREFUSED\); the verdict does not depend on it/);
 });
 
 test('a gate on a metric Prometheus does not have fails with that reason', { skip, timeout: 90_000 }, async () => {
@@ -128,7 +150,7 @@ test('Redis stopped under load: the lock-failure gate fails in the fault phase, 
     profiles: { chaos: profile(22, [`{ name: lock failures, expr: "${LOCK_GATE}", phases: [baseline, fault] }`]) },
     chaos: { 'redis-stop': redisStopExperiment(r.name, r.port, '4s') },
   });
-  const run = loadctl(['run', 'chaos', '--base-url', sandbox.url, '--prometheus', prom.url, '--chaos', 'redis-stop', '--at', '6s', '--yes', '--json'], {
+  const run = loadctl(['run', 'chaos', '--base-url', sandbox.url, '--prometheus', prom.url, '--prometheus-rw', `${prom.url}/api/v1/write`, '--chaos', 'redis-stop', '--at', '6s', '--yes', '--json'], {
     cwd, env: k6Env(),
   });
   const code = await run.done;
@@ -144,6 +166,10 @@ test('Redis stopped under load: the lock-failure gate fails in the fault phase, 
   assert.ok(fault.worst.value >= 10 && fault.breaches.length > 0 && fault.breaches.length <= 5);
   assert.match(doc.reason, /Prometheus gate "lock failures" failed: < 10 broken: fault: /);
   assert.equal(doc.chaos.status, 'passed', 'the experiment itself rolled back and recovered');
+  // The fault window as Grafana would draw it: loadctl_fault_active was 1 for about the fault's hold.
+  const faultSeconds = await prom.query('sum_over_time(loadctl_fault_active{experiment="redis-stop"}[5m])');
+  const seconds = Number(faultSeconds[0]?.value[1]);
+  assert.ok(seconds >= 3 && seconds <= 7, `fault marker seconds: ${seconds}`);
 
   // report.html: the gate charted on the timeline's axis, under the same fault shading.
   const html = readFileSync(join(runFolder(cwd), 'report.html'), 'utf8');

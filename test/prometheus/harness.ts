@@ -31,6 +31,8 @@ export async function startPrometheus(targets: string[], options: { port?: numbe
   const child = spawn('/usr/bin/prometheus', [
     `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver', '--log.level=warn',
+    // k6 sends its trends as native histograms; Prometheus 2.42 takes them only with this.
+    '--enable-feature=native-histograms',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
