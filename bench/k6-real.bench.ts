@@ -5,7 +5,12 @@
 //     SAME bundle (script.js from loadctl's own run folder, with the same
 //     handleSummary hook writing the same summary) and the same target;
 //  2. the live feed's cost: `loadctl run` (remote-write to loadctl, 1 s
-//     pushes, native histograms) against `loadctl run --no-live`.
+//     pushes, native histograms) against `loadctl run --no-live`;
+//  3. the forward's cost: `loadctl run --prometheus-rw <endpoint>` (every
+//     push forwarded, plus the markers) against `loadctl run`; the endpoint
+//     is a sink process that only reads the bodies, because a Prometheus
+//     ingesting on the same two cores would measure Prometheus, not loadctl
+//     (BENCH_FORWARD_PROMETHEUS=1 forwards to a real one instead).
 // The three kinds of run are interleaved, their order rotated each round, so
 // drift in the machine's load falls on all of them; each ratio is the median
 // of the per-round ratios (k6's own http_reqs rate, from its summary). On a
@@ -17,6 +22,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, startSandboxProcess } from './sandbox-process.ts';
+import { startPrometheus, type RealPrometheus } from '../test/prometheus/harness.ts';
+import { startSink } from './sink-process.ts';
 
 const ROUNDS = Number(process.env.BENCH_K6_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_K6_SECONDS ?? 6);
@@ -38,6 +45,9 @@ if (version.error || version.status !== 0) {
 
 const work = mkdtempSync(join(tmpdir(), 'loadctl-bench-k6-'));
 const sandbox = await startSandboxProcess(['--events', '5', '--seats', '10'], { detached: true });
+const prom: RealPrometheus | undefined = process.env.BENCH_FORWARD_PROMETHEUS === '1' ? await startPrometheus([]) : undefined;
+const sink = prom ? undefined : await startSink();
+const rwUrl = prom ? `${prom.url}/api/v1/write` : (sink as { url: string }).url;
 try {
   const event = ((await (await fetch(`${sandbox.url}/api/events?page=1&size=1`)).json()) as { items: Array<{ id: string }> }).items[0]!.id;
   mkdirSync(join(work, 'profiles'));
@@ -104,11 +114,12 @@ export default function (): void {
     return { rate: reqs.rate, requests: reqs.count, k6Cpu, allCpu: k6Cpu };
   };
 
-  const kinds = { raw, noLive: () => loadctl(['--no-live']), live: () => loadctl([]) };
+  const forwarded = () => loadctl(['--prometheus-rw', rwUrl]);
+  const kinds = { raw, noLive: () => loadctl(['--no-live']), live: () => loadctl([]), forward: forwarded };
   const names = Object.keys(kinds) as Array<keyof typeof kinds>;
   kinds.raw(); // warm the sandbox's JIT and the page cache once, not measured
   const loadBefore = loadavg()[0]!;
-  const runs: Record<keyof typeof kinds, Sample[]> = { raw: [], noLive: [], live: [] };
+  const runs: Record<keyof typeof kinds, Sample[]> = { raw: [], noLive: [], live: [], forward: [] };
   for (let round = 0; round < ROUNDS; round += 1) {
     for (let i = 0; i < names.length; i += 1) {
       const name = names[(round + i) % names.length]!;
@@ -139,7 +150,14 @@ export default function (): void {
   if (loadBefore > cpus().length || loadAfter > cpus().length) {
     console.log(`  the machine was busy (load average above ${cpus().length}): the request-rate ratios are mostly the other work's noise; the CPU-per-request ratios hold better`);
   }
+  const forwardRate = ratios(of('forward', rate), of('live', rate));
+  const forwardCpu = ratios(of('live', k6PerK), of('forward', k6PerK));
+  const forwardOwn = median(of('forward', (x) => (x.allCpu - x.k6Cpu) / x.k6Cpu));
+  console.log(`  loadctl run --prometheus-rw (${prom ? 'Prometheus 2.42 on the same cores' : 'a sink process'}): ${fmt(of('forward', rate))}; k6 CPU per 1k requests ${ms(of('forward', k6PerK))}; loadctl's own CPU ${(100 * forwardOwn).toFixed(1)} % of k6's`);
+  console.log(`forward cost:     loadctl --prometheus-rw / loadctl = ${forwardRate.toFixed(3)} by request rate (${goal(forwardRate, 0.97)}); ${forwardCpu.toFixed(3)} by k6's CPU per request`);
 } finally {
+  await prom?.stop();
+  await sink?.stop();
   sandbox.child.kill('SIGINT');
   rmSync(work, { recursive: true, force: true });
 }

@@ -33,9 +33,11 @@ interface Cumulative {
 
 export class FeedSimulator {
   private readonly series: Cumulative[] = [];
-  private now = 1795768800 * 1000;
+  private now: number;
 
-  constructor(private readonly rate: number) {
+  /** `startMs`: the first push's time (a fixed past moment by default; a Prometheus wants recent ones). */
+  constructor(private readonly rate: number, startMs = 1795768800 * 1000) {
+    this.now = startMs;
     for (const e of ENDPOINTS) {
       for (const status of ['200', e.name === 'book' ? '409' : '503']) {
         const share = e.share * (status === '200' ? 0.97 : 0.03);

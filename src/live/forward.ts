@@ -1,9 +1,10 @@
 // Forwards what k6 pushes to loadctl's receiver, unchanged (same bytes, same
 // headers), on to the team's Prometheus remote-write endpoint, plus loadctl's
 // own marker series. It must never slow k6 or change a verdict: k6 has its
-// 204 before anything is forwarded, at most two requests are in flight, a
-// bounded queue drops its oldest push when the endpoint cannot keep up, and a
-// failure is only counted (no retries: k6 pushes again a second later).
+// 204 before anything is forwarded, one request is in flight at a time (two
+// could overtake each other, and Prometheus refuses a series' samples out of
+// order), a bounded queue drops its oldest push when the endpoint cannot keep
+// up, and a failure is only counted (no retries: k6 pushes again a second later).
 import type { IncomingHttpHeaders } from 'node:http';
 import { splitCredentials } from '../prometheus/client.ts';
 import { encodeWriteRequest, type MarkerSeries } from './remote-write/encode.ts';
@@ -33,7 +34,7 @@ interface Item { body: Uint8Array; version: string }
 export function createForwarder(url: string, o: { maxQueue?: number; maxInFlight?: number; timeoutMs?: number; onFirstFailure?: (error: string) => void } = {}): Forwarder {
   const { base, shown, headers } = splitCredentials(url);
   const maxQueue = o.maxQueue ?? 64;
-  const maxInFlight = o.maxInFlight ?? 2;
+  const maxInFlight = o.maxInFlight ?? 1;
   const queue: Item[] = [];
   let inFlight = 0;
   const stats: ForwardStats = { url: shown, forwarded: 0, failed: 0, dropped: 0, lastError: null };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandSkip, k6Skip, realK6 } from '../helpers/parts.ts';
 import { docker, dockerSkipReason, freePort, loadctl, project, redisStopExperiment, startRedis, startSandbox, unique } from '../live-run/harness.ts';
-import { bookingProfile, startPrometheus, waitForMetric, type RealPrometheus } from './harness.ts';
+import { bookingProfile, dashboardQueries, startPrometheus, waitForMetric, type RealPrometheus } from './harness.ts';
 import { chromiumPath, openReport } from '../helpers/report-page.ts';
 
 const skip = k6Skip('v2.2.0') || commandSkip('prometheus');
@@ -97,6 +97,12 @@ test('a calm run passes the lock-failure gate and the runbook defaults; every ou
   assert.equal(active[0]?.value[1], '1');
   const events = await prom.query('count by (event) (count_over_time(loadctl_run_event{profile="calm"}[5m]))');
   assert.deepEqual(events.map((e) => e.metric.event).sort(), ['end', 'start']);
+  // The shipped Grafana dashboard's k6 and key-metric panels have data from this run (the lag panel: no consumer here).
+  const empty: string[] = [];
+  for (const q of dashboardQueries.filter((d) => !d.expr.includes('kafka') && !d.expr.includes('loadctl_fault') && !d.where.startsWith('annotation'))) {
+    if ((await prom.query(q.expr)).length === 0) empty.push(`${q.where}: ${q.expr}`);
+  }
+  assert.deepEqual(empty, []);
 });
 
 test('a forward that fails is one warning; the run and its verdict go on', { skip, timeout: 90_000 }, async () => {

@@ -3,7 +3,7 @@
 // targets every second, and accepting remote-write (for the forwarded k6
 // series). Stopped and removed by stop().
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../chaos-e2e/harness.ts';
@@ -80,3 +80,18 @@ export const bookingProfile = (seconds: number, description: string, extra: stri
   ...extra,
   '',
 ].join('\n');
+
+interface Dashboard {
+  uid: string;
+  panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }> }>;
+  annotations: { list: Array<{ name: string; expr: string }> };
+  templating: { list: Array<{ type: string; query: string }> };
+}
+
+/** The shipped Grafana dashboard (grafana/loadctl-dashboard.json). */
+export const dashboard = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'grafana', 'loadctl-dashboard.json'), 'utf8')) as Dashboard;
+/** Every PromQL in it, with Grafana's range variable as a plain duration. */
+export const dashboardQueries = [
+  ...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: p.title, expr: t.expr }))),
+  ...dashboard.annotations.list.map((a) => ({ where: `annotation ${a.name}`, expr: a.expr })),
+].map((q) => ({ ...q, expr: q.expr.replaceAll('$__rate_interval', '1m') }));
