@@ -165,6 +165,7 @@ export const rows: Row[] = [
   { item: 'run --recovery', argv: () => ['run', 'quick', '--dry-run', '--chaos', 'redis-failure', '--recovery', 'bogus'], code: 2, line: /--recovery: unknown setting "bogus"/ },
   { item: 'run --capacity', argv: () => ['run', 'stress', '--dry-run', '--capacity', 'p99=fast,window=0s'], code: 2, line: /--capacity p99=fast: expected a duration above 0 .*; --capacity window=0s: expected a duration above 0/ },
   { item: 'run --prometheus', argv: () => ['run', 'quick', '--dry-run', '--prometheus', 'garbage'], code: 2, line: /--prometheus: not a URL: "garbage"/ },
+  { item: 'run --prometheus-rw', argv: () => ['run', 'quick', '--dry-run', '--prometheus-rw', 'ftp://x/write'], code: 2, line: /--prometheus-rw: expected an http:\/\/ or https:\/\/ URL, got "ftp:\/\/x\/write"/ },
   { item: 'run --runners', argv: () => ['run', 'quick', '--dry-run', '--runners', '0'], code: 2, line: /--runners 0 is outside 1\.\.64/ },
   { item: 'run --placement', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--placement', 'mars'], code: 2, line: /--placement "mars" is not known/ },
   { item: 'run --runner-image', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--runner-image', 'x'], code: 2, line: /--runner-image only applies with --placement docker/ },
