@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
 import { UsageError } from '../errors.ts';
-import { checkWhole, limits, runDurationProblem } from '../inputs/bounds.ts';
+import { checkWhole, limits } from '../inputs/bounds.ts';
+import { checkRunFlags } from './run-checks.ts';
 
 export interface RunCommandOptions {
   profile: string;
@@ -212,15 +213,7 @@ export const register: RegisterCommand = (program, runAction) => {
         if (flags.chaos === undefined && chaosOnly) {
           throw new UsageError(`${chaosOnly[0]} only applies with --chaos <experiment>`, { hint: `e.g. loadctl run ${profile} --chaos redis-failure ${chaosOnly[0]} ...` });
         }
-        // Named as typed: --load-duration stands in for --duration, but the user wrote the former.
-        const loadDurationProblem = flags.loadDuration === undefined ? undefined : runDurationProblem('--load-duration', flags.loadDuration);
-        if (loadDurationProblem) throw new UsageError(loadDurationProblem, { hint: 'e.g. --load-duration 5m' });
-        if (flags.invariant.length > 0) {
-          // A typo is exit 2 now, also for --dry-run, not after the target's health check.
-          const { SHIPPED_INVARIANTS } = await import('../invariants/shipped.ts');
-          const unknown = flags.invariant.find((name) => !(name in SHIPPED_INVARIANTS));
-          if (unknown !== undefined) throw new UsageError(`--invariant ${unknown}: unknown invariant (shipped: ${Object.keys(SHIPPED_INVARIANTS).join(', ')})`, { hint: 'name a shipped one, or write it out in the profile: docs/invariants.md' });
-        }
+        await checkRunFlags(flags);
         const chaos = flags.chaos === undefined ? undefined : await chaosRequest(flags);
         const { checkCapacityFlag } = await import('../capacity/in-run.ts');
         const capacityProblem = checkCapacityFlag(flags.capacity);
