@@ -162,6 +162,9 @@ interface RunFlags {
   placement?: string;
   runnerImage?: string;
   runnerNetwork?: string;
+  plan?: boolean;
+  mbPerVu?: string;
+  runnerMemory?: string;
   invariant: string[];
   prometheusRw?: string;
 }
@@ -197,6 +200,9 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--runners <n>', 'split the test over n k6 runners (execution segments), one merged verdict')
     .option('--placement <where>', 'with --runners: local (k6 processes, the default) or docker (k6 containers)')
     .option('--runner-image <image>', 'with --placement docker: the image with k6 (default grafana/k6:<local k6 version>)')
+    .option('--plan', 'print how many runners of what memory the profile needs, and check `ulimit -n`; runs nothing')
+    .option('--mb-per-vu <mb>', 'with --plan: k6 memory per VU for this scenario (default: 0.66, measured on booking-load)')
+    .option('--runner-memory <size>', 'with --plan: memory of one runner, e.g. 8GB (the default)')
     .option('--runner-network <name>', 'with --placement docker: run on this bridge network (default: one loadctl creates)')
     .option('--prometheus-rw <url>', 'forward what k6 sends to the live feed, unchanged, to this remote-write URL, plus loadctl_run_active / loadctl_fault_active markers (env LOADCTL_PROMETHEUS_RW)')
     .option('--invariant <name>', 'check this shipped invariant before the load and after recovery (repeatable): no-double-sale, confirmed-stored, locks-expire, backlog-drains', (v: string, acc: string[]) => [...acc, v], [] as string[])
@@ -218,6 +224,20 @@ export const register: RegisterCommand = (program, runAction) => {
         const { checkCapacityFlag } = await import('../capacity/in-run.ts');
         const capacityProblem = checkCapacityFlag(flags.capacity);
         if (capacityProblem) throw new UsageError(capacityProblem, { hint: 'e.g. --capacity p99=2s,errors=5%,window=5s' });
+        if (flags.plan) {
+          const { planCommand } = await import('../runners/plan-command.ts');
+          const plan = await planCommand({
+            profile, cwd: process.cwd(), processEnv: process.env,
+            overrides: { vus: flags.vus === undefined ? undefined : parseVus(flags.vus), duration: flags.duration, baseUrl: flags.baseUrl, env: parseEnvPairs(flags.env) },
+            ...(flags.mbPerVu !== undefined ? { mbPerVu: flags.mbPerVu } : {}),
+            ...(flags.runnerMemory !== undefined ? { runnerMemory: flags.runnerMemory } : {}),
+          });
+          process.stdout.write(`${plan.lines.join('\n')}\n`);
+          return 0;
+        }
+        for (const [flag, v] of [['--mb-per-vu', flags.mbPerVu], ['--runner-memory', flags.runnerMemory]] as const) {
+          if (v !== undefined) throw new UsageError(`${flag} only applies with --plan`, { hint: `e.g. loadctl run ${profile} --plan ${flag} ...` });
+        }
         const { runnersFromFlags } = await import('../runners/flags.ts');
         const runners = runnersFromFlags(flags);
         return runCommand({

@@ -106,3 +106,20 @@ test('combined exit: a slice\'s own 99 is not the verdict; a script error wins; 
   assert.equal(combinedExitCode([0, 107, 105]), 107);
   assert.equal(combinedExitCode([0, null]), null);
 });
+
+test('plan: runners from memory per VU, VUs per runner against ulimit -n', async () => {
+  const { planRunners, peakVus, parseMemory } = await import('../../src/runners/plan.ts');
+  const k6Options = { scenarios: { booking: { executor: 'ramping-vus', startVUs: 0, stages: [{ duration: '10m', target: 50000 }, { duration: '2m', target: 0 }] } } };
+  assert.equal(peakVus(k6Options), 50000);
+  assert.equal(peakVus({ scenarios: { a: { executor: 'constant-arrival-rate', preAllocatedVUs: 100, maxVUs: 400 } } }), 400);
+  const plan = planRunners({ profile: 'peak', k6Options, mbPerVu: 0.66, mbPerVuSource: 'measured', runnerMemoryMb: 8192, openFileLimit: 20000 });
+  assert.equal(plan.runners, 6, '33,000 MB over 6,554 usable MB per runner');
+  assert.equal(plan.vusPerRunner, 8334);
+  assert.equal(plan.fdOk, true);
+  const tight = planRunners({ profile: 'peak', k6Options, mbPerVu: 0.66, mbPerVuSource: 'measured', runnerMemoryMb: 8192, openFileLimit: 1024 });
+  assert.equal(tight.fdOk, false);
+  assert.match(tight.lines.join('\n'), /ulimit -n 1,024 is below the ~16,868 a runner needs.*ulimit -n 100000/);
+  assert.equal(parseMemory('8GB'), 8192);
+  assert.equal(parseMemory('512mb'), 512);
+  assert.equal(parseMemory('lots'), undefined);
+});
