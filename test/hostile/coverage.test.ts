@@ -19,7 +19,6 @@ const noRow: Record<string, string> = {
   'gameday --node-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
   'gameday --tc-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
   'gameday --k6': 'not yet: k6 is looked for when the first run of the day starts, after the stack is up',
-  'run --runner-network': 'a network name; the engine answers an unknown one with its own line (exit 3)',
   'demo --k6': 'not yet: k6 is looked for (and built with Go when missing) after the sandbox has started',
 };
 
