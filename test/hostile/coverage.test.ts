@@ -5,6 +5,7 @@
 // here, so it cannot skip the table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { rows, type Ctx } from './rows.ts';
 import { loadctl, makeCwd } from './harness.ts';
 
@@ -25,9 +26,14 @@ const noRow: Record<string, string> = {
 const dummy: Ctx = { hang: 1, blocked: 1, hangConnections: () => 0, k6: '/k6', ro: '/ro', sandbox: 'http://127.0.0.1:1' };
 
 async function help(args: string[]): Promise<string> {
-  const r = await loadctl([...args, '--help'], { cwd: makeCwd({}), timeoutMs: 20_000 });
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout;
+  const cwd = makeCwd({});
+  try {
+    const r = await loadctl([...args, '--help'], { cwd, timeoutMs: 20_000 });
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 }
 
 test('every option that takes a value has a row in the hostile-inputs table (or a reason it has none)', async () => {
