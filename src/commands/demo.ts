@@ -107,7 +107,8 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
  * The k6 the demo will use: undefined when run would find one itself; on a
  * machine with Go and no k6, the pinned k6 built into loadctl's cache (once).
  */
-async function k6OrBuild(ui: Ui, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/** No k6 anywhere but Go here: build the pinned k6 once (also used by `loadctl gameday`). */
+export async function k6OrBuild(ui: Ui, env: NodeJS.ProcessEnv, who = 'demo'): Promise<string | undefined> {
   const [{ resolveK6Path, findOnPath }, install, { buildOne }] = await Promise.all([
     import('../k6/locate.ts'), import('../k6/install.ts'), import('./install-k6.ts'),
   ]);
@@ -116,7 +117,7 @@ async function k6OrBuild(ui: Ui, env: NodeJS.ProcessEnv): Promise<string | undef
     return undefined;
   } catch {
     if (env.K6_BIN || !findOnPath('go', env.PATH, process.platform, env.PATHEXT)) return undefined; // run says what is wrong
-    ui.info(`demo: k6 was not found; Go is here, so building k6 ${install.PINNED_K6} once into ${install.k6CacheDir(env)}`);
+    ui.info(`${who}: k6 was not found; Go is here, so building k6 ${install.PINNED_K6} once into ${install.k6CacheDir(env)}`);
     return buildOne(ui, install, install.PINNED_K6, install.k6CacheDir(env));
   }
 }

@@ -63,6 +63,8 @@ export const register: RegisterCommand = (program, runAction) => {
       await checkBeforeTheStack(flags);
       // As for `loadctl chaos`: the option is the variable, so every run of the day sees one value.
       if (flags.tcImage) process.env.LOADCTL_TC_IMAGE = flags.tcImage;
+      // From a fresh machine, as `loadctl demo` does: no k6 but Go here builds the pinned k6 once.
+      const k6 = flags.k6 ?? await (await import('./demo.ts')).k6OrBuild(ui, process.env, 'game day');
       return runGameDay({
         cwd: process.cwd(), experiments, profile: flags.profile, users: users.value, outDir: flags.outDir,
         strict: flags.strict, up: flags.up, project: stack.project, portOffset: stack.portOffset,
@@ -74,7 +76,7 @@ export const register: RegisterCommand = (program, runAction) => {
         ...(flags.vus !== undefined ? { vus: parseVus(flags.vus) } : {}),
         ...(flags.hold !== undefined ? { hold: flags.hold } : {}),
         ...(flags.loadDuration !== undefined ? { loadDuration: flags.loadDuration } : {}),
-        ...(flags.k6 !== undefined ? { k6: flags.k6 } : {}),
+        ...(k6 !== undefined ? { k6 } : {}),
         ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
         quiet: globals.quiet ?? false, ...(globals.color !== undefined ? { color: globals.color } : {}),
         yes: flags.yes, interactive: Boolean(process.stdin.isTTY), env: process.env,

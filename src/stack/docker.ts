@@ -143,12 +143,20 @@ export class StackDocker {
     return container.id;
   }
 
-  async start(id: string, name: string): Promise<void> {
+  async start(id: string, name: string, hostPort?: number): Promise<void> {
     await this.call(`start container ${name}`, async () => {
       try {
         await this.docker.getContainer(id).start();
       } catch (error) {
-        if (statusOf(error) !== 304) throw error;
+        if (statusOf(error) === 304) return;
+        // The likeliest first failure: a Redis or PostgreSQL of the machine's own on the default port.
+        if (hostPort !== undefined && /address already in use|port is already allocated/i.test(String((error as Error).message))) {
+          throw new EnvironmentError(`cannot start ${name}: port 127.0.0.1:${hostPort} is already in use on this machine`, {
+            hint: 'stop what listens there, or shift every port of the stack: loadctl stack up --port-offset 10000',
+            cause: error,
+          });
+        }
+        throw error;
       }
     });
   }

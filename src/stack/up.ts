@@ -80,7 +80,7 @@ export async function stackUp(plan: StackPlan, deps: UpDeps): Promise<UpResult> 
           result.created.push(a.container.name);
         }
         if (a.action !== 'keep') {
-          await docker.start(id as string, a.container.name);
+          await docker.start(id as string, a.container.name, a.container.port.host);
           if (a.action === 'start') result.started.push(a.container.name);
         } else {
           result.kept.push(a.container.name);

@@ -1,0 +1,31 @@
+// A machine with its own Redis on the stack's port: `stack up` says which
+// port and how to shift the stack, in one line, and leaves nothing behind.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadctlDone } from '../chaos-e2e/harness.ts';
+import { leftovers, stackDown, stackSkip, testStack } from './harness.ts';
+
+const skip = stackSkip('stack port tests');
+
+test('a port already taken on 127.0.0.1: one line naming it and --port-offset, exit 3, nothing left', { skip, timeout: 120_000 }, async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-stack-ports-'));
+  const s = await testStack();
+  const taken = 6379 + s.offset;
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(taken, '127.0.0.1', resolve));
+  try {
+    const up = await loadctlDone(['stack', 'up', ...s.flags], { cwd, env: s.env });
+    assert.equal(up.code, 3, up.stdout + up.stderr);
+    assert.match(up.stderr, new RegExp(`loadctl: cannot start ${s.project}-redis: port 127\\.0\\.0\\.1:${taken} is already in use on this machine`));
+    assert.match(up.stderr, /fix: stop what listens there, or shift every port of the stack: loadctl stack up --port-offset 10000/);
+    assert.doesNotMatch(up.stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(leftovers(s.project), [], 'what this up created is removed');
+  } finally {
+    squatter.close();
+    await stackDown(s, cwd);
+  }
+});
