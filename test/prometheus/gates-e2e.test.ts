@@ -58,7 +58,7 @@ before(async () => {
 test('a calm run passes the lock-failure gate and the runbook defaults; every output shows them', { skip, timeout: 120_000 }, async () => {
   const cwd = project({ profiles: { calm: profile(10, [`{ name: lock failures, expr: "${LOCK_GATE}", phases: [run] }`]) } });
   const summary = join(mkdtempSync(join(tmpdir(), 'loadctl-summary-')), 'summary.md');
-  const run = loadctl(['run', 'calm', '--base-url', sandbox.url, '--prometheus', prom.url, '--prometheus-rw', `${prom.url}/api/v1/write`, '--json', '--junit', 'junit.xml'], {
+  const run = loadctl(['run', 'calm', '--base-url', sandbox.url, '--prometheus', prom.url, '--prometheus-rw', `${prom.url}/api/v1/write`, '--invariant', 'backlog-drains', '--json', '--junit', 'junit.xml'], {
     cwd, env: { ...k6Env(), GITHUB_STEP_SUMMARY: summary },
   });
   const code = await run.done;
@@ -76,6 +76,8 @@ test('a calm run passes the lock-failure gate and the runbook defaults; every ou
   assert.equal(byName['booking queue <= 1000'].status, 'pass');
   assert.equal(byName['consumer lag <= 10000'].status, 'skipped');
   assert.match(byName['consumer lag <= 10000'].reason, /no kafka_consumer_group_lag/);
+  // The same rule for a shipped PromQL invariant: no consumer here, so it is listed as skipped, not failed.
+  assert.deepEqual(doc.invariants.invariants.map((i: { status: string; reason: string }) => [i.status, i.reason]), [['skipped', 'not checked: Prometheus has no data for sum(kafka_consumer_group_lag)']]);
 
   const dir = runFolder(cwd);
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')).prometheus, doc.prometheus);
