@@ -15,6 +15,7 @@ import { register as registerReport } from './commands/report.ts';
 import { register as registerInstallK6 } from './commands/install-k6.ts';
 import { register as registerStack } from './commands/stack.ts';
 import { register as registerGameDay } from './commands/gameday.ts';
+import { register as registerK8s } from './commands/k8s.ts';
 
 const commands: RegisterCommand[] = [
   registerRun,
@@ -25,6 +26,7 @@ const commands: RegisterCommand[] = [
   registerStack,
   registerGameDay,
   registerReport,
+  registerK8s,
   registerList,
   registerDoctor,
   registerInstallK6,

@@ -90,7 +90,7 @@ export class RemoteWriteAggregator {
       for (const h of s.histograms) if (h.timestamp > newest) newest = h.timestamp;
     }
     if (newest === -Infinity) return;
-    const source = (push[0] && labelValue(push[0], 'runner')) ?? '';
+    const source = (push[0] && runnerOf(push[0])) ?? '';
     const last = this.lastPush.get(source) ?? { t: -Infinity, sec: -Infinity };
     const sec = this.secondOf(newest, last);
     if (!this.span.accepts(sec)) {
@@ -222,7 +222,7 @@ export class RemoteWriteAggregator {
     const scenario = labelValue(s, 'scenario');
     if (name !== undefined) out.push(this.names.key(name));
     if (scenario !== undefined) out.push(this.scenarios.key(scenario));
-    const runner = labelValue(s, 'runner');
+    const runner = runnerOf(s);
     if (runner !== undefined) out.push(this.runners.key(runner));
     return out;
   }
@@ -251,6 +251,11 @@ export class RemoteWriteAggregator {
     prune(this.counters, upTo);
     prune(this.histograms, upTo);
   }
+}
+
+/** The runner a series came from: loadctl's `runner` tag, or the k6-operator's `instance_id`. */
+function runnerOf(s: TimeSeries): string | undefined {
+  return labelValue(s, 'runner') ?? labelValue(s, 'instance_id');
 }
 
 /** Drops observations in finished seconds, keeping the newest as the baseline. */
