@@ -45,6 +45,8 @@ export interface RunCommandOptions {
   runners?: import('../runners/placements.ts').RunnersRequestOptions;
   /** --capacity settings for a staged profile's steps, e.g. p99=2s,errors=5%,window=5s. */
   capacity?: string;
+  /** --find-limit: search for the highest arrival rate that holds (checked flags). */
+  findLimit?: { startRate?: number; budgetSeconds: number; holdSeconds: number };
   /** Shipped invariants to check before the load and after recovery (--invariant). */
   invariants?: string[];
   /** Forward k6's remote-write and loadctl's markers here (--prometheus-rw; env LOADCTL_PROMETHEUS_RW). */
@@ -100,6 +102,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       k6Env: { ...options.k6Env },
       processEnv: process.env,
   };
+  if (options.findLimit) {
+    const { findLimitCommand } = await import('./find-limit.ts');
+    return findLimitCommand({
+      pipeline: { ...pipeline, overrides: { ...pipeline.overrides, duration: undefined } }, ...options.findLimit,
+      ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
+      json: Boolean(options.json), quiet: Boolean(options.quiet), verbose: Boolean(options.verbose), ...(options.color !== undefined ? { color: options.color } : {}),
+    });
+  }
   const result = await runLive(
     {
       pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, ...(options.runners ? { runners: options.runners } : {}), interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet),
@@ -158,6 +168,8 @@ interface RunFlags {
   recovery?: string;
   prometheus?: string;
   capacity?: string;
+  findLimit?: string | boolean;
+  budget?: string;
   runners?: string;
   placement?: string;
   runnerImage?: string;
@@ -195,6 +207,8 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--target <ref=name>', 'with --chaos: use this container for a target ref (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('-y, --yes', 'with --chaos: do not ask before breaking containers (required without a terminal)')
     .option('--recovery <settings>', 'with --chaos: healthy second and target, e.g. target=30s,errors=5%,p99=2s,seconds=5 (the defaults)')
+    .option('--find-limit [start-rate]', 'search for the highest arrival rate (iterations/s) that meets the targets: one constant-arrival-rate probe after another, each --duration long (30s), stopped by the live feed when it breaks')
+    .option('--budget <d>', 'with --find-limit: the time the whole search may take (default 10m)')
     .option('--capacity <settings>', 'for a staged profile: what a step must hold, e.g. p99=2s,errors=5%,window=5s (default: the targets\' p99 and error rate, 5 s in a row)')
     .option('--prometheus <url>', 'judge Prometheus gates (the runbook\'s key metrics, the profile\'s and experiment\'s own) per phase after the load (env LOADCTL_PROMETHEUS)')
     .option('--runners <n>', 'split the test over n k6 runners (execution segments), one merged verdict')
@@ -224,6 +238,8 @@ export const register: RegisterCommand = (program, runAction) => {
         const { checkCapacityFlag } = await import('../capacity/in-run.ts');
         const capacityProblem = checkCapacityFlag(flags.capacity);
         if (capacityProblem) throw new UsageError(capacityProblem, { hint: 'e.g. --capacity p99=2s,errors=5%,window=5s' });
+        const { checkFindLimitFlags } = await import('./find-limit.ts');
+        const search = checkFindLimitFlags(profile, { ...flags, runners: flags.runners });
         if (flags.plan) {
           const { planCommand } = await import('../runners/plan-command.ts');
           const plan = await planCommand({
@@ -261,6 +277,7 @@ export const register: RegisterCommand = (program, runAction) => {
           record: flags.record,
           prometheus: await prometheusFlag(flags.prometheus),
           ...(flags.capacity !== undefined ? { capacity: flags.capacity } : {}),
+          ...(flags.findLimit !== undefined ? { findLimit: search } : {}),
           invariants: flags.invariant,
           ...(flags.prometheusRw !== undefined ? { prometheusRw: (await prometheusFlag(flags.prometheusRw, '--prometheus-rw')) as string } : {}),
           chaos,

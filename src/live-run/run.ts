@@ -35,6 +35,8 @@ export interface LiveRunOptions {
   prometheusRw?: string;
   /** --invariant: shipped invariants to check before the load and after recovery. */
   invariants?: string[];
+  /** Each finished second of the live feed, as it comes (the --find-limit probes decide on it). */
+  onSecond?: (second: import('../live/timeline.ts').LiveSecond) => void;
   /** --capacity settings for a staged profile's steps (checked already). */
   capacity?: string;
   /** stdin is a terminal (a human can confirm the experiment). */
@@ -86,7 +88,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   const feed: LiveFeed | undefined = o.live
     ? await startLiveFeed({
       ...(forward ? { onPush: forward.onPush } : {}),
-      onSecond: (s) => display.second(s),
+      onSecond: (s) => { display.second(s); o.onSecond?.(s); },
       onRejected: (reason) => ui.warn(`live feed: refused a push from k6 (${reason})`),
     }, placement?.receiverHost).catch(async (error: unknown) => { await placement?.close(); throw error; })
     : undefined;

@@ -164,6 +164,8 @@ export const rows: Row[] = [
   { item: 'run --target', argv: () => ['run', 'quick', '--dry-run', '--chaos', 'redis-failure', '--target', 'bad'], code: 2, line: /--target bad: expected ref=container-name/ },
   { item: 'run --recovery', argv: () => ['run', 'quick', '--dry-run', '--chaos', 'redis-failure', '--recovery', 'bogus'], code: 2, line: /--recovery: unknown setting "bogus"/ },
   { item: 'run --capacity', argv: () => ['run', 'stress', '--dry-run', '--capacity', 'p99=fast,window=0s'], code: 2, line: /--capacity p99=fast: expected a duration above 0 .*; --capacity window=0s: expected a duration above 0/ },
+  { item: 'run --find-limit', argv: () => ['run', 'quick', '--find-limit'], code: 2, line: /--find-limit searches from a staged profile, but quick has no stages that hold a level/ },
+  { item: 'run --budget', argv: () => ['run', 'stress', '--find-limit', '--budget', '-5m'], code: 2, line: /--budget "-5m" is not a duration from 10s to 24h/ },
   { item: 'run --prometheus', argv: () => ['run', 'quick', '--dry-run', '--prometheus', 'garbage'], code: 2, line: /--prometheus: not a URL: "garbage"/ },
   { item: 'run --prometheus-rw', argv: () => ['run', 'quick', '--dry-run', '--prometheus-rw', 'ftp://x/write'], code: 2, line: /--prometheus-rw: expected an http:\/\/ or https:\/\/ URL, got "ftp:\/\/x\/write"/ },
   { item: 'run --runners', argv: () => ['run', 'quick', '--dry-run', '--runners', '0'], code: 2, line: /--runners 0 is outside 1\.\.64/ },
