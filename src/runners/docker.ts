@@ -12,6 +12,7 @@
 // the gateway is the remote host's: both need an SSH tunnel, not provided.
 import { readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import Docker from 'dockerode';
 import { resolveEndpoint } from '../chaos/docker-endpoint.ts';
 import { EnvironmentError } from '../errors.ts';
@@ -22,6 +23,38 @@ import type { RunnersRequestOptions } from './placements.ts';
 import { firstFile, tarFiles } from './tar.ts';
 
 export const RUNNER_LABEL = 'io.loadctl.runner';
+/** "<host>:<pid>" of the loadctl that made a container or network, so a later run can tell leftovers. */
+export const OWNER_LABEL = 'io.loadctl.runner.owner';
+const owner = () => `${hostname()}:${process.pid}`;
+
+/** Is this "<host>:<pid>" a loadctl on this machine that is gone? Only those leftovers are removed. */
+export function ownerGone(label: string | undefined, host = hostname(), alive: (pid: number) => boolean = pidAlive): boolean {
+  const m = /^(.*):(\d+)$/.exec(label ?? '');
+  return m !== null && m[1] === host && !alive(Number(m[2]));
+}
+
+function pidAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/**
+ * Runners --linger until told to end; a loadctl killed mid-run leaves them
+ * running. The next docker placement removes containers and networks that
+ * carry the runner label and whose owner on this machine is gone, nothing else.
+ */
+async function removeLeftovers(docker: Docker): Promise<number> {
+  let removed = 0;
+  const containers = await docker.listContainers({ all: true, filters: { label: [RUNNER_LABEL] } }).catch(() => []);
+  for (const c of containers) {
+    if (!ownerGone(c.Labels[OWNER_LABEL])) continue;
+    await docker.getContainer(c.Id).remove({ force: true }).then(() => { removed++; }, () => undefined);
+  }
+  const networks = await docker.listNetworks({ filters: { label: [RUNNER_LABEL] } }).catch(() => []);
+  for (const n of networks) {
+    if (ownerGone(n.Labels?.[OWNER_LABEL])) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  }
+  return removed;
+}
 const IN = '/loadctl';
 const API_PORT = '6565/tcp';
 
@@ -37,12 +70,13 @@ export async function dockerPlacement(o: RunnersRequestOptions): Promise<Placeme
   await docker.ping().catch((e: Error) => {
     throw new EnvironmentError(`the Docker engine at ${endpoint.display} did not answer: ${e.message}`, { hint: 'start Docker, or set DOCKER_HOST' });
   });
+  await removeLeftovers(docker);
   let network: Docker.Network;
   let created = false;
   if (o.network) {
     network = docker.getNetwork(o.network);
   } else {
-    network = await docker.createNetwork({ Name: `loadctl-runners-${tag}`, Driver: 'bridge', Labels: { [RUNNER_LABEL]: tag } });
+    network = await docker.createNetwork({ Name: `loadctl-runners-${tag}`, Driver: 'bridge', Labels: { [RUNNER_LABEL]: tag, [OWNER_LABEL]: owner() } });
     created = true;
   }
   const info = await network.inspect().catch((e: Error) => {
@@ -75,7 +109,7 @@ export async function dockerPlacement(o: RunnersRequestOptions): Promise<Placeme
         Entrypoint: ['k6'],
         Cmd: argv,
         Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-        Labels: { [RUNNER_LABEL]: tag, 'io.loadctl.runner.id': String(spec.slice.id) },
+        Labels: { [RUNNER_LABEL]: tag, [OWNER_LABEL]: owner(), 'io.loadctl.runner.id': String(spec.slice.id) },
         ExposedPorts: { [API_PORT]: {} },
         HostConfig: { NetworkMode: info.Name, PortBindings: { [API_PORT]: [{ HostIp: '127.0.0.1', HostPort: '' }] } },
       });

@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { k6Skip, realK6 } from '../helpers/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
-import { docker, dockerSkipReason, unique } from '../chaos-e2e/harness.ts';
+import { docker, dockerSkipReason, image, unique } from '../chaos-e2e/harness.ts';
+import { hostname } from 'node:os';
 import { countingServer, openProject, readJson, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
 
 const version = 'v2.2.0' as const;
@@ -101,5 +102,24 @@ describe('--runners 2 --placement docker, real k6 v2.2.0 in containers', { skip 
     assert.equal(doc.runners!.list[1]!.end, 'died');
     assert.equal(doc.runners!.list[0]!.end, 'stopped');
     assert.equal(leftovers(), '');
+  });
+
+  test('a run removes runner containers a killed loadctl left lingering on this machine, and only those', async () => {
+    const dead = spawnSync('true').pid!;
+    const mk = (name: string, ownerPid: number) => docker('run', '-d', '--name', name, '--label', 'io.loadctl.test=1', '--label', 'io.loadctl.runner=leftover-test',
+      '--label', `io.loadctl.runner.owner=${hostname()}:${ownerPid}`, image, 'sleep', '300');
+    const leftover = unique('loadctl-test-leftover');
+    const alive = unique('loadctl-test-alive-owner');
+    mk(leftover, dead);
+    mk(alive, process.pid);
+    try {
+      const r = await project.loadctl(['run', 'steady', ...args()]);
+      assert.equal(r.code, 0, r.out);
+      const names = docker('ps', '-a', '--filter', 'label=io.loadctl.runner=leftover-test', '--format', '{{.Names}}').split('\n');
+      assert.ok(!names.includes(leftover), 'the dead loadctl\'s runner was removed');
+      assert.ok(names.includes(alive), 'a live loadctl\'s runner was left alone');
+    } finally {
+      spawnSync('docker', ['rm', '-f', leftover, alive], { stdio: 'ignore' });
+    }
   });
 });
