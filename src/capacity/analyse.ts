@@ -39,6 +39,8 @@ export interface StepFigures {
   verdict: StepVerdict;
   /** Seconds into the hold when the failing window began. */
   brokeAfterSeconds: number | null;
+  /** Unix seconds: the first second of the failing window. */
+  brokeAt: number | null;
   /** What the failing window missed, e.g. "p99 2.8 s > 2 s". */
   reasons: string[];
   /** The hold ended before its planned end (k6 stopped early). */
@@ -51,6 +53,8 @@ export interface CapacityBreak {
   /** 'ramp' when the window began on the way up to the step, at about `level`. */
   during: 'hold' | 'ramp';
   afterSeconds: number;
+  /** Unix seconds: the first second of the failing window. */
+  at: number;
   reasons: string[];
 }
 
@@ -138,15 +142,16 @@ function stepFigures(input: CapacityInput, step: PlannedStep): StepFigures {
   const window = slice(input.seconds, from, to);
   const f = figuresOf(window);
   const base = { index: step.index, level: step.level, from, to: from + window.length, ...f, cutShort: window.length < Math.max(0, plannedTo - from) };
-  if (window.length === 0) return { ...base, verdict: 'not-reached', brokeAfterSeconds: null, reasons: [] };
+  if (window.length === 0) return { ...base, verdict: 'not-reached', brokeAfterSeconds: null, brokeAt: null, reasons: [] };
   // A hold shorter than the window fails only when all of it is bad.
   const n = Math.min(input.limits.windowSeconds, Math.max(1, plannedTo - from));
   const at = firstBadRun(window, n, input.limits);
-  if (at < 0) return { ...base, verdict: 'pass', brokeAfterSeconds: null, reasons: [] };
+  if (at < 0) return { ...base, verdict: 'pass', brokeAfterSeconds: null, brokeAt: null, reasons: [] };
   return {
     ...base,
     verdict: 'fail',
     brokeAfterSeconds: Math.max(0, Math.round(window[at]!.t - holdStart)),
+    brokeAt: window[at]!.t,
     reasons: windowReasons(window.slice(at, at + n), input.limits),
   };
 }
@@ -166,6 +171,7 @@ function rampBreak(input: CapacityInput, step: PlannedStep): CapacityBreak | nul
     level: Math.round(level),
     during: 'ramp',
     afterSeconds: Math.max(0, Math.round(into)),
+    at: window[at]!.t,
     reasons: windowReasons(window.slice(at, at + input.limits.windowSeconds), input.limits),
   };
 }
@@ -195,7 +201,7 @@ export function analyseCapacity(input: CapacityInput): CapacityBlock {
   let broke: CapacityBreak | null = onRamp;
   if (!broke && failedAt >= 0) {
     const s = steps[failedAt]!;
-    broke = { step: s.index, level: s.level, during: 'hold', afterSeconds: s.brokeAfterSeconds ?? 0, reasons: s.reasons };
+    broke = { step: s.index, level: s.level, during: 'hold', afterSeconds: s.brokeAfterSeconds ?? 0, at: s.brokeAt ?? s.from, reasons: s.reasons };
   }
   const limitIndex = broke ? steps.findIndex((s) => s.index === broke!.step) : steps.length;
   const stable = steps.slice(0, limitIndex).filter((s) => s.verdict === 'pass').at(-1);

@@ -14,6 +14,8 @@ export interface ChartData {
   recovery: { from: number; to: number; recovered: boolean } | null;
   probes: number | null;
   targets: { p99Ms: number; errorPct: number };
+  /** A staged run's step holds and break (report/html-capacity.ts). */
+  capacity?: import('./html-capacity.ts').CapacityChartMarks | null;
   /** Prometheus gate charts on the same axis (report/html-gates.ts). */
   gates?: import('./html-gates.ts').GateChartData[];
 }
@@ -24,6 +26,8 @@ export const clientScript = String.raw`(function () {
   var charts = [];
   var FAULT = 'rgba(220, 38, 38, 0.13)';
   var RECOVERY = 'rgba(245, 158, 11, 0.18)';
+  var STEP = 'rgba(37, 99, 235, 0.08)';
+  var STEP_BROKE = 'rgba(220, 38, 38, 0.10)';
 
   function shade(u) {
     var ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
@@ -34,6 +38,15 @@ export const clientScript = String.raw`(function () {
       ctx.fillStyle = colour;
       ctx.fillRect(x0, top, Math.max(x1 - x0, 2), height);
       ctx.restore();
+    }
+    if (data.capacity) {
+      data.capacity.steps.forEach(function (s) {
+        band(s, s.broke ? STEP_BROKE : STEP);
+        ctx.save();
+        ctx.fillStyle = '#374151'; ctx.font = (11 * devicePixelRatio) + 'px sans-serif';
+        ctx.fillText(s.label, u.valToPos(s.from, 'x', true) + 3 * devicePixelRatio, top + 12 * devicePixelRatio);
+        ctx.restore();
+      });
     }
     band(data.fault, FAULT);
     band(data.recovery, RECOVERY);
@@ -49,6 +62,7 @@ export const clientScript = String.raw`(function () {
       ctx.beginPath(); ctx.moveTo(px, b.top); ctx.lineTo(px, b.top + b.height); ctx.stroke();
       ctx.restore();
     }
+    if (data.capacity && data.capacity.breakAt !== null) vline(data.capacity.breakAt, '#b91c1c', []);
     if (data.probes !== null) vline(data.probes, '#2563eb', [4 * devicePixelRatio, 3 * devicePixelRatio]);
     if (data.recovery && data.recovery.recovered) vline(data.recovery.to, '#16a34a', []);
     if (target !== undefined && target <= u.scales.y.max) {

@@ -21,6 +21,9 @@ h3 { font-size: 13px; margin: 16px 0 4px; color: var(--muted); font-weight: 600;
 .swatch { display: inline-block; width: 18px; height: 12px; border-radius: 2px; vertical-align: middle; }
 .swatch.fault { background: rgba(220, 38, 38, 0.25); }
 .swatch.recovery { background: rgba(245, 158, 11, 0.3); }
+.swatch.step { background: rgba(37, 99, 235, 0.18); }
+.swatch.broke { border-color: #b91c1c; }
+.answer { font-weight: 600; }
 .swatch.line { height: 0; border-top: 2px solid; border-radius: 0; }
 .swatch.probes { border-color: #2563eb; border-top-style: dashed; }
 .swatch.recovered { border-color: #16a34a; }

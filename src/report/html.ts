@@ -9,6 +9,7 @@ import { formatMs, formatRate, formatSeconds } from './format.ts';
 import { clientScript, type ChartData } from './html-client.ts';
 import { gateChartData, gateChartDivs, gatesSection } from './html-gates.ts';
 import { invariantsSection } from './html-invariants.ts';
+import { capacityBlockOf, capacityChartMarks, capacitySection } from './html-capacity.ts';
 import type { RecoveryBlock } from './result-phases.ts';
 import { scenarioLabel, type RunRecord } from './run-record.ts';
 import { reportCss } from './html-style.ts';
@@ -48,12 +49,14 @@ const badge = (v: string) => {
   return `<span class="badge ${cls}">${escapeHtml(v === 'no-data' ? 'NO DATA' : v.toUpperCase())}</span>`;
 };
 
-export function chartData(timeline: Timeline, run: Pick<RunRecord, 'fault' | 'phases'>): ChartData {
+export function chartData(timeline: Timeline, run: Pick<RunRecord, 'fault' | 'phases' | 'capacityBlock'>): ChartData {
   const start = timeline.total[0]?.t ?? 0;
   const rel = (ms: number) => ms / 1000 - start;
   const end = (timeline.total[timeline.total.length - 1]?.t ?? start) + 1 - start;
   const r = run.phases?.recovery;
-  const targets = r?.targets ?? { maxP99Ms: 2000, maxErrorRate: 0.05 };
+  // A staged run's lines are its capacity limits; a chaos run's its recovery targets.
+  const limits = capacityBlockOf(run)?.limits;
+  const targets = r?.targets ?? (limits ? { maxP99Ms: limits.p99Ms, maxErrorRate: limits.errorRate } : { maxP99Ms: 2000, maxErrorRate: 0.05 });
   return {
     t: timeline.total.map((s) => s.t - start),
     requests: timeline.total.map((s) => s.requests),
@@ -67,12 +70,15 @@ export function chartData(timeline: Timeline, run: Pick<RunRecord, 'fault' | 'ph
       : null,
     probes: run.fault?.probesRecoveredAt === undefined ? null : rel(run.fault.probesRecoveredAt),
     targets: { p99Ms: targets.maxP99Ms, errorPct: targets.maxErrorRate * 100 },
+    capacity: capacityChartMarks(run, start),
   };
 }
 
 /** Only what the charts draw: no fault or recovery entries on a run without chaos. */
-export function legendEntries(data: Pick<ChartData, 'fault' | 'recovery' | 'probes' | 'targets'>): Array<{ key: string; text: string }> {
+export function legendEntries(data: Pick<ChartData, 'fault' | 'recovery' | 'probes' | 'targets' | 'capacity'>): Array<{ key: string; text: string }> {
   const entries: Array<{ key: string; text: string }> = [];
+  if (data.capacity && data.capacity.steps.length > 0) entries.push({ key: 'step', text: 'step holds (ramps between; red: the step that broke)' });
+  if (data.capacity && data.capacity.breakAt !== null) entries.push({ key: 'line broke', text: 'broke' });
   if (data.fault) entries.push({ key: 'fault', text: 'fault (inject → rollback)' });
   if (data.recovery) entries.push({ key: 'recovery', text: 'recovery (rollback → users recovered)' });
   if (data.probes !== null) entries.push({ key: 'line probes', text: 'containers healthy (probes)' });
@@ -222,6 +228,7 @@ ${gateChartDivs(gateCharts, escapeHtml)}
 <header><h1>${escapeHtml(title)} ${badge(run.verdict === 'unknown' ? 'no-data' : run.verdict)}</h1>
 <p class="sub">${escapeHtml(run.dir)} · generated ${escapeHtml(input.generatedAt)}</p></header>
 ${cards(run)}
+${capacitySection(run, { escape: escapeHtml, badge, table, ms: formatMs, rate: formatRate })}
 ${charts}
 ${run.phases ? phasesSection(run.phases.phases, startSec) + seriesSection(run.phases.phasesBySeries) + recoverySection(run.phases.recovery) : ''}
 ${run.gates ? gatesSection(run.gates, { escape: escapeHtml, badge, table }) : ''}

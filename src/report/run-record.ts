@@ -68,6 +68,8 @@ export interface RunRecord {
   runners?: number | null;
   /** A staged run's capacity answer (`capacity.answer` in result.json). */
   capacity?: string | null;
+  /** The whole `capacity` block, for report.html (read loosely there). */
+  capacityBlock?: unknown;
 }
 
 export interface RunFolderJson {
@@ -253,6 +255,7 @@ export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
     invariants: parseInvariantsFile(files.invariants),
     runners: isObj(resultObj.runners) ? num(resultObj.runners.count) : null,
     capacity: isObj(resultObj.capacity) ? str(resultObj.capacity.answer) : null,
+    capacityBlock: resultObj.capacity ?? null,
   };
 }
 

@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { k6Skip, realK6 } from '../helpers/parts.ts';
+import { chromiumSkip, openReport } from '../helpers/report-page.ts';
+import type { CapacityChartMarks } from '../../src/report/html-capacity.ts';
 import { ensureBuilt, openProject, readJson, type Project } from '../k6-real/harness.ts';
 import { startWorkerServer, type WorkerServer } from './worker-server.ts';
 import type { CapacityBlock } from '../../src/capacity/analyse.ts';
@@ -91,6 +93,18 @@ describe('capacity on real k6 v2.2.0', { skip: k6Skip('v2.2.0') }, () => {
     const xml = readFileSync(junit, 'utf8');
     assert.equal(xml.match(/classname="loadctl.capacity"/g)?.length, 5);
     assert.match(xml, /name="step 5: 48 VUs held within the limits" time="0">\s*<failure message="broke \d+ s into the step: p99/);
+    if (chromiumSkip()) return;
+    // report.html in real Chromium: the answer above the charts, each hold a band, the break a line inside the last.
+    const seen = await openReport(join(r.runDir!, 'report.html'), 'capacity-steps.png');
+    assert.deepEqual(seen.problems, []);
+    assert.equal(seen.charts, 3);
+    assert.ok(seen.text.indexOf(capacity.answer) >= 0 && seen.text.indexOf(capacity.answer) < seen.text.indexOf('Over time'), seen.text.slice(0, 400));
+    assert.match(seen.text, /target \(errors 5 %, p99 400 ms where in range\)/, 'the charts\' target is the capacity limits');
+    const marks = seen.data.capacity as CapacityChartMarks;
+    assert.deepEqual(marks.steps.map((s) => [s.label, s.broke]), levels.map((l, i) => [`${i + 1}: ${l} VUs`, i === 4]));
+    const last = marks.steps[4]!;
+    assert.ok(marks.breakAt! >= last.from && marks.breakAt! < last.to, JSON.stringify(marks));
+    for (let i = 1; i < marks.steps.length; i++) assert.ok(marks.steps[i]!.from >= marks.steps[i - 1]!.to, 'holds in order, ramps between');
   });
 
   test('64 workers x 20 ms: never breaks, no knee', async () => {
