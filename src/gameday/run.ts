@@ -186,19 +186,25 @@ async function readDoc(runDir: string): Promise<RunDoc | undefined> {
 }
 
 async function finish(dayDir: string, rows: GameDayRow[], runDirs: string[], o: GameDayOptions, ui: Ui): Promise<number> {
-  const [{ loadRunFolder }, { benchmarkCells, benchmarkTable }] = await Promise.all([import('../report/run-folder.ts'), import('../report/benchmark-table.ts')]);
+  const [{ loadRunFolder }, { benchmarkCells, benchmarkMarkdown }] = await Promise.all([import('../report/run-folder.ts'), import('../report/benchmark-table.ts')]);
   const records = [];
   for (const dir of runDirs) {
     try { records.push(await loadRunFolder(dir)); } catch { /* a run that left no summary has no benchmark row */ }
   }
   const code = gameDayExitCode(rows, { strict: o.strict });
   const summary = summaryLine(rows, code);
-  const markdown = `## Benchmarks\n\n${benchmarkTable(records)}\n## Experiments\n\n${experimentTable(rows)}\n${summary}\n`;
+  // One row per run, named by its experiment: every run of the day has the same profile.
+  const benchmark = records.map((run) => {
+    const cells = benchmarkCells(run);
+    const experiment = run.phases?.recovery?.experiment;
+    return experiment ? [`${cells[0] ?? ''} under ${experiment}`, ...cells.slice(1)] : cells;
+  });
+  const markdown = `## Benchmarks\n\n${benchmarkMarkdown(benchmark)}\n## Experiments\n\n${experimentTable(rows)}\n${summary}\n`;
   await writeFile(join(dayDir, 'gameday.md'), markdown);
   await writeFile(join(dayDir, 'gameday.json'), `${JSON.stringify({ schema: 'loadctl/gameday', version: 1, exitCode: code, summary, experiments: rows }, null, 2)}\n`);
-  await writeFile(join(dayDir, 'index.html'), renderIndexHtml({ title: 'loadctl game day', generatedAt: new Date(), summary, rows, benchmark: records.map(benchmarkCells) }));
+  await writeFile(join(dayDir, 'index.html'), renderIndexHtml({ title: 'loadctl game day', generatedAt: new Date(), summary, rows, benchmark }));
   if (o.env.GITHUB_STEP_SUMMARY) await writeFile(o.env.GITHUB_STEP_SUMMARY, `# Game day\n\n${markdown}`, { flag: 'a' });
-  ui.result(`\n${benchmarkTable(records)}`);
+  ui.result(`\n${benchmarkMarkdown(benchmark)}`);
   const table = new Table({ head: experimentTableHead, wordWrap: true, colWidths: [20, 26, 7, 10, 10, 10, 40], style: { head: [], border: [] } });
   for (const r of rows) table.push(experimentCells(r));
   ui.result(table.toString());

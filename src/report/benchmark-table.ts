@@ -40,7 +40,12 @@ export function benchmarkCells(run: RunRecord): string[] {
 }
 
 export function benchmarkTable(runs: readonly RunRecord[]): string {
+  return benchmarkMarkdown(runs.map(benchmarkCells));
+}
+
+/** The table from cells a caller may have adjusted (the game day names each row's experiment). */
+export function benchmarkMarkdown(rows: readonly string[][]): string {
   const lines = [`| ${benchmarkHead.join(' | ')} |`, '|---|---:|---:|---:|---|'];
-  for (const run of runs) lines.push(`| ${benchmarkCells(run).map(mdCell).join(' | ')} |`);
+  for (const cells of rows) lines.push(`| ${cells.map(mdCell).join(' | ')} |`);
   return `${lines.join('\n')}\n`;
 }

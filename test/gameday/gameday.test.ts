@@ -66,6 +66,7 @@ describe('game day', { skip, timeout: 900_000 }, () => {
     const redis = day.experiments.find((r) => r.experiment === 'redis-failure');
     assert.ok((redis?.faultErrorRate ?? 0) > 0, 'users saw errors while Redis was stopped');
     assert.match(run.stdout, /\| Scenario \| VUs \| P99 latency \| Error rate \| Notes \|/);
+    assert.match(run.stdout, /\| quick \(simple\) under redis-failure \| 10 \| /, 'each benchmark row names its experiment');
     assert.match(run.stdout, /game day: \d+ passed/);
     assert.match(readFileSync(join(cwd, folder, 'gameday.md'), 'utf8'), /\| Experiment \| Fault \| Hold \| Users' recovery \| Probes' recovery \| Error rate during fault \| Verdict \|/);
     assert.deepEqual(pendingJournal(cwd), [], 'nothing left to undo');
