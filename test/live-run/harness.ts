@@ -6,7 +6,7 @@
 // the sandbox on their own, so the test knows when the outage really ended
 // without asking loadctl.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,12 +96,17 @@ export async function startSandbox(options: { redisPort?: number; users: number 
   return { url, stop: async () => { proc.kill('SIGTERM'); await proc.done; } };
 }
 
+// Project folders (run folders, k6 records) go when the test file's process ends.
+const made: string[] = [];
+process.once('exit', () => { for (const dir of made) rmSync(dir, { recursive: true, force: true }); });
+
 /**
  * A project folder with profiles/<name>.yaml and chaos/<name>.yaml, and the
  * scenarios the tests' profiles name: `holds` (below) and `idle`.
  */
 export function project(files: { profiles?: Record<string, string>; chaos?: Record<string, string> }): string {
   const cwd = mkdtempSync(join(tmpdir(), 'loadctl-live-run-'));
+  made.push(cwd);
   for (const [dir, entries] of Object.entries(files)) {
     mkdirSync(join(cwd, dir));
     for (const [name, text] of Object.entries(entries ?? {})) writeFileSync(join(cwd, dir, `${name}.yaml`), text);
