@@ -175,6 +175,7 @@ interface RunFlags {
   runnerImage?: string;
   runnerNetwork?: string;
   plan?: boolean;
+  calibrate?: string | boolean;
   mbPerVu?: string;
   runnerMemory?: string;
   invariant: string[];
@@ -215,6 +216,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--placement <where>', 'with --runners: local (k6 processes, the default) or docker (k6 containers)')
     .option('--runner-image <image>', 'with --placement docker: the image with k6 (default grafana/k6:<local k6 version>)')
     .option('--plan', 'print how many runners of what memory the profile needs, and check `ulimit -n`; runs nothing')
+    .option('--calibrate [vus]', 'with --plan: measure MB per VU with two short real k6 runs (a fifth of vus, then vus; default 100) against the target')
     .option('--mb-per-vu <mb>', 'with --plan: k6 memory per VU for this scenario (default: 0.66, measured on booking-load)')
     .option('--runner-memory <size>', 'with --plan: memory of one runner, e.g. 8GB (the default)')
     .option('--runner-network <name>', 'with --placement docker: run on this bridge network (default: one loadctl creates)')
@@ -243,7 +245,8 @@ export const register: RegisterCommand = (program, runAction) => {
         if (flags.plan) {
           const { planCommand } = await import('../runners/plan-command.ts');
           const plan = await planCommand({
-            profile, cwd: process.cwd(), processEnv: process.env,
+            profile, cwd: process.cwd(), processEnv: process.env, outDir: (await import('node:path')).resolve(process.cwd(), flags.outDir ?? '.loadctl/runs'),
+            ...(flags.calibrate !== undefined ? { calibrate: flags.calibrate } : {}), ...(flags.k6 !== undefined ? { k6Path: flags.k6 } : {}),
             overrides: { vus: flags.vus === undefined ? undefined : parseVus(flags.vus), duration: flags.duration, baseUrl: flags.baseUrl, env: parseEnvPairs(flags.env) },
             ...(flags.mbPerVu !== undefined ? { mbPerVu: flags.mbPerVu } : {}),
             ...(flags.runnerMemory !== undefined ? { runnerMemory: flags.runnerMemory } : {}),
@@ -251,7 +254,7 @@ export const register: RegisterCommand = (program, runAction) => {
           process.stdout.write(`${plan.lines.join('\n')}\n`);
           return 0;
         }
-        for (const [flag, v] of [['--mb-per-vu', flags.mbPerVu], ['--runner-memory', flags.runnerMemory]] as const) {
+        for (const [flag, v] of [['--mb-per-vu', flags.mbPerVu], ['--runner-memory', flags.runnerMemory], ['--calibrate', flags.calibrate]] as const) {
           if (v !== undefined) throw new UsageError(`${flag} only applies with --plan`, { hint: `e.g. loadctl run ${profile} --plan ${flag} ...` });
         }
         const { runnersFromFlags } = await import('../runners/flags.ts');

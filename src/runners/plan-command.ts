@@ -11,6 +11,10 @@ export interface PlanOptions {
   overrides: ProfileOverrides;
   mbPerVu?: string;
   runnerMemory?: string;
+  /** Measure MB/VU with a short real k6 run at this many VUs (and a fifth of it). */
+  calibrate?: string | boolean;
+  k6Path?: string;
+  outDir: string;
   processEnv: NodeJS.ProcessEnv;
 }
 
@@ -29,9 +33,28 @@ export async function planCommand(o: PlanOptions): Promise<Plan> {
     if (!Number.isFinite(mbPerVu) || mbPerVu <= 0 || mbPerVu > 1000) throw new UsageError(`--mb-per-vu "${o.mbPerVu}" is not a number of MB above 0`, { hint: 'e.g. --mb-per-vu 0.66 (measure it: k6 memory at N VUs / N)' });
     source = 'given';
   }
+  if (o.calibrate !== undefined && o.calibrate !== false) {
+    if (o.mbPerVu !== undefined) throw new UsageError('--calibrate measures MB per VU; --mb-per-vu gives it: pick one', { hint: 'drop one of them' });
+    const vus = o.calibrate === true ? 100 : Number(o.calibrate);
+    if (!Number.isInteger(vus) || vus < 5 || vus > 5000) throw new UsageError(`--calibrate ${String(o.calibrate)} is not a VU count from 5 to 5,000`, { hint: 'e.g. --calibrate 200' });
+    const measured = await calibrateProfile(o, vus);
+    mbPerVu = measured.mbPerVu;
+    source = `calibrated: k6 peaked at ${Math.round(measured.low.peakMb)} MB with ${measured.low.vus} VUs and ${Math.round(measured.high.peakMb)} MB with ${measured.high.vus}`;
+  }
   const memory = o.runnerMemory === undefined ? 8 * 1024 : parseMemory(o.runnerMemory);
   if (memory === undefined || memory < 64) throw new UsageError(`--runner-memory "${o.runnerMemory}" is not a memory size`, { hint: 'e.g. --runner-memory 8GB' });
   const { loadProfile } = await import('../profiles/load.ts');
   const profile = await loadProfile(o.profile, { cwd: o.cwd, overrides: o.overrides, processEnv: o.processEnv });
   return planRunners({ profile: profile.name, k6Options: profile.k6Options, mbPerVu, mbPerVuSource: source, runnerMemoryMb: memory, openFileLimit: openFileLimit() });
+}
+
+/** Bundles the profile (a dry-run folder), finds k6 and runs the calibration. */
+async function calibrateProfile(o: PlanOptions, vus: number) {
+  const [{ runPipeline }, { locateK6 }, { calibrate }, { join }] = await Promise.all([
+    import('../run/pipeline.ts'), import('../k6/locate.ts'), import('./calibrate.ts'), import('node:path'),
+  ]);
+  const k6 = await locateK6({ ...(o.k6Path ? { k6Path: o.k6Path } : {}), env: o.processEnv, cwd: o.cwd });
+  const bundled = await runPipeline({ profile: o.profile, cwd: o.cwd, overrides: o.overrides, outDir: o.outDir, dryRun: true, preflight: false, extraArgs: [], outputs: [], k6Env: {}, processEnv: o.processEnv });
+  if (bundled.kind !== 'dry-run') throw new Error('bundling ran k6');
+  return calibrate({ k6Path: k6.path, scriptPath: bundled.bundle.scriptPath, summaryPath: join(bundled.runDir, 'calibration-summary.json'), env: bundled.profile.env, cwd: o.cwd, vus });
 }

@@ -175,6 +175,7 @@ export const rows: Row[] = [
   { item: 'k8s --memory', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--memory', 'big'], code: 2, line: /--memory "big" is not a memory size/ },
   { item: 'k8s --namespace', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--namespace', 'Bad_NS'], code: 2, line: /--namespace "Bad_NS" is not a DNS-1123 label/ },
   { item: 'k8s --base-url', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--base-url', 'notaurl'], code: 2, line: /base.?url|BASE_URL/i },
+  { item: 'run --calibrate', argv: () => ['run', 'quick', '--plan', '--calibrate', 'x'], code: 2, line: /--calibrate x is not a VU count from 5 to 5,000/ },
   { item: 'run --mb-per-vu', argv: () => ['run', 'quick', '--plan', '--mb-per-vu', 'lots'], code: 2, line: /--mb-per-vu "lots" is not a number of MB above 0/ },
   { item: 'run --runner-memory', argv: () => ['run', 'quick', '--plan', '--runner-memory', 'big'], code: 2, line: /--runner-memory "big" is not a memory size/ },
   { item: 'run --runner-image', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--runner-image', 'x'], code: 2, line: /--runner-image only applies with --placement docker/ },

@@ -144,3 +144,16 @@ for (const version of k6Versions) {
     });
   });
 }
+
+describe('--plan --calibrate with real k6 v2.2.0', { skip: k6Skip('v2.2.0') }, () => {
+  test('MB per VU measured from two short runs of the profile\'s own bundle', async () => {
+    const r = await project.loadctl(['run', 'steady', '--plan', '--calibrate', '40', ...common('v2.2.0')]);
+    assert.equal(r.code, 0, r.out);
+    const m = /memory: ([\d.]+) MB per VU \(calibrated: k6 peaked at (\d+) MB with 8 VUs and (\d+) MB with 40\)/.exec(r.out);
+    assert.ok(m, r.out);
+    const mbPerVu = Number(m[1]);
+    assert.ok(mbPerVu >= 0.05 && mbPerVu < 10, `a plausible MB per VU: ${mbPerVu}`);
+    assert.ok(Number(m[3]) >= Number(m[2]), 'more VUs, no less memory');
+    assert.match(r.out, /runners: 1 of 8\.0 GB each/);
+  });
+});
