@@ -125,6 +125,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     view.dryRun(result.commandLine, result.runDir);
     // The receiver's port is picked when a real run starts, so it is not in the command above.
     if (options.live !== false) ui.info('a real run adds the live feed: -o experimental-prometheus-rw with K6_PROMETHEUS_RW_* pointing at loadctl on 127.0.0.1 (--no-live leaves it out)');
+    if (options.runners) {
+      const { dryRunRunnerLines } = await import('../runners/placement.ts');
+      for (const line of dryRunRunnerLines(options.runners.count, options.runners.placement)) ui.info(line);
+    }
     return 0;
   }
   // The answer a staged run exists to give comes first, above the targets table.

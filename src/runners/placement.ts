@@ -1,7 +1,7 @@
 // Where runners run. A placement starts one k6 for a runner and hands back
 // its REST API, its exit and a way to signal it; the orchestration
 // (run.ts) is the same for local processes and Docker containers.
-import type { RunnerSlice } from './segments.ts';
+import { sliceTest, type RunnerSlice } from './segments.ts';
 import type { K6Api } from './k6-api.ts';
 
 /** What every runner gets, in host terms; a placement maps paths into its world. */
@@ -75,4 +75,13 @@ export function runnerFlags(slice: RunnerSlice, address: string): string[] {
 /** Environment each runner's script sees: which runner it is, and how many there are. */
 export function runnerEnv(slice: RunnerSlice, count: number): Record<string, string> {
   return { LOADCTL_RUNNER: String(slice.id), LOADCTL_RUNNERS: String(count) };
+}
+
+/** What --dry-run says each runner adds to the command above (ports are picked at start). */
+export function dryRunRunnerLines(count: number, placement: 'local' | 'docker'): string[] {
+  const where = placement === 'docker' ? 'a container, API on 0.0.0.0:6565 published on 127.0.0.1' : 'a process, API on a free 127.0.0.1 port';
+  return [
+    `with --runners ${count}, ${count} such k6 (${where}), released together through their REST API; setup() and teardown() once, on runner 0:`,
+    ...sliceTest(count).map((s) => `  runner ${s.id}: ${runnerFlags(s, '<api>').join(' ')}`),
+  ];
 }

@@ -123,3 +123,10 @@ test('plan: runners from memory per VU, VUs per runner against ulimit -n', async
   assert.equal(parseMemory('512mb'), 512);
   assert.equal(parseMemory('lots'), undefined);
 });
+
+test('--dry-run names each runner\'s flags: its slice, paused, setup and teardown left to loadctl, tagged', async () => {
+  const { dryRunRunnerLines } = await import('../../src/runners/placement.ts');
+  const lines = dryRunRunnerLines(2, 'local');
+  assert.equal(lines.length, 3);
+  assert.equal(lines[2], '  runner 1: --execution-segment 1/2:1 --execution-segment-sequence 0,1/2,1 --paused --no-setup --no-teardown --linger --address <api> --tag runner=1');
+});
