@@ -67,6 +67,12 @@ for (const version of k6Versions) {
       assert.ok(runners.merge.bucketWidth > 0.05 && runners.merge.bucketWidth < 0.1, String(runners.merge.bucketWidth));
       assert.ok(merged.thresholds.some((t) => t.metric === 'http_reqs' && t.expression === 'count>10' && t.ok));
       assert.match(r.out, /released 3 runners together/);
+      // The merged per-second timeline: each runner kept, the total their sum, every request counted.
+      const timeline = readJson<{ total: Array<{ requests: number }>; series: Record<string, Array<{ requests: number }>> }>(join(r.runDir!, 'timeline.json'));
+      const perRunner = ['runner:0', 'runner:1', 'runner:2'].map((k) => timeline.series[k]);
+      assert.ok(perRunner.every(Boolean), Object.keys(timeline.series).join());
+      timeline.total.forEach((s, i) => assert.equal(s.requests, perRunner.reduce((n, x) => n + x![i]!.requests, 0), `second ${i}`));
+      assert.equal(timeline.total.reduce((n, s) => n + s.requests, 0), merged.totals.requests, 'the live feed counted every request');
     });
 
     test('the same load on 1 k6: merged p95 and p99 are within one histogram bucket of it', async () => {
