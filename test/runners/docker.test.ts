@@ -104,6 +104,19 @@ describe('--runners 2 --placement docker, real k6 v2.2.0 in containers', { skip 
     assert.equal(leftovers(), '');
   });
 
+  test('Ctrl-C stops both containers, teardown still runs, judged on what arrived (exit 4), nothing left', async () => {
+    let sent = false;
+    const r = await project.loadctl(['run', 'long', ...args()], (out, kill) => {
+      if (!sent && /released 2 runners/.test(out)) { sent = true; setTimeout(() => kill('SIGINT'), 2500); }
+    });
+    assert.equal(r.code, 4, r.out);
+    const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
+    assert.equal(doc.status, 'interrupted');
+    assert.ok(doc.totals.requests > 0);
+    assert.deepEqual(doc.runners!.teardown, { ok: true });
+    assert.equal(leftovers(), '');
+  });
+
   test('a run removes runner containers a killed loadctl left lingering on this machine, and only those', async () => {
     const dead = spawnSync('true').pid!;
     const mk = (name: string, ownerPid: number) => docker('run', '-d', '--name', name, '--label', 'io.loadctl.test=1', '--label', 'io.loadctl.runner=leftover-test',
