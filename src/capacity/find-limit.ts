@@ -87,6 +87,8 @@ export async function findLimit(o: FindLimitOptions, events: RunEvents, ui: Ui, 
       if (probe.iterationMs !== null) iterationSeconds = Math.max(iterationSeconds, probe.iterationMs / 1000);
       if (!o.quiet) ui.info(probeLine(state.probes.length, probe.probe));
       if (rate >= state.max && probe.probe.verdict === 'held') { stop = 'max-rate'; break; }
+      // A broken system needs a moment to drain its queues, or the next probe would start behind them.
+      if (probe.probe.verdict === 'broke' && nextRate(state) !== null) await pause(limits.windowSeconds * 1000, () => interrupted);
     }
   } finally {
     process.off('SIGINT', onInt);
@@ -98,6 +100,11 @@ export async function findLimit(o: FindLimitOptions, events: RunEvents, ui: Ui, 
   await writeFile(join(dir, 'find-limit.json'), json);
   const exitCode = stop === 'interrupted' ? 4 : outcome.limit === null ? 1 : 0;
   return { outcome, limits, dir, json, exitCode };
+}
+
+async function pause(ms: number, stopped: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !stopped()) await new Promise((r) => setTimeout(r, Math.min(250, until - Date.now())));
 }
 
 function probeLine(n: number, p: Probe): string {
@@ -151,7 +158,7 @@ async function runProbe(r: ProbeRun): Promise<{ probe: Probe; iterationMs: numbe
   const probe = judgeProbe({
     rate: r.rate, seconds: timeline?.total ?? [], holdSeconds: r.o.holdSeconds, limits: r.limits, iterations, dropped, stoppedEarly,
   });
-  return { probe: { ...probe, runDir: result.runDir }, iterationMs: metric('iteration_duration')?.stats.avg ?? null };
+  return { probe: { ...probe, k6Seconds: Math.round(result.report.k6.durationMs / 100) / 10, runDir: result.runDir }, iterationMs: metric('iteration_duration')?.stats.avg ?? null };
 }
 
 async function readTimeline(runDir: string): Promise<Timeline | undefined> {

@@ -32,6 +32,8 @@ export interface Probe {
   dropped: number | null;
   /** Stopped early by the live feed. */
   stoppedEarly: boolean;
+  /** How long k6 ran, in seconds (hold, grace, or less when stopped early). */
+  k6Seconds?: number;
   runDir?: string;
 }
 

@@ -59,6 +59,25 @@ describe('--find-limit on real k6 v2.2.0', { skip: k6Skip('v2.2.0') }, () => {
     assert.equal(doc.answer.split('\n').length, 1);
   });
 
+  test('a rate far past the server breaks at once: the live feed stops its k6 long before the hold ends, and the budget ends the search', async (t) => {
+    const budget = 45;
+    const r = await project.loadctl([
+      'run', 'steps', '--find-limit', '240', '--budget', `${budget}s`, '--duration', '20s', '--capacity', 'window=3s',
+      '--k6', realK6('v2.2.0'), '--no-typecheck', '--no-preflight', '--json',
+    ], { BASE_URL: server.url });
+    const doc = JSON.parse(r.stdout) as SearchOutcome;
+    const rates = doc.probes.map((p) => `${p.rate}:${p.verdict}:${p.k6Seconds}s`).join(' ');
+    t.diagnostic(`probes ${rates}; ${doc.answer}`);
+    const first = doc.probes[0]!;
+    assert.deepEqual([first.rate, first.verdict, first.stoppedEarly], [240, 'broke', true], rates);
+    assert.ok(first.k6Seconds! < 12, `k6 stopped after ${first.k6Seconds} s of a 20 s hold`);
+    assert.equal(doc.stop, 'budget', rates);
+    assert.ok(doc.elapsedSeconds <= budget, `${doc.elapsedSeconds} s within ${budget} s`);
+    if (doc.limit !== null) assert.ok(doc.limit <= 80 * 1.1, rates);
+    assert.match(doc.answer, /budget spent before it converged/);
+    assert.equal(r.code, doc.limit === null ? 1 : 0);
+  });
+
   test('a profile without stages: one line, exit 2, no probe run', async () => {
     const r = await project.loadctl(['run', 'flat', '--find-limit', '--k6', realK6('v2.2.0')], { BASE_URL: server.url });
     assert.equal(r.code, 2);

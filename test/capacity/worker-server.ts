@@ -4,7 +4,8 @@
 // workers / hold requests per second; with N clients each sending its next
 // request as soon as the last one is answered, a request takes about
 // max(hold, N / capacity), so the level that breaks a latency limit follows
-// from the design.
+// from the design. A request whose client went away while it waited in line
+// leaves the line.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -35,7 +36,14 @@ export async function startWorkerServer(o: { workers: number; holdMs: number }):
       }, o.holdMs);
     };
     if (busy < o.workers) work();
-    else waiting.push(work);
+    else {
+      waiting.push(work);
+      // A client that gave up (k6 stopped) leaves the line, as a request cancelled upstream would.
+      res.on('close', () => {
+        const i = waiting.indexOf(work);
+        if (i >= 0 && !res.writableEnded) waiting.splice(i, 1);
+      });
+    }
     req.resume();
   });
   server.keepAliveTimeout = 60_000;
