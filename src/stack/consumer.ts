@@ -48,20 +48,32 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   });
   const loop = (async () => {
     const me = `${hostname()}-${process.pid}`;
+    // '0' reads this consumer's own delivered-but-unacknowledged entries, '>' new ones. A read
+    // whose reply was lost (a timeout while the process was paused) leaves entries pending that
+    // '>' never returns again: after any error, go back to '0' until the pending list is empty.
+    // (Found by the backlog-drains invariant after the kafka-consumer-lag experiment.)
+    let from: '0' | '>' = '0';
     while (!stopping) {
       try {
         if (reader.status !== 'ready') {
           await new Promise((resolve) => setTimeout(resolve, 200));
           continue;
         }
-        const reply = (await reader.xreadgroup('GROUP', bookingStream.group, me, 'COUNT', options.batch ?? 200, 'BLOCK', blockMs, 'STREAMS', bookingStream.key, '>')) as StreamReply;
+        // A stalled consumer (break mode) never acknowledges, so its pending list never empties: new entries only.
+        if (options.stall) from = '>';
+        const batch = options.batch ?? 200;
+        const reply = (from === '>'
+          ? await reader.xreadgroup('GROUP', bookingStream.group, me, 'COUNT', batch, 'BLOCK', blockMs, 'STREAMS', bookingStream.key, '>')
+          : await reader.xreadgroup('GROUP', bookingStream.group, me, 'COUNT', batch, 'STREAMS', bookingStream.key, '0')) as StreamReply;
         const ids = (reply ?? []).flatMap(([, entries]) => entries.map(([id]) => id));
+        if (from === '0' && ids.length === 0) from = '>';
         if (ids.length > 0 && !options.stall) {
           await reader.xack(bookingStream.key, bookingStream.group, ...ids);
           consumed.inc(ids.length);
           count += ids.length;
         }
       } catch (error) {
+        from = '0';
         // A restarted Redis has lost the stream and its group: make them again and read on.
         if (/NOGROUP/.test((error as Error).message)) await ensureGroup().catch(() => {});
         else await new Promise((resolve) => setTimeout(resolve, 200));

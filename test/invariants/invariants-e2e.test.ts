@@ -74,6 +74,7 @@ async function run(args: string[], cwd: string) {
   });
   const code = await proc.done;
   const out = proc.out();
+  if (!out.includes('{\n  "schema"')) assert.fail(`exit ${code}, no result document:\n${out}`);
   const doc = JSON.parse(out.slice(out.indexOf('{\n  "schema"')));
   const byName = Object.fromEntries(doc.invariants.invariants.map((i: { name: string }) => [i.name, i]));
   return { code, out, doc, byName, junit: readFileSync(join(cwd, 'junit.xml'), 'utf8'), summary: readFileSync(summary, 'utf8') };
