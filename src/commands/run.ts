@@ -286,7 +286,7 @@ export const register: RegisterCommand = (program, runAction) => {
           ...(flags.capacity !== undefined ? { capacity: flags.capacity } : {}),
           ...(flags.findLimit !== undefined ? { findLimit: search } : {}),
           invariants: flags.invariant,
-          ...(flags.prometheusRw !== undefined ? { prometheusRw: (await prometheusFlag(flags.prometheusRw, '--prometheus-rw')) as string } : {}),
+          ...(flags.prometheusRw !== undefined ? { prometheusRw: (await prometheusRwFlag(flags.prometheusRw, flags.live)) as string } : {}),
           chaos,
           ...(runners ? { runners } : {}),
         });
@@ -320,4 +320,10 @@ async function prometheusFlag(text: string | undefined, name = '--prometheus'): 
   const problem = checkPrometheusUrl(name, text);
   if (problem) throw new UsageError(problem, { hint: name === '--prometheus' ? 'e.g. --prometheus http://localhost:9090' : 'e.g. --prometheus-rw http://localhost:9090/api/v1/write' });
   return text;
+}
+
+/** --prometheus-rw forwards the live feed's pushes, so it needs the feed. */
+async function prometheusRwFlag(text: string, live: boolean): Promise<string | undefined> {
+  if (!live) throw new UsageError('--prometheus-rw forwards what k6 pushes to the live feed, but --no-live turns the feed off', { hint: 'drop --no-live, or --prometheus-rw' });
+  return prometheusFlag(text, '--prometheus-rw');
 }
