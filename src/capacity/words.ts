@@ -1,7 +1,7 @@
 // The capacity answer in words: one line for the top of every output, and
 // the figures as people read them ("1,000 VUs", "812 req/s", "2.8 s",
 // "0.1 %"). Pure.
-import type { CapacityBlock, StepFigures } from './analyse.ts';
+import type { CapacityBlock, StepFigures } from './types.ts';
 import type { LoadUnit } from './plan.ts';
 
 const whole = (n: number) => Math.round(n).toLocaleString('en-US');
