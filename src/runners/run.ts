@@ -232,7 +232,7 @@ async function watch(runners: StartedRunner[], ctx: WatchContext): Promise<void>
       open++;
       const at = ctx.released.get(r.id);
       if (!ctx.stopping() && at !== undefined && ctx.req.reported && !ctx.req.reported(r.id) && ctx.now() - at > reportTimeout) {
-        ctx.fail(r.id, 'silent', `runner ${r.id} (${r.where}) sent nothing to the live feed in ${Math.round(reportTimeout / 1000)} s after its release`);
+        ctx.fail(r.id, 'silent', `runner ${r.id} (${r.where}) sent nothing to the live feed in ${Math.round(reportTimeout / 100) / 10} s after its release`);
       }
     }
     if (open === 0) return;
