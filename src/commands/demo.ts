@@ -60,6 +60,8 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
   await assertWritable([{ flag: '--out-dir', path: opts.outDir ?? '.loadctl/runs', kind: 'dir' }]);
   const sandboxOptions = resolveSandboxOptions(parseSandboxOptions({ port: opts.port, holdTtl: opts.holdTtl }));
   const ui = createUi({ quiet: deps.quiet, color: deps.color });
+  // A --k6 that is not there is said before the sandbox starts and users are made.
+  if (opts.k6 !== undefined) (await import('../k6/locate.ts')).resolveK6Path({ k6Path: opts.k6 });
   const k6 = opts.k6 ?? await k6OrBuild(ui, process.env);
 
   const sandbox = await openSandbox(sandboxOptions);

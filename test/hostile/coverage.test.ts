@@ -22,7 +22,6 @@ const noRow: Record<string, string> = {
   'gameday --k6': 'not yet: k6 is looked for when the first run of the day starts, after the stack is up',
   'k8s --image': 'an image reference for the cluster to pull; nothing here can check it',
   'k8s --out-dir': 'the run folder is made by the same code as run\'s (src/shared/run-folder.ts), whose rows cover it',
-  'demo --k6': 'not yet: k6 is looked for (and built with Go when missing) after the sandbox has started',
 };
 
 const dummy: Ctx = { hang: 1, blocked: 1, hangConnections: () => 0, k6: '/k6', ro: '/ro', sandbox: 'http://127.0.0.1:1' };

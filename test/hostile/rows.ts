@@ -111,7 +111,7 @@ export const rows: Row[] = [
   { item: '11 SIGTERM too', argv: (c) => ['setup-users', '--base-url', `http://127.0.0.1:${c.hang}`], signal: { send: 'SIGTERM', when: connectedToHang }, code: 4, line: /interrupted by SIGTERM/ },
   { item: '12 Ctrl-C during the health check of a hung target', needs: ['k6'], env: k6, argv: (c) => ['run', 'quick', '--base-url', `http://127.0.0.1:${c.hang}`], signal: { send: 'SIGINT', when: /k6 v\d+\.\d+\.\d+ at / }, code: 4, line: /SIGINT during the target health check; nothing was run/, not: /unreachable/ },
   { item: '13 chaos --dry-run with a hung DOCKER_HOST ends', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['chaos', 'redis-failure', '--dry-run'], code: 3, line: /no Docker engine answers at tcp:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT\)/, timeoutMs: 12_000 },
-  { item: '13 doctor with a hung DOCKER_HOST ends', needs: ['k6'], env: (c) => ({ K6_BIN: c.k6, DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['doctor', '--no-target'], code: 0, line: /! docker +no Docker engine answers .*ETIMEDOUT/, timeoutMs: 12_000 },
+  { item: '13 doctor with a hung DOCKER_HOST ends', needs: ['k6'], env: (c) => ({ K6_BIN: c.k6, DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['doctor', '--no-target'], code: 3, line: /✗ docker +no Docker engine answers .*ETIMEDOUT/, timeoutMs: 12_000 },
   {
     item: '14 Ctrl-C while a --k6 script hangs kills its whole group', files: { 'hang-k6': hangingK6 }, argv: () => ['run', 'quick', '--k6', './hang-k6'],
     signal: { send: 'SIGINT', when: (_c, cwd) => () => pidsWritten(cwd) }, code: 4, line: /SIGINT (while `.*hang-k6 version` ran|before k6 started); nothing was run/,
@@ -203,6 +203,7 @@ export const rows: Row[] = [
   { item: 'sandbox --events', argv: () => ['sandbox', '--events', '0'], code: 2, line: /--events must be a whole number/ },
   { item: 'sandbox --seats', argv: () => ['sandbox', '--seats', '0'], code: 2, line: /--seats must be a whole number/ },
   { item: 'demo --port', argv: () => ['demo', '--port', '99999'], code: 2, line: /--port must be a whole number/, not: /sandbox listening/ },
+  { item: 'demo --k6', argv: () => ['demo', '--k6', 'no-such-k6'], code: 3, line: /k6 not found at .*no-such-k6 \(from --k6\)/, not: /sandbox listening|users ready|creating users/ },
   { item: 'demo --users', argv: () => ['demo', '--users', '0'], code: 2, line: /--users must be a whole number from 1 to 100,000/ },
   { item: 'demo --hold-ttl', argv: () => ['demo', '--hold-ttl', 'x'], code: 2, line: /--hold-ttl must be a duration/ },
   { item: 'demo --duration', argv: () => ['demo', '--duration', '0s'], code: 2, line: /--duration 0s: must be at least 1s/, not: /sandbox listening/ },

@@ -198,17 +198,19 @@ test('k6 built by `loadctl install-k6` is found in the cache; with Go on PATH th
   assert.doesNotMatch(withoutGo.stdout, /go install/);
 });
 
-test('doctor: an unreachable Docker engine warns, and fails only with --require-docker', async () => {
+test('doctor: a DOCKER_HOST that does not answer is exit 3 with its fix (the engine was asked for by name)', async () => {
   const env = { ...k6Env(), DOCKER_HOST: `unix://${join(cwd, 'no-docker.sock')}` };
-  const warn = await loadctl(['doctor', '--no-target', '--json'], { cwd, env });
-  assert.equal(warn.code, 0, warn.stdout + warn.stderr);
-  const docker = JSON.parse(warn.stdout).checks.find((c: { name: string }) => c.name === 'docker');
+  const r = await loadctl(['doctor', '--no-target', '--json'], { cwd, env });
+  assert.equal(r.code, 3, r.stdout + r.stderr);
+  const docker = JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === 'docker');
   assert.equal(docker.ok, false);
-  assert.equal(docker.required, false);
+  assert.equal(docker.required, true);
   assert.ok(docker.hint, 'a failed check carries its fix');
-  const required = await loadctl(['doctor', '--no-target', '--require-docker'], { cwd, env });
-  assert.equal(required.code, 3);
-  assert.match(required.stdout, /✗ docker .*no-docker\.sock/);
+  const plain = await loadctl(['doctor', '--no-target'], { cwd, env });
+  assert.equal(plain.code, 3);
+  assert.match(plain.stdout, /✗ docker .*no-docker\.sock/);
+  const skipped = await loadctl(['doctor', '--no-target', '--no-docker'], { cwd, env });
+  assert.equal(skipped.code, 0, 'without the Docker check, the rest is ready');
 });
 
 test('doctor: the Docker engine this machine runs answers', async (t) => {
