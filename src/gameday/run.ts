@@ -90,13 +90,17 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
     const docker = new StackDocker(o.env);
     let baseUrl = o.baseUrl ?? o.env.BASE_URL ?? 'http://localhost:8080';
     let stack: ReturnType<typeof planStack> | undefined;
+    let invariantEnv: Record<string, string> = {};
     if (o.up) {
       await docker.ping();
       stack = planStack({ project: o.project, portOffset: o.portOffset, images: chooseImages(o.images, o.env) });
       const { serviceBundle } = await import('../stack/command.ts');
       ui.info(`game day: stack ${o.project} on ${docker.endpoint}`);
       await stackUp(stack, { docker, serviceFile: serviceBundle, onProgress: (line) => ui.info(line), signal: controller.signal });
-      baseUrl = stackEndpoints({ portOffset: o.portOffset })['booking-service'];
+      const endpoints = stackEndpoints({ portOffset: o.portOffset });
+      baseUrl = endpoints['booking-service'];
+      // The shipped invariants read these: each experiment is checked for lost or doubled bookings.
+      invariantEnv = { DATABASE_URL: endpoints.postgres, REDIS_URL: endpoints.redis };
     }
     const tcImage = o.env[tcImageEnv] || defaultHelperImage;
     let netem: string | undefined;
@@ -131,7 +135,7 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
       try {
         code = await deps.runCommand({
           profile: o.profile, cwd: o.cwd, outDir, baseUrl, quiet: o.quiet, ...(o.color !== undefined ? { color: o.color } : {}),
-          duration: o.loadDuration ?? `${input.holdSeconds + 45}s`, env: { USER_COUNT: String(o.users), BASE_URL: baseUrl },
+          duration: o.loadDuration ?? `${input.holdSeconds + 45}s`, env: { USER_COUNT: String(o.users), BASE_URL: baseUrl, ...invariantEnv },
           ...(o.vus !== undefined ? { vus: o.vus } : {}), ...(o.k6 ? { k6: o.k6 } : {}),
           chaos: { experiment: e.name, at: { kind: 'steady' }, ...(o.hold ? { duration: o.hold } : {}), targets: {}, ...(stack ? { project: o.project } : {}), yes: true },
         });

@@ -61,6 +61,10 @@ describe('game day', { skip, timeout: 900_000 }, () => {
       assert.ok(row.runDir && existsSync(join(cwd, folder, row.runDir, 'report.html')), `${row.experiment} has its report.html`);
       assert.equal(typeof row.userRecoverySeconds, 'number');
       assert.equal(typeof row.probeRecoverySeconds, 'number');
+      // Nothing lost or doubled: the stack's PostgreSQL and Redis were read before the load and after recovery.
+      const doc = JSON.parse(readFileSync(join(cwd, folder, row.runDir!, 'result.json'), 'utf8')) as { invariants?: { invariants: Array<{ name: string; status: string; reason?: string }> } };
+      const checked = Object.fromEntries((doc.invariants?.invariants ?? []).map((i) => [i.name, i.status]));
+      for (const name of ['no seat sold twice', 'every confirmed booking is stored', 'no seat lock outlives its hold']) assert.equal(checked[name], 'held', `${row.experiment}: ${name} ${JSON.stringify(doc.invariants?.invariants.find((i) => i.name === name))}`);
       console.log(`# ${row.experiment}: users ${row.userRecoverySeconds} s, probes ${row.probeRecoverySeconds} s, errors during fault ${row.faultErrorRate}`);
     }
     const redis = day.experiments.find((r) => r.experiment === 'redis-failure');

@@ -43,6 +43,12 @@ async function service(breaks: BreakMode[] = []): Promise<string> {
   for (let i = 1; i <= 3; i++) {
     await fetch(`${sandbox.url}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `testuser${i}@loadtest.com`, password: 'LoadTest123!' }) });
   }
+  if (prom) {
+    // A scrape that fell in the restart marked the series stale: wait past one
+    // scrape interval, then until Prometheus has the consumer's lag again.
+    await new Promise((r) => setTimeout(r, 2000));
+    await waitForMetric(prom, 'kafka_consumer_group_lag');
+  }
   return sandbox.url;
 }
 
