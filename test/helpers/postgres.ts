@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../chaos-e2e/harness.ts';
 import { missing } from './parts.ts';
+import { stopProcess } from './process.ts';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 
@@ -40,7 +41,6 @@ export async function startPostgres(): Promise<RealPostgres> {
   const child = spawn(pcmd, pargs, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   let log = '';
   child.stderr.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const { default: pg } = await import('pg');
   const sql = async (text: string, params: unknown[] = []) => {
@@ -68,10 +68,7 @@ export async function startPostgres(): Promise<RealPostgres> {
     sql,
     async stop() {
       // SIGINT: "fast" shutdown; runuser passes it on to postgres.
-      child.kill('SIGINT');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
+      await stopProcess(child, 'SIGINT', 10_000);
       rmSync(dir, { recursive: true, force: true });
     },
   };

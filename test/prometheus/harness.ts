@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../chaos-e2e/harness.ts';
+import { stopProcess } from '../helpers/process.ts';
 
 export interface RealPrometheus {
   url: string;
@@ -36,7 +37,6 @@ export async function startPrometheus(targets: string[], options: { port?: numbe
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.status === 200, 30_000, 200);
@@ -53,10 +53,7 @@ export async function startPrometheus(targets: string[], options: { port?: numbe
       return body.data?.result ?? [];
     },
     async stop() {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(killer);
+      await stopProcess(child, 'SIGTERM', 5000);
       rmSync(dir, { recursive: true, force: true });
     },
   };

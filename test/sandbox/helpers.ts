@@ -85,12 +85,7 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  await exited;
-}
+export { stopProcess } from '../helpers/process.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const cliPath = `${repoRoot}bin/loadctl.js`;
