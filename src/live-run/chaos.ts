@@ -14,7 +14,7 @@ import type { DockerWiring } from '../chaos/wiring.ts';
 import type { SecondStats } from '../live/types.ts';
 import type { RecoveryTargets } from '../live/phases.ts';
 import type { ChaosSide } from './outcome.ts';
-import { isSteady, type InjectAt } from './schedule.ts';
+import { isSteady, MIN_BASELINE_SECONDS, type InjectAt } from './schedule.ts';
 
 export interface ChaosRequest {
   experiment: string;
@@ -113,12 +113,13 @@ export function triggerDecision(u: Pick<UnderLoad, 'at' | 'k6StartedAt' | 'holdS
     const last = sinceHold[sinceHold.length - 1] as SecondStats;
     return `load steady at ${last.requests} req/s`;
   }
-  if (elapsed >= u.steadyDeadlineSeconds) {
-    return recent.length === 0
-      ? `no live data after ${Math.round(elapsed)}s; injecting on time instead`
-      : `load not steady after ${Math.round(elapsed)}s; injecting anyway`;
-  }
-  return null;
+  if (elapsed < u.steadyDeadlineSeconds) return null;
+  // No feed at all (--no-live --record): the clock is all there is.
+  if (recent.length === 0) return `no live data after ${Math.round(elapsed)}s; injecting on time instead`;
+  // A feed that has not yet shown a baseline keeps the fault out, deadline or not.
+  const served = sinceHold.filter((s) => s.requests > 0).length;
+  if (served < MIN_BASELINE_SECONDS) return null;
+  return `load not steady after ${Math.round(elapsed)}s; injecting anyway after ${served} s of baseline`;
 }
 
 export async function runChaosUnderLoad(prepared: PreparedChaos, u: UnderLoad, cwd: string, cb: ChaosCallbacks = {}): Promise<ChaosOutcome> {

@@ -116,9 +116,19 @@ export function checkFit(input: FitInput): { error?: string; warning?: string; i
   return { injectAtSeconds };
 }
 
-/** How long to wait for "steady" before injecting anyway: the hold start plus a bounded grace. */
+/**
+ * Seconds of served load after the hold start that the default trigger always
+ * waits for, steady or not: without them the baseline phase has nothing to
+ * compare the fault with (a short constant-vus profile used to inject ~1 s in).
+ */
+export const MIN_BASELINE_SECONDS = 5;
+
+/**
+ * How long to wait for "steady" before injecting anyway: the hold start plus a
+ * bounded grace, never before the minimum baseline could have been seen.
+ */
 export function steadyDeadlineSeconds(holdStart: number, loadSeconds: number | null, faultSeconds: number): number {
   const grace = 30;
   const latestUseful = loadSeconds === null ? Infinity : Math.max(holdStart, loadSeconds - faultSeconds - 10);
-  return Math.min(holdStart + grace, latestUseful);
+  return Math.max(holdStart + MIN_BASELINE_SECONDS, Math.min(holdStart + grace, latestUseful));
 }

@@ -61,7 +61,26 @@ test('the trigger: offsets on the clock; steady only after the hold starts; a de
   const rampSeconds = [0, 1, 2, 3, 4].map((i) => sec(t0 / 1000 + 35 + i, 500));
   assert.equal(triggerDecision({ ...base, at: steady, holdStartSeconds: 40, steadyDeadlineSeconds: 70 }, t0 + 41_000, rampSeconds), null, 'seconds before the hold do not count');
   assert.match(triggerDecision({ ...base, at: steady, steadyDeadlineSeconds: 30 }, t0 + 30_000, []) ?? '', /no live data after 30s/);
-  assert.match(triggerDecision({ ...base, at: steady, steadyDeadlineSeconds: 30 }, t0 + 31_000, [sec(t0 / 1000 + 29, 5)]) ?? '', /not steady after 31s; injecting anyway/);
+  const ragged = [0, 1, 2, 3, 4].map((i) => sec(t0 / 1000 + 26 + i, i % 2 === 0 ? 5 : 50));
+  assert.match(triggerDecision({ ...base, at: steady, steadyDeadlineSeconds: 30 }, t0 + 31_000, ragged) ?? '', /not steady after 31s; injecting anyway after 5 s of baseline/);
+});
+
+test('the trigger: a short constant profile waits for a baseline of 5 served seconds before injecting', () => {
+  const t0 = 1_000_000_000_000;
+  const steady = { kind: 'steady' as const };
+  // 20 s of constant-vus with a 10 s fault: the deadline used to be 0 s, so the fault went in ~1 s after the start.
+  const deadline = steadyDeadlineSeconds(0, 20, 10);
+  assert.equal(deadline, 5);
+  const u = { at: steady, k6StartedAt: t0, holdStartSeconds: 0, steadyDeadlineSeconds: deadline };
+  const first = (n: number, requests = 30) => Array.from({ length: n }, (_, i) => sec(t0 / 1000 + i, requests));
+  assert.equal(triggerDecision(u, t0 + 1_000, first(1)), null, 'one second of load is no baseline');
+  assert.equal(triggerDecision(u, t0 + 6_000, first(4)), null, 'past the deadline, still only 4 s seen: wait');
+  assert.equal(triggerDecision(u, t0 + 9_000, [sec(t0 / 1000, 0), ...first(4).slice(1), sec(t0 / 1000 + 4, 0)]), null, 'silent seconds are not baseline');
+  assert.match(triggerDecision(u, t0 + 6_000, first(5)) ?? '', /load steady at 30 req\/s/);
+  // Without a feed, only the clock: never before the hold start plus the minimum baseline.
+  assert.equal(triggerDecision(u, t0 + 4_900, []), null);
+  assert.match(triggerDecision(u, t0 + 5_000, []) ?? '', /no live data after 5s; injecting on time/);
+  assert.equal(steadyDeadlineSeconds(40, 50, 30), 45, 'a hold start late in a short load still gets its baseline');
 });
 
 test('fit: an offset past the load is refused, a window without room to recover is a warning', () => {
