@@ -2,7 +2,8 @@
 // gate must parse; after the load, one range query per gate over the whole
 // run, judged per phase window by gates.ts. Silent: returns data.
 import { EnvironmentError, UsageError } from '../errors.ts';
-import { describeGate, gateResult, judgeWindow, windowsFor, type Gate, type GateResult, type SeriesSamples, type WindowName } from './gates.ts';
+import { describeGate, gateResult, judgeWindow, windowsFor, type Gate, type GateResult, type SeriesSamples, type WindowName, type WindowVerdict } from './gates.ts';
+import { judgedSpan } from './lookback.ts';
 import { PrometheusError, type PrometheusClient } from './client.ts';
 import { metricNames } from './promql-names.ts';
 
@@ -61,6 +62,19 @@ export async function waitForScrape(client: PrometheusClient, names: readonly st
   }
 }
 
+/** One phase of one gate, by the look-back rule: the range query's samples, or one instant query over the phase as a whole. */
+async function judgePhase(client: PrometheusClient, gate: Gate, w: Window, series: readonly SeriesSamples[]): Promise<WindowVerdict> {
+  const span = judgedSpan(w.name, w.from, w.to, gate.query);
+  if (span.kind === 'samples') {
+    const verdict = judgeWindow(gate, w.name, span.from, span.to, series, span.inclusive);
+    const moved = span.from !== w.from || span.inclusive;
+    return { ...verdict, from: w.from, to: w.to, ...(moved ? { judged: { from: span.from, to: span.to, lookback: span.lookback } } : {}) };
+  }
+  const whole = await client.query(span.query, span.at);
+  const verdict = judgeWindow(gate, w.name, span.at, span.at, whole, true);
+  return { ...verdict, from: w.from, to: w.to, judged: { from: w.from, to: w.to, lookback: span.lookback, query: span.query } };
+}
+
 export async function evaluateGates(
   client: PrometheusClient,
   gates: readonly Gate[],
@@ -95,7 +109,15 @@ export async function evaluateGates(
       continue;
     }
     const chosen = names.map((n) => (n === 'run' ? run : windows.phases?.find((p) => p.name === n))).filter((w): w is Window => w !== undefined && w.to > w.from);
-    results.push(gateResult(gate, { windows: chosen.map((w) => judgeWindow(gate, w.name, w.from, w.to, series)), unusable, runStart: run.from }));
+    let verdicts: WindowVerdict[];
+    try {
+      verdicts = [];
+      for (const w of chosen) verdicts.push(await judgePhase(client, gate, w, series));
+    } catch (error) {
+      results.push(gateResult(gate, { error: (error as Error).message, runStart: run.from }));
+      continue;
+    }
+    results.push(gateResult(gate, { windows: verdicts, unusable, runStart: run.from }));
     charts.push({ name: gate.name, op: gate.op, value: gate.value, series: series.slice(0, MAX_CHART_SERIES) });
   }
   return { results, charts, caughtUp };

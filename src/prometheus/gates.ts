@@ -90,6 +90,8 @@ export interface WindowVerdict {
   /** Up to MAX_BREACHES samples that broke the gate, earliest first. */
   breaches: Breach[];
   breachCount: number;
+  /** Set when the look-back rule moved the judged span (lookback.ts): what was judged instead of [from, to). */
+  judged?: { from: number; to: number; lookback: number; query?: string };
 }
 
 export const MAX_BREACHES = 5;
@@ -102,15 +104,15 @@ function badness(op: CompareOp, limit: number, v: number): number {
   return v === limit ? 1 : 0;
 }
 
-/** Judges every sample with from <= t < to. */
-export function judgeWindow(gate: Pick<Gate, 'op' | 'value'>, window: WindowName, from: number, to: number, series: readonly SeriesSamples[]): WindowVerdict {
+/** Judges every sample with from <= t < to (t <= to when `inclusive`). */
+export function judgeWindow(gate: Pick<Gate, 'op' | 'value'>, window: WindowName, from: number, to: number, series: readonly SeriesSamples[], inclusive = false): WindowVerdict {
   let samples = 0;
   let worst: Breach | null = null;
   const breaches: Breach[] = [];
   let breachCount = 0;
   for (const s of series) {
     for (const [at, value] of s.samples) {
-      if (at < from || at >= to || Number.isNaN(value)) continue;
+      if (at < from || at > to || (at === to && !inclusive) || Number.isNaN(value)) continue;
       samples += 1;
       const held = compare(value, gate.op, gate.value);
       if (!held) {
@@ -174,7 +176,7 @@ export function gateResult(gate: Gate, input: { missingMetrics?: string[]; error
     return { ...base, status: 'pass', failed: false, reason: `held in ${base.windows.map((w) => w.window).join(', ')}${peak ? ` (worst ${fmt(peak.value)})` : ''}` };
   }
   const parts = bad.map((w) => (w.verdict === 'no-data'
-    ? `${w.window}: no data`
+    ? `${w.window}: no data${w.judged?.query ? ` (shorter than the query's ${fmt(w.judged.lookback)} s look-back: judged as a whole with ${w.judged.query})` : ''}`
     : `${w.window}: ${fmt((w.worst as Breach).value)}${labelText((w.worst as Breach).labels)} at ${rel((w.worst as Breach).at)}, ${w.breachCount} of ${w.samples} samples broke it`));
   return { ...base, status: 'fail', failed: true, reason: `${gate.op} ${fmt(gate.value)} broken: ${parts.join('; ')}` };
 }
