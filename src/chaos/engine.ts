@@ -25,6 +25,11 @@ export interface EngineDeps {
   startWatchdog?(info: { journal: string; runId: string }): void;
   /** Ctrl-C / SIGTERM: the engine stops holding, rolls back, and returns. */
   signal?: AbortSignal;
+  /**
+   * The load under the fault is gone (a runner died): stop holding, roll back
+   * and measure recovery as usual. Not an interruption: nobody asked to stop.
+   */
+  endHold?: AbortSignal;
   now?(): number;
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
 }
@@ -64,6 +69,7 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
     try { callbacks.onEvent?.(event); } catch { /* the event is still in result.events */ }
   };
   const aborted = () => deps.signal?.aborted === true;
+  const holdSignal = deps.endHold && deps.signal ? AbortSignal.any([deps.signal, deps.endHold]) : deps.endHold ?? deps.signal;
 
   assertNothingPending(journal);
   const release = acquireLock(join(deps.stateDir, 'chaos.lock'));
@@ -100,7 +106,7 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
     let current = -1;
     try {
       for (const [i, step] of experiment.steps.entries()) {
-        if (aborted()) break;
+        if (aborted() || deps.endHold?.aborted) break;
         phase = 'inject';
         current = i;
         const fault = deps.faults.create(step.fault, containersOf(result.targets, step.target), step.durationMs);
@@ -126,7 +132,7 @@ export async function runExperiment(experiment: Experiment, deps: EngineDeps, ca
         result.timeline.injectedAt ??= injectedAt;
         emit({ type: 'injected', at: injectedAt, step: i, name: step.name, intent: plan.intent, durationMs: step.durationMs });
         phase = 'hold';
-        await sleep(step.durationMs, deps.signal);
+        await sleep(step.durationMs, holdSignal);
       }
     } catch (error) {
       result.status = 'error';

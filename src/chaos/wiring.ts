@@ -39,13 +39,14 @@ export function newRunId(now: Date = new Date()): string {
 }
 
 /** EngineDeps for a run in `cwd` (journal and lock in <cwd>/.loadctl). */
-export function engineDeps(wiring: DockerWiring, options: { cwd: string; runId?: string; signal?: AbortSignal; watchdog?: boolean }): EngineDeps {
+export function engineDeps(wiring: DockerWiring, options: { cwd: string; runId?: string; signal?: AbortSignal; endHold?: AbortSignal; watchdog?: boolean }): EngineDeps {
   return {
     faults: wiring.factory,
     exec: wiring.exec,
     stateDir: join(options.cwd, '.loadctl'),
     runId: options.runId ?? newRunId(),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.endHold ? { endHold: options.endHold } : {}),
     ...(options.watchdog === false ? {} : { startWatchdog: (info) => { spawnWatchdog(info); } }),
   };
 }

@@ -120,6 +120,19 @@ test('an abort during the hold ends the hold at once, rolls back, and reports in
   assert.ok(result.events.some((e) => e.type === 'interrupted' && e.phase === 'hold'));
 });
 
+test('endHold (the load under the fault is gone) ends the hold at once, skips later steps, rolls back and still measures recovery', async () => {
+  const { deps, faults, clock } = setup();
+  const load = new AbortController();
+  faults.onApply = () => load.abort('runner 1 died');
+  const result = await runExperiment(experiment(twoSteps), { ...deps, endHold: load.signal });
+  assert.equal(result.status, 'passed', 'not an interruption: nobody asked to stop');
+  assert.deepEqual(faults.log, ['plan stop redis', 'apply stop redis', 'undo start redis', 'undo exec redis']);
+  assert.equal(faults.state.get('redis'), 'running');
+  assert.ok(result.recovery.rounds > 0, 'recovery probed as usual');
+  assert.ok((result.timeline.rolledBackAt ?? Infinity) - (result.timeline.injectedAt ?? 0) < 1000, 'the 1 s hold was cut short');
+  assert.ok(clock.now() < 1_000_000 + 1000 + 500, 'no virtual time spent holding either step');
+});
+
 test('recovery time runs from rollback to the first of K consecutive healthy rounds', async () => {
   // steady ok, then rounds: fail, fail, ok, fail, ok, ok, ok -> streak starts at round 4 (index 4).
   const { deps } = setup([0, 1, 1, 0, 1, 0, 0, 0]);
