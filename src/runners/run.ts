@@ -28,6 +28,8 @@ export interface RunnersCallbacks {
   onReleased?(spreadMs: number): void;
   onNote?(line: string): void;
   onSignal?(signal: NodeJS.Signals, action: string): void;
+  /** The first runner failure, as it happens (a fault under this load can be rolled back at once). */
+  onFailure?(reason: string): void;
 }
 
 export type RunnerEnd = 'finished' | 'stopped' | 'died' | 'silent' | 'not-ready';
@@ -82,7 +84,10 @@ export async function runRunners(req: RunnersRequest, cb: RunnersCallbacks = {})
   };
   const fail = (id: number, end: RunnerEnd, reason: string, exit?: RunnerExit) => {
     ends.set(id, end);
-    if (!run.failure) run.failure = { runner: id, reason, exitCode: exit?.exitCode ?? null, signal: exit?.signal ?? null };
+    if (!run.failure) {
+      run.failure = { runner: id, reason, exitCode: exit?.exitCode ?? null, signal: exit?.signal ?? null };
+      cb.onFailure?.(reason);
+    }
     stopAll(reason);
   };
 

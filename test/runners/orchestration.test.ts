@@ -39,8 +39,13 @@ test('a runner silent on the live feed after its release fails the run, named; t
     close: async () => { calls.push('close'); },
   };
   const specs = sliceTest(3).map((slice) => ({ slice, k6Path: 'k6', scriptPath: 's', summaryPath: 'a', summaryExportPath: 'b', stdoutLog: 'c', stderrLog: 'd', outputs: [], extraArgs: [], env: {}, cwd: '.' }));
-  const run = await runRunners({ specs, placement, reported: (id) => id !== 1, reportTimeoutMs: 300, pollMs: 50, signals: new EventEmitter() });
+  // A fault under this load is rolled back from onFailure, so it must come once, as it happens, before the others are stopped.
+  const failures: string[] = [];
+  const run = await runRunners({ specs, placement, reported: (id) => id !== 1, reportTimeoutMs: 300, pollMs: 50, signals: new EventEmitter() }, {
+    onFailure: (reason) => failures.push(`${reason} | stops so far: ${calls.filter((c) => c.startsWith('stop')).length}`),
+  });
   assert.match(run.failure?.reason ?? '', /^runner 1 \(fake 1\) sent nothing to the live feed in 0.3 s after its release/);
+  assert.deepEqual(failures, [`${run.failure?.reason} | stops so far: 0`]);
   assert.deepEqual(run.runners.map((r) => r.end), ['stopped', 'silent', 'stopped']);
   assert.deepEqual(calls.filter((c) => c.startsWith('stop')).sort(), ['stop 0', 'stop 1', 'stop 2']);
   assert.deepEqual(calls.filter((c) => c.startsWith('setup') || c.startsWith('teardown')), ['setup 0', 'teardown 0']);
