@@ -55,6 +55,8 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     const outcome = decideLiveRunOutcome({ run: report.outcome, chaos, recovery: analysis?.recovery ?? null, ...(noRecoveryReason ? { noRecoveryReason } : {}) });
     report = { ...report, outcome };
     if (analysis) {
+      const { phasesText } = await import('../report/phases-table.ts');
+      ui.result(phasesText({ phases: analysis.phases, phasesBySeries: analysis.bySeries }));
       const r = analysis.recovery;
       const container = r.containerRecoverySeconds === null ? 'no probe figure' : `containers ${r.containerRecoverySeconds} s`;
       const gap = r.gapSeconds === null ? '' : `, gap ${r.gapSeconds} s`;

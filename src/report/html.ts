@@ -150,7 +150,9 @@ function seriesSection(bySeries: Record<string, PhaseStats[]>): string {
     ? '<span class="fine">no requests</span>'
     : `<span class="${p.verdict}">${escapeHtml(formatRate(p.errorRate))} · ${escapeHtml(formatMs(p.p99))}</span>`;
   const rows = keys.map((k) => [`<code>${escapeHtml(k)}</code>`, ...(bySeries[k] ?? []).map(cell)]);
-  return `<h3>By endpoint and scenario: error rate · p99</h3>${table(['Series', ...names], rows, 99)}`;
+  // With --runners the series include each runner ("runner:0"): the merged phases above are their sum.
+  const what = keys.some((k) => k.startsWith('runner:')) ? 'By endpoint, scenario and runner' : 'By endpoint and scenario';
+  return `<h3>${what}: error rate · p99</h3>${table(['Series', ...names], rows, 99)}`;
 }
 
 function recoverySection(r: RecoveryBlock): string {
