@@ -91,6 +91,8 @@ export interface UnderLoad {
   /** True once k6 has exited. */
   loadEnded(): boolean;
   signal: AbortSignal;
+  /** Aborted when the load was stopped by a failure (a runner died): no injection, or the hold ends now. */
+  endHold?: AbortSignal;
 }
 
 export interface ChaosCallbacks {
@@ -126,6 +128,7 @@ export async function runChaosUnderLoad(prepared: PreparedChaos, u: UnderLoad, c
   const name = prepared.experiment.name;
   for (;;) {
     if (u.signal.aborted) return { ran: false, experiment: name, reason: 'interrupted before injection', exitCode: ExitCode.Interrupted };
+    if (u.endHold?.aborted) return { ran: false, experiment: name, reason: 'the load was stopped before the moment to inject' };
     if (u.loadEnded()) return { ran: false, experiment: name, reason: 'the load ended before the moment to inject; use a longer profile or an earlier --at' };
     const why = triggerDecision(u, Date.now(), u.recent());
     if (why !== null) {
@@ -136,7 +139,7 @@ export async function runChaosUnderLoad(prepared: PreparedChaos, u: UnderLoad, c
   }
   const [{ runExperiment }, { engineDeps }] = await Promise.all([import('../chaos/engine.ts'), import('../chaos/wiring.ts')]);
   try {
-    const result = await runExperiment(prepared.experiment, engineDeps(prepared.docker, { cwd, runId: prepared.runId, signal: u.signal }), { onEvent: cb.onEvent });
+    const result = await runExperiment(prepared.experiment, engineDeps(prepared.docker, { cwd, runId: prepared.runId, signal: u.signal, ...(u.endHold ? { endHold: u.endHold } : {}) }), { onEvent: cb.onEvent });
     return { ran: true, result, full: result };
   } catch (error) {
     // Refused before anything was touched (pending journal, lock held, target gone).

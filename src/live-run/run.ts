@@ -20,6 +20,7 @@ import { confirmChaos, faultSeconds, prepareChaos, runChaosUnderLoad, writeChaos
 import { createLiveDisplay } from './display.ts';
 import { secondsWithRequests, startLiveFeed, type LiveFeed } from './live.ts';
 import { finishRunFolder } from './finish.ts';
+import { runnersOption } from './runners.ts';
 import { checkFit, holdStartSeconds, plannedLoadSeconds, steadyDeadlineSeconds } from './schedule.ts';
 
 export interface LiveRunOptions {
@@ -58,7 +59,7 @@ interface Plan {
 export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui): Promise<PipelineResult> {
   if (o.runners) {
     const { checkRunnersOptions } = await import('../runners/placements.ts');
-    checkRunnersOptions(o.runners, { live: o.live, record: o.record, chaos: o.chaos !== undefined });
+    checkRunnersOptions(o.runners, { live: o.live, record: o.record });
   }
   const plan = o.chaos ? await planChaos(o, o.chaos, ui) : undefined;
   if (o.pipeline.dryRun) {
@@ -95,6 +96,8 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   const recordTmp = o.record ? join(o.pipeline.outDir, `.k6-record-${process.pid}-${Date.now()}.ndjson.gz`) : undefined;
 
   const controller = new AbortController();
+  // A runner failed: the load is going, so holding a fault under it would measure nothing.
+  const loadStopped = new AbortController();
   let signals = 0;
   const onSignal = (name: NodeJS.Signals) => {
     signals += 1;
@@ -127,7 +130,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       chaosRun = runChaosUnderLoad(plan.prepared, {
         at: o.chaos!.at, k6StartedAt, holdStartSeconds: plan.holdStart,
         steadyDeadlineSeconds: steadyDeadlineSeconds(plan.holdStart, plan.loadSeconds, faultSeconds(plan.prepared.experiment)),
-        recent: () => feed?.recent() ?? [], loadEnded: () => loadEnded, signal: controller.signal,
+        recent: () => feed?.recent() ?? [], loadEnded: () => loadEnded, signal: controller.signal, endHold: loadStopped.signal,
       }, o.pipeline.cwd, {
         onTrigger: (why) => {
           // Said before the fault: afterwards nobody could tell its errors from the baseline's.
@@ -179,15 +182,13 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       k6Env: { ...o.pipeline.k6Env, ...(feed?.env ?? {}) },
       ...(feed ? { k6EnvFor: feed.envFor } : {}),
       ...(placement && feed ? {
-        runners: {
-          count: o.runners!.count, placement, histograms: feed.finals, reported: feed.reported,
-          callbacks: {
-            onStarted: (list) => { display.note(`${list.length} runners started paused (${list.map((r) => r.where).join(', ')})`); events.onSpawn?.(undefined); },
-            onReleased: (spread) => display.note(`released ${o.runners!.count} runners together (within ${spread} ms); setup() ran once, on runner 0`),
-            onNote: (line) => display.note(line),
-            onSignal: (name, action) => display.note(`${name}: ${action}`),
+        runners: runnersOption({
+          count: o.runners!.count, placement, feed, events, note: (line) => display.note(line),
+          onFailure: (reason) => {
+            if (chaosRun && !loadStopped.signal.aborted) display.note('chaos: the load is being stopped; any fault still held is rolled back now');
+            loadStopped.abort(reason);
           },
-        },
+        }),
       } : {}),
     }, events);
     returned = true;

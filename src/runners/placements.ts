@@ -16,10 +16,10 @@ export interface RunnersRequestOptions {
   network?: string;
 }
 
-export function checkRunnersOptions(o: RunnersRequestOptions, flags: { live: boolean; record: boolean; chaos: boolean }): void {
+/** --chaos is allowed: the experiment is timed and judged on the merged live feed, like one k6's. */
+export function checkRunnersOptions(o: RunnersRequestOptions, flags: { live: boolean; record: boolean }): void {
   if (!flags.live) throw new UsageError('--runners merges the runners\' live feeds into one verdict, but --no-live was given', { hint: 'drop --no-live' });
   if (flags.record) throw new UsageError('--record with --runners is not supported yet (one NDJSON record per runner is not merged)', { hint: 'drop --record; the merged live feed gives the timeline' });
-  if (flags.chaos) throw new UsageError('--chaos with --runners is not supported yet', { hint: 'run the experiment with one k6 (drop --runners)' });
   if (o.placement !== 'local' && o.placement !== 'docker') throw new UsageError(`--placement "${String(o.placement)}" is not known`, { hint: 'use --placement local or --placement docker' });
 }
 

@@ -12,28 +12,15 @@ import { chromiumPath, openReport } from '../helpers/report-page.ts';
 import type { Timeline } from '../../src/live/types.ts';
 import type { K6Version } from '../helpers/parts.ts';
 import {
-  constantProfile, docker, dockerSkipReason, k6Env, k6Skip, k6Versions, loadctl, project, redisAnswers, redisStopExperiment, startRedis, startSandbox, unique, watch,
+  constantProfile, docker, dockerSkipReason, k6Env, k6Skip, k6Versions, loadctl, project, redisAnswers, redisRigs, redisStopExperiment, startRedis, unique, watch,
 } from './harness.ts';
 
 const skip = dockerSkipReason() || k6Skip('v2.2.0');
-const containers: string[] = [];
-const stops: Array<() => Promise<void>> = [];
-
-after(async () => {
-  for (const stop of stops) await stop().catch(() => undefined);
-  if (containers.length > 0) docker('rm', '-f', ...containers);
-});
+const rigs = redisRigs('lc-together');
+const rig = (name: string) => rigs.rig(name);
+after(() => rigs.cleanup());
 
 const experiment = redisStopExperiment;
-
-async function rig(name: string) {
-  const redis = await startRedis(unique(`lc-together-${name}`));
-  containers.push(redis.name);
-  const sandbox = await startSandbox({ redisPort: redis.port, users: 8 });
-  stops.push(sandbox.stop);
-  return { redis, sandbox };
-}
-
 
 /** The run's own report.html in headless Chromium: offline, no errors, three charts, the experiment's events; a screenshot for the artifacts. */
 async function lookInChromium(file: string): Promise<void> {
@@ -168,7 +155,7 @@ test('an experiment naming a missing container: exit 2 before any load starts', 
 
 test('loadctl chaos <experiment> --load <profile> --dry-run: the k6 command and the plan, nothing touched', { skip, timeout: 60_000 }, async () => {
   const redis = await startRedis(unique('lc-together-dry'));
-  containers.push(redis.name);
+  rigs.track(redis.name);
   const before = docker('inspect', '--format', '{{.State.Status}} {{.State.StartedAt}}', redis.name);
   const cwd = project({ profiles: { steady: constantProfile(30) }, chaos: { 'redis-stop': experiment(redis.name, redis.port, '5s') } });
   const run = loadctl(['chaos', 'redis-stop', '--load', 'steady', '--dry-run'], { cwd, env: { BASE_URL: 'http://127.0.0.1:1' } });

@@ -96,6 +96,31 @@ export async function startSandbox(options: { redisPort?: number; users: number 
   return { url, stop: async () => { proc.kill('SIGTERM'); await proc.done; } };
 }
 
+/**
+ * Redis in a container (named `<prefix>-<name>-<hex>`, labelled) and the
+ * sandbox with its locks in it, per test; `cleanup()` (in after()) stops the
+ * sandboxes and removes only the containers made here.
+ */
+export function redisRigs(prefix: string) {
+  const containers: string[] = [];
+  const stops: Array<() => Promise<void>> = [];
+  return {
+    /** Also remove this container at cleanup. */
+    track: (name: string) => { containers.push(name); },
+    async rig(name: string, users = 8) {
+      const redis = await startRedis(unique(`${prefix}-${name}`));
+      containers.push(redis.name);
+      const sandbox = await startSandbox({ redisPort: redis.port, users });
+      stops.push(sandbox.stop);
+      return { redis, sandbox };
+    },
+    async cleanup() {
+      for (const stop of stops) await stop().catch(() => undefined);
+      if (containers.length > 0) docker('rm', '-f', ...containers);
+    },
+  };
+}
+
 // Project folders (run folders, k6 records) go when the test file's process ends.
 const made: string[] = [];
 process.once('exit', () => { for (const dir of made) rmSync(dir, { recursive: true, force: true }); });
