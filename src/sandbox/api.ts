@@ -6,6 +6,7 @@ import { type LockService, LockUnavailableError } from './locks.ts';
 import type { SandboxMetrics } from './metrics.ts';
 import { type BookingRecorder, DatabaseUnavailableError } from './pg-bookings.ts';
 import type { Booking, EventRecord, Store } from './store.ts';
+import { confirmBooking, lockKeyOf } from './confirm.ts';
 
 export interface ApiDeps {
   store: Store;
@@ -23,10 +24,11 @@ const MAX_SEATS_PER_BOOKING = 20;
 const TOKEN_TTL_SECONDS = 3600;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-export const lockKey = (eventId: string, seatId: string) => `${eventId}:${seatId}`;
+export const lockKey = lockKeyOf;
 
 export function apiRoutes(deps: ApiDeps): Route[] {
   const { store, metrics, now } = deps;
+  const confirm = confirmBooking(deps);
 
   const userOf = (ctx: RequestContext): string => {
     const header = ctx.req.headers.authorization ?? '';
@@ -97,25 +99,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     },
     { method: 'POST', path: '/api/bookings', body: true, handle: (ctx) => hold(deps, userOf(ctx), ctx.body, eventOf).then((b) => ok(bookingView(b), 201)) },
     { method: 'GET', path: '/api/bookings/{id}', handle: (ctx) => ok(bookingView(bookingOf(ctx))) },
-    {
-      method: 'POST', path: '/api/bookings/{id}/confirm',
-      handle: (ctx) => {
-        const booking = bookingOf(ctx);
-        const wasHeld = booking.status === 'HELD';
-        const outcome = store.confirm(booking, now());
-        if (outcome === 'expired') throw new HttpError(410, 'hold_expired', 'the hold expired; hold the seats again');
-        if (outcome === 'cancelled') throw new HttpError(409, 'booking_cancelled', 'the booking was cancelled');
-        if (outcome === 'sold') throw new HttpError(409, 'seat_unavailable', 'a seat of this booking was sold meanwhile');
-        if (wasHeld) {
-          metrics.bookings.inc({ outcome: 'confirmed' });
-          deps.recorder?.changed(booking);
-          deps.stream?.publish('confirmed', booking);
-          // Sold seats are guarded by the store from now on; the locks may go.
-          void deps.locks.release(booking.seatIds.map((s) => lockKey(booking.eventId, s)), booking.id).catch(() => {});
-        }
-        return ok({ id: booking.id, status: booking.status });
-      },
-    },
+    { method: 'POST', path: '/api/bookings/{id}/confirm', handle: (ctx) => confirm(bookingOf(ctx)) },
     {
       method: 'DELETE', path: '/api/bookings/{id}',
       handle: (ctx) => {

@@ -1,6 +1,11 @@
 // Off-by-default ways to break the reference system on purpose, one per
 // shipped invariant, so tests can prove each invariant can fail:
-//   double-sell     every confirmation also stores a second CONFIRMED booking for the same seats
+//   double-sell     the database's guard on sold seats is dropped, and every
+//                   confirmation is stored twice: the second time as a new
+//                   CONFIRMED booking of the same seats (a retry that inserts
+//                   instead of updating). Both halves are needed, and said:
+//                   with the guard in place PostgreSQL refuses that second
+//                   row, which is what the guard is for.
 //   lose-confirms   confirmations are answered but never reach PostgreSQL
 //   lock-leak       seat locks are taken for a day and never released
 //   backlog-stall   the consumer reads booking events but never acknowledges them
@@ -12,6 +17,13 @@ import type { BookingRecorder } from './pg-bookings.ts';
 
 export const BREAK_MODES = ['double-sell', 'lose-confirms', 'lock-leak', 'backlog-stall'] as const;
 export type BreakMode = (typeof BREAK_MODES)[number];
+/** The shipped invariant (src/invariants/shipped.ts) each mode is there to break. */
+export const BREAK_INVARIANT: Readonly<Record<BreakMode, string>> = {
+  'double-sell': 'no-double-sale',
+  'lose-confirms': 'confirmed-stored',
+  'lock-leak': 'locks-expire',
+  'backlog-stall': 'backlog-drains',
+};
 
 /** "double-sell,lock-leak" -> modes, or the unknown names. */
 export function parseBreaks(text: string | undefined): { modes: BreakMode[] } | { error: string } {
@@ -34,16 +46,19 @@ export function leakyLocks(inner: LockService): LockService {
   };
 }
 
-/** double-sell and lose-confirms, on the way to PostgreSQL. */
+/** double-sell and lose-confirms, on the way to PostgreSQL (double-sell also starts PgBookings without its guard). */
 export function brokenRecorder(inner: BookingRecorder, modes: readonly BreakMode[]): BookingRecorder {
   return {
     held: (b) => inner.held(b),
-    changed(b) {
-      if (b.status === 'CONFIRMED' && modes.includes('lose-confirms')) return;
-      inner.changed(b);
+    async confirmed(b) {
+      if (modes.includes('lose-confirms')) return [];
+      const taken = await inner.confirmed(b);
       // A retried confirmation written as a second booking: the seat is now sold twice.
-      if (b.status === 'CONFIRMED' && modes.includes('double-sell')) void inner.held({ ...b, id: randomUUID() }).catch(() => {});
+      if (taken.length === 0 && modes.includes('double-sell')) await inner.held({ ...b, id: randomUUID() }).catch(() => {});
+      return taken;
     },
+    sold: () => inner.sold(),
+    changed: (b) => inner.changed(b),
     health: () => inner.health(),
     close: () => inner.close(),
   };

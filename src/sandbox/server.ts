@@ -65,10 +65,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     locks = new MemoryLockService(now);
   }
   let recorder: BookingRecorder | undefined;
+  let sold: Awaited<ReturnType<BookingRecorder['sold']>> = [];
   if (options.postgresUrl) {
     const pg = new PgBookings(options.postgresUrl);
     try {
-      await pg.init(options.redisReadyTimeoutMs ?? 3000);
+      await pg.init(options.redisReadyTimeoutMs ?? 3000, { guard: !options.breaks?.includes('double-sell') });
+      // What is sold is PostgreSQL's to say: a restarted service must not sell those seats again.
+      sold = await pg.sold();
     } catch (error) {
       await Promise.all([pg.close(), locks.close()]);
       throw error;
@@ -92,6 +95,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       void locks.release(booking.seatIds.map((s) => lockKey(booking.eventId, s)), booking.id).catch(() => {});
     },
   );
+  for (const b of sold) store.restoreSold(b.eventId, b.seatIds, b.id);
   const closeExtras = async () => {
     stream?.close();
     await recorder?.close();
@@ -99,7 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const router = new Router([
     ...apiRoutes({ store, locks, metrics, holdTtlMs, now, ...(recorder ? { recorder } : {}), ...(stream ? { stream } : {}) }),
-    { method: 'GET', path: '/health', handle: () => health(locks, recorder) },
+    { method: 'GET', path: '/health', handle: () => health(locks, recorder, options.breaks ?? []) },
     { method: 'GET', path: '/metrics', handle: async () => ({ status: 200, body: await metrics.render(), contentType: metrics.contentType }) },
   ]);
 
@@ -141,11 +145,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
-async function health(locks: LockService, recorder: BookingRecorder | undefined): Promise<Reply> {
+async function health(locks: LockService, recorder: BookingRecorder | undefined, breaks: readonly BreakMode[]): Promise<Reply> {
   const [lockParts, recorderParts] = await Promise.all([locks.health(), recorder?.health() ?? {}]);
   const components: Record<string, ComponentHealth> = { store: { status: 'UP' }, ...lockParts, ...recorderParts };
   const up = Object.values(components).every((c) => c.status === 'UP');
-  return { status: up ? 200 : 503, body: { status: up ? 'UP' : 'DOWN', components } };
+  // Still 200 (it serves), but anyone reading the body sees it is broken on purpose.
+  return { status: up ? 200 : 503, body: { status: up ? 'UP' : 'DOWN', components, ...(breaks.length > 0 ? { brokenOnPurpose: breaks } : {}) } };
 }
 
 async function handle(router: Router, metrics: SandboxMetrics, req: IncomingMessage, res: ServerResponse, onError?: (e: unknown) => void): Promise<void> {

@@ -155,6 +155,40 @@ export class Store {
     return 'ok';
   }
 
+  /** Takes back a confirmation the database refused or could not store: HELD again, until its own deadline. */
+  unconfirm(booking: Booking): void {
+    if (booking.status !== 'CONFIRMED') return;
+    const event = this.events.get(booking.eventId) as EventRecord;
+    for (const id of booking.seatIds) {
+      const seat = event.seats.get(id) as Seat;
+      if (seat.soldTo !== booking.id) continue;
+      seat.soldTo = undefined;
+      seat.heldBy = booking.id;
+    }
+    booking.status = 'HELD';
+    this.live.add(booking);
+  }
+
+  /**
+   * Marks seats sold that the database says are sold (at start, or when it
+   * refused a confirmation); unknown events and seats are skipped. Returns how
+   * many seats it marked.
+   */
+  restoreSold(eventId: string, seatIds: readonly string[], bookingId: string): number {
+    const event = this.events.get(eventId);
+    if (!event) return 0;
+    let marked = 0;
+    for (const id of seatIds) {
+      const seat = event.seats.get(id);
+      if (!seat || seat.soldTo) continue;
+      // A seat under a live hold is already counted as unavailable.
+      if (!(seat.heldBy && this.bookings.get(seat.heldBy)?.status === 'HELD')) event.available -= 1;
+      seat.soldTo = bookingId;
+      marked += 1;
+    }
+    return marked;
+  }
+
   cancel(booking: Booking, now: number): 'ok' | 'confirmed' {
     if (booking.status === 'CONFIRMED') return 'confirmed';
     // liveHold expires a hold past its TTL (and counts it) before the cancel.
