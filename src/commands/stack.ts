@@ -10,6 +10,7 @@ interface Flags {
   redisImage?: string;
   postgresImage?: string;
   nodeImage?: string;
+  break?: string;
   json: boolean;
 }
 
@@ -23,13 +24,14 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--redis-image <image>', `Redis image (env LOADCTL_STACK_REDIS_IMAGE; default ${defaultImages.redis})`)
     .option('--postgres-image <image>', `PostgreSQL image (env LOADCTL_STACK_POSTGRES_IMAGE; default ${defaultImages.postgres})`)
     .option('--node-image <image>', `image with node for the booking service and the consumer (env LOADCTL_STACK_NODE_IMAGE; default ${defaultImages.node})`)
+    .option('--break <modes>', 'up only: start it broken on purpose, so the shipped invariants can be seen to fail: double-sell, lose-confirms, lock-leak, backlog-stall, comma separated (env LOADCTL_STACK_BREAK; see docs/invariants.md)')
     .option('--json', 'print a JSON document on stdout', false)
     .action((action: string | undefined, flags: Flags, command) => runAction(async () => {
       const globals = command.optsWithGlobals() as { quiet?: boolean; color?: boolean };
       const ui = createUi({ quiet: globals.quiet ?? false, color: globals.color ?? true, ...(flags.json ? { stream: process.stderr } : {}) });
       const { runStackCommand } = await import('../stack/command.ts');
       return runStackCommand({
-        action, project: flags.project, portOffset: flags.portOffset, json: flags.json, env: process.env,
+        action, project: flags.project, portOffset: flags.portOffset, json: flags.json, env: process.env, break: flags.break,
         images: {
           ...(flags.redisImage ? { redis: flags.redisImage } : {}),
           ...(flags.postgresImage ? { postgres: flags.postgresImage } : {}),

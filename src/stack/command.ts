@@ -8,7 +8,9 @@ import Table from 'cli-table3';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
 import { claimSignals } from '../shared/signals.ts';
 import type { Ui } from '../ui.ts';
-import { type ImageKey, checkProject, chooseImages, planStack, stackEndpoints, stackServices } from './definition.ts';
+import { type ImageKey, breaksOf, checkProject, chooseImages, planStack, stackEndpoints, stackServices } from './definition.ts';
+import { type BreakMode, parseBreaks } from '../sandbox/breaks.ts';
+import { breakLines, brokenSummary } from './breaks-text.ts';
 import { StackDocker } from './docker.ts';
 import { stackUp } from './up.ts';
 
@@ -17,6 +19,8 @@ export interface StackCommandOptions {
   project: string;
   portOffset: string;
   images: Partial<Record<ImageKey, string>>;
+  /** --break's text; LOADCTL_STACK_BREAK (in env) when the flag is absent. */
+  break?: string | undefined;
   json: boolean;
   env: NodeJS.ProcessEnv;
 }
@@ -32,7 +36,7 @@ export async function serviceBundle(): Promise<Buffer> {
   throw new EnvironmentError('the bundled stack service (dist/stack-service.mjs) is missing', { hint: 'build it: npm run build' });
 }
 
-export function parseStackOptions(o: Pick<StackCommandOptions, 'action' | 'project' | 'portOffset'>): { action: 'up' | 'down' | 'status'; project: string; portOffset: number } {
+export function parseStackOptions(o: Pick<StackCommandOptions, 'action' | 'project' | 'portOffset' | 'break'> & { env?: Record<string, string | undefined> }): { action: 'up' | 'down' | 'status'; project: string; portOffset: number; breaks: BreakMode[] } {
   if (!o.action || !actions.includes(o.action)) {
     throw new UsageError(`${o.action ? `unknown stack action "${o.action}"` : 'name a stack action'} (known: ${actions.join(', ')})`, { hint: 'loadctl stack up' });
   }
@@ -43,12 +47,19 @@ export function parseStackOptions(o: Pick<StackCommandOptions, 'action' | 'proje
   if (!/^\d+$/.test(o.portOffset) || offset + highest > 65535) {
     throw new UsageError(`--port-offset ${o.portOffset}: must be a whole number from 0 to ${65535 - highest}`, { hint: 'e.g. --port-offset 10000 publishes the booking service on 127.0.0.1:18080' });
   }
-  return { action: o.action as 'up' | 'down' | 'status', project: o.project, portOffset: offset };
+  if (o.break !== undefined && o.action !== 'up') {
+    throw new UsageError(`--break applies to \`stack up\` only; \`stack ${o.action}\` takes no break modes (status shows the ones a stack runs with)`);
+  }
+  // The variable counts for `up` only: set in a shell, it must not make `status` or `down` fail.
+  const text = o.break ?? (o.action === 'up' ? o.env?.LOADCTL_STACK_BREAK : undefined);
+  const parsed = parseBreaks(text);
+  if ('error' in parsed) throw new UsageError(`${o.break !== undefined ? '--break' : 'LOADCTL_STACK_BREAK'}: ${parsed.error}`);
+  return { action: o.action as 'up' | 'down' | 'status', project: o.project, portOffset: offset, breaks: parsed.modes };
 }
 
 export async function runStackCommand(o: StackCommandOptions, ui: Ui): Promise<number> {
-  const { action, project, portOffset } = parseStackOptions(o);
-  const plan = planStack({ project, portOffset, images: chooseImages(o.images, o.env) });
+  const { action, project, portOffset, breaks } = parseStackOptions(o);
+  const plan = planStack({ project, portOffset, images: chooseImages(o.images, o.env), breaks });
   const docker = new StackDocker(o.env);
   await docker.ping();
   if (action === 'down') {
@@ -73,10 +84,14 @@ export async function runStackCommand(o: StackCommandOptions, ui: Ui): Promise<n
     ui.info(`stack ${project} on ${docker.endpoint}: ${plan.containers.map((c) => c.name).join(', ')}`);
     const result = await stackUp(plan, { docker, serviceFile: serviceBundle, onProgress: (line) => ui.info(line), signal: controller.signal });
     const endpoints = stackEndpoints({ portOffset });
-    const changed = [...result.created.map((n) => `created ${n}`), ...result.started.map((n) => `started ${n}`)];
-    ui.result(`stack ${project} is up and healthy (${(result.ms / 1000).toFixed(1)}s${changed.length === 0 ? ', already running: nothing changed' : ''})`);
+    const changed = [...result.created, ...result.recreated, ...result.started];
+    const took = `${(result.ms / 1000).toFixed(1)}s${changed.length === 0 ? ', already running: nothing changed' : ''}`;
+    const broken = plan.containers.filter((c) => c.breaks.length > 0).map((c) => ({ container: c.name, breaks: c.breaks }));
+    for (const line of breakLines(result.recreated, plan.containers)) ui.warn(line);
+    if (broken.length > 0) ui.warn(`stack ${project} is up but ${brokenSummary(broken)} (${took})`);
+    else ui.result(`stack ${project} is up and healthy (${took})`);
     ui.result(`  booking service ${endpoints['booking-service']}  consumer ${endpoints['kafka-consumer']}/metrics  redis ${endpoints.redis}  postgres ${endpoints.postgres}`);
-    if (o.json) process.stdout.write(`${JSON.stringify({ schema: 'loadctl/stack', version: 1, project, endpoints, ...result }, null, 2)}\n`);
+    if (o.json) process.stdout.write(`${JSON.stringify({ schema: 'loadctl/stack', version: 1, project, endpoints, brokenOnPurpose: broken, ...result }, null, 2)}\n`);
     return ExitCode.Ok;
   } finally {
     releaseSignals();
@@ -96,14 +111,20 @@ async function status(docker: StackDocker, plan: ReturnType<typeof planStack>, p
     return {
       service: c.service, container: c.name,
       state: !seen ? 'absent' : !ours ? 'not made by loadctl stack' : seen.running ? seen.health : seen.status,
+      // What the container really runs with, from its label: never what this call's flags would ask for.
+      breaks: seen && ours ? breaksOf(seen.labels) : [],
       endpoint,
     };
   }));
-  if (json) process.stdout.write(`${JSON.stringify({ schema: 'loadctl/stack-status', version: 1, project: plan.project, services: rows }, null, 2)}\n`);
+  const up = rows.every((r) => r.state === 'healthy');
+  const broken = rows.filter((r) => r.breaks.length > 0).map((r) => ({ container: r.container, breaks: r.breaks }));
+  const healthy = up && broken.length === 0;
+  if (json) process.stdout.write(`${JSON.stringify({ schema: 'loadctl/stack-status', version: 1, project: plan.project, healthy, brokenOnPurpose: broken, services: rows }, null, 2)}\n`);
   const table = new Table({ head: ['service', 'container', 'state', 'on this machine'], style: { head: [], border: [] } });
-  for (const r of rows) table.push([r.service, r.container, r.state, r.endpoint]);
+  for (const r of rows) table.push([r.service, r.container, r.breaks.length > 0 ? `${r.state}, BROKEN ON PURPOSE: ${r.breaks.join(', ')}` : r.state, r.endpoint]);
   ui.result(table.toString());
-  const healthy = rows.every((r) => r.state === 'healthy');
-  ui.result(healthy ? `stack ${plan.project}: every service healthy` : `stack ${plan.project}: not fully up (loadctl stack up${plan.project === 'ticketing' ? '' : ` --project ${plan.project}`})`);
+  const again = `loadctl stack up${plan.project === 'ticketing' ? '' : ` --project ${plan.project}`}`;
+  if (broken.length > 0) ui.result(`stack ${plan.project}: ${up ? 'up but ' : 'not fully up, and '}${brokenSummary(broken)}; \`${again}\` without --break mends it`);
+  else ui.result(up ? `stack ${plan.project}: every service healthy` : `stack ${plan.project}: not fully up (${again})`);
   return healthy ? ExitCode.Ok : ExitCode.Failed;
 }

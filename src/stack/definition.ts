@@ -9,6 +9,8 @@
 // Compose would put there, so every shipped experiment finds its target
 // without flags.
 
+import { BREAK_MODES, type BreakMode } from '../sandbox/breaks.ts';
+
 export type ImageKey = 'redis' | 'postgres' | 'node';
 
 export interface StackServiceInfo {
@@ -47,6 +49,21 @@ export const defaultProject = 'ticketing';
 /** On everything `stack up` makes: `down` removes by this label, never by name alone. */
 export const stackLabel = 'io.loadctl.stack';
 export const composeLabels = { project: 'com.docker.compose.project', service: 'com.docker.compose.service', network: 'com.docker.compose.network' } as const;
+/**
+ * On a container started broken on purpose: its break modes, comma separated.
+ * `status` reads it (a broken stack never looks healthy) and `up` compares it
+ * with the modes asked for (a different set recreates the container).
+ */
+export const breakLabel = 'io.loadctl.break';
+/** Which container each break mode (src/sandbox/breaks.ts) lives in. */
+export const breakService: Readonly<Record<BreakMode, 'booking-service' | 'kafka-consumer'>> = {
+  'double-sell': 'booking-service',
+  'lose-confirms': 'booking-service',
+  'lock-leak': 'booking-service',
+  'backlog-stall': 'kafka-consumer',
+};
+/** The modes a container carries, read from its labels (none when unlabelled). */
+export const breaksOf = (labels: Record<string, string>): string[] => (labels[breakLabel] ?? '').split(',').filter(Boolean);
 /** Where the bundled Node service is copied inside its containers. */
 export const serviceFile = { dir: '/opt/loadctl', name: 'stack-service.mjs' } as const;
 
@@ -55,6 +72,8 @@ export interface StackOptions {
   /** Added to every published port (8080 -> 8080 + offset). */
   portOffset: number;
   images: Record<ImageKey, string>;
+  /** Break modes to start with (off by default); each goes to the container that acts it out. */
+  breaks?: readonly BreakMode[];
 }
 
 export interface ContainerPlan {
@@ -71,6 +90,8 @@ export interface ContainerPlan {
   memory?: number;
   /** Whether the bundled Node service must be copied in before the first start. */
   needsServiceFile: boolean;
+  /** Break modes this container runs with (also in its labels and LOADCTL_SANDBOX_BREAK). */
+  breaks: BreakMode[];
 }
 
 export interface StackPlan {
@@ -105,14 +126,18 @@ export function planStack(options: StackOptions): StackPlan {
   const { project } = options;
   const owned = { [stackLabel]: project, [composeLabels.project]: project };
   const containers = stackServices.map((info): ContainerPlan => {
+    // In BREAK_MODES order, so the same set always gives the same label.
+    const breaks = BREAK_MODES.filter((m) => options.breaks?.includes(m) && breakService[m] === info.service);
     const base = {
       service: info.service,
       name: containerNameOf(project, info.service),
       image: options.images[info.image],
-      labels: { ...owned, [composeLabels.service]: info.service },
+      labels: { ...owned, [composeLabels.service]: info.service, ...(breaks.length > 0 ? { [breakLabel]: breaks.join(',') } : {}) },
       port: { container: info.port, host: info.port + options.portOffset },
       needsServiceFile: info.image === 'node',
+      breaks,
     };
+    const breakEnv = breaks.length > 0 ? [`LOADCTL_SANDBOX_BREAK=${breaks.join(',')}`] : [];
     const every = { intervalMs: 1000, retries: 3, startPeriodMs: 60_000 };
     const service = `node ${serviceFile.dir}/${serviceFile.name}`.split(' ');
     switch (info.service) {
@@ -123,11 +148,11 @@ export function planStack(options: StackOptions): StackPlan {
       case 'booking-service':
         return {
           ...base, cmd: [...service, 'booking'],
-          env: ['PORT=8080', 'REDIS_URL=redis://redis:6379', 'DATABASE_URL=postgres://postgres@postgres:5432/ticketing'],
+          env: ['PORT=8080', 'REDIS_URL=redis://redis:6379', 'DATABASE_URL=postgres://postgres@postgres:5432/ticketing', ...breakEnv],
           health: { ...every, test: httpCheck(info.port, '/health') }, memory: 512 * 1024 * 1024,
         };
       case 'kafka-consumer':
-        return { ...base, cmd: [...service, 'consumer'], env: ['PORT=9464', 'REDIS_URL=redis://redis:6379'], health: { ...every, test: httpCheck(info.port, '/health') } };
+        return { ...base, cmd: [...service, 'consumer'], env: ['PORT=9464', 'REDIS_URL=redis://redis:6379', ...breakEnv], health: { ...every, test: httpCheck(info.port, '/health') } };
     }
   });
   return {

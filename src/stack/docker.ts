@@ -167,6 +167,17 @@ export class StackDocker {
     return demuxBuffer(buffer as Buffer).trim().split('\n').slice(-lines).join(' | ');
   }
 
+  /** Stops a container, SIGTERM first (the service writes what it queued), SIGKILL after `seconds`; one stopped or gone already is fine. */
+  async stop(id: string, seconds = 5): Promise<void> {
+    await this.call(`stop container ${id.slice(0, 12)}`, async () => {
+      try {
+        await this.docker.getContainer(id).stop({ t: seconds });
+      } catch (error) {
+        if (statusOf(error) !== 304 && statusOf(error) !== 404) throw error;
+      }
+    });
+  }
+
   /** Force-removes a container with its anonymous volumes; one already gone counts as removed. */
   async removeContainer(id: string): Promise<void> {
     await this.call(`remove container ${id.slice(0, 12)}`, async () => {

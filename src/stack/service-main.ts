@@ -14,6 +14,8 @@ const parsedBreaks = parseBreaks(env.LOADCTL_SANDBOX_BREAK);
 const breaks = 'modes' in parsedBreaks ? parsedBreaks.modes : [];
 
 async function main(): Promise<{ close(): Promise<void> }> {
+  // A mode this build does not know must not start a service that looks whole.
+  if ('error' in parsedBreaks) throw new Error(`LOADCTL_SANDBOX_BREAK: ${parsedBreaks.error}`);
   const redisUrl = env.REDIS_URL ?? 'redis://redis:6379';
   if (role === 'booking') {
     return startSandbox({
@@ -33,7 +35,7 @@ async function main(): Promise<{ close(): Promise<void> }> {
 }
 
 main().then((service) => {
-  console.log(`${role} ready`);
+  console.log(`${role} ready${breaks.length > 0 ? `, BROKEN ON PURPOSE: ${breaks.join(', ')}` : ''}`);
   // PID 1 in a container gets no default SIGTERM handler: without this, `docker stop` waits its full grace and kills.
   const stop = () => { void service.close().then(() => { process.exitCode = 0; }); };
   process.once('SIGTERM', stop);

@@ -1,17 +1,18 @@
 // `loadctl stack up`: decide what to do from what exists (pure), then do it:
 // images, network, containers in start order, each group waited on until
-// healthy. Idempotent: what this stack already runs is kept. Interrupted or
-// failed half way, it removes what this call created, and only that, so
-// nothing half-made is left.
+// healthy. Idempotent: what this stack already runs is kept, unless it runs
+// with other break modes than asked for: then it is recreated, never kept
+// silently broken (or silently mended). Interrupted or failed half way, it
+// removes what this call created, and only that, so nothing half-made is left.
 import { InterruptedError, UsageError } from '../errors.ts';
-import { type ContainerPlan, type ImageKey, type StackPlan, imageEnv, imageFlag, stackLabel, stackServices } from './definition.ts';
+import { type ContainerPlan, type ImageKey, type StackPlan, breaksOf, imageEnv, imageFlag, stackLabel, stackServices } from './definition.ts';
 import type { Observed, StackDocker } from './docker.ts';
 import { waitHealthy } from './health.ts';
 
-export type Action = 'create' | 'start' | 'keep';
+export type Action = 'create' | 'start' | 'keep' | 'recreate';
 
 /** Pure: what to do for each planned container, given what has its name now; a stranger there is a refusal. */
-export function decideUp(plan: StackPlan, existing: Map<string, Observed>): Array<{ container: ContainerPlan; action: Action; id?: string }> {
+export function decideUp(plan: StackPlan, existing: Map<string, Observed>): Array<{ container: ContainerPlan; action: Action; id?: string; was?: string[] }> {
   const strangers = plan.containers.filter((c) => {
     const found = existing.get(c.name);
     return found && found.labels[stackLabel] !== plan.project;
@@ -24,6 +25,9 @@ export function decideUp(plan: StackPlan, existing: Map<string, Observed>): Arra
   return plan.containers.map((container) => {
     const found = existing.get(container.name);
     if (!found) return { container, action: 'create' as const };
+    const was = breaksOf(found.labels);
+    // Break modes live in the container's environment: another set means another container.
+    if (was.join(',') !== container.breaks.join(',')) return { container, action: 'recreate' as const, id: found.id, was };
     return { container, action: found.running ? 'keep' as const : 'start' as const, id: found.id };
   });
 }
@@ -39,6 +43,8 @@ export interface UpDeps {
 
 export interface UpResult {
   created: string[];
+  /** Removed and created again because their break modes changed. */
+  recreated: Array<{ name: string; breaksBefore: string[]; breaksNow: string[] }>;
   started: string[];
   kept: string[];
   ms: number;
@@ -57,27 +63,35 @@ export async function stackUp(plan: StackPlan, deps: UpDeps): Promise<UpResult> 
   }
   const actions = decideUp(plan, existing);
   const made: { containers: string[]; network?: string } = { containers: [] };
-  const result: UpResult = { created: [], started: [], kept: [], ms: 0 };
+  const result: UpResult = { created: [], recreated: [], started: [], kept: [], ms: 0 };
+  const creates = actions.filter((a) => a.action === 'create' || a.action === 'recreate');
   try {
-    const keys = [...new Set(actions.filter((a) => a.action === 'create').map((a) => stackServices.find((s) => s.service === a.container.service)?.image as ImageKey))];
+    const keys = [...new Set(creates.map((a) => stackServices.find((s) => s.service === a.container.service)?.image as ImageKey))];
     for (const key of keys) {
       checkAbort();
-      const image = actions.find((a) => a.action === 'create' && stackServices.find((s) => s.service === a.container.service)?.image === key)?.container.image as string;
+      const image = creates.find((a) => stackServices.find((s) => s.service === a.container.service)?.image === key)?.container.image as string;
       await docker.ensureImage(image, `${imageFlag[key]} or ${imageEnv[key]}`, onProgress);
     }
     checkAbort();
     if (await docker.ensureNetwork(plan.network, plan.project)) made.network = plan.network.name;
-    const service = actions.some((a) => a.action === 'create' && a.container.needsServiceFile) ? await deps.serviceFile() : undefined;
+    const service = creates.some((a) => a.container.needsServiceFile) ? await deps.serviceFile() : undefined;
     // Data stores first, then the services that need them.
     for (const group of [['postgres', 'redis'], ['booking-service', 'kafka-consumer']]) {
       const ids: Array<{ id: string; name: string }> = [];
       for (const a of actions.filter((x) => group.includes(x.container.service))) {
         checkAbort();
         let id = a.id;
-        if (a.action === 'create') {
+        if (a.action === 'recreate') {
+          const now = a.container.breaks;
+          onProgress(`recreating ${a.container.name}: break modes ${a.was?.join(', ') || 'none'} -> ${now.join(', ') || 'none'}`);
+          await docker.stop(a.id as string);
+          await docker.removeContainer(a.id as string);
+          result.recreated.push({ name: a.container.name, breaksBefore: a.was ?? [], breaksNow: [...now] });
+        }
+        if (a.action === 'create' || a.action === 'recreate') {
           id = await docker.create(a.container, plan.network.name, service);
           made.containers.push(id);
-          result.created.push(a.container.name);
+          if (a.action === 'create') result.created.push(a.container.name);
         }
         if (a.action !== 'keep') {
           await docker.start(id as string, a.container.name, a.container.port.host);

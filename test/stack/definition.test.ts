@@ -6,6 +6,8 @@ import { checkProject, chooseImages, defaultImages, planStack, stackEndpoints, s
 import { decideUp } from '../../src/stack/up.ts';
 import type { Observed } from '../../src/stack/docker.ts';
 import { UsageError } from '../../src/errors.ts';
+import { parseStackOptions } from '../../src/stack/command.ts';
+import { breakLines, brokenSummary } from '../../src/stack/breaks-text.ts';
 
 const plan = (project = 'ticketing', portOffset = 0) => planStack({ project, portOffset, images: defaultImages });
 
@@ -53,4 +55,61 @@ test('a container of that name that up did not make (your real system) is a refu
   assert.throws(() => decideUp(plan(), existing), (e: unknown) => e instanceof UsageError
     && e.message === 'ticketing-postgres, ticketing-redis already exist and were not made by `loadctl stack up`; loadctl will not touch them'
     && /--project <name>/.test(e.hint ?? ''));
+});
+
+test('break modes: each goes to the container that acts it out, in its environment and a label; none by default', () => {
+  const broken = planStack({ project: 'ticketing', portOffset: 0, images: defaultImages, breaks: ['backlog-stall', 'lock-leak', 'double-sell'] });
+  const by = (service: string) => broken.containers.find((c) => c.service === service)!;
+  assert.deepEqual(by('booking-service').breaks, ['double-sell', 'lock-leak'], 'in BREAK_MODES order, whatever order they were asked in');
+  assert.equal(by('booking-service').labels['io.loadctl.break'], 'double-sell,lock-leak');
+  assert.ok(by('booking-service').env.includes('LOADCTL_SANDBOX_BREAK=double-sell,lock-leak'));
+  assert.ok(by('kafka-consumer').env.includes('LOADCTL_SANDBOX_BREAK=backlog-stall'));
+  for (const service of ['postgres', 'redis']) {
+    assert.deepEqual(by(service).breaks, []);
+    assert.equal(by(service).labels['io.loadctl.break'], undefined);
+  }
+  for (const c of plan().containers) {
+    assert.ok(!c.env.some((e) => e.startsWith('LOADCTL_SANDBOX_BREAK')), `${c.name} is whole by default`);
+    assert.equal(c.labels['io.loadctl.break'], undefined);
+  }
+});
+
+test('up recreates a container whose break modes differ from those asked for (either way), and keeps one whose modes match', () => {
+  const labelled = (name: string, breaks: string) => ({ ...seen(name, true, 'ticketing'), labels: { 'io.loadctl.stack': 'ticketing', ...(breaks ? { 'io.loadctl.break': breaks } : {}) } });
+  const existing = new Map([
+    ['ticketing-postgres', labelled('ticketing-postgres', '')],
+    ['ticketing-redis', labelled('ticketing-redis', '')],
+    ['ticketing-booking-service', labelled('ticketing-booking-service', 'double-sell')],
+    ['ticketing-kafka-consumer', labelled('ticketing-kafka-consumer', '')],
+  ]);
+  // Asked for none: the broken booking service is not kept.
+  assert.deepEqual(decideUp(plan(), existing).map((a) => [a.container.service, a.action, a.was ?? null]), [
+    ['postgres', 'keep', null], ['redis', 'keep', null], ['booking-service', 'recreate', ['double-sell']], ['kafka-consumer', 'keep', null],
+  ]);
+  const asked = planStack({ project: 'ticketing', portOffset: 0, images: defaultImages, breaks: ['double-sell', 'backlog-stall'] });
+  assert.deepEqual(decideUp(asked, existing).map((a) => [a.container.service, a.action]), [
+    ['postgres', 'keep'], ['redis', 'keep'], ['booking-service', 'keep'], ['kafka-consumer', 'recreate'],
+  ]);
+});
+
+test('--break: parsed for up (flag, else LOADCTL_STACK_BREAK), an unknown mode names the known ones, refused on status and down', () => {
+  const base = { action: 'up', project: 'ticketing', portOffset: '0' };
+  assert.deepEqual(parseStackOptions({ ...base, break: 'lock-leak,double-sell' }).breaks, ['lock-leak', 'double-sell']);
+  assert.deepEqual(parseStackOptions({ ...base, env: { LOADCTL_STACK_BREAK: 'backlog-stall' } }).breaks, ['backlog-stall']);
+  assert.deepEqual(parseStackOptions({ ...base, break: '', env: { LOADCTL_STACK_BREAK: 'backlog-stall' } }).breaks, [], 'an empty flag asks for none, over the variable');
+  assert.deepEqual(parseStackOptions({ ...base, action: 'status', env: { LOADCTL_STACK_BREAK: 'nope' } }).breaks, [], 'the variable does not touch status');
+  assert.throws(() => parseStackOptions({ ...base, break: 'double-sell,sell-twice' }), (e: unknown) => e instanceof UsageError
+    && e.message === '--break: unknown break mode sell-twice (known: double-sell, lose-confirms, lock-leak, backlog-stall)');
+  assert.throws(() => parseStackOptions({ ...base, env: { LOADCTL_STACK_BREAK: 'x' } }), /^UsageError: LOADCTL_STACK_BREAK: unknown break mode x/);
+  assert.throws(() => parseStackOptions({ ...base, action: 'status', break: 'double-sell' }), /--break applies to `stack up` only/);
+});
+
+test('the loud words: which modes, where, which invariants fail; what a recreate costs and leaves behind', () => {
+  assert.equal(brokenSummary([{ container: 'lab-booking-service', breaks: ['double-sell', 'lock-leak'] }, { container: 'lab-kafka-consumer', breaks: ['backlog-stall'] }]),
+    'BROKEN ON PURPOSE: double-sell, lock-leak (lab-booking-service), backlog-stall (lab-kafka-consumer); these shipped invariants will fail: no-double-sale, locks-expire, backlog-drains');
+  const lines = breakLines([{ name: 'ticketing-booking-service', breaksBefore: ['double-sell', 'lose-confirms'], breaksNow: ['lose-confirms'] }], plan().containers);
+  assert.equal(lines.length, 2);
+  assert.match(lines[0] as string, /^ticketing-booking-service was recreated: its users lived in its memory; create them again \(loadctl setup-users/);
+  assert.match(lines[1] as string, /^double-sell is off now, but the seats it sold twice stay in PostgreSQL .*loadctl stack down, then loadctl stack up$/);
+  assert.deepEqual(breakLines([{ name: 'ticketing-kafka-consumer', breaksBefore: [], breaksNow: ['backlog-stall'] }], plan().containers), []);
 });
