@@ -1,4 +1,5 @@
-// `loadctl stack` on the real engine: up (twice), every shipped experiment
+// `loadctl stack` on the real engine: up (twice), a booking service killed
+// and restarted that does not sell its sold seats again, every shipped experiment
 // run end to end against it with no target flag beyond the test's project,
 // the runbook's metrics and the consumer lag moving for real, a bystander
 // untouched, down leaving nothing, and Ctrl-C during up leaving nothing.
@@ -11,6 +12,9 @@ import { docker, loadctl, loadctlDone, waitFor } from '../chaos-e2e/harness.ts';
 import { Lab } from '../chaos-docker/harness.ts';
 import { leftovers, stackDown, stackSkip, testStack, type TestStack } from './harness.ts';
 import { listExperiments } from '../../src/chaos/experiments.ts';
+import { readInvariant } from '../../src/invariants/checks.ts';
+import { SHIPPED_INVARIANTS, withEnv } from '../../src/invariants/shipped.ts';
+import { stackEndpoints } from '../../src/stack/definition.ts';
 
 const skip = stackSkip('stack tests');
 const cwd = mkdtempSync(join(tmpdir(), 'loadctl-stack-'));
@@ -97,6 +101,33 @@ describe('the reference stack', { skip, timeout: 600_000 }, () => {
     }
     await waitFor('the consumer to drain the backlog', async () => (await metric(s.baseUrl, 'kafka_consumer_group_lag')) === 0, 10_000, 200);
     assert.ok(await metric(s.consumerUrl, 'booking_events_consumed_total') >= 7);
+  });
+
+  it('killed (as an OOM kill would) and restarted by its policy, the booking service does not sell again what PostgreSQL has sold', async () => {
+    const user = async () => {
+      const email = `restart-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@loadtest.com`;
+      await call(s.baseUrl, 'POST', '/api/auth/register', { email, password: 'LoadTest123!' });
+      return (await call(s.baseUrl, 'POST', '/api/auth/login', { email, password: 'LoadTest123!' })).body.token as string;
+    };
+    const first = await user();
+    const hold = await call(s.baseUrl, 'POST', '/api/bookings', { eventId: 'evt-6', seatIds: ['D-1', 'D-2'] }, first);
+    assert.equal(hold.status, 201);
+    assert.equal((await call(s.baseUrl, 'POST', `/api/bookings/${hold.body.id}/confirm`, undefined, first)).status, 200);
+    const container = `${s.project}-booking-service`;
+    const restarts = () => Number(docker('inspect', '-f', '{{.RestartCount}}', container));
+    const before = restarts();
+    // SIGKILL to the service under the container's init: the container dies and its restart policy brings it back.
+    docker('exec', container, 'pkill', '-KILL', '-f', 'stack-service.mjs');
+    await waitFor('the restart policy to restart it', () => restarts() > before, 30_000, 200);
+    await waitFor('the booking service to answer again', async () => (await fetch(`${s.baseUrl}/health`).catch(() => undefined))?.status === 200, 60_000, 250);
+    // Its users were in memory: a new one tries the same seats.
+    const second = await user();
+    const again = await call(s.baseUrl, 'POST', '/api/bookings', { eventId: 'evt-6', seatIds: ['D-2', 'D-3'] }, second);
+    assert.deepEqual([again.status, again.body?.error, again.body?.conflicts], [409, 'seat_unavailable', ['D-2']]);
+    const seats = (await call(s.baseUrl, 'GET', '/api/events/evt-6/seats')).body.seats as Array<{ id: string; status: string }>;
+    assert.deepEqual(seats.filter((x) => ['D-1', 'D-2', 'D-3'].includes(x.id)).map((x) => x.status), ['SOLD', 'SOLD', 'AVAILABLE']);
+    const reading = await readInvariant(withEnv(SHIPPED_INVARIANTS['no-double-sale']!, { DATABASE_URL: stackEndpoints({ portOffset: s.offset }).postgres }), null);
+    assert.deepEqual([reading.value, reading.rows], [0, []], 'no-double-sale holds');
   });
 
   it('every shipped experiment runs end to end against it with no target flag (netem: where the kernel has it)', async () => {
