@@ -11,7 +11,7 @@ export function runnersHeadline(b: RunnersBlock): string {
   const percentiles = b.merge.percentiles === 'merged native histograms' && b.merge.bucketWidth !== null
     ? `percentiles from the runners' merged native histograms (within one bucket, ${(b.merge.bucketWidth * 100).toFixed(1)} %)`
     : 'no histograms arrived, so no merged percentiles';
-  const released = b.releaseSpreadMs === null ? 'never released' : `released within ${b.releaseSpreadMs} ms`;
+  const released = b.placement === 'kubernetes' ? 'released by the k6-operator' : b.releaseSpreadMs === null ? 'never released' : `released within ${b.releaseSpreadMs} ms`;
   return `merged over ${b.count} runners (${b.placement}, ${released}): counts summed from their summaries, ${percentiles}; thresholds and targets judged on the merged data`;
 }
 

@@ -9,7 +9,7 @@ import { renderJson } from '../report/json.ts';
 import type { RunReport } from '../report/model.ts';
 import type { PipelineResult, RunPipelineOptions } from '../run/pipeline.ts';
 import type { runFiles } from '../shared/run-folder.ts';
-import { runWithRunners } from './step.ts';
+import { runWithRunners, type RunnersStepResult } from './step.ts';
 import { combinedExitCode } from './verdict.ts';
 
 export interface RunnersStageInput {
@@ -35,14 +35,35 @@ export async function runRunnersStage(input: RunnersStageInput): Promise<Extract
   });
   await writeFile(input.files.command, `${step.run.runners.map((r) => `# runner ${r.id} (${r.segment})\n${r.commandLine}`).join('\n')}\n`);
   const first = step.run.runners[0];
-  const report: RunReport = {
-    profile: { name: profile.name, description: profile.description, scenario: profile.scenario, file: relative(options.cwd, profile.file) || profile.file },
+  const report = runnersReport({
+    profile, cwd: options.cwd, startedAt: input.startedAt, endedAt: input.now(), runDir: input.runDir, step,
+    k6: { path: request.k6Path, version: input.k6?.version.text, argv: first?.argv ?? [] },
+  });
+  const resultJson = renderJson(report);
+  await writeFile(input.files.result, resultJson);
+  return { kind: 'ran', runDir: input.runDir, report, resultJson };
+}
+
+export interface RunnersReportInput {
+  profile: ResolvedProfile;
+  cwd: string;
+  startedAt: Date;
+  endedAt: Date;
+  runDir: string;
+  k6: Pick<RunReport['k6'], 'path' | 'version' | 'argv'>;
+  step: Omit<RunnersStepResult, 'commandLine'>;
+}
+
+/** The run's report, the same shape a single k6 leaves, from the runners' merged step. Pure. */
+export function runnersReport(input: RunnersReportInput): RunReport {
+  const { profile, step } = input;
+  return {
+    profile: { name: profile.name, description: profile.description, scenario: profile.scenario, file: relative(input.cwd, profile.file) || profile.file },
     startedAt: input.startedAt.toISOString(),
-    endedAt: input.now().toISOString(),
+    endedAt: input.endedAt.toISOString(),
     runDir: input.runDir,
     k6: {
-      path: request.k6Path, version: input.k6?.version.text,
-      argv: first?.argv ?? [],
+      ...input.k6,
       // The runners' worst exit (a slice's own 99 does not count); the merged verdict is in outcome.
       exitCode: step.run.failure?.exitCode ?? (step.run.interrupted ? 105 : combinedExitCode(step.run.runners.map((r) => r.exitCode))),
       signal: step.run.failure?.signal ?? null,
@@ -55,7 +76,4 @@ export async function runRunnersStage(input: RunnersStageInput): Promise<Extract
     outcome: step.outcome,
     runners: step.block,
   };
-  const resultJson = renderJson(report);
-  await writeFile(input.files.result, resultJson);
-  return { kind: 'ran', runDir: input.runDir, report, resultJson };
 }

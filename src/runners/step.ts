@@ -79,18 +79,34 @@ export async function runWithRunners(input: RunnersStepInput): Promise<RunnersSt
     const read = await readRunSummary({ summary: s.summaryPath, summaryExport: s.summaryExportPath });
     summaries.push({ results: read.results, error: read.error });
   }
+  const judged = judgeRunners({ run, summaries, histograms: input.option.histograms, k6Options: input.k6Options, targets: input.targets, placement: input.option.placement.kind });
+  return { run, ...judged, commandLine: run.runners[0]?.commandLine ?? '' };
+}
+
+export interface JudgeRunnersInput {
+  run: RunnersRun;
+  summaries: readonly RunnerSummary[];
+  histograms: TrendSource;
+  k6Options: Record<string, unknown> | undefined;
+  targets: readonly Target[];
+  placement: RunnersBlock['placement'];
+}
+
+/** The runners' summaries merged, the thresholds and targets judged on the merged data, the outcome. */
+export function judgeRunners(input: JudgeRunnersInput): Omit<RunnersStepResult, 'run' | 'commandLine'> {
+  const { run, summaries } = input;
   const declared = declaredThresholds(input.k6Options).filter((t) => !isObserverThreshold(t.metric, t.expression));
   const present = summaries.map((s) => s.results).filter((r): r is RunResults => r !== undefined);
   let results: RunResults | undefined;
   let notes;
   if (present.length > 0) {
-    const merged = mergeResults({ runners: present, histograms: input.option.histograms, percentiles: percentilesNamed(declared.map((d) => d.expression)) });
+    const merged = mergeResults({ runners: present, histograms: input.histograms, percentiles: percentilesNamed(declared.map((d) => d.expression)) });
     merged.results.thresholds = judgeThresholds(declared, merged.results.metrics);
     results = merged.results;
     notes = merged.notes;
   }
   const verdict = judge(results, input.targets, declared, { ignoreThreshold: isObserverThreshold });
   const outcome = decideRunnersOutcome(run, summaries, verdict);
-  const block = runnersBlock(run, input.option.placement.kind, summaries, notes);
-  return { run, results, verdict, outcome, block, commandLine: run.runners[0]?.commandLine ?? '' };
+  const block = runnersBlock(run, input.placement, summaries, notes);
+  return { results, verdict, outcome, block };
 }

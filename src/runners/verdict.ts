@@ -21,7 +21,7 @@ export interface RunnerSummary {
 /** What result.json (and every renderer) says about the runners. */
 export interface RunnersBlock {
   count: number;
-  placement: 'local' | 'docker';
+  placement: 'local' | 'docker' | 'kubernetes';
   releaseSpreadMs: number | null;
   setup: RunnersRun['setup'];
   teardown: RunnersRun['teardown'];

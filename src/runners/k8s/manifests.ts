@@ -6,6 +6,14 @@
 import { stringify } from 'yaml';
 import { configMapSchema, testRunSchema, validateManifest, type ConfigMap, type TestRun } from './schema.ts';
 
+/**
+ * The injected handleSummary writes k6's summary data to the path in
+ * LOADCTL_SUMMARY_PATH; "stdout" is k6's own name for standard output there,
+ * so the JSON lands in the pod's log, where the Kubernetes API can read it
+ * (a file inside the pod could not be).
+ */
+export const SUMMARY_TO_STDOUT = 'stdout';
+
 export interface ManifestInput {
   name: string;
   namespace?: string;
@@ -19,6 +27,12 @@ export interface ManifestInput {
   /** Memory per runner pod, MiB (from --plan or --runner-memory). */
   memoryMi?: number;
   separate: boolean;
+  /**
+   * Let the operator delete the runner pods when they finish (`cleanup:
+   * post`). --apply leaves it off: it reads each pod's summary from its log
+   * first and then deletes the TestRun itself.
+   */
+  cleanup?: boolean;
 }
 
 /** A DNS-1123 name from a profile name and a stamp. */
@@ -31,7 +45,7 @@ export function buildManifests(input: ManifestInput): { configMap: ConfigMap; te
   const labels = { 'app.kubernetes.io/managed-by': 'loadctl' };
   const meta = { name: input.name, ...(input.namespace ? { namespace: input.namespace } : {}), labels };
   const configMap: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { 'script.js': input.bundle } };
-  const env: Record<string, string> = { ...input.env, K6_PROMETHEUS_RW_SERVER_URL: input.receiverUrl, LOADCTL_SUMMARY_PATH: '/tmp/loadctl-summary.json' };
+  const env: Record<string, string> = { ...input.env, K6_PROMETHEUS_RW_SERVER_URL: input.receiverUrl, LOADCTL_SUMMARY_PATH: SUMMARY_TO_STDOUT };
   const testRun: TestRun = {
     apiVersion: 'k6.io/v1alpha1',
     kind: 'TestRun',
@@ -47,7 +61,7 @@ export function buildManifests(input: ManifestInput): { configMap: ConfigMap; te
         ...(input.memoryMi ? { resources: { requests: { memory: `${input.memoryMi}Mi` }, limits: { memory: `${input.memoryMi}Mi` } } } : {}),
         metadata: { labels },
       },
-      cleanup: 'post',
+      ...(input.cleanup === false ? {} : { cleanup: 'post' as const }),
     },
   };
   return { configMap, testRun };
