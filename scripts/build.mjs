@@ -17,7 +17,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['esbuild', 'typescript', 'dockerode', 'ioredis', 'uplot', 'playwright-core', 'autocannon'],
+  external: ['esbuild', 'typescript', 'dockerode', '@kubernetes/client-node', 'ioredis', 'uplot', 'playwright-core', 'autocannon'],
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __loadctlCreateRequire } from 'node:module'; const require = __loadctlCreateRequire(import.meta.url);" },
   sourcemap: 'linked',

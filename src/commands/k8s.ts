@@ -1,9 +1,10 @@
 // `loadctl k8s <profile> --parallelism N --receiver URL`: bundle the profile
 // and write the k6-operator TestRun and its ConfigMap into a run folder,
 // checked against the TestRun schema (src/runners/k8s/schema.ts). The runner
-// pods push their live feed to the receiver URL, tagged per pod. Applying to
-// a cluster (--apply) is not built yet: `kubectl apply -f` the file.
-import type { RegisterCommand } from './types.ts';
+// pods push their live feed to the receiver URL, tagged per pod. With
+// --apply loadctl also runs it on the cluster and judges it: k8s-apply.ts.
+import type { Command } from 'commander';
+import type { GlobalOptions, RegisterCommand } from './types.ts';
 import { UsageError } from '../errors.ts';
 
 interface K8sFlags {
@@ -16,6 +17,10 @@ interface K8sFlags {
   apply?: boolean;
   outDir: string;
   baseUrl?: string;
+  listen?: string;
+  keep?: boolean;
+  json?: boolean;
+  junit?: string;
 }
 
 export const register: RegisterCommand = (program, runAction) => {
@@ -23,6 +28,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .command('k8s')
     .description('write the k6-operator TestRun and ConfigMap that split a profile over N runner pods')
     .argument('<profile>', 'profile name (`loadctl list`) or path to a .yaml file')
+    .argument('[k6-flags...]', 'extra k6 flags for every runner, after `--` (e.g. -- --iterations 300)')
     .requiredOption('--parallelism <n>', 'runner pods (`loadctl run <profile> --plan` suggests a number)')
     .option('--receiver <url>', 'where the pods push their live feed: loadctl\'s remote-write receiver as the cluster reaches it (http://HOST:PORT)')
     .option('--namespace <ns>', 'namespace for both objects')
@@ -31,17 +37,30 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--separate', 'one runner per node (the operator\'s podAntiAffinity)')
     .option('--base-url <url>', 'target base URL for the scenario (env BASE_URL)')
     .option('--out-dir <dir>', 'where run folders go', '.loadctl/runs')
-    .option('--apply', 'apply to the cluster and wait (not built yet)')
-    .action((profile: string, flags: K8sFlags) => runAction(() => k8sCommand(profile, flags)));
+    .option('--apply', 'apply both to the cluster (the kubeconfig\'s current context), wait for the TestRun, print the merged verdict, delete them')
+    .option('--listen <host:port>', 'with --apply: where loadctl\'s receiver binds, when that differs from the --receiver URL the pods use (e.g. 0.0.0.0:9091)')
+    .option('--keep', 'with --apply: leave the ConfigMap and the finished TestRun in the cluster')
+    .option('--json', 'with --apply: print the result document (as `loadctl run --json`) on stdout')
+    .option('--junit <file>', 'with --apply: write JUnit XML, as `loadctl run --junit`')
+    .addHelpText('after', '\nExit codes with --apply: as `loadctl run` (0 met, 1 failed, 2 usage, 3 cluster unusable, 4 interrupted, 5 script error).')
+    .action((profile: string, k6Flags: string[], flags: K8sFlags, command: Command) => runAction(() => k8sCommand(profile, k6Flags, flags, command.optsWithGlobals<GlobalOptions>())));
 };
 
-async function k8sCommand(profile: string, flags: K8sFlags): Promise<number> {
+async function k8sCommand(profile: string, k6Flags: string[], flags: K8sFlags, globals: Partial<GlobalOptions>): Promise<number> {
+  const dashdash = process.argv.indexOf('--');
+  if (k6Flags.length > (dashdash >= 0 ? process.argv.length - dashdash - 1 : 0)) {
+    throw new UsageError(`unexpected argument "${k6Flags[0]}"`, { hint: 'k6 flags go after `--`, e.g. loadctl k8s peak --parallelism 6 --receiver <url> -- --iterations 300' });
+  }
+  // The operator splits spec.arguments on spaces: a flag with a space or a quote would not arrive whole.
+  const unsplittable = k6Flags.find((f) => f === '' || /[\s"'\\]/.test(f));
+  if (unsplittable !== undefined) throw new UsageError(`k6 flag "${unsplittable}" has a space or quote, which the k6-operator's arguments cannot carry`, { hint: 'write it as --flag=value without spaces, or put it in the profile' });
   const [{ parseRunnerCount }, { buildManifests, checkManifests, manifestsYaml, resourceName }, { parseMemory }, { k6RemoteWriteConfig }, { nativeHistogramEnv }] = await Promise.all([
     import('../runners/segments.ts'), import('../runners/k8s/manifests.ts'), import('../runners/plan.ts'), import('../live/receiver.ts'), import('../k6/features.ts'),
   ]);
   const parallelism = parseRunnerCount(flags.parallelism);
   if (typeof parallelism !== 'number') throw new UsageError(parallelism.error.replace('--runners', '--parallelism'), { hint: 'e.g. --parallelism 6' });
-  if (flags.apply) throw new UsageError('--apply is not built yet: loadctl writes the manifests, a cluster is not reached', { hint: 'kubectl apply -f <the k8s.yaml it writes>' });
+  const applyOnly = ([['--listen', flags.listen], ['--keep', flags.keep], ['--json', flags.json], ['--junit', flags.junit]] as const).find(([, v]) => v !== undefined);
+  if (!flags.apply && applyOnly) throw new UsageError(`${applyOnly[0]} only applies with --apply`, { hint: `e.g. loadctl k8s ${profile} --parallelism ${flags.parallelism} --receiver <url> --apply ${applyOnly[0]} ...` });
   if (!flags.receiver) throw new UsageError('--receiver is required: the runner pods must know where to push their live feed', { hint: 'e.g. --receiver http://loadctl.example.internal:9091' });
   let receiver: URL;
   try {
@@ -56,6 +75,16 @@ async function k8sCommand(profile: string, flags: K8sFlags): Promise<number> {
   if (flags.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(flags.namespace)) {
     throw new UsageError(`--namespace "${flags.namespace}" is not a DNS-1123 label (lower case letters, digits, -)`, { hint: 'e.g. --namespace load-tests' });
   }
+  const { parseListen } = await import('../runners/k8s/listen.ts');
+  const listen = flags.apply ? parseListen(flags.listen, receiver) : undefined;
+  if (listen && 'error' in listen) throw new UsageError(listen.error, { hint: 'e.g. --listen 0.0.0.0:9091 (the port the --receiver URL names, as this machine binds it)' });
+  if (flags.junit !== undefined) {
+    const { assertWritable } = await import('../inputs/output-path.ts');
+    await assertWritable([{ flag: '--junit', path: flags.junit, kind: 'file' }], process.cwd());
+  }
+  // The cluster is checked (kubeconfig, reachable, allowed, operator installed) before anything is bundled or made.
+  const cluster = listen ? await (await import('../runners/k8s/cluster.ts')).connect(flags.namespace) : undefined;
+  await cluster?.preflight();
   const tag = /:v?(\d+)\.(\d+)/.exec(flags.image);
   const version = tag ? { major: Number(tag[1]), minor: Number(tag[2]) } : undefined;
 
@@ -79,6 +108,8 @@ async function k8sCommand(profile: string, flags: K8sFlags): Promise<number> {
     env: { ...bundled.profile.env, ...live, ...nativeHistogramEnv(version, {}) },
     ...(memoryMi ? { memoryMi: Math.round(memoryMi) } : {}),
     separate: Boolean(flags.separate),
+    cleanup: !flags.apply,
+    extraArgs: k6Flags,
   });
   const problems = checkManifests(manifests);
   if (problems.length > 0) {
@@ -88,6 +119,14 @@ async function k8sCommand(profile: string, flags: K8sFlags): Promise<number> {
   if (problems.length > 0) throw new UsageError(`the manifests do not match the TestRun schema: ${problems.join('; ')}`, { hint: 'check --namespace and the profile name (DNS-1123 names)' });
   const file = join(bundled.runDir, 'k8s.yaml');
   await writeFile(file, manifestsYaml(manifests));
+  if (listen && cluster) {
+    const { applyCommand } = await import('./k8s-apply.ts');
+    return applyCommand({
+      manifests, profile: bundled.profile, runDir: bundled.runDir, cwd, image: flags.image, listen, receiver: receiver.toString(),
+      cluster, keep: Boolean(flags.keep), json: Boolean(flags.json), ...(flags.junit !== undefined ? { junit: resolve(cwd, flags.junit) } : {}),
+      quiet: Boolean(globals.quiet), verbose: Boolean(globals.verbose), ...(globals.color !== undefined ? { color: globals.color } : {}),
+    });
+  }
   process.stdout.write(`${file}\n  TestRun ${manifests.testRun.metadata.name}: ${parallelism} runner pods of ${flags.image}, live feed to ${receiver.toString()}\n  apply: kubectl apply -f ${file}\n`);
   return 0;
 }

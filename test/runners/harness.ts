@@ -81,7 +81,7 @@ export interface Ran { code: number | null; out: string; runDir: string | undefi
 export interface Project {
   cwd: string;
   /** `loadctl <args>`; `onOutput` sees the output as it grows (to act mid-run). */
-  loadctl(args: string[], onOutput?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Ran>;
+  loadctl(args: string[], onOutput?: (text: string, kill: (s: NodeJS.Signals) => void) => void, env?: NodeJS.ProcessEnv): Promise<Ran>;
   close(): void;
 }
 
@@ -94,10 +94,10 @@ export function openProject(files: Record<string, string>): Project {
   const runs = join(cwd, '.loadctl', 'runs');
   return {
     cwd,
-    loadctl(args, onOutput) {
+    loadctl(args, onOutput, extraEnv = {}) {
       const before = new Set(existsSync(runs) ? readdirSync(runs) : []);
       return new Promise((resolve, reject) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extraEnv };
         for (const k of ['K6_BIN', 'GITHUB_STEP_SUMMARY', 'BASE_URL']) delete env[k];
         const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';

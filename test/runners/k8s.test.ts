@@ -7,6 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { buildManifests, checkManifests } from '../../src/runners/k8s/manifests.ts';
+import { summaryFromLog } from '../../src/runners/k8s/apply.ts';
+import { parseListen } from '../../src/runners/k8s/listen.ts';
+import { CLUSTER_MARGIN_S, profileSeconds, waitTimeoutMs } from '../../src/runners/k8s/timeout.ts';
+import { clusterError } from '../../src/runners/k8s/cluster.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
 import { openProject, steadyProfile, steadyScenario } from './harness.ts';
 
@@ -33,7 +37,7 @@ test('the schema refuses what the operator would: bad counts, paths, names, unkn
   assert.match(broken((t) => { t.spec.cleanup = 'pre'; }).join(), /spec\.cleanup/);
 });
 
-test('loadctl k8s writes both objects, the bundle in the ConfigMap; --apply says it is not built', async () => {
+test('loadctl k8s writes both objects, the bundle in the ConfigMap; --apply\'s options need --apply', async () => {
   ensureBuilt();
   const project = openProject({ 'scenarios/steady.ts': steadyScenario, 'profiles/steady.yaml': steadyProfile({ vus: 6, duration: '4s' }) });
   try {
@@ -46,10 +50,49 @@ test('loadctl k8s writes both objects, the bundle in the ConfigMap; --apply says
     assert.equal(configMap.data['script.js'], readFileSync(join(r.runDir!, 'script.js'), 'utf8'));
     assert.equal(testRun.spec.parallelism, 3);
     assert.ok(testRun.spec.runner.env.some((e: { name: string; value: string }) => e.name === 'K6_PROMETHEUS_RW_SERVER_URL' && e.value === 'http://10.1.2.3:9091/api/v1/write'));
-    const apply = await project.loadctl(['k8s', 'steady', '--parallelism', '3', '--receiver', 'http://10.1.2.3:9091', '--apply']);
-    assert.equal(apply.code, 2);
-    assert.match(apply.out, /--apply is not built yet/);
+    assert.equal(testRun.spec.cleanup, 'post', 'without --apply the operator removes the pods when done');
+    assert.ok(testRun.spec.runner.env.some((e: { name: string; value: string }) => e.name === 'LOADCTL_SUMMARY_PATH' && e.value === 'stdout'), 'the summary goes to the pod log');
+    const keep = await project.loadctl(['k8s', 'steady', '--parallelism', '3', '--receiver', 'http://10.1.2.3:9091', '--keep']);
+    assert.equal(keep.code, 2);
+    assert.match(keep.out, /--keep only applies with --apply/);
   } finally {
     project.close();
   }
+});
+
+test('summaryFromLog: the summary JSON from a pod log, also with a log line glued after it', () => {
+  const summary = '{"root_group":{},"metrics":{"http_reqs":{"type":"counter","values":{"count":3}}}}';
+  assert.equal(summaryFromLog(`time="x" level=info msg="start"\n${summary}\n`), summary);
+  assert.equal(summaryFromLog(`${summary}time="x" level=error msg="thresholds on metrics 'http_reqs' have been crossed" {"a":1}\n`), summary);
+  assert.equal(summaryFromLog('level=info msg="{\\"not\\": 1}"\n{"data":{"metrics":1}}x\n{"no":"metrics"}'), undefined);
+  assert.equal(summaryFromLog(''), undefined);
+});
+
+test('parseListen: the receiver URL\'s host and port by default; HOST:PORT checked', () => {
+  assert.deepEqual(parseListen(undefined, new URL('http://10.0.0.5:9091/api/v1/write')), { host: '10.0.0.5', port: 9091 });
+  assert.deepEqual(parseListen(undefined, new URL('https://loadctl.example')), { host: 'loadctl.example', port: 443 });
+  assert.deepEqual(parseListen('0.0.0.0:9091', new URL('http://x')), { host: '0.0.0.0', port: 9091 });
+  assert.deepEqual(parseListen('[::1]:9091', new URL('http://x')), { host: '::1', port: 9091 });
+  assert.match((parseListen('9091', new URL('http://x')) as { error: string }).error, /not HOST:PORT/);
+  assert.match((parseListen('host:0', new URL('http://x')) as { error: string }).error, /1\.\.65535/);
+  assert.match((parseListen('host:70000', new URL('http://x')) as { error: string }).error, /1\.\.65535/);
+  assert.match((parseListen('a b:1', new URL('http://x')) as { error: string }).error, /not HOST:PORT/);
+});
+
+test('the wait: the longest scenario (start, run, graceful stop) plus the cluster margin', () => {
+  assert.equal(profileSeconds({ scenarios: { a: { executor: 'constant-vus', duration: '4s' } } }), 34);
+  assert.equal(profileSeconds({ scenarios: { a: { executor: 'ramping-vus', stages: [{ duration: '1m' }, { duration: '30s' }], gracefulStop: '0s', gracefulRampDown: '10s' } } }), 100);
+  assert.equal(profileSeconds({ scenarios: { a: { executor: 'shared-iterations', startTime: '10s' }, b: { executor: 'constant-vus', duration: '1s' } } }), 640);
+  assert.equal(waitTimeoutMs(undefined), CLUSTER_MARGIN_S * 1000);
+});
+
+test('clusterError: each refusal one line with its fix, exit 3', () => {
+  const server = 'https://k8s:6443';
+  const e401 = clusterError({ code: 401, body: '{"message":"Unauthorized"}' }, server, 'creating ConfigMap x');
+  assert.equal(e401.exitCode, 3);
+  assert.match(e401.message, /refused loadctl's credentials \(401\)/);
+  assert.match(clusterError({ code: 403, body: { message: 'no' } }, server, 'creating TestRun x').message, /forbids creating TestRun x \(403: no\)/);
+  assert.match(clusterError({ code: 404 }, server, 'listing TestRuns (k6.io/v1alpha1) in namespace d').message, /k6-operator is not installed/);
+  assert.match(clusterError({ code: 404, body: '{"message":"namespaces \\"nope\\" not found"}' }, server, 'creating ConfigMap x').message, /404 while creating ConfigMap x: namespaces "nope" not found/);
+  assert.match(clusterError(Object.assign(new Error('request failed'), { cause: { code: 'ECONNREFUSED' } }), server, 'x').message, /cannot be reached \(ECONNREFUSED\)/);
 });

@@ -26,6 +26,8 @@ export interface Cluster {
   /** Server URL and namespace in use, for messages. */
   server: string;
   namespace: string;
+  /** Lists TestRuns once: credentials, reachability and the operator's CRD checked before anything is made. */
+  preflight(): Promise<void>;
   createConfigMap(body: ConfigMap): Promise<void>;
   createTestRun(body: TestRun): Promise<void>;
   /** undefined when it no longer exists. */
@@ -99,6 +101,7 @@ export async function connect(namespace: string | undefined, env: NodeJS.Process
   return {
     server,
     namespace: ns,
+    preflight: () => call(`listing TestRuns (k6.io/v1alpha1) in namespace ${ns}`, () => custom.listNamespacedCustomObject({ ...TESTRUN, namespace: ns, limit: 1 })).then(() => undefined),
     createConfigMap: (body) => call(`creating ConfigMap ${body.metadata.name} in ${ns}`, () => core.createNamespacedConfigMap({ namespace: ns, body: body as never })).then(() => undefined),
     createTestRun: (body) => call(`creating TestRun ${body.metadata.name} in ${ns}`, () => custom.createNamespacedCustomObject({ ...TESTRUN, namespace: ns, body })).then(() => undefined),
     async getTestRun(name) {

@@ -33,6 +33,8 @@ export interface ManifestInput {
    * first and then deletes the TestRun itself.
    */
   cleanup?: boolean;
+  /** The user's k6 flags (after `--`), added to the runners' arguments. */
+  extraArgs?: readonly string[];
 }
 
 /** A DNS-1123 name from a profile name and a stamp. */
@@ -54,7 +56,7 @@ export function buildManifests(input: ManifestInput): { configMap: ConfigMap; te
       parallelism: input.parallelism,
       script: { configMap: { name: input.name, file: 'script.js' } },
       separate: input.separate,
-      arguments: `--out experimental-prometheus-rw --tag testrun=${input.name}`,
+      arguments: [`--out experimental-prometheus-rw --tag testrun=${input.name}`, ...(input.extraArgs ?? [])].join(' '),
       runner: {
         image: input.image,
         env: Object.keys(env).sort().map((k) => ({ name: k, value: env[k]! })),

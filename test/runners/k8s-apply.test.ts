@@ -1,0 +1,190 @@
+// `loadctl k8s --apply` against a FAKE Kubernetes API server (no cluster can
+// run on this machine; see fake-k8s.ts) that plays the k6-operator with REAL
+// k6 v2.2.0 runners, on one deterministic HTTP server. loadctl's side is
+// the real thing: the client library with a kubeconfig over TLS, the
+// receiver, the merge and the verdict. What a real cluster and the real
+// operator would do differently is not tested here (README, docs/runners.md).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commandSkip, k6Skip, realK6 } from '../helpers/parts.ts';
+import { ensureBuilt } from '../k6-real/harness.ts';
+import { freePort } from '../../src/runners/local.ts';
+import { fakeCluster, type FakeCluster } from './fake-k8s.ts';
+import { countingServer, openProject, readJson, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
+
+const skip = k6Skip('v2.2.0') || commandSkip('openssl', ['version']);
+
+let server: CountingServer;
+let project: Project;
+let cluster: FakeCluster;
+let home: string;
+before(async () => {
+  if (skip) return;
+  ensureBuilt();
+  server = await countingServer();
+  cluster = await fakeCluster({ k6: realK6('v2.2.0') });
+  home = mkdtempSync(join(tmpdir(), 'loadctl-k8s-home-'));
+  project = openProject({
+    'scenarios/steady.ts': steadyScenario,
+    'profiles/steady.yaml': steadyProfile({ vus: 6, duration: '4s' }),
+    'profiles/long.yaml': steadyProfile({ vus: 3, duration: '40s' }),
+    'profiles/strict.yaml': steadyProfile({ vus: 3, duration: '2s' }).replace('http_reqs: ["count>10"]', 'http_reqs: ["count>1000000"]'),
+  });
+});
+after(async () => {
+  project?.close();
+  await server?.close();
+  await cluster?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+const runFolders = () => { const d = join(project.cwd, '.loadctl', 'runs'); return existsSync(d) ? readdirSync(d) : []; };
+
+async function apply(profile: string, extra: string[] = [], o: { kubeconfig?: string; onOutput?: Parameters<Project['loadctl']>[1] } = {}) {
+  const port = await freePort();
+  const args = ['k8s', profile, '--parallelism', '3', '--receiver', `http://127.0.0.1:${port}`, '--base-url', server.url, '--apply', ...extra];
+  return project.loadctl(args, o.onOutput, { KUBECONFIG: o.kubeconfig ?? cluster.kubeconfig(), HOME: home });
+}
+
+describe('loadctl k8s --apply (fake API server, real k6 v2.2.0 runners)', { skip }, () => {
+  test('3 runner pods: one merged verdict, requests = the sum of the runners\' = what the server saw; everything it made deleted', async () => {
+    server.reset();
+    const calls = cluster.calls.length;
+    const r = await apply('steady', ['--json', '--junit', 'k8s-junit.xml']);
+    assert.equal(r.code, 0, r.out);
+    const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
+    assert.equal(doc.runners!.count, 3);
+    assert.equal(doc.runners!.placement, 'kubernetes');
+    const own = doc.runners!.list.map((x) => x.requests ?? 0);
+    assert.ok(own.every((n) => n > 0), `every runner pod sent requests: ${own}`);
+    assert.equal(doc.totals.requests, own.reduce((a, b) => a + b, 0), 'merged = sum of the runners\' own counts');
+    assert.equal(doc.totals.requests, total(server.counts()), 'merged = what the server counted');
+    assert.equal(doc.runners!.merge.percentiles, 'merged native histograms', 'the pods\' live feed reached the receiver, tagged per pod');
+    assert.deepEqual(doc.runners!.list.map((x) => x.id), [1, 2, 3], 'runner ids are the operator\'s instance_id');
+    assert.match(r.out, /"placement": "kubernetes"/, '--json on stdout');
+    assert.match(r.out, /merged over 3 runners \(kubernetes, released by the k6-operator\)/);
+    assert.match(r.out, /TestRun stage: started/);
+    assert.match(r.out, /PASS: .*\(exit 0\)/);
+    assert.match(readFileSync(join(project.cwd, 'k8s-junit.xml'), 'utf8'), /testsuite name="loadctl run steady over 3 runners"/);
+    assert.ok(readFileSync(join(r.runDir!, 'runners', '2', 'pod.log'), 'utf8').includes('"metrics"'), 'each pod\'s log kept, with its summary');
+    const made = cluster.calls.slice(calls);
+    assert.ok(made.some((c) => /^DELETE \/apis\/k6\.io\/v1alpha1\/namespaces\/default\/testruns\/loadctl-steady-/.test(c)), made.join('\n'));
+    assert.ok(made.some((c) => /^DELETE \/api\/v1\/namespaces\/default\/configmaps\/loadctl-steady-/.test(c)), made.join('\n'));
+    assert.deepEqual(cluster.objects().filter((o) => o.includes('/default/')), [], 'nothing left in the cluster');
+  });
+
+  test('shared-iterations 300 over 3 pods: exactly 300 iterations and requests', async () => {
+    server.reset();
+    const r = await apply('steady', ['--namespace', 'load', '--', '--vus', '6', '--iterations', '300']);
+    assert.equal(r.code, 0, r.out);
+    const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
+    assert.equal(doc.totals.iterations, 300);
+    assert.equal(doc.totals.requests, 300);
+    assert.equal(total(server.counts()), 300);
+    assert.deepEqual(cluster.objects().filter((o) => o.includes('/load/')), []);
+  });
+
+  test('a k6 threshold crossed on the merged data fails (exit 1); --keep leaves ConfigMap and TestRun', async () => {
+    const r = await apply('strict', ['--keep', '--namespace', 'kept']);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /k6 threshold http_reqs: count>1000000 +│ crossed/);
+    assert.match(r.out, /FAILED: 1 of 4 k6 thresholds failed \(exit 1\)/);
+    const kept = cluster.objects();
+    assert.equal(kept.filter((o) => o.startsWith('configmap/kept/') || o.startsWith('testrun/kept/')).length, 2, kept.join());
+  });
+
+  test('pods that cannot reach the receiver: not green, the silent runners named', async () => {
+    const dead = await freePort();
+    const port = await freePort();
+    const r = await project.loadctl(['k8s', 'steady', '--parallelism', '3', '--receiver', `http://127.0.0.1:${dead}`, '--listen', `127.0.0.1:${port}`, '--base-url', server.url, '--apply'],
+      undefined, { KUBECONFIG: cluster.kubeconfig(), HOME: home });
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /runner 1, 2, 3 of TestRun \S+ sent nothing to the live feed.*--receiver/);
+    assert.deepEqual(cluster.objects().filter((o) => o.includes('/default/')), []);
+  });
+
+  test('a TestRun the operator ends in stage "error" is not green, and says so', async () => {
+    const broken = await fakeCluster({ k6: realK6('v2.2.0'), endInError: true });
+    try {
+      const r = await apply('steady', [], { kubeconfig: broken.kubeconfig() });
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, /ended in stage "error"/);
+      assert.deepEqual(broken.objects(), []);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  test('Ctrl-C: the TestRun is deleted (its k6 runners stop), what arrived is judged, exit 4', async () => {
+    const before = cluster.started();
+    let sent = false;
+    const r = await apply('long', [], {
+      onOutput: (text, kill) => {
+        if (!sent && /TestRun stage: started/.test(text)) {
+          sent = true;
+          setTimeout(() => kill('SIGINT'), 3000);
+        }
+      },
+    });
+    assert.ok(sent, r.out);
+    assert.equal(r.code, 4, r.out);
+    assert.match(r.out, /SIGINT: deleting TestRun/);
+    assert.ok(existsSync(join(r.runDir!, 'timeline.json')), 'what arrived is kept');
+    assert.equal(cluster.started() - before, 3);
+    assert.deepEqual(cluster.objects().filter((o) => o.includes('/default/')), [], 'TestRun and ConfigMap deleted');
+    const until = Date.now() + 15_000;
+    while (cluster.alive() > 0 && Date.now() < until) await new Promise((res) => setTimeout(res, 100));
+    assert.equal(cluster.alive(), 0, 'the runner processes stopped');
+  });
+
+  describe('a cluster loadctl cannot use: one line, exit 3, nothing made', () => {
+    const cases: Array<{ name: string; kubeconfig: () => Promise<string | undefined>; line: RegExp }> = [
+      { name: 'no kubeconfig', kubeconfig: async () => undefined, line: /^loadctl: no kubeconfig: KUBECONFIG is unset/m },
+      {
+        name: 'cluster unreachable',
+        kubeconfig: async () => {
+          const file = cluster.kubeconfig();
+          writeFileSync(file, readFileSync(file, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${await freePort()}`));
+          return file;
+        },
+        line: /^loadctl: the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ cannot be reached \(ECONNREFUSED\)/m,
+      },
+      { name: '401', kubeconfig: async () => cluster.kubeconfig('wrong-token'), line: /^loadctl: the Kubernetes API at \S+ refused loadctl's credentials \(401\)/m },
+      { name: '403', kubeconfig: async () => cluster.kubeconfig('forbidden'), line: /^loadctl: the Kubernetes API at \S+ forbids listing TestRuns .*\(403/m },
+    ];
+    for (const c of cases) {
+      test(c.name, async () => {
+        const folders = runFolders().length;
+        const objects = cluster.objects().length;
+        const file = await c.kubeconfig();
+        const env = file === undefined ? { KUBECONFIG: '' } : { KUBECONFIG: file };
+        const port = await freePort();
+        const r = await project.loadctl(['k8s', 'steady', '--parallelism', '2', '--receiver', `http://127.0.0.1:${port}`, '--apply'], undefined, { ...env, HOME: home });
+        assert.equal(r.code, 3, r.out);
+        assert.match(r.out, c.line);
+        assert.equal(r.out.trim().split('\n').filter((l) => l.startsWith('loadctl: ')).length, 1, r.out);
+        assert.match(r.out, /^ {2}fix: /m);
+        assert.doesNotMatch(r.out, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+        assert.equal(runFolders().length, folders, 'no run folder');
+        assert.equal(cluster.objects().length, objects, 'nothing made in the cluster');
+      });
+    }
+
+    test('the k6-operator not installed (404 on the k6.io group)', async () => {
+      const bare = await fakeCluster({ k6: realK6('v2.2.0'), crd: false });
+      try {
+        const port = await freePort();
+        const r = await project.loadctl(['k8s', 'steady', '--parallelism', '2', '--receiver', `http://127.0.0.1:${port}`, '--apply'], undefined, { KUBECONFIG: bare.kubeconfig(), HOME: home });
+        assert.equal(r.code, 3, r.out);
+        assert.match(r.out, /^loadctl: the cluster at \S+ has no TestRun resource \(k6\.io\/v1alpha1\): the k6-operator is not installed\n {2}fix: install it/m);
+        assert.deepEqual(bare.objects(), []);
+      } finally {
+        await bare.close();
+      }
+    });
+  });
+});
