@@ -175,6 +175,12 @@ export const rows: Row[] = [
   { item: 'k8s --memory', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--memory', 'big'], code: 2, line: /--memory "big" is not a memory size/ },
   { item: 'k8s --namespace', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--namespace', 'Bad_NS'], code: 2, line: /--namespace "Bad_NS" is not a DNS-1123 label/ },
   { item: 'k8s --base-url', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--base-url', 'notaurl'], code: 2, line: /base.?url|BASE_URL/i },
+  { item: 'k8s --listen', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--apply', '--listen', 'nohost'], code: 2, line: /--listen "nohost" is not HOST:PORT/ },
+  { item: 'k8s --listen port 0', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--apply', '--listen', '127.0.0.1:0'], code: 2, line: /--listen "127\.0\.0\.1:0": the port must be a whole number 1\.\.65535/ },
+  { item: 'k8s --listen without --apply', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--listen', '0.0.0.0:9091'], code: 2, line: /--listen only applies with --apply/ },
+  // A kubeconfig that does not exist would be exit 3: exit 2 shows --junit is checked before the cluster.
+  { item: 'k8s --junit at a directory, before the cluster', files: { 'reports/': { dir: true } }, env: () => ({ KUBECONFIG: '/nonexistent/kubeconfig' }), argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--apply', '--junit', 'reports'], code: 2, line: /--junit reports: cannot write there: it is a directory/ },
+  { item: 'k8s -- k6 flag with a space', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--', '--tag', 'a b'], code: 2, line: /k6 flag "a b" has a space or quote, which the k6-operator's arguments cannot carry/ },
   { item: 'run --calibrate', argv: () => ['run', 'quick', '--plan', '--calibrate', 'x'], code: 2, line: /--calibrate x is not a VU count from 5 to 5,000/ },
   { item: 'run --mb-per-vu', argv: () => ['run', 'quick', '--plan', '--mb-per-vu', 'lots'], code: 2, line: /--mb-per-vu "lots" is not a number of MB above 0/ },
   { item: 'run --runner-memory', argv: () => ['run', 'quick', '--plan', '--runner-memory', 'big'], code: 2, line: /--runner-memory "big" is not a memory size/ },
