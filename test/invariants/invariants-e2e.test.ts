@@ -28,9 +28,9 @@ let consumer: Consumer | undefined;
 
 /**
  * (Re)starts the sandbox and the consumer on the same ports, broken as asked,
- * on an empty system: the sandbox's in-memory store is the arbiter of seats,
- * so a restart over old bookings would sell their seats again (a real double
- * sale, caught by no-double-sale, but not what these tests are about).
+ * on an empty system: a break mode's damage (seats sold twice, day-long
+ * locks) stays in PostgreSQL and Redis, and would show as "broken before the
+ * load" in the next test.
  */
 async function service(breaks: BreakMode[] = []): Promise<string> {
   await sandbox?.close();
