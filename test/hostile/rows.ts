@@ -218,6 +218,10 @@ export const rows: Row[] = [
   { item: 'doctor --k6', argv: () => ['doctor', '--no-target', '--no-docker', '--k6', '/nonexistent/k6'], code: 3, line: /✗ k6 +k6 not found at \/nonexistent\/k6/ },
   { item: 'stack --project', argv: () => ['stack', 'up', '--project', 'bad name'], code: 2, line: /--project bad name: use 1-41 lowercase letters/ },
   { item: 'stack --port-offset', argv: () => ['stack', 'up', '--port-offset', '99999'], code: 2, line: /--port-offset 99999: must be a whole number/ },
+  // Refused before the Docker engine is asked anything: DOCKER_HOST points at a server that never answers.
+  { item: 'stack --break', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['stack', 'up', '--break', 'double-sell,sell-twice'], code: 2, line: /^loadctl: --break: unknown break mode sell-twice \(known: double-sell, lose-confirms, lock-leak, backlog-stall\)$/m },
+  { item: 'stack LOADCTL_STACK_BREAK unknown', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}`, LOADCTL_STACK_BREAK: 'nope' }), argv: () => ['stack', 'up'], code: 2, line: /^loadctl: LOADCTL_STACK_BREAK: unknown break mode nope \(known: /m },
+  { item: 'stack status --break', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['stack', 'status', '--break', 'double-sell'], code: 2, line: /^loadctl: --break applies to `stack up` only/m },
   { item: 'gameday --profile', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['gameday', '--yes', '--profile', 'nosuch'], code: 2, line: /unknown profile "nosuch"/ },
   { item: 'gameday --vus', argv: () => ['gameday', '--yes', '--vus', '99999999999999999999'], code: 2, line: /--vus must be a whole number from 1 to 1,000,000/ },
   { item: 'gameday --hold', argv: () => ['gameday', '--yes', '--hold', '99999h'], code: 2, line: /99999h: longer than the maximum of 24\.8 days/ },
