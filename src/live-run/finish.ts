@@ -21,6 +21,8 @@ export interface FinishInput {
   /** Set when --chaos was given (undefined chaos = the experiment never started to run). */
   experiment?: string;
   chaos: ChaosOutcome | undefined;
+  /** The load was stopped early by a failure (a runner died), so users had no load to recover under. */
+  loadStopped?: boolean;
   /** The --recovery settings; the defaults when unset. */
   recoveryTargets?: RecoveryTargets;
   ui: Ui;
@@ -52,7 +54,7 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
       if (!timeline) noRecoveryReason = 'the live feed had no data; add --record for an exact timeline';
       else if (!analysis) noRecoveryReason = 'no fault window: nothing was injected';
     }
-    const outcome = decideLiveRunOutcome({ run: report.outcome, chaos, recovery: analysis?.recovery ?? null, ...(noRecoveryReason ? { noRecoveryReason } : {}) });
+    const outcome = decideLiveRunOutcome({ run: report.outcome, chaos, recovery: analysis?.recovery ?? null, ...(noRecoveryReason ? { noRecoveryReason } : {}), loadStopped: input.loadStopped === true });
     report = { ...report, outcome };
     if (analysis) {
       const { phasesText } = await import('../report/phases-table.ts');

@@ -19,6 +19,11 @@ export interface LiveRunOutcomeInput {
   recovery: Pick<RecoveryFigures, 'verdict' | 'reason'> | null;
   /** Why there is no recovery figure, when there is none. */
   noRecoveryReason?: string;
+  /**
+   * The load was stopped before its end by a failure (a runner died): a
+   * "never recovered" then only says nobody was left to send requests.
+   */
+  loadStopped?: boolean;
 }
 
 const rank: Record<number, number> = {
@@ -61,6 +66,8 @@ export function decideLiveRunOutcome(input: LiveRunOutcomeInput): RunOutcome {
     if (r.status === 'passed' || r.status === 'failed') {
       if (input.recovery === null) {
         problems.push({ code: ExitCode.Failed, reason: `user-visible recovery could not be measured (${input.noRecoveryReason ?? 'no live data'})` });
+      } else if (input.recovery.verdict === 'fail' && input.loadStopped) {
+        problems.push({ code: ExitCode.Failed, reason: 'users\' recovery was not measured: the load was stopped with the fault in' });
       } else if (input.recovery.verdict === 'fail') {
         problems.push({ code: ExitCode.Failed, reason: input.recovery.reason });
       }

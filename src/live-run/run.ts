@@ -239,6 +239,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   return finishRunFolder({
     result, timeline: source ? timeline : undefined, source, pushes: feed?.pushes() ?? null, chaos, ui,
     experiment: plan?.prepared.experiment.name,
+    loadStopped: loadStopped.signal.aborted,
     ...(o.chaos?.recovery ? { recoveryTargets: o.chaos.recovery } : {}),
     gates,
     invariants,

@@ -109,6 +109,13 @@ test('one exit code: users recovering too slowly fail a run whose targets passed
   const blind = decideLiveRunOutcome({ run: passed, chaos: chaosOk(), recovery: null, noRecoveryReason: 'the live feed had no data' });
   assert.equal(blind.exitCode, 1);
   assert.match(blind.reason, /could not be measured \(the live feed had no data\)/);
+  // A runner died with the fault in: the load stopped, so "never recovered" would blame the system for an empty feed.
+  const runnerDied: RunOutcome = { status: 'failed', exitCode: 1, reason: 'runner 1 (process 7) ended before the test did: k6 was killed by SIGKILL' };
+  const stopped = decideLiveRunOutcome({ run: runnerDied, chaos: chaosOk(), recovery: users('fail'), loadStopped: true });
+  assert.deepEqual([stopped.status, stopped.exitCode], ['failed', 1]);
+  assert.equal(stopped.reason, `${runnerDied.reason}; users' recovery was not measured: the load was stopped with the fault in`);
+  const recoveredAnyway = decideLiveRunOutcome({ run: runnerDied, chaos: chaosOk(), recovery: users('pass'), loadStopped: true });
+  assert.equal(recoveredAnyway.reason, runnerDied.reason, 'a recovery seen before the stop is not a problem');
 });
 
 test('one exit code: an unfinished rollback outranks everything, then Ctrl-C, then errors, then verdicts', () => {
