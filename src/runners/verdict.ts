@@ -40,6 +40,8 @@ export interface RunnersBlock {
     end: string;
     exitCode: number | null;
     signal: string | null;
+    /** Unix ms of its release (the load's start, and the clock of --chaos --at); null when never released. */
+    releasedAt: number | null;
     requests: number | null;
     errorRate: number | null;
     /** k6's own p(99) of this runner's slice, ms. */
@@ -103,7 +105,7 @@ export function runnersBlock(run: RunnersRun, placement: RunnersBlock['placement
     list: run.runners.map((r, i) => {
       const res = summaries[i]?.results;
       return {
-        id: r.id, segment: r.segment, where: r.where, end: r.end, exitCode: r.exitCode, signal: r.signal,
+        id: r.id, segment: r.segment, where: r.where, end: r.end, exitCode: r.exitCode, signal: r.signal, releasedAt: r.releasedAt,
         requests: res?.http.requests ?? null,
         errorRate: res?.http.errorRate ?? null,
         p99: res?.http.duration?.p99 ?? null,

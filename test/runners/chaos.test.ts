@@ -27,7 +27,7 @@ interface Doc {
   phases: PhaseStats[]; phasesBySeries: Record<string, PhaseStats[]>;
   recovery: { verdict: string; userRecoverySeconds: number | null; containerRecoverySeconds: number | null; injectedAt: number; rolledBackAt: number };
   chaos: { ran: boolean; status: string; injectedAt: number; rolledBackAt: number; rollbackComplete: boolean };
-  runners: { count: number; failure: string | null; list: Array<{ id: number; end: string; signal: string | null; requests: number | null }> };
+  runners: { count: number; failure: string | null; list: Array<{ id: number; end: string; signal: string | null; requests: number | null; releasedAt: number | null }> };
   totals: { requests: number };
 }
 
@@ -126,11 +126,14 @@ describe('--runners with --chaos, real k6 v2.2.0 and Redis in a container', { sk
     assert.equal(docker('inspect', '--format', '{{.Id}} {{.State.Status}}', redis.name), `${redis.id} running`);
     const doc = JSON.parse(readFileSync(join(runDirOf(cwd, run.out()), 'result.json'), 'utf8')) as Doc;
     assert.equal(doc.status, 'failed');
-    assert.match(doc.reason, /runner 1 \(process \d+\) ended before the test did: k6 was killed by SIGKILL/);
+    assert.match(doc.reason, /^runner 1 \(process \d+\) ended before the test did: k6 was killed by SIGKILL; users' recovery was not measured: the load was stopped with the fault in$/);
     assert.equal(doc.runners.list[1]!.end, 'died');
     assert.equal(doc.runners.list[0]!.end, 'stopped');
     assert.notEqual(doc.runners.list[0]!.signal, 'SIGKILL', 'stopped through its API');
     assert.equal(doc.chaos.rollbackComplete, true);
+    // --at 3s counts from the release, not from the paused spawn or setup().
+    const released = Math.max(...doc.runners.list.map((r) => r.releasedAt ?? Infinity));
+    assert.ok(doc.chaos.injectedAt - released >= 3000 && doc.chaos.injectedAt - released < 8000, `injected ${doc.chaos.injectedAt - released} ms after the release`);
     // Rolled back when the runner died, not after the 40 s hold.
     assert.ok(doc.chaos.rolledBackAt - doc.chaos.injectedAt < 25_000, `held ${doc.chaos.rolledBackAt - doc.chaos.injectedAt} ms`);
     assert.match(run.out(), /chaos: the load is being stopped; any fault still held is rolled back now/);
