@@ -23,14 +23,17 @@ export function brokenSummary(broken: ReadonlyArray<{ container: string; breaks:
 }
 
 /** Warnings after containers were recreated for other break modes: in-memory users gone, damage left behind. */
-export function breakLines(recreated: ReadonlyArray<{ name: string; breaksBefore: readonly string[]; breaksNow: readonly string[] }>, containers: readonly Pick<ContainerPlan, 'name' | 'service'>[]): string[] {
+export function breakLines(recreated: ReadonlyArray<{ name: string; breaksBefore: readonly string[]; breaksNow: readonly string[] }>, containers: readonly Pick<ContainerPlan, 'name' | 'service'>[], baseUrl: string): string[] {
   const lines: string[] = [];
+  let left = false;
   for (const r of recreated) {
     const service = containers.find((c) => c.name === r.name)?.service;
-    if (service === 'booking-service') lines.push(`${r.name} was recreated: its users lived in its memory; create them again (loadctl setup-users --count N --base-url <its URL>)`);
+    if (service === 'booking-service') lines.push(`${r.name} was recreated: its users lived in its memory; create them again: loadctl setup-users --count N --base-url ${baseUrl}`);
     for (const mode of r.breaksBefore.filter((m) => isMode(m) && !r.breaksNow.includes(m)) as BreakMode[]) {
-      lines.push(`${mode} is off now, but ${leftover[mode]}; for a clean stack: loadctl stack down, then loadctl stack up`);
+      lines.push(`${mode} is off now, but ${leftover[mode]}`);
+      left = true;
     }
   }
+  if (left) lines.push('for a clean stack: loadctl stack down, then loadctl stack up');
   return lines;
 }

@@ -87,7 +87,7 @@ export async function runStackCommand(o: StackCommandOptions, ui: Ui): Promise<n
     const changed = [...result.created, ...result.recreated, ...result.started];
     const took = `${(result.ms / 1000).toFixed(1)}s${changed.length === 0 ? ', already running: nothing changed' : ''}`;
     const broken = plan.containers.filter((c) => c.breaks.length > 0).map((c) => ({ container: c.name, breaks: c.breaks }));
-    for (const line of breakLines(result.recreated, plan.containers)) ui.warn(line);
+    for (const line of breakLines(result.recreated, plan.containers, endpoints['booking-service'])) ui.warn(line);
     if (broken.length > 0) ui.warn(`stack ${project} is up but ${brokenSummary(broken)} (${took})`);
     else ui.result(`stack ${project} is up and healthy (${took})`);
     ui.result(`  booking service ${endpoints['booking-service']}  consumer ${endpoints['kafka-consumer']}/metrics  redis ${endpoints.redis}  postgres ${endpoints.postgres}`);

@@ -107,9 +107,11 @@ test('--break: parsed for up (flag, else LOADCTL_STACK_BREAK), an unknown mode n
 test('the loud words: which modes, where, which invariants fail; what a recreate costs and leaves behind', () => {
   assert.equal(brokenSummary([{ container: 'lab-booking-service', breaks: ['double-sell', 'lock-leak'] }, { container: 'lab-kafka-consumer', breaks: ['backlog-stall'] }]),
     'BROKEN ON PURPOSE: double-sell, lock-leak (lab-booking-service), backlog-stall (lab-kafka-consumer); these shipped invariants will fail: no-double-sale, locks-expire, backlog-drains');
-  const lines = breakLines([{ name: 'ticketing-booking-service', breaksBefore: ['double-sell', 'lose-confirms'], breaksNow: ['lose-confirms'] }], plan().containers);
-  assert.equal(lines.length, 2);
-  assert.match(lines[0] as string, /^ticketing-booking-service was recreated: its users lived in its memory; create them again \(loadctl setup-users/);
-  assert.match(lines[1] as string, /^double-sell is off now, but the seats it sold twice stay in PostgreSQL .*loadctl stack down, then loadctl stack up$/);
-  assert.deepEqual(breakLines([{ name: 'ticketing-kafka-consumer', breaksBefore: [], breaksNow: ['backlog-stall'] }], plan().containers), []);
+  const lines = breakLines([{ name: 'ticketing-booking-service', breaksBefore: ['double-sell', 'lock-leak', 'lose-confirms'], breaksNow: ['lose-confirms'] }], plan().containers, 'http://127.0.0.1:8080');
+  assert.deepEqual(lines.map((l) => l.slice(0, 40)), [
+    'ticketing-booking-service was recreated:', 'double-sell is off now, but the seats it', 'lock-leak is off now, but its day-long s', 'for a clean stack: loadctl stack down, t',
+  ]);
+  assert.match(lines[0] as string, /its users lived in its memory; create them again: loadctl setup-users --count N --base-url http:\/\/127\.0\.0\.1:8080$/);
+  assert.match(lines[1] as string, /the seats it sold twice stay in PostgreSQL \(no-double-sale reads them as broken before the next load\)$/);
+  assert.deepEqual(breakLines([{ name: 'ticketing-kafka-consumer', breaksBefore: [], breaksNow: ['backlog-stall'] }], plan().containers, 'http://x'), [], 'a break turned on leaves nothing behind yet');
 });
