@@ -15,6 +15,7 @@ interface Flags {
   loadDuration?: string;
   users: string;
   k6?: string;
+  prometheus?: string;
   outDir: string;
   strict: boolean;
   up: boolean;
@@ -39,6 +40,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--load-duration <d>', 'the load\'s hold per experiment (default: the fault\'s hold + 45s)')
     .option('--users <n>', 'test accounts to create first', '50')
     .option('--k6 <path>', 'k6 binary (default: K6_BIN, then PATH)')
+    .option('--prometheus <url>', 'every experiment\'s run judges its Prometheus gates and PromQL invariants (backlog-drains) here; it must answer before the stack starts (env LOADCTL_PROMETHEUS)')
     .option('--out-dir <dir>', 'where the game day\'s folder goes', '.loadctl/runs')
     .option('--strict', 'an experiment this machine cannot run (no sch_netem) fails the day instead of being skipped', false)
     .option('--no-up', 'do not start the reference stack: aim at the system already running (found as `loadctl chaos` finds it)')
@@ -60,11 +62,14 @@ export const register: RegisterCommand = (program, runAction) => {
         import('../gameday/run.ts'), import('./run.ts'), import('../stack/command.ts'),
       ]);
       const stack = parseStackOptions({ action: 'up', project: flags.project, portOffset: flags.portOffset });
-      await checkBeforeTheStack(flags);
+      const prometheus = await checkBeforeTheStack(flags);
+      if (prometheus) await (await import('../gameday/prometheus.ts')).checkPrometheusAnswers(prometheus.url, prometheus.from);
       // As for `loadctl chaos`: the option is the variable, so every run of the day sees one value.
       if (flags.tcImage) process.env.LOADCTL_TC_IMAGE = flags.tcImage;
       // From a fresh machine, as `loadctl demo` does: no k6 but Go here builds the pinned k6 once.
       const k6 = flags.k6 ?? await (await import('./demo.ts')).k6OrBuild(ui, process.env, 'game day');
+      // A k6 named outright that is missing or unsupported is said now, not minutes later when the first run starts.
+      if (k6 !== undefined || process.env.K6_BIN) await (await import('../k6/locate.ts')).locateK6({ ...(k6 !== undefined ? { k6Path: k6 } : {}), env: process.env });
       return runGameDay({
         cwd: process.cwd(), experiments, profile: flags.profile, users: users.value, outDir: flags.outDir,
         strict: flags.strict, up: flags.up, project: stack.project, portOffset: stack.portOffset,
@@ -77,6 +82,7 @@ export const register: RegisterCommand = (program, runAction) => {
         ...(flags.hold !== undefined ? { hold: flags.hold } : {}),
         ...(flags.loadDuration !== undefined ? { loadDuration: flags.loadDuration } : {}),
         ...(k6 !== undefined ? { k6 } : {}),
+        ...(prometheus ? { prometheus: prometheus.url } : {}),
         ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
         quiet: globals.quiet ?? false, ...(globals.color !== undefined ? { color: globals.color } : {}),
         yes: flags.yes, interactive: Boolean(process.stdin.isTTY), env: process.env,
@@ -84,20 +90,25 @@ export const register: RegisterCommand = (program, runAction) => {
     }));
 };
 
-/** What can be wrong with the flags is found before a stack comes up (minutes), not after. */
-async function checkBeforeTheStack(flags: Flags): Promise<void> {
-  const [{ runDurationProblem }, { checkHttpUrl }, { assertWritable }, { loadProfile }] = await Promise.all([
-    import('../inputs/bounds.ts'), import('../inputs/url.ts'), import('../inputs/output-path.ts'), import('../profiles/load.ts'),
+/** What can be wrong with the flags is found before a stack comes up (minutes), not after. Returns the Prometheus to use, if any. */
+async function checkBeforeTheStack(flags: Flags): Promise<{ url: string; from: '--prometheus' | 'LOADCTL_PROMETHEUS' } | undefined> {
+  const [{ runDurationProblem }, { checkHttpUrl }, { assertWritable }, { loadProfile }, { checkPrometheusUrl }] = await Promise.all([
+    import('../inputs/bounds.ts'), import('../inputs/url.ts'), import('../inputs/output-path.ts'), import('../profiles/load.ts'), import('../prometheus/config.ts'),
   ]);
   const url = flags.baseUrl === undefined ? undefined : checkHttpUrl('--base-url', flags.baseUrl);
+  // The flag, else the variable, as `loadctl run` takes them (an empty variable is unset).
+  const prometheus = flags.prometheus !== undefined ? { url: flags.prometheus, from: '--prometheus' as const }
+    : process.env.LOADCTL_PROMETHEUS ? { url: process.env.LOADCTL_PROMETHEUS, from: 'LOADCTL_PROMETHEUS' as const } : undefined;
   const problems = [
     flags.loadDuration === undefined ? undefined : runDurationProblem('--load-duration', flags.loadDuration),
     url && !url.ok ? url.problem : undefined,
+    prometheus ? checkPrometheusUrl(prometheus.from, prometheus.url) ?? undefined : undefined,
   ].filter((p): p is string => p !== undefined);
   if (problems.length > 0) throw new UsageError(problems.join('; '), { hint: 'see `loadctl gameday --help`' });
   await assertWritable([{ flag: '--out-dir', path: flags.outDir, kind: 'dir' }]);
   // The profile as every run of the day will load it (name, schema, --vus); its BASE_URL comes later.
   await loadProfile(flags.profile, { cwd: process.cwd(), overrides: { ...(flags.loadDuration !== undefined ? { duration: flags.loadDuration } : {}) }, processEnv: {} });
+  return prometheus;
 }
 
 function confirm(question: string): Promise<boolean> {

@@ -3,6 +3,7 @@
 // the table and the exit code. Pure; no file, process or clock.
 import { ExitCode, type ExitCodeValue } from '../errors.ts';
 import { formatRate, formatSeconds, mdCell } from '../report/format.ts';
+import { checkProblems, checksOf, gatesCell, invariantsCell, type ChecksDoc, type RowChecks } from './checks.ts';
 
 export type GameDayVerdict = 'PASS' | 'FAIL' | 'SKIPPED' | 'ERROR' | 'INTERRUPTED' | 'NOT RUN';
 
@@ -19,10 +20,13 @@ export interface GameDayRow {
   reason: string;
   /** The run folder, relative to the game day's folder (for the HTML links). */
   runDir?: string;
+  /** The run's Prometheus gates (null: no Prometheus) and invariants; absent when no run was made. */
+  gates?: RowChecks['gates'];
+  invariants?: RowChecks['invariants'];
 }
 
 /** The slice of a run's result document (docs/result-json-phases.md) a row is made from. */
-export interface RunDoc {
+export interface RunDoc extends ChecksDoc {
   phases?: Array<{ phase: string; errorRate: number | null; requests: number }>;
   recovery?: { recovered: boolean; userRecoverySeconds: number | null; containerRecoverySeconds: number | null; verdict: string; reason: string };
   chaos?: { ran: boolean; reason?: string; status?: string; containerRecoveryMs?: number | null; rollbackComplete?: boolean; error?: { message?: string } | null };
@@ -40,6 +44,7 @@ export function rowFromRun(input: RowInput, doc: RunDoc): GameDayRow {
   const fault = doc.phases?.find((p) => p.phase === 'fault');
   const r = doc.recovery;
   const c = doc.chaos;
+  const checks = checksOf(doc);
   const probeMs = c?.containerRecoveryMs ?? null;
   const base = {
     experiment: input.experiment, fault: input.fault, holdSeconds: input.holdSeconds,
@@ -47,8 +52,21 @@ export function rowFromRun(input: RowInput, doc: RunDoc): GameDayRow {
     probeRecoverySeconds: r?.containerRecoverySeconds ?? (probeMs === null ? null : probeMs / 1000),
     faultErrorRate: fault && fault.requests > 0 ? fault.errorRate : null,
     ...(input.relativeRunDir ? { runDir: input.relativeRunDir } : {}),
+    ...checks,
   };
   const verdict = (v: GameDayVerdict, reason: string): GameDayRow => ({ ...base, verdict: v, reason });
+  const judged = recoveryVerdict(doc, verdict);
+  // Recovered is not enough: a failed gate or a broken invariant fails the experiment, with its reason.
+  const problems = checkProblems(checks);
+  if (problems.length === 0 || (judged.verdict !== 'PASS' && judged.verdict !== 'FAIL')) return judged;
+  const reasons = problems.map((p) => p.reason).join('; ');
+  if (judged.verdict === 'FAIL') return verdict('FAIL', `${judged.reason}; ${reasons}`);
+  return verdict(problems.every((p) => p.error) ? 'ERROR' : 'FAIL', reasons);
+}
+
+function recoveryVerdict(doc: RunDoc, verdict: (v: GameDayVerdict, reason: string) => GameDayRow): GameDayRow {
+  const r = doc.recovery;
+  const c = doc.chaos;
   if (!c || !c.ran) return verdict('ERROR', `not injected: ${c?.reason ?? 'the experiment never started'}`);
   if (c.rollbackComplete === false) return verdict('ERROR', 'rollback incomplete: run `loadctl chaos recover`');
   if (c.status === 'interrupted') return verdict('INTERRUPTED', 'interrupted; every fault was rolled back');
@@ -85,18 +103,19 @@ export function summaryLine(rows: readonly GameDayRow[], code: ExitCodeValue): s
   return `game day: ${parts.join(', ')} of ${rows.length}; ${code === ExitCode.Ok ? 'every experiment that ran met its recovery target' : 'NOT every experiment met its recovery target'}`;
 }
 
-export const experimentTableHead = ['Experiment', 'Fault', 'Hold', "Users' recovery", "Probes' recovery", 'Error rate during fault', 'Verdict'];
+export const experimentTableHead = ['Experiment', 'Fault', 'Hold', "Users' recovery", "Probes' recovery", 'Error rate during fault', 'Prometheus gates', 'Invariants', 'Verdict'];
 
 export function experimentCells(r: GameDayRow): string[] {
   return [
     r.experiment, r.fault, formatSeconds(r.holdSeconds), formatSeconds(r.userRecoverySeconds), formatSeconds(r.probeRecoverySeconds),
-    formatRate(r.faultErrorRate), r.verdict === 'PASS' ? 'PASS' : `${r.verdict}: ${r.reason}`,
+    formatRate(r.faultErrorRate), r.gates === undefined ? '-' : gatesCell(r.gates), r.invariants === undefined ? '-' : invariantsCell(r.invariants),
+    r.verdict === 'PASS' ? 'PASS' : `${r.verdict}: ${r.reason}`,
   ];
 }
 
 /** The per-experiment table as markdown (for the step summary and the game day's folder). */
 export function experimentTable(rows: readonly GameDayRow[]): string {
-  const lines = [`| ${experimentTableHead.join(' | ')} |`, '|---|---|---:|---:|---:|---:|---|'];
+  const lines = [`| ${experimentTableHead.join(' | ')} |`, '|---|---|---:|---:|---:|---:|---|---|---|'];
   for (const r of rows) lines.push(`| ${experimentCells(r).map(mdCell).join(' | ')} |`);
   return `${lines.join('\n')}\n`;
 }

@@ -34,6 +34,8 @@ export interface GameDayOptions {
   loadDuration?: string;
   users: number;
   k6?: string;
+  /** Each run judges its gates and PromQL invariants here (--prometheus, else LOADCTL_PROMETHEUS); checked to answer already. */
+  prometheus?: string;
   outDir: string;
   strict: boolean;
   /** Bring the reference stack up first (idempotent); false aims at a running system. */
@@ -91,6 +93,7 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
     let baseUrl = o.baseUrl ?? o.env.BASE_URL ?? 'http://localhost:8080';
     let stack: ReturnType<typeof planStack> | undefined;
     let invariantEnv: Record<string, string> = {};
+    let scraped = 'your system\'s services';
     if (o.up) {
       await docker.ping();
       stack = planStack({ project: o.project, portOffset: o.portOffset, images: chooseImages(o.images, o.env) });
@@ -101,6 +104,7 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
       baseUrl = endpoints['booking-service'];
       // The shipped invariants read these: each experiment is checked for lost or doubled bookings.
       invariantEnv = { DATABASE_URL: endpoints.postgres, REDIS_URL: endpoints.redis };
+      scraped = `${new URL(endpoints['booking-service']).host} and ${new URL(endpoints['kafka-consumer']).host}`;
     }
     const tcImage = o.env[tcImageEnv] || defaultHelperImage;
     let netem: string | undefined;
@@ -112,6 +116,7 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
       );
     }
     await createUsers(baseUrl, o.users, ui);
+    await prometheusReady(o, experiments, scraped, controller.signal, ui);
 
     const dayDir = await createRunFolder(o.outDir, 'gameday', new Date());
     ui.info(`game day folder ${dayDir}`);
@@ -136,7 +141,7 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
         code = await deps.runCommand({
           profile: o.profile, cwd: o.cwd, outDir, baseUrl, quiet: o.quiet, ...(o.color !== undefined ? { color: o.color } : {}),
           duration: o.loadDuration ?? `${input.holdSeconds + 45}s`, env: { USER_COUNT: String(o.users), BASE_URL: baseUrl, ...invariantEnv },
-          ...(o.vus !== undefined ? { vus: o.vus } : {}), ...(o.k6 ? { k6: o.k6 } : {}),
+          ...(o.vus !== undefined ? { vus: o.vus } : {}), ...(o.k6 ? { k6: o.k6 } : {}), ...(o.prometheus ? { prometheus: o.prometheus } : {}),
           chaos: { experiment: e.name, at: { kind: 'steady' }, ...(o.hold ? { duration: o.hold } : {}), targets: {}, ...(stack ? { project: o.project } : {}), yes: true },
         });
       } catch (error) {
@@ -164,6 +169,19 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
     releaseSignals();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Says once what a day without Prometheus leaves unjudged; with one, waits until it has scraped what the PromQL invariants read. */
+async function prometheusReady(o: GameDayOptions, experiments: readonly Experiment[], scraped: string, signal: AbortSignal, ui: Ui): Promise<void> {
+  if (!o.prometheus) {
+    ui.info('game day: no Prometheus (--prometheus or LOADCTL_PROMETHEUS): no gate is judged, and the PromQL invariants (backlog-drains) are listed as not checked');
+    return;
+  }
+  const { promqlInvariantQueries, waitForScrape } = await import('./prometheus.ts');
+  const empty = await waitForScrape(o.prometheus, promqlInvariantQueries(experiments.map((e) => e.invariants)), { timeoutMs: 30_000, signal });
+  if (empty.length > 0) {
+    ui.warn(`Prometheus at ${o.prometheus} has no data for ${empty.join(', ')} after 30 s: is it scraping ${scraped}? The invariants that read it will be listed as not checked`);
   }
 }
 
@@ -209,7 +227,7 @@ async function finish(dayDir: string, rows: GameDayRow[], runDirs: string[], o: 
   await writeFile(join(dayDir, 'index.html'), renderIndexHtml({ title: 'loadctl game day', generatedAt: new Date(), summary, rows, benchmark }));
   if (o.env.GITHUB_STEP_SUMMARY) await writeFile(o.env.GITHUB_STEP_SUMMARY, `# Game day\n\n${markdown}`, { flag: 'a' });
   ui.result(`\n${benchmarkMarkdown(benchmark)}`);
-  const table = new Table({ head: experimentTableHead, wordWrap: true, colWidths: [20, 26, 7, 10, 10, 10, 40], style: { head: [], border: [] } });
+  const table = new Table({ head: experimentTableHead, wordWrap: true, colWidths: [18, 20, 6, 9, 9, 9, 22, 30, 36], style: { head: [], border: [] } });
   for (const r of rows) table.push(experimentCells(r));
   ui.result(table.toString());
   ui.result(summary);

@@ -1,7 +1,7 @@
 // A game day's rows and exit code, from result documents as runs write them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gameDayExitCode, rowFromRun, rowWithout, summaryLine, type RunDoc } from '../../src/gameday/outcome.ts';
+import { experimentCells, gameDayExitCode, rowFromRun, rowWithout, summaryLine, type RunDoc } from '../../src/gameday/outcome.ts';
 
 const input = { experiment: 'redis-failure', fault: 'stop (stop) on redis', holdSeconds: 30, relativeRunDir: 'redis-failure/run' };
 const passed: RunDoc = {
@@ -14,7 +14,7 @@ test('a passed run: users and probes recovery, the error rate in the fault windo
   const row = rowFromRun(input, passed);
   assert.deepEqual({ ...row }, {
     experiment: 'redis-failure', fault: 'stop (stop) on redis', holdSeconds: 30, userRecoverySeconds: 4.5, probeRecoverySeconds: 1.2,
-    faultErrorRate: 0.4, runDir: 'redis-failure/run', verdict: 'PASS', reason: 'users recovered after 4.5 s < 30 s',
+    faultErrorRate: 0.4, runDir: 'redis-failure/run', gates: null, invariants: null, verdict: 'PASS', reason: 'users recovered after 4.5 s < 30 s',
   });
 });
 
@@ -40,4 +40,43 @@ test('exit code: 0 only when every experiment that ran passed; skipped is never 
   assert.equal(gameDayExitCode([pass, rowWithout(input, 'ERROR', 'x')], { strict: false }), 3);
   assert.equal(gameDayExitCode([rowWithout(input, 'INTERRUPTED', 'x'), rowWithout(input, 'NOT RUN', 'x')], { strict: false }), 4);
   assert.match(summaryLine([pass, skipped], 0), /^game day: 1 passed, 1 skipped \(not tested here, not passed\) of 2; every experiment that ran met its recovery target$/);
+});
+
+const held = (name: string) => ({ name, status: 'held', failed: false, reason: `0 == 0 (expect == 0)` });
+const gate = (name: string, status = 'pass', failed = false) => ({ name, status, failed, reason: status === 'pass' ? 'held in baseline, after' : '<= 10 broken: after: 14 at t+31s' });
+const backlog = "the consumer's backlog drains back to its baseline";
+
+test('gates and invariants: shown per experiment; a failed gate or a broken invariant fails a recovered experiment, named', () => {
+  const checked: RunDoc = { ...passed, prometheus: { gates: [gate('lock failures <= 10/min'), gate('consumer lag <= 10000')] }, invariants: { invariants: [held('no seat sold twice'), held(backlog)] } };
+  const ok = rowFromRun(input, checked);
+  assert.equal(ok.verdict, 'PASS');
+  assert.deepEqual(ok.gates?.map((g) => g.name), ['lock failures <= 10/min', 'consumer lag <= 10000']);
+  const cells = experimentCells(ok);
+  assert.deepEqual(cells.slice(6, 8), ['2 passed', '2 held']);
+
+  const gateFailed = rowFromRun(input, { ...checked, prometheus: { gates: [gate('lock failures <= 10/min', 'fail', true), gate('consumer lag <= 10000')] } });
+  assert.equal(gateFailed.verdict, 'FAIL');
+  assert.match(gateFailed.reason, /^gate "lock failures <= 10\/min" failed: <= 10 broken: after: 14/);
+  assert.match(experimentCells(gateFailed)[6]!, /^1 passed, 1 FAILED; failed: lock failures <= 10\/min$/);
+
+  const broken = { name: 'no seat sold twice', status: 'broken', failed: true, reason: 'broken after recovery: value 1, expected == 0 (limit 0)' };
+  const lost = rowFromRun(input, { ...checked, invariants: { invariants: [broken, held(backlog)] } });
+  assert.deepEqual([lost.verdict, lost.reason], ['FAIL', 'invariant "no seat sold twice" broken: broken after recovery: value 1, expected == 0 (limit 0)']);
+  assert.match(experimentCells(lost)[7]!, /^1 held, 1 BROKEN; BROKEN: no seat sold twice/);
+
+  const slow = rowFromRun(input, { ...checked, recovery: { ...passed.recovery!, verdict: 'fail', reason: 'users recovered after 41 s >= 30 s' }, invariants: { invariants: [broken] } });
+  assert.match(slow.reason, /^users recovered after 41 s >= 30 s; invariant "no seat sold twice" broken/, 'both reasons');
+  const unreadable = rowFromRun(input, { ...checked, invariants: { invariants: [{ ...broken, status: 'error', reason: 'after recovery: connect ECONNREFUSED' }] } });
+  assert.equal(unreadable.verdict, 'ERROR');
+});
+
+test('without a Prometheus: no gate judged and the PromQL invariant "not checked: no Prometheus", never a silent pass', () => {
+  const skipped = { name: backlog, status: 'skipped', failed: false, reason: 'not checked: no Prometheus given (--prometheus, LOADCTL_PROMETHEUS or promql.url)' };
+  const row = rowFromRun(input, { ...passed, invariants: { invariants: [held('no seat sold twice'), skipped] } });
+  assert.equal(row.gates, null);
+  const [gates, invariants] = experimentCells(row).slice(6, 8);
+  assert.equal(gates, 'not judged: no Prometheus');
+  assert.equal(invariants, `1 held, 1 not checked; not checked: ${backlog} (no Prometheus given (--prometheus, LOADCTL_PROMETHEUS or promql.url))`);
+  assert.doesNotMatch(invariants!, /2 held/);
+  assert.deepEqual(experimentCells(rowWithout(input, 'SKIPPED', 'no sch_netem')).slice(6, 8), ['-', '-'], 'an experiment that did not run has no checks to show');
 });

@@ -19,7 +19,6 @@ const noRow: Record<string, string> = {
   'gameday --postgres-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
   'gameday --node-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
   'gameday --tc-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
-  'gameday --k6': 'not yet: k6 is looked for when the first run of the day starts, after the stack is up',
   'k8s --image': 'an image reference for the cluster to pull; nothing here can check it',
   'k8s --out-dir': 'the run folder is made by the same code as run\'s (src/shared/run-folder.ts), whose rows cover it',
 };

@@ -231,6 +231,9 @@ export const rows: Row[] = [
   { item: 'gameday --project', argv: () => ['gameday', '--yes', '--project', 'bad name'], code: 2, line: /--project bad name: use 1-41/ },
   { item: 'gameday --port-offset', argv: () => ['gameday', '--yes', '--port-offset', '99999'], code: 2, line: /--port-offset 99999: must be a whole number/ },
   { item: 'gameday --base-url', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['gameday', '--yes', '--no-up', '--base-url', 'garbage'], code: 2, line: /--base-url: not a URL: "garbage"/ },
+  { item: 'gameday --k6', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['gameday', '--yes', '--k6', 'no-such-k6'], code: 3, line: /k6 not found at .*no-such-k6 \(from --k6\)/, not: /game day: stack|creating users/ },
+  { item: 'gameday --prometheus', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['gameday', '--yes', '--prometheus', 'garbage'], code: 2, line: /--prometheus: not a URL: "garbage"/, not: /game day: stack/ },
+  { item: 'gameday --prometheus that does not answer', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['gameday', '--yes', '--prometheus', 'http://127.0.0.1:1'], code: 3, line: /^loadctl: Prometheus at http:\/\/127\.0\.0\.1:1 is not reachable \(.*\) \(from --prometheus\); no stack was started and no experiment run$/m, not: /game day: stack/ },
   { item: 'install-k6 --cache-dir', files: { 'file.txt': 'x' }, argv: () => ['install-k6', '--cache-dir', 'file.txt/k6', 'v2.2.0'], code: 2, line: /--cache-dir file\.txt\/k6: cannot write there/, not: /starting the Go build/ },
   { item: '24 demo --vus abc before the sandbox starts', argv: () => ['demo', '--vus', 'abc'], code: 2, line: /--vus must be a whole number/, not: /sandbox listening|users ready|creating users/ },
 ];
