@@ -227,7 +227,7 @@ async function finish(dayDir: string, rows: GameDayRow[], runDirs: string[], o: 
   await writeFile(join(dayDir, 'index.html'), renderIndexHtml({ title: 'loadctl game day', generatedAt: new Date(), summary, rows, benchmark }));
   if (o.env.GITHUB_STEP_SUMMARY) await writeFile(o.env.GITHUB_STEP_SUMMARY, `# Game day\n\n${markdown}`, { flag: 'a' });
   ui.result(`\n${benchmarkMarkdown(benchmark)}`);
-  const table = new Table({ head: experimentTableHead, wordWrap: true, colWidths: [18, 20, 6, 9, 9, 9, 22, 30, 36], style: { head: [], border: [] } });
+  const table = new Table({ head: experimentTableHead, wordWrap: true, colWidths: [20, 20, 6, 9, 9, 9, 22, 30, 36], style: { head: [], border: [] } });
   for (const r of rows) table.push(experimentCells(r));
   ui.result(table.toString());
   ui.result(summary);
