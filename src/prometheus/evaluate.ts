@@ -52,10 +52,15 @@ export async function checkBeforeLoad(client: PrometheusClient, gates: readonly 
 export async function waitForScrape(client: PrometheusClient, names: readonly string[], end: number, o: { settleMs: number; sleep?: (ms: number) => Promise<void> }): Promise<boolean> {
   if (names.length === 0) return true;
   const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
-  const selector = `max(timestamp({__name__=~"${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}"}))`;
+  // One query per metric: timestamp() drops the metric name, so one selector over several
+  // names fails ("vector cannot contain metrics with the same labelset") whenever two of
+  // them share their labels (booking_queue_length and kafka_consumer_group_lag do), and
+  // the wait then ran out its whole settle time after every run.
+  const selectors = names.map((n) => `max(timestamp(${n}))`);
   const deadline = Date.now() + o.settleMs;
   for (;;) {
-    const latest = await client.query(selector).then((s) => s[0]?.samples[0]?.[1] ?? 0, () => 0);
+    const newest = await Promise.all(selectors.map((q) => client.query(q).then((s) => s[0]?.samples[0]?.[1] ?? 0, () => 0)));
+    const latest = Math.max(...newest);
     if (latest >= end) return true;
     if (Date.now() >= deadline) return false;
     await sleep(250);
