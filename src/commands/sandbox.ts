@@ -52,6 +52,8 @@ export async function sandboxCommand(raw: RawSandboxOptions, deps: { quiet: bool
   ui.result(`sandbox listening on ${sandbox.url}`);
   ui.info(`  seat locks: ${locks}; hold TTL ${formatDuration(options.holdTtlMs ?? 300_000)}; health ${sandbox.url}/health; metrics ${sandbox.url}/metrics`);
   if (options.breaks && options.breaks.length > 0) ui.warn(`broken on purpose: ${options.breaks.join(', ')} (the shipped invariants should now fail)`);
+  // Accepted (one list of modes), but it acts in the stack's consumer, which the sandbox does not run.
+  if (options.breaks?.includes('backlog-stall')) ui.warn('backlog-stall does nothing here: it stalls the stack\'s consumer (loadctl stack up --break backlog-stall)');
   ui.info('  press Ctrl-C to stop');
   await deps.signal;
   await sandbox.close();

@@ -3,7 +3,8 @@
 // healthy. Idempotent: what this stack already runs is kept, unless it runs
 // with other break modes than asked for: then it is recreated, never kept
 // silently broken (or silently mended). Interrupted or failed half way, it
-// removes what this call created, and only that, so nothing half-made is left.
+// removes what this call created, and only that, so nothing half-made is left
+// (a container it was recreating is then missing: the next `up` makes it).
 import { InterruptedError, UsageError } from '../errors.ts';
 import { type ContainerPlan, type ImageKey, type StackPlan, breaksOf, imageEnv, imageFlag, stackLabel, stackServices } from './definition.ts';
 import type { Observed, StackDocker } from './docker.ts';
