@@ -127,7 +127,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     if (options.live !== false) ui.info('a real run adds the live feed: -o experimental-prometheus-rw with K6_PROMETHEUS_RW_* pointing at loadctl on 127.0.0.1 (--no-live leaves it out)');
     if (options.runners) {
       const { dryRunRunnerLines } = await import('../runners/placement.ts');
-      for (const line of dryRunRunnerLines(options.runners.count, options.runners.placement)) ui.info(line);
+      for (const line of dryRunRunnerLines(options.runners.count, options.runners.placement, options.runners.engines)) ui.info(line);
     }
     return 0;
   }
@@ -178,6 +178,8 @@ interface RunFlags {
   placement?: string;
   runnerImage?: string;
   runnerNetwork?: string;
+  dockerHost: string[];
+  receiverHost?: string;
   plan?: boolean;
   calibrate?: string | boolean;
   mbPerVu?: string;
@@ -224,6 +226,8 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--mb-per-vu <mb>', 'with --plan: k6 memory per VU for this scenario (default: 0.66, measured on booking-load)')
     .option('--runner-memory <size>', 'with --plan: memory of one runner, e.g. 8GB (the default)')
     .option('--runner-network <name>', 'with --placement docker: run on this bridge network (default: one loadctl creates)')
+    .option('--docker-host <url>', 'with --placement docker: an engine to run runners on, DOCKER_HOST style (unix://, tcp://, ssh://), =W for a weight; repeatable or a comma list (default: DOCKER_HOST or the local socket)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--receiver-host <host>', 'with --placement docker: the address of this machine the runners push the live feed to (required for an engine on another machine)')
     .option('--prometheus-rw <url>', 'forward what k6 sends to the live feed, unchanged, to this remote-write URL, plus loadctl_run_active / loadctl_fault_active markers (env LOADCTL_PROMETHEUS_RW)')
     .option('--invariant <name>', 'check this shipped invariant before the load and after recovery (repeatable): no-double-sale, confirmed-stored, locks-expire, backlog-drains', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addHelpText('after', '\nExit codes: 0 targets met, 1 targets/thresholds failed, 2 usage/config error,\n3 environment (k6 missing, target unreachable), 4 interrupted/aborted, 5 script error.')

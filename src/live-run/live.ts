@@ -6,6 +6,7 @@ import type { LiveSecond } from '../live/timeline.ts';
 import type { SecondStats, Timeline } from '../live/types.ts';
 import type { LocatedK6 } from '../k6/locate.ts';
 import { nativeHistogramEnv } from '../k6/features.ts';
+import { EnvironmentError } from '../errors.ts';
 
 export interface LiveFeed {
   /** `--out` values and environment to add to k6's command. */
@@ -35,13 +36,13 @@ export interface LiveFeedCallbacks {
 
 const KEEP_SECONDS = 30;
 
-export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}, host?: string): Promise<LiveFeed> {
+export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}, hosts: readonly string[] = []): Promise<LiveFeed> {
   const { startReceiver } = await import('../live/receiver.ts');
   const recent: SecondStats[] = [];
   const recentSeconds: LiveSecond[] = [];
   let rejectedOnce = false;
   const receiver = await startReceiver({
-    ...(host ? { host } : {}),
+    ...(hosts[0] ? { host: hosts[0], moreHosts: hosts.slice(1) } : {}),
     ...(callbacks.onPush ? { onPush: callbacks.onPush } : {}),
     onSecond: (second) => {
       recent.push(second.total);
@@ -56,6 +57,12 @@ export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}, host?: st
       rejectedOnce = true;
       callbacks.onRejected?.(reason);
     },
+  }).catch((error: NodeJS.ErrnoException) => {
+    // --receiver-host names an address the user believes is this machine's; the OS says otherwise.
+    if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EACCES') {
+      throw new EnvironmentError(`loadctl's live-feed receiver cannot listen on ${hosts.join(', ')}: ${error.code}`, { hint: 'give --receiver-host an address of this machine (ip -brief address shows them)' });
+    }
+    throw error;
   });
   const outputs: string[] = [];
   for (let i = 0; i < receiver.k6.args.length; i++) {

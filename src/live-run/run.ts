@@ -80,7 +80,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   const { startTracker } = await import('../capacity/in-run.ts');
   const testStart = startTracker();
   let resolved: import('../profiles/types.ts').ResolvedProfile | undefined;
-  // Runners in containers need the receiver on their network's gateway, so the placement comes first.
+  // Runners in containers need the receiver on their networks' gateways, so the placement comes first.
   const placement = o.runners ? await (await import('../runners/placements.ts')).createPlacement(o.runners) : undefined;
   const rwUrl = o.prometheusRw ?? (o.pipeline.processEnv.LOADCTL_PROMETHEUS_RW || undefined);
   const forward = rwUrl && o.live && !o.pipeline.dryRun
@@ -91,7 +91,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       ...(forward ? { onPush: forward.onPush } : {}),
       onSecond: (s) => { display.second(s); o.onSecond?.(s); },
       onRejected: (reason) => ui.warn(`live feed: refused a push from k6 (${reason})`),
-    }, placement?.receiverHost).catch(async (error: unknown) => { await placement?.close(); throw error; })
+    }, placement?.receiverHosts).catch(async (error: unknown) => { await placement?.close(); throw error; })
     : undefined;
   const recordTmp = o.record ? join(o.pipeline.outDir, `.k6-record-${process.pid}-${Date.now()}.ndjson.gz`) : undefined;
 

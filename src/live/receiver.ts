@@ -44,6 +44,8 @@ export interface ReceiverOptions extends AggregatorOptions {
    * then the gateway of a network loadctl created (still this machine only).
    */
   host?: string;
+  /** Further addresses to listen on, on the same port (runners on several Docker engines); one that does not exist yet is bound once it does. */
+  moreHosts?: readonly string[];
   /** Every push taken, as received (bytes and headers), after k6 has its 204: for a forward. */
   onPush?: (body: Uint8Array, headers: IncomingMessage['headers']) => void;
   /** A push the receiver refused, for the UI to show once. */
@@ -63,12 +65,12 @@ export interface LiveReceiver {
 export async function startReceiver(options: ReceiverOptions = {}): Promise<LiveReceiver> {
   const aggregator = new RemoteWriteAggregator(options);
   const pushIntervalMs = options.pushIntervalMs ?? 1000;
-  const server = createServer((req, res) => {
+  const hosts = [options.host ?? '127.0.0.1', ...(options.moreHosts ?? []).filter((h) => h !== options.host)];
+  const { servers, stop } = await listenAll(hosts, options.port ?? 0, () => createServer((req, res) => {
     handle(req, res, aggregator, options.onRejected, options.onPush);
-  });
-  const host = options.host ?? '127.0.0.1';
-  await listen(server, options.port ?? 0, host);
-  const { port } = server.address() as AddressInfo;
+  }));
+  const { port } = servers[0]!.address() as AddressInfo;
+  const host = hosts[0]!;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${WRITE_PATH}`;
   const now = options.now ?? Date.now;
   // Seconds must finish even when k6 sends nothing (e.g. every request hangs).
@@ -80,14 +82,63 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Live
     k6: k6RemoteWriteConfig(url, pushIntervalMs),
     aggregator,
     close() {
-      closed ??= new Promise<Timeline>((resolve) => {
+      closed ??= (async () => {
         clearInterval(timer);
-        server.close(() => resolve(aggregator.finish()));
-        server.closeAllConnections();
-      });
+        stop();
+        await Promise.all(servers.map((server) => new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        })));
+        return aggregator.finish();
+      })();
       return closed;
     },
   };
+}
+
+/**
+ * One server per address, all on the same port, so a runner's URL differs
+ * only in its host (runners on two engines reach two gateways). The first
+ * address must bind now. Another that does not exist yet (a Podman bridge
+ * appears only when its first container starts) is bound as soon as it
+ * does, polled until the receiver closes. If another address has the port
+ * taken, all are closed and another port is tried.
+ */
+async function listenAll(hosts: readonly string[], port: number, make: () => Server): Promise<{ servers: Server[]; stop: () => void }> {
+  for (let attempt = 0; ; attempt++) {
+    const servers: Server[] = [];
+    const late: string[] = [];
+    try {
+      for (const host of hosts) {
+        const server = make();
+        try {
+          await listen(server, servers.length === 0 ? port : (servers[0]!.address() as AddressInfo).port, host);
+          servers.push(server);
+        } catch (error) {
+          if (servers.length === 0 || (error as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL') throw error;
+          late.push(host);
+        }
+      }
+    } catch (error) {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port !== 0 || servers.length === 0 || attempt >= 5) throw error;
+      continue;
+    }
+    const shared = (servers[0]!.address() as AddressInfo).port;
+    let stopped = false;
+    const timer = setInterval(() => {
+      for (const host of [...late]) {
+        const server = make();
+        listen(server, shared, host).then(() => {
+          late.splice(late.indexOf(host), 1);
+          if (stopped) server.close(); else servers.push(server);
+        }, () => undefined);
+      }
+      if (late.length === 0) clearInterval(timer);
+    }, 100);
+    timer.unref();
+    return { servers, stop: () => { stopped = true; clearInterval(timer); } };
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -12,7 +12,8 @@ export function runnersHeadline(b: RunnersBlock): string {
     ? `percentiles from the runners' merged native histograms (within one bucket, ${(b.merge.bucketWidth * 100).toFixed(1)} %)`
     : 'no histograms arrived, so no merged percentiles';
   const released = b.placement === 'kubernetes' ? 'released by the k6-operator' : b.releaseSpreadMs === null ? 'never released' : `released within ${b.releaseSpreadMs} ms`;
-  return `merged over ${b.count} runners (${b.placement}, ${released}): counts summed from their summaries, ${percentiles}; thresholds and targets judged on the merged data`;
+  const placement = b.engines && b.engines.length > 1 ? `${b.placement} on ${b.engines.length} engines` : b.placement;
+  return `merged over ${b.count} runners (${placement}, ${released}): counts summed from their summaries, ${percentiles}; thresholds and targets judged on the merged data`;
 }
 
 /** One line per runner. */
@@ -20,7 +21,8 @@ export function runnerLines(b: RunnersBlock): string[] {
   return b.list.map((r) => {
     const own = r.thresholds.length === 0 ? '' : `; its own k6 thresholds ${r.thresholds.every((t) => t.ok) ? 'held' : `crossed ${r.thresholds.filter((t) => !t.ok).length}`} (information only)`;
     const figures = r.requests === null ? `no summary (${r.summaryError ?? 'none'})` : `${r.requests} requests, errors ${pct(r.errorRate)}, p99 ${ms(r.p99)}`;
-    return `runner ${r.id} [${r.segment}] ${r.end}: ${figures}${own}`;
+    const on = r.engine ? ` on ${r.engine}` : '';
+    return `runner ${r.id} [${r.segment}]${on} ${r.end}: ${figures}${own}`;
   });
 }
 

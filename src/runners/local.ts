@@ -23,7 +23,7 @@ export function localPlacement(count: number): Placement {
   const started: StartedRunner[] = [];
   return {
     kind: 'local',
-    receiverHost: '127.0.0.1',
+    receiverHosts: ['127.0.0.1'],
     readyTimeoutMs: 60_000,
     async start(spec: RunnerSpec): Promise<StartedRunner> {
       const { execa } = await import('execa');

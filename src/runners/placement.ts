@@ -3,6 +3,7 @@
 // (run.ts) is the same for local processes and Docker containers.
 import { sliceTest, type RunnerSlice } from './segments.ts';
 import type { K6Api } from './k6-api.ts';
+import { assignEngines } from './engines.ts';
 
 /** What every runner gets, in host terms; a placement maps paths into its world. */
 export interface RunnerSpec {
@@ -22,6 +23,8 @@ export interface RunnerSpec {
   cwd: string;
   /** The local k6's version ("v2.2.0"), for a placement that picks a matching image. */
   k6Version?: string;
+  /** Open files this runner's VUs need (the plan's 2 per VU + 200), for a container's limit. */
+  openFiles?: number;
 }
 
 export interface RunnerExit {
@@ -35,6 +38,8 @@ export interface StartedRunner {
   id: number;
   /** "process 4123" or "container loadctl-runner-...": for messages. */
   where: string;
+  /** The Docker endpoint it runs on (docker placement only). */
+  engine?: string;
   api: K6Api;
   exited: Promise<RunnerExit>;
   /** Has the process or container ended? */
@@ -47,10 +52,14 @@ export interface StartedRunner {
 
 export interface Placement {
   kind: 'local' | 'docker';
-  /** The address loadctl's receiver must listen on for the runners to reach it. */
-  receiverHost: string;
+  /** The addresses loadctl's receiver must listen on (one port on each) for every runner to reach it. */
+  receiverHosts: readonly string[];
   /** How long a runner may take from start to paused-and-ready. */
   readyTimeoutMs: number;
+  /** Docker endpoints the runners are dealt out over (docker placement only). */
+  engines?: readonly string[];
+  /** Checks what only k6's version decides (the runner image on every engine), before any runner starts. */
+  prepare?(k6Version: string | undefined): Promise<void>;
   start(spec: RunnerSpec): Promise<StartedRunner>;
   /** Removes whatever the placement made (containers, networks); idempotent. */
   close(): Promise<void>;
@@ -77,11 +86,12 @@ export function runnerEnv(slice: RunnerSlice, count: number): Record<string, str
   return { LOADCTL_RUNNER: String(slice.id), LOADCTL_RUNNERS: String(count) };
 }
 
-/** What --dry-run says each runner adds to the command above (ports are picked at start). */
-export function dryRunRunnerLines(count: number, placement: 'local' | 'docker'): string[] {
-  const where = placement === 'docker' ? 'a container, API on 0.0.0.0:6565 published on 127.0.0.1' : 'a process, API on a free 127.0.0.1 port';
+/** What --dry-run says each runner adds to the command above (ports are picked at start), and on which engine. */
+export function dryRunRunnerLines(count: number, placement: 'local' | 'docker', engines: ReadonlyArray<{ host: string; weight: number }> = []): string[] {
+  const where = placement === 'docker' ? 'a container, API on 0.0.0.0:6565 published on the engine' : 'a process, API on a free 127.0.0.1 port';
+  const on = engines.length > 0 ? assignEngines(count, engines.map((e) => e.weight)).map((i) => ` (on ${engines[i]!.host})`) : [];
   return [
     `with --runners ${count}, ${count} such k6 (${where}), released together through their REST API; setup() and teardown() once, on runner 0:`,
-    ...sliceTest(count).map((s) => `  runner ${s.id}: ${runnerFlags(s, '<api>').join(' ')}`),
+    ...sliceTest(count).map((s) => `  runner ${s.id}${on[s.id] ?? ''}: ${runnerFlags(s, '<api>').join(' ')}`),
   ];
 }

@@ -10,8 +10,10 @@ export interface RunnersRequestOptions {
   placement: 'local' | 'docker';
   /** docker: the image with k6 in it (default: loadctl-k6:<local k6 version>). */
   image?: string;
-  /** docker: the Docker endpoint (DOCKER_HOST style); default: DOCKER_HOST or the local socket. */
-  dockerHost?: string;
+  /** docker: the engines (--docker-host, DOCKER_HOST style, with weights); default: DOCKER_HOST or the local socket. */
+  engines?: import('./engines.ts').EngineRequest[];
+  /** docker: the address every runner pushes the live feed to (required when an engine is on another machine). */
+  receiverHost?: string;
   /** docker: an existing bridge network to run on (default: one loadctl creates and removes). */
   network?: string;
 }

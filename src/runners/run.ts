@@ -38,6 +38,8 @@ export interface RunnerRecord {
   id: number;
   segment: string;
   where: string;
+  /** The Docker endpoint it ran on (docker placement). */
+  engine?: string;
   commandLine: string;
   argv: string[];
   exitCode: number | null;
@@ -159,7 +161,7 @@ export async function runRunners(req: RunnersRequest, cb: RunnersCallbacks = {})
   run.runners = runners.map((r, i) => {
     const exit = exits.get(r.id);
     return {
-      id: r.id, segment: req.specs[i]!.slice.segment, where: r.where, commandLine: r.commandLine, argv: r.argv,
+      id: r.id, segment: req.specs[i]!.slice.segment, where: r.where, ...(r.engine ? { engine: r.engine } : {}), commandLine: r.commandLine, argv: r.argv,
       exitCode: exit?.exitCode ?? null, signal: exit?.signal ?? null,
       end: ends.get(r.id) ?? (run.interrupted || run.failure ? 'stopped' : 'finished'),
       releasedAt: released.get(r.id) ?? null, endedAt: exit?.at ?? run.endedAt,
@@ -169,6 +171,8 @@ export async function runRunners(req: RunnersRequest, cb: RunnersCallbacks = {})
 }
 
 async function startAll(req: RunnersRequest): Promise<StartedRunner[]> {
+  // Every engine checked (image present) before the first runner is created.
+  await req.placement.prepare?.(req.specs[0]?.k6Version).catch(async (error: unknown) => { await req.placement.close(); throw error; });
   const settled = await Promise.allSettled(req.specs.map((s) => req.placement.start(s)));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {

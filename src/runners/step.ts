@@ -13,6 +13,7 @@ import { mergeResults, type TrendSource } from './merge.ts';
 import type { Placement, RunnerSpec } from './placement.ts';
 import { runRunners, type RunnersCallbacks, type RunnersRun } from './run.ts';
 import { sliceTest } from './segments.ts';
+import { FDS_BASE, FDS_PER_VU, peakVus } from './plan.ts';
 import { judgeThresholds, percentilesNamed } from './thresholds.ts';
 import { decideRunnersOutcome, runnersBlock, type RunnerSummary, type RunnersBlock } from './verdict.ts';
 import type { RunResults } from '../results/types.ts';
@@ -54,6 +55,8 @@ export interface RunnersStepResult {
 
 /** Each runner's files live in runners/<id>/ inside the run folder. */
 export function runnerSpecs(input: RunnersStepInput): RunnerSpec[] {
+  const vus = input.k6Options ? peakVus(input.k6Options) : 0;
+  const openFiles = vus > 0 ? Math.ceil(vus / input.option.count) * FDS_PER_VU + FDS_BASE : undefined;
   return sliceTest(input.option.count).map((slice) => {
     const dir = join(input.runDir, 'runners', String(slice.id));
     return {
@@ -62,6 +65,7 @@ export function runnerSpecs(input: RunnersStepInput): RunnerSpec[] {
       stdoutLog: join(dir, 'k6.stdout.log'), stderrLog: join(dir, 'k6.stderr.log'),
       outputs: input.outputs, extraArgs: input.extraArgs, env: input.env, cwd: input.cwd,
       ...(input.k6Version ? { k6Version: input.k6Version } : {}),
+      ...(openFiles ? { openFiles } : {}),
     };
   });
 }
@@ -79,7 +83,7 @@ export async function runWithRunners(input: RunnersStepInput): Promise<RunnersSt
     const read = await readRunSummary({ summary: s.summaryPath, summaryExport: s.summaryExportPath });
     summaries.push({ results: read.results, error: read.error });
   }
-  const judged = judgeRunners({ run, summaries, histograms: input.option.histograms, k6Options: input.k6Options, targets: input.targets, placement: input.option.placement.kind });
+  const judged = judgeRunners({ run, summaries, histograms: input.option.histograms, k6Options: input.k6Options, targets: input.targets, placement: input.option.placement.kind, engines: input.option.placement.engines });
   return { run, ...judged, commandLine: run.runners[0]?.commandLine ?? '' };
 }
 
@@ -90,6 +94,8 @@ export interface JudgeRunnersInput {
   k6Options: Record<string, unknown> | undefined;
   targets: readonly Target[];
   placement: RunnersBlock['placement'];
+  /** docker: the endpoints the runners were dealt out over. */
+  engines?: readonly string[] | undefined;
 }
 
 /** The runners' summaries merged, the thresholds and targets judged on the merged data, the outcome. */
@@ -107,6 +113,6 @@ export function judgeRunners(input: JudgeRunnersInput): Omit<RunnersStepResult, 
   }
   const verdict = judge(results, input.targets, declared, { ignoreThreshold: isObserverThreshold });
   const outcome = decideRunnersOutcome(run, summaries, verdict);
-  const block = runnersBlock(run, input.placement, summaries, notes);
+  const block = runnersBlock(run, input.placement, summaries, notes, input.engines);
   return { results, verdict, outcome, block };
 }

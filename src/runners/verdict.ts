@@ -22,6 +22,8 @@ export interface RunnerSummary {
 export interface RunnersBlock {
   count: number;
   placement: 'local' | 'docker' | 'kubernetes';
+  /** docker: the endpoints runners were dealt out over, in order. */
+  engines?: string[];
   releaseSpreadMs: number | null;
   setup: RunnersRun['setup'];
   teardown: RunnersRun['teardown'];
@@ -37,6 +39,8 @@ export interface RunnersBlock {
     id: number;
     segment: string;
     where: string;
+    /** docker: the endpoint this runner ran on; null for local processes. */
+    engine: string | null;
     end: string;
     exitCode: number | null;
     signal: string | null;
@@ -87,11 +91,14 @@ export function decideRunnersOutcome(run: RunnersRun, summaries: readonly Runner
   });
 }
 
-export function runnersBlock(run: RunnersRun, placement: RunnersBlock['placement'], summaries: readonly RunnerSummary[], notes: MergeNotes | undefined): RunnersBlock {
+export function runnersBlock(
+  run: RunnersRun, placement: RunnersBlock['placement'], summaries: readonly RunnerSummary[], notes: MergeNotes | undefined, engines?: readonly string[],
+): RunnersBlock {
   const widths = notes?.histogramTrends.map((t) => t.bucketWidth) ?? [];
   return {
     count: run.runners.length,
     placement,
+    ...(engines ? { engines: [...engines] } : {}),
     releaseSpreadMs: run.releaseSpreadMs,
     setup: run.setup,
     teardown: run.teardown,
@@ -105,7 +112,7 @@ export function runnersBlock(run: RunnersRun, placement: RunnersBlock['placement
     list: run.runners.map((r, i) => {
       const res = summaries[i]?.results;
       return {
-        id: r.id, segment: r.segment, where: r.where, end: r.end, exitCode: r.exitCode, signal: r.signal, releasedAt: r.releasedAt,
+        id: r.id, segment: r.segment, where: r.where, engine: r.engine ?? null, end: r.end, exitCode: r.exitCode, signal: r.signal, releasedAt: r.releasedAt,
         requests: res?.http.requests ?? null,
         errorRate: res?.http.errorRate ?? null,
         p99: res?.http.duration?.p99 ?? null,

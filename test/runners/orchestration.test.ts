@@ -34,7 +34,7 @@ function fakeRunner(id: number, calls: string[]): StartedRunner {
 test('a runner silent on the live feed after its release fails the run, named; the others are stopped; teardown still runs once', { timeout: 10_000 }, async () => {
   const calls: string[] = [];
   const placement: Placement = {
-    kind: 'local', receiverHost: '127.0.0.1', readyTimeoutMs: 5000,
+    kind: 'local', receiverHosts: ['127.0.0.1'], readyTimeoutMs: 5000,
     start: async (spec: RunnerSpec) => fakeRunner(spec.slice.id, calls),
     close: async () => { calls.push('close'); },
   };
