@@ -98,6 +98,8 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   const controller = new AbortController();
   // A runner failed: the load is going, so holding a fault under it would measure nothing.
   const loadStopped = new AbortController();
+  // Runners listen for SIGINT/SIGTERM themselves; a hang-up reaches them through this.
+  const hangUp = new AbortController();
   let signals = 0;
   const onSignal = (name: NodeJS.Signals) => {
     signals += 1;
@@ -108,6 +110,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       if (name === 'SIGHUP' && k6Pid !== undefined && !loadEnded) {
         try { process.kill(k6Pid, 'SIGINT'); } catch { /* k6 already gone */ }
       }
+      if (name === 'SIGHUP') hangUp.abort();
     }
   };
   const handled: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -183,7 +186,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       ...(feed ? { k6EnvFor: feed.envFor } : {}),
       ...(placement && feed ? {
         runners: runnersOption({
-          count: o.runners!.count, placement, feed, events, note: (line) => display.note(line),
+          count: o.runners!.count, placement, feed, events, note: (line) => display.note(line), stop: hangUp.signal,
           onFailure: (reason) => {
             if (chaosRun && !loadStopped.signal.aborted) display.note('chaos: the load is being stopped; any fault still held is rolled back now');
             loadStopped.abort(reason);

@@ -17,8 +17,11 @@ export function runnersOption(o: {
   note: (line: string) => void;
   /** The first runner failure: the load is being stopped. */
   onFailure: (reason: string) => void;
+  /** Aborted on a hang-up: the runners are stopped as on Ctrl-C. */
+  stop: AbortSignal;
 }): RunnersOption {
   return {
+    stop: o.stop,
     count: o.count, placement: o.placement, histograms: o.feed.finals, reported: o.feed.reported,
     callbacks: {
       onStarted: (list) => o.note(`${list.length} runners started paused (${list.map((r) => r.where).join(', ')})`),

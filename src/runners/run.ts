@@ -20,6 +20,8 @@ export interface RunnersRequest {
   reportTimeoutMs?: number;
   pollMs?: number;
   signals?: SignalSource;
+  /** Aborted: the same as a first Ctrl-C (the caller saw a signal it handles itself, e.g. SIGHUP). */
+  stop?: AbortSignal;
   now?: () => number;
 }
 
@@ -108,8 +110,11 @@ export async function runRunners(req: RunnersRequest, cb: RunnersCallbacks = {})
   };
   const onInt = onSignal('SIGINT');
   const onTerm = onSignal('SIGTERM');
+  const onHangUp = onSignal('SIGHUP');
   signals.on('SIGINT', onInt);
   signals.on('SIGTERM', onTerm);
+  if (req.stop?.aborted) onHangUp();
+  req.stop?.addEventListener('abort', onHangUp, { once: true });
   const releaseSignals = claimSignals();
 
   try {
@@ -155,6 +160,7 @@ export async function runRunners(req: RunnersRequest, cb: RunnersCallbacks = {})
     releaseSignals();
     signals.off('SIGINT', onInt);
     signals.off('SIGTERM', onTerm);
+    req.stop?.removeEventListener('abort', onHangUp);
     await req.placement.close();
   }
   run.endedAt = now();

@@ -26,6 +26,8 @@ export interface RunnersOption {
   histograms: TrendSource;
   reported(id: number): boolean;
   callbacks?: RunnersCallbacks;
+  /** Aborted: stop every runner as on a first Ctrl-C (a hang-up the caller handles). */
+  stop?: AbortSignal;
 }
 
 export interface RunnersStepInput {
@@ -76,6 +78,7 @@ export async function runWithRunners(input: RunnersStepInput): Promise<RunnersSt
   const run = await runRunners({
     specs, placement: input.option.placement, reported: (id) => input.option.reported(id),
     ...(input.signals ? { signals: input.signals } : {}),
+    ...(input.option.stop ? { stop: input.option.stop } : {}),
   }, input.option.callbacks);
 
   const summaries: RunnerSummary[] = [];

@@ -31,14 +31,19 @@ function fakeRunner(id: number, calls: string[]): StartedRunner {
   };
 }
 
-test('a runner silent on the live feed after its release fails the run, named; the others are stopped; teardown still runs once', { timeout: 10_000 }, async () => {
-  const calls: string[] = [];
+function fakeFleet(count: number, calls: string[]): { placement: Placement; specs: RunnerSpec[] } {
   const placement: Placement = {
     kind: 'local', receiverHosts: ['127.0.0.1'], readyTimeoutMs: 5000,
     start: async (spec: RunnerSpec) => fakeRunner(spec.slice.id, calls),
     close: async () => { calls.push('close'); },
   };
-  const specs = sliceTest(3).map((slice) => ({ slice, k6Path: 'k6', scriptPath: 's', summaryPath: 'a', summaryExportPath: 'b', stdoutLog: 'c', stderrLog: 'd', outputs: [], extraArgs: [], env: {}, cwd: '.' }));
+  const specs = sliceTest(count).map((slice) => ({ slice, k6Path: 'k6', scriptPath: 's', summaryPath: 'a', summaryExportPath: 'b', stdoutLog: 'c', stderrLog: 'd', outputs: [], extraArgs: [], env: {}, cwd: '.' }));
+  return { placement, specs };
+}
+
+test('a runner silent on the live feed after its release fails the run, named; the others are stopped; teardown still runs once', { timeout: 10_000 }, async () => {
+  const calls: string[] = [];
+  const { placement, specs } = fakeFleet(3, calls);
   // A fault under this load is rolled back from onFailure, so it must come once, as it happens, before the others are stopped.
   const failures: string[] = [];
   const run = await runRunners({ specs, placement, reported: (id) => id !== 1, reportTimeoutMs: 300, pollMs: 50, signals: new EventEmitter() }, {
@@ -51,4 +56,21 @@ test('a runner silent on the live feed after its release fails the run, named; t
   assert.deepEqual(calls.filter((c) => c.startsWith('setup') || c.startsWith('teardown')), ['setup 0', 'teardown 0']);
   assert.deepEqual(calls.filter((c) => c.startsWith('data')), ['data 1 {"t":1}', 'data 2 {"t":1}']);
   assert.equal(calls.at(-1), 'close');
+});
+
+test('stop (a hang-up the caller handles) stops every runner through its API as a first Ctrl-C does; teardown still runs', { timeout: 10_000 }, async () => {
+  const calls: string[] = [];
+  const { placement, specs } = fakeFleet(2, calls);
+  const hangUp = new AbortController();
+  const said: string[] = [];
+  const run = await runRunners({ specs, placement, reported: () => true, pollMs: 50, signals: new EventEmitter(), stop: hangUp.signal }, {
+    onReleased: () => { setTimeout(() => hangUp.abort(), 100); },
+    onSignal: (name, action) => said.push(`${name}: ${action}`),
+  });
+  assert.equal(run.interrupted, true);
+  assert.equal(run.failure, undefined);
+  assert.deepEqual(run.runners.map((r) => r.end), ['stopped', 'stopped']);
+  assert.deepEqual(calls.filter((c) => c.startsWith('stop')).sort(), ['stop 0', 'stop 1']);
+  assert.ok(calls.includes('teardown 0'));
+  assert.match(said[0] ?? '', /^SIGHUP: stopping every runner through its API/);
 });
