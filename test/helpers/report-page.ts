@@ -50,3 +50,20 @@ export async function openReport(file: string, screenshot: string): Promise<Seen
     await browser.close();
   }
 }
+
+/**
+ * openReport with the usual checks (no page error, nothing fetched, three
+ * charts); undefined, with one line, when Chromium is not installed here (a
+ * failure under CI).
+ */
+export async function seenInChromium(file: string, screenshot: string): Promise<SeenReport | undefined> {
+  if (!existsSync(chromiumPath)) {
+    if (process.env.CI) throw new Error(`${chromiumPath} is missing: install Debian's chromium`);
+    console.log(`# not opened in Chromium: ${chromiumPath} is not installed`);
+    return undefined;
+  }
+  const seen = await openReport(file, screenshot);
+  if (seen.problems.length > 0) throw new Error(`report.html in Chromium: ${seen.problems.join('; ')}`);
+  if (seen.charts !== 3) throw new Error(`report.html drew ${seen.charts} charts, not 3`);
+  return seen;
+}

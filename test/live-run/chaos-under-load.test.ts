@@ -8,7 +8,7 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromiumPath, openReport } from '../helpers/report-page.ts';
+import { seenInChromium } from '../helpers/report-page.ts';
 import type { Timeline } from '../../src/live/types.ts';
 import type { K6Version } from '../helpers/parts.ts';
 import {
@@ -24,14 +24,8 @@ const experiment = redisStopExperiment;
 
 /** The run's own report.html in headless Chromium: offline, no errors, three charts, the experiment's events; a screenshot for the artifacts. */
 async function lookInChromium(file: string): Promise<void> {
-  if (!existsSync(chromiumPath)) {
-    if (process.env.CI) assert.fail(`${chromiumPath} is missing: install Debian's chromium`);
-    console.log(`# not opened in Chromium: ${chromiumPath} is not installed`);
-    return;
-  }
-  const seen = await openReport(file, 'chaos-under-load-report.png');
-  assert.deepEqual(seen.problems, []);
-  assert.equal(seen.charts, 3);
+  const seen = await seenInChromium(file, 'chaos-under-load-report.png');
+  if (!seen) return;
   assert.match(seen.text, /User-visible recovery/);
   assert.match(seen.text, /injected: stop lc-together-main-[0-9a-f]+ /);
   assert.ok(statSync(seen.screenshot).size > 10_000);

@@ -4,7 +4,7 @@
 // stops under the merged load. The test watches Redis on its own, reads the
 // merged timeline and the per-runner series loadctl kept, and checks that the
 // phases and the recovery come from that one merged feed; a runner killed
-// during the fault and Ctrl-C during the fault both roll the fault back.
+// during the fault, and Ctrl-C or a hang-up during it, all roll the fault back.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import type { Timeline } from '../../src/live/types.ts';
 import {
   constantProfile, docker, dockerSkipReason, k6Env, k6Skip, loadctl, project, redisAnswers, redisRigs, redisStopExperiment, watch,
 } from '../live-run/harness.ts';
+import { seenInChromium } from '../helpers/report-page.ts';
 import { runnerPids } from './harness.ts';
 
 const skip = dockerSkipReason() || k6Skip('v2.2.0');
@@ -41,6 +42,15 @@ async function inTheFault(name: string) {
   const pids = runnerPids(run.out());
   assert.equal(pids.length, 2, run.out());
   return { redis, cwd, run, pids };
+}
+
+/** report.html in headless Chromium: offline, no errors, the three charts, the runners card and a row per runner. */
+async function lookInChromium(file: string): Promise<void> {
+  const seen = await seenInChromium(file, 'runners-chaos-report.png');
+  if (!seen) return;
+  assert.match(seen.text, /k6 runners\s*3/);
+  assert.match(seen.text, /User-visible recovery/);
+  assert.match(seen.text, /runner:0[\s\S]*runner:1[\s\S]*runner:2/);
 }
 
 const sumOf = (list: readonly PhaseStats[][], phase: string, key: 'requests' | 'failures') =>
@@ -115,6 +125,11 @@ describe('--runners with --chaos, real k6 v2.2.0 and Redis in a container', { sk
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     assert.match(html, /k6 runners<\/div><div class="value">3</);
     assert.match(html, /By endpoint, scenario and runner.*<code>runner:2<\/code>/s);
+    const report = loadctl(['report', dir, '--phases'], { cwd });
+    assert.equal(await report.done, 0, report.out());
+    assert.match(report.out(), /redis-stop: users recovered in [\d.]+ s.*3 runners, merged/, 'loadctl report\'s Notes name both');
+    assert.match(report.out(), /\| runner 0 \| \d+ \| \d+ \|/);
+    await lookInChromium(join(dir, 'report.html'));
     assert.ok(html.includes('User-visible recovery') && /"fault":\{"from":[\d.]+,"to":[\d.]+\}/.test(html), 'report.html shows the phases');
   });
 
@@ -140,21 +155,25 @@ describe('--runners with --chaos, real k6 v2.2.0 and Redis in a container', { sk
     for (const pid of pids) assert.throws(() => process.kill(pid, 0), 'no runner left running');
   });
 
-  test('Ctrl-C during the fault: exit 4, rolled back, every runner stopped', { timeout: 120_000 }, async () => {
-    const { redis, cwd, run, pids } = await inTheFault('sigint');
-    run.kill('SIGINT');
-    assert.equal(await run.done, 4, run.out());
-    assert.equal(docker('inspect', '--format', '{{.Id}} {{.State.Status}}', redis.name), `${redis.id} running`);
-    const dir = runDirOf(cwd, run.out());
-    const doc = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as Doc;
-    assert.equal(doc.exitCode, 4);
-    assert.equal(doc.chaos.status, 'interrupted');
-    assert.equal(doc.chaos.rollbackComplete, true);
-    assert.equal(doc.runners.count, 2);
-    assert.ok(doc.totals.requests > 0, 'what arrived was judged');
-    assert.ok(existsSync(join(dir, 'report.html')));
-    for (const pid of pids) assert.throws(() => process.kill(pid, 0), 'no runner left running');
-  });
+  for (const signal of ['SIGINT', 'SIGHUP'] as const) {
+    test(`${signal} during the fault: exit 4, rolled back, every runner stopped through its API`, { timeout: 120_000 }, async () => {
+      const { redis, cwd, run, pids } = await inTheFault(signal.toLowerCase());
+      run.kill(signal);
+      assert.equal(await run.done, 4, run.out());
+      assert.equal(docker('inspect', '--format', '{{.Id}} {{.State.Status}}', redis.name), `${redis.id} running`);
+      const dir = runDirOf(cwd, run.out());
+      const doc = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as Doc;
+      assert.equal(doc.exitCode, 4);
+      assert.equal(doc.chaos.status, 'interrupted');
+      assert.equal(doc.chaos.rollbackComplete, true);
+      assert.equal(doc.runners.count, 2);
+      // Stopped well before the 60 s profile's end, not left to finish it.
+      assert.deepEqual(doc.runners.list.map((r) => r.end), ['stopped', 'stopped']);
+      assert.ok(doc.totals.requests > 0, 'what arrived was judged');
+      assert.ok(existsSync(join(dir, 'report.html')));
+      for (const pid of pids) assert.throws(() => process.kill(pid, 0), 'no runner left running');
+    });
+  }
 
   test('--dry-run: the runners\' flags and the experiment\'s plan, nothing started, the container untouched', { timeout: 60_000 }, async () => {
     const { redis, sandbox } = await rigs.rig('dry');
