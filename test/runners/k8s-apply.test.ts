@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandSkip, k6Skip, realK6 } from '../helpers/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { freePort } from '../../src/runners/local.ts';
+import { connect } from '../../src/runners/k8s/cluster.ts';
 import { fakeCluster, type FakeCluster } from './fake-k8s.ts';
 import { countingServer, openProject, readJson, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
 
@@ -105,6 +107,47 @@ describe('loadctl k8s --apply (fake API server, real k6 v2.2.0 runners)', { skip
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, /runner 1, 2, 3 of TestRun \S+ sent nothing to the live feed.*--receiver/);
     assert.deepEqual(cluster.objects().filter((o) => o.includes('/default/')), []);
+  });
+
+  test('runners silent once started: loadctl stops the TestRun after 15 s instead of waiting out the 40 s profile', async () => {
+    const dead = await freePort();
+    const port = await freePort();
+    const t0 = Date.now();
+    const r = await project.loadctl(['k8s', 'long', '--parallelism', '2', '--receiver', `http://127.0.0.1:${dead}`, '--listen', `127.0.0.1:${port}`, '--base-url', server.url, '--apply'],
+      undefined, { KUBECONFIG: cluster.kubeconfig(), HOME: home });
+    const took = Date.now() - t0;
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /runner 1, 2 of TestRun \S+ sent nothing to the live feed in 15 s after the runners started/);
+    assert.ok(took < 38_000, `stopped early: ${took} ms`);
+    assert.deepEqual(cluster.objects().filter((o) => o.includes('/default/')), []);
+    const until = Date.now() + 15_000;
+    while (cluster.alive() > 0 && Date.now() < until) await new Promise((res) => setTimeout(res, 100));
+    assert.equal(cluster.alive(), 0, 'the runner processes stopped');
+  });
+
+  test('an API server that never answers: one line after the request timeout, exit 3 (in-process, short timeout)', async () => {
+    const sockets: Socket[] = [];
+    const silent = createNetServer((socket) => { sockets.push(socket); socket.on('error', () => undefined); });
+    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', res));
+    const file = cluster.kubeconfig();
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${(silent.address() as AddressInfo).port}`));
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = file;
+    try {
+      const c = await connect(undefined, process.env, 300);
+      const t0 = Date.now();
+      await assert.rejects(c.preflight(), (e: Error & { exitCode?: number }) => {
+        assert.equal(e.exitCode, 3);
+        assert.match(e.message, /did not answer within 0\.3 s while listing TestRuns/);
+        return true;
+      });
+      assert.ok(Date.now() - t0 < 5000);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+      for (const sk of sockets) sk.destroy();
+      silent.close();
+    }
   });
 
   test('a TestRun the operator ends in stage "error" is not green, and says so', async () => {

@@ -53,6 +53,9 @@ export interface ApplyResult {
   stage: string | undefined;
 }
 
+/** Polls of the TestRun that may fail in a row before the run gives up (exit 3). */
+const MAX_MISSED_POLLS = 5;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -127,8 +130,18 @@ export async function applyTestRun(req: ApplyRequest, cb: ApplyCallbacks = {}): 
 
     const deadline = startedAt + req.timeoutMs;
     let startedSince: number | undefined;
+    let misses = 0;
     while (!run.interrupted) {
-      const state = await req.cluster.getTestRun(name);
+      // A long test outlives a blip of the API server: give up only after a few polls in a row failed.
+      const state = await req.cluster.getTestRun(name).then((s) => { misses = 0; return s; }, (error: unknown) => {
+        if (++misses >= MAX_MISSED_POLLS) throw error;
+        cb.onNote?.(`could not read TestRun ${name} (${(error as Error).message}); trying again`);
+        return 'missed' as const;
+      });
+      if (state === 'missed') {
+        await sleep(pollMs);
+        continue;
+      }
       if (!state) {
         fail(0, undefined, `TestRun ${name} disappeared before it finished (deleted by someone else?)`);
         break;

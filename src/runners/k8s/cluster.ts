@@ -66,8 +66,20 @@ function safeJson(text: string): unknown {
 
 const gone = (e: unknown) => (e as ApiError).code === 404;
 
+/** How long one API call may take: a black-holed API server must not hang loadctl (or its Ctrl-C). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+function within<T>(p: Promise<T>, ms: number, server: string, doing: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EnvironmentError(`the Kubernetes API at ${server} did not answer within ${Math.round(ms / 100) / 10} s while ${doing}`, { hint: 'check the kubeconfig\'s current context: kubectl cluster-info' })), ms);
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** The cluster of the current kubeconfig context; `namespace` overrides the context's. */
-export async function connect(namespace: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Cluster> {
+export async function connect(namespace: string | undefined, env: NodeJS.ProcessEnv = process.env, requestTimeoutMs = REQUEST_TIMEOUT_MS): Promise<Cluster> {
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   try {
@@ -86,15 +98,16 @@ export async function connect(namespace: string | undefined, env: NodeJS.Process
   const server = cluster.server;
   const call = async <T>(doing: string, f: () => Promise<T>): Promise<T> => {
     try {
-      return await f();
+      return await within(f(), requestTimeoutMs, server, doing);
     } catch (error) {
-      throw clusterError(error, server, doing);
+      throw error instanceof EnvironmentError ? error : clusterError(error, server, doing);
     }
   };
   const quietDelete = async (doing: string, f: () => Promise<unknown>) => {
     try {
-      await f();
+      await within(f(), requestTimeoutMs, server, doing);
     } catch (error) {
+      if (error instanceof EnvironmentError) throw error;
       if (!gone(error)) throw clusterError(error, server, doing);
     }
   };
@@ -105,12 +118,14 @@ export async function connect(namespace: string | undefined, env: NodeJS.Process
     createConfigMap: (body) => call(`creating ConfigMap ${body.metadata.name} in ${ns}`, () => core.createNamespacedConfigMap({ namespace: ns, body: body as never })).then(() => undefined),
     createTestRun: (body) => call(`creating TestRun ${body.metadata.name} in ${ns}`, () => custom.createNamespacedCustomObject({ ...TESTRUN, namespace: ns, body })).then(() => undefined),
     async getTestRun(name) {
+      const doing = `reading TestRun ${name}`;
       try {
-        const o = await custom.getNamespacedCustomObject({ ...TESTRUN, namespace: ns, name }) as { status?: { stage?: string } };
+        const o = await within(custom.getNamespacedCustomObject({ ...TESTRUN, namespace: ns, name }), requestTimeoutMs, server, doing) as { status?: { stage?: string } };
         return { stage: o.status?.stage };
       } catch (error) {
+        if (error instanceof EnvironmentError) throw error;
         if (gone(error)) return undefined;
-        throw clusterError(error, server, `reading TestRun ${name}`);
+        throw clusterError(error, server, doing);
       }
     },
     async runnerPods(testRun) {
