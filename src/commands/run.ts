@@ -51,6 +51,8 @@ export interface RunCommandOptions {
   invariants?: string[];
   /** Forward k6's remote-write and loadctl's markers here (--prometheus-rw; env LOADCTL_PROMETHEUS_RW). */
   prometheusRw?: string;
+  /** --prometheus-abort: judge every gate live too; one that keeps failing stops the run. */
+  prometheusAbort?: boolean;
 }
 
 /** "K=V" strings -> map; a string without "=" is a usage error. */
@@ -115,6 +117,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, ...(options.runners ? { runners: options.runners } : {}), interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet),
       ...(options.prometheus !== undefined ? { prometheus: options.prometheus } : {}),
       ...(options.prometheusRw !== undefined ? { prometheusRw: options.prometheusRw } : {}),
+      ...(options.prometheusAbort ? { prometheusAbort: true } : {}),
       ...(options.invariants && options.invariants.length > 0 ? { invariants: options.invariants } : {}),
       ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
     },
@@ -186,6 +189,7 @@ interface RunFlags {
   runnerMemory?: string;
   invariant: string[];
   prometheusRw?: string;
+  prometheusAbort?: boolean;
 }
 
 export const register: RegisterCommand = (program, runAction) => {
@@ -218,6 +222,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--budget <d>', 'with --find-limit: the time the whole search may take (default 10m)')
     .option('--capacity <settings>', 'for a staged profile: what a step must hold, e.g. p99=2s,errors=5%,window=5s (default: the targets\' p99 and error rate, 5 s in a row)')
     .option('--prometheus <url>', 'judge Prometheus gates (the runbook\'s key metrics, the profile\'s and experiment\'s own) per phase after the load (env LOADCTL_PROMETHEUS)')
+    .option('--prometheus-abort', 'judge every gate during the run too (an instant query every 5 s) and stop the run, exit 1, when one fails 3 times in a row; a gate\'s own abortOnFail: true does it for that gate')
     .option('--runners <n>', 'split the test over n k6 runners (execution segments), one merged verdict')
     .option('--placement <where>', 'with --runners: local (k6 processes, the default) or docker (k6 containers)')
     .option('--runner-image <image>', 'with --placement docker: the image with k6 (default grafana/k6:<local k6 version>)')
@@ -291,6 +296,7 @@ export const register: RegisterCommand = (program, runAction) => {
           ...(flags.findLimit !== undefined ? { findLimit: search } : {}),
           invariants: flags.invariant,
           ...(flags.prometheusRw !== undefined ? { prometheusRw: (await prometheusRwFlag(flags.prometheusRw, flags.live)) as string } : {}),
+          ...(flags.prometheusAbort ? { prometheusAbort: true } : {}),
           chaos,
           ...(runners ? { runners } : {}),
         });

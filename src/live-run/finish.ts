@@ -31,6 +31,8 @@ export interface FinishInput {
   capacity?: { profile: import('../profiles/types.ts').ResolvedProfile; startedAt: number; flag?: string };
   /** Prometheus gates checked before the load, to judge now. */
   gates?: import('../prometheus/in-run.ts').PreparedGates | null;
+  /** What the live gates saw, and whether one stopped the run. */
+  liveGates?: import('./live-gates.ts').LiveGatesOutcome;
   /** Invariants read before the load, to read again and judge now. */
   invariants?: import('../invariants/in-run.ts').PreparedInvariants | null;
   /** What --prometheus-rw forwarded (never part of the verdict). */
@@ -46,6 +48,12 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
 
   let report: RunReport = result.report;
   let analysis = null;
+  // A live gate's own SIGINT is not the user's: the run failed on that gate (exit 1), named.
+  const stoppedBy = input.liveGates?.reason && !input.liveGates.userInterrupted ? input.liveGates.reason : undefined;
+  if (stoppedBy) {
+    const { withLiveAbort } = await import('../verdict/system.ts');
+    report = { ...report, outcome: withLiveAbort(report.outcome, stoppedBy) };
+  }
   if (input.experiment !== undefined) {
     const chaos = input.chaos ?? { ran: false as const, experiment: input.experiment, reason: 'k6 never started' };
     let noRecoveryReason: string | undefined;
@@ -54,7 +62,10 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
       if (!timeline) noRecoveryReason = 'the live feed had no data; add --record for an exact timeline';
       else if (!analysis) noRecoveryReason = 'no fault window: nothing was injected';
     }
-    const outcome = decideLiveRunOutcome({ run: report.outcome, chaos, recovery: analysis?.recovery ?? null, ...(noRecoveryReason ? { noRecoveryReason } : {}), loadStopped: input.loadStopped === true });
+    const outcome = decideLiveRunOutcome({
+      run: report.outcome, chaos, recovery: analysis?.recovery ?? null, ...(noRecoveryReason ? { noRecoveryReason } : {}), loadStopped: input.loadStopped === true,
+      ...(stoppedBy ? { stoppedBy: `Prometheus gate "${input.liveGates?.doc.abort?.gate}"` } : {}),
+    });
     report = { ...report, outcome };
     if (analysis) {
       const { phasesText } = await import('../report/phases-table.ts');
@@ -71,7 +82,8 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     const [{ judgeRunGates, gateProblems }, { gateLines }, { withSystemProblems }] = await Promise.all([
       import('../prometheus/in-run.ts'), import('../prometheus/render.ts'), import('../verdict/system.ts'),
     ]);
-    prometheus = await judgeRunGates(input.gates, { timeline, report, phases: analysis?.phases ?? null, runDir: result.runDir });
+    const live = input.liveGates ? { ...input.liveGates.doc, reason: input.liveGates.reason } : undefined;
+    prometheus = await judgeRunGates(input.gates, { timeline, report, phases: analysis?.phases ?? null, runDir: result.runDir, ...(live ? { live } : {}) });
     report = { ...report, outcome: withSystemProblems(report.outcome, gateProblems(prometheus)) };
     for (const line of gateLines(prometheus)) ui.result(line);
   }

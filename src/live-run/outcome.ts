@@ -24,6 +24,8 @@ export interface LiveRunOutcomeInput {
    * "never recovered" then only says nobody was left to send requests.
    */
   loadStopped?: boolean;
+  /** A live gate stopped the run (its name): an interrupted experiment is then that gate's doing, not the user's. */
+  stoppedBy?: string;
 }
 
 const rank: Record<number, number> = {
@@ -44,7 +46,9 @@ export function decideLiveRunOutcome(input: LiveRunOutcomeInput): RunOutcome {
   const problems: Array<{ code: ExitCodeValue; reason: string }> = [];
   if (input.run.exitCode !== ExitCode.Ok) problems.push({ code: input.run.exitCode, reason: input.run.reason });
   const { chaos } = input;
-  if (!chaos.ran) {
+  if (!chaos.ran && input.stoppedBy && chaos.exitCode === ExitCode.Interrupted) {
+    problems.push({ code: ExitCode.Failed, reason: `${chaos.experiment} was not injected: ${input.stoppedBy} stopped the run first` });
+  } else if (!chaos.ran) {
     problems.push({ code: chaos.exitCode ?? ExitCode.Failed, reason: `${chaos.experiment} was not injected: ${chaos.reason}` });
   } else {
     const r = chaos.result;
@@ -52,7 +56,9 @@ export function decideLiveRunOutcome(input: LiveRunOutcomeInput): RunOutcome {
       problems.push({ code: ExitCode.Environment, reason: `rollback incomplete (${r.rollbackFailures.length} undo step(s) failed): run \`loadctl chaos recover\`` });
     }
     switch (r.status) {
-      case 'interrupted': problems.push({ code: ExitCode.Interrupted, reason: `${r.experiment} interrupted; every fault was rolled back` }); break;
+      case 'interrupted': problems.push(input.stoppedBy
+        ? { code: ExitCode.Failed, reason: `${r.experiment} stopped early by ${input.stoppedBy}; every fault was rolled back` }
+        : { code: ExitCode.Interrupted, reason: `${r.experiment} interrupted; every fault was rolled back` }); break;
       case 'error': problems.push({ code: (r.error?.exitCode as ExitCodeValue | undefined) ?? ExitCode.Environment, reason: `${r.experiment}: ${r.error?.message ?? 'error'}` }); break;
       case 'steady-state-failed': problems.push({ code: ExitCode.Environment, reason: `${r.experiment}: a probe failed before injection, nothing was broken` }); break;
       case 'failed': problems.push({

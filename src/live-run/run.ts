@@ -32,6 +32,8 @@ export interface LiveRunOptions {
   chaos?: ChaosRequest;
   /** --prometheus: gates are judged there after the load (LOADCTL_PROMETHEUS and the profile's prometheus.url otherwise). */
   prometheus?: string;
+  /** --prometheus-abort: every gate is judged live too, and stops the run when it keeps failing. */
+  prometheusAbort?: boolean;
   /** --prometheus-rw: forward k6's remote-write and loadctl's markers here (env LOADCTL_PROMETHEUS_RW). */
   prometheusRw?: string;
   /** --invariant: shipped invariants to check before the load and after recovery. */
@@ -89,7 +91,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   const feed: LiveFeed | undefined = o.live
     ? await startLiveFeed({
       ...(forward ? { onPush: forward.onPush } : {}),
-      onSecond: (s) => { display.second(s); o.onSecond?.(s); },
+      onSecond: (s) => { display.second(s); o.onSecond?.(s); liveGates.second(s.total); },
       onRejected: (reason) => ui.warn(`live feed: refused a push from k6 (${reason})`),
     }, placement?.receiverHosts).catch(async (error: unknown) => { await placement?.close(); throw error; })
     : undefined;
@@ -100,6 +102,11 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   const loadStopped = new AbortController();
   // Runners listen for SIGINT/SIGTERM themselves; a hang-up reaches them through this.
   const hangUp = new AbortController();
+  const liveGates = (await import('./live-gates.ts')).liveGatesRun({
+    base: o.pipeline.signals ?? process, chaos: plan !== undefined, feed: feed !== undefined,
+    recovery: o.chaos?.recovery ?? defaultRecoveryTargets,
+    abortChaos: () => controller.abort(), note: (line) => display.note(line), warn: (line) => display.note(line),
+  });
   let signals = 0;
   const onSignal = (name: NodeJS.Signals) => {
     signals += 1;
@@ -121,11 +128,14 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
     onProfile: (p) => { resolved = p; display.events.onProfile?.(p); },
     onProgress: (p, scenarios) => { testStart.progress(Date.now(), p.elapsedMs); display.events.onProgress?.(p, scenarios); },
     onRunDir: (dir) => { runDir = dir; display.events.onRunDir?.(dir); },
+    // The gate's own stop was said already, with its reason; "Ctrl-C again to force" is not for it.
+    onSignal: (signal, as) => { if (!liveGates.delivering()) display.events.onSignal?.(signal, as); },
     onSpawn: (pid) => {
       k6StartedAt = Date.now();
       k6Pid = pid;
       display.events.onSpawn?.(pid);
       forward?.started();
+      void liveGates.start(k6StartedAt, gates);
       if (!plan) return;
       // From here on a Ctrl-C must roll back, not kill loadctl.
       for (const s of handled) process.on(s, onSignal);
@@ -144,6 +154,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
           display.note(`chaos: ${why}; starting ${plan.prepared.experiment.name}`);
         },
         onEvent: (event) => {
+          liveGates.chaosEvent(event);
           if (event.type === 'injected') { display.setChaosActive(true); forward?.fault(true); }
           if (event.type === 'rolled-back') forward?.fault(false);
           // Users lag the probes; keep per-second lines a little past the containers' recovery.
@@ -163,6 +174,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   let gates: import('../prometheus/in-run.ts').PreparedGates | null = null;
   let invariants: import('../invariants/in-run.ts').PreparedInvariants | null = null;
   let forwarded: import('../live/forward.ts').ForwardStats | undefined;
+  let liveOutcome: import('./live-gates.ts').LiveGatesOutcome | null = null;
   try {
     const { runPipeline } = await import('../run/pipeline.ts');
     result = await runPipeline({
@@ -172,8 +184,12 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
         const { prepareGates } = await import('../prometheus/in-run.ts');
         gates = await prepareGates({
           flag: o.prometheus, env: o.pipeline.processEnv.LOADCTL_PROMETHEUS, profile: profile.prometheus, experiment: plan?.prepared.experiment.prometheus,
+          ...(o.prometheusAbort ? { abortAll: true } : {}),
         });
-        if (gates) ui.info(`Prometheus ${gates.client.url} answered; ${gates.settings.gates.length} gate(s) to judge after the load`);
+        if (!gates && o.prometheusAbort) {
+          throw new UsageError('--prometheus-abort judges gates live, but no Prometheus was given', { hint: 'add --prometheus URL (or LOADCTL_PROMETHEUS, or prometheus.url in the profile), or drop --prometheus-abort' });
+        }
+        if (gates) ui.info(`Prometheus ${gates.client.url} answered; ${gates.settings.gates.length} gate(s) to judge after the load${liveLine(gates)}`);
         const { prepareInvariants } = await import('../invariants/in-run.ts');
         invariants = await prepareInvariants(
           [...(o.invariants ?? []), ...(profile.invariants ?? []), ...(plan?.prepared.experiment.invariants ?? [])],
@@ -193,10 +209,12 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
           },
         }),
       } : {}),
+      signals: liveGates.signals,
     }, events);
     returned = true;
   } finally {
     loadEnded = true;
+    liveOutcome = await liveGates.stop();
     display.stop();
     if (chaosRun) {
       let settled = false;
@@ -245,6 +263,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
     loadStopped: loadStopped.signal.aborted,
     ...(o.chaos?.recovery ? { recoveryTargets: o.chaos.recovery } : {}),
     gates,
+    ...(liveOutcome ? { liveGates: liveOutcome } : {}),
     invariants,
     ...(resolved ? { capacity: { profile: resolved, startedAt: testStart.startedAt(k6StartedAt ?? Date.now()), ...(o.capacity !== undefined ? { flag: o.capacity } : {}) } } : {}),
     ...(forwarded ? { forward: forwarded } : {}),
@@ -270,3 +289,10 @@ async function planChaos(o: LiveRunOptions, req: ChaosRequest, ui: Ui): Promise<
   return { prepared, eventLine, holdStart, loadSeconds, env: profile.env };
 }
 
+
+function liveLine(gates: import('../prometheus/in-run.ts').PreparedGates): string {
+  const live = gates.settings.gates.filter((g) => g.abortOnFail).length;
+  if (live === 0) return '';
+  const { everyMs, failures } = gates.settings.live;
+  return `; ${live} also judged live (every ${everyMs / 1000} s; ${failures} failing in a row stop the run)`;
+}

@@ -20,6 +20,8 @@ const gateEntry = z.union([
     name: z.string().min(1).optional(),
     expr: expression,
     phases: z.array(z.enum(GATE_SCOPES as [GateScope, ...GateScope[]])).min(1).optional(),
+    /** Judge it during the run too, and stop the run when it keeps failing (see `live`). */
+    abortOnFail: z.boolean().optional(),
   }),
 ]);
 
@@ -35,6 +37,11 @@ export const prometheusBlockSchema = z.strictObject({
   step: seconds.optional(),
   /** How long to wait after the load for Prometheus to scrape its end (default 20s). */
   settle: seconds.optional(),
+  /** How gates with abortOnFail are judged during the run: an instant query every `every`, `failures` failing ones in a row stop it. */
+  live: z.strictObject({
+    every: seconds.refine((s) => s >= 1 && s <= 300, { error: 'expected 1s to 5m' }).optional(),
+    failures: z.int().min(1, { error: 'expected 1 to 100 failing evaluations in a row' }).max(100, { error: 'expected 1 to 100 failing evaluations in a row' }).optional(),
+  }).optional(),
 });
 export type PrometheusBlock = z.output<typeof prometheusBlockSchema>;
 
@@ -45,7 +52,18 @@ export interface PrometheusSettings {
   gates: Gate[];
   stepSeconds: number;
   settleMs: number;
+  /** Live judging of the gates with abortOnFail. */
+  live: LiveSettings;
 }
+
+export interface LiveSettings {
+  everyMs: number;
+  /** Failing evaluations in a row that stop the run. */
+  failures: number;
+}
+
+/** Every 5 s, 3 in a row: one bad scrape or a slow rule never stops a run, a real breach does within ~15 s. */
+export const DEFAULT_LIVE: LiveSettings = { everyMs: 5000, failures: 3 };
 
 function gatesOf(block: PrometheusBlock | undefined, source: Gate['source']): Gate[] {
   return (block?.gates ?? []).map((entry, i) => {
@@ -56,6 +74,7 @@ function gatesOf(block: PrometheusBlock | undefined, source: Gate['source']): Ga
       ...parsed,
       scopes: typeof entry === 'string' ? ['steady'] : entry.phases ?? ['steady'],
       source,
+      ...(typeof entry !== 'string' && entry.abortOnFail ? { abortOnFail: true } : {}),
     };
   });
 }
@@ -66,6 +85,8 @@ export function resolvePrometheus(input: {
   env?: string;
   profile?: PrometheusBlock;
   experiment?: PrometheusBlock;
+  /** --prometheus-abort: every gate is judged live too. */
+  abortAll?: boolean;
 }): PrometheusSettings | null {
   const candidates: Array<[PrometheusSettings['from'], string | undefined]> = [
     ['flag', input.flag], ['env', input.env || undefined], ['profile', input.profile?.url], ['experiment', input.experiment?.url],
@@ -76,9 +97,14 @@ export function resolvePrometheus(input: {
   return {
     url: found[1] as string,
     from: found[0],
-    gates: [...defaults, ...gatesOf(input.profile, 'profile'), ...gatesOf(input.experiment, 'experiment')],
+    gates: [...defaults, ...gatesOf(input.profile, 'profile'), ...gatesOf(input.experiment, 'experiment')]
+      .map((g) => (input.abortAll ? { ...g, abortOnFail: true } : g)),
     stepSeconds: input.profile?.step ?? input.experiment?.step ?? 1,
     settleMs: Math.round((input.profile?.settle ?? input.experiment?.settle ?? 20) * 1000),
+    live: {
+      everyMs: Math.round((input.profile?.live?.every ?? input.experiment?.live?.every ?? DEFAULT_LIVE.everyMs / 1000) * 1000),
+      failures: input.profile?.live?.failures ?? input.experiment?.live?.failures ?? DEFAULT_LIVE.failures,
+    },
   };
 }
 

@@ -17,6 +17,8 @@ export interface Gate {
   scopes: GateScope[];
   /** default = the runbook's table: applied only when its metric is in Prometheus. */
   source: 'default' | 'profile' | 'experiment';
+  /** Also judged during the run, stopping it when it keeps failing (live.ts). */
+  abortOnFail?: boolean;
 }
 
 /** "rate(x[1m]) * 60 < 10" -> query, op, number; the comparison is the last one, against a number. */
@@ -137,6 +139,8 @@ export interface GateResult {
   value: number;
   scopes: GateScope[];
   source: Gate['source'];
+  /** Judged live too (abortOnFail). */
+  abortOnFail?: boolean;
   status: GateStatus;
   /** true when the gate counts against the run (a skipped default gate does not). */
   failed: boolean;
@@ -156,6 +160,7 @@ const labelText = (l: Record<string, string>) => {
 export function gateResult(gate: Gate, input: { missingMetrics?: string[]; error?: string; windows?: WindowVerdict[]; unusable?: GateScope[]; runStart: number }): GateResult {
   const base = {
     name: gate.name, expression: describeGate(gate), query: gate.query, op: gate.op, value: gate.value, scopes: gate.scopes, source: gate.source,
+    ...(gate.abortOnFail ? { abortOnFail: true } : {}),
     missingMetrics: input.missingMetrics ?? [], windows: input.windows ?? [],
   };
   if (input.error) return { ...base, status: 'error', failed: true, reason: `could not be evaluated: ${input.error}` };

@@ -27,6 +27,8 @@ export interface PrometheusDoc {
   caughtUp: boolean;
   passed: boolean;
   gates: GateResult[];
+  /** Gates judged during the run (abortOnFail), and the one that stopped it, if one did. */
+  live?: import('./live.ts').LiveGatesDoc & { reason: string | null };
 }
 
 export async function prepareGates(input: { flag?: string; env?: string; profile?: PrometheusBlock; experiment?: PrometheusBlock }): Promise<PreparedGates | null> {
@@ -53,7 +55,7 @@ export function gateWindows(run: { from: number; to: number }, phases: readonly 
   };
 }
 
-export async function judgeGates(prepared: PreparedGates, windows: { run: Window; phases: Window[] | null }, runDir: string): Promise<PrometheusDoc> {
+export async function judgeGates(prepared: PreparedGates, windows: { run: Window; phases: Window[] | null }, runDir: string, live?: PrometheusDoc['live']): Promise<PrometheusDoc> {
   const { evaluateGates } = await import('./evaluate.ts');
   const { settings, client } = prepared;
   const outcome = await evaluateGates(client, settings.gates, windows, { stepSeconds: settings.stepSeconds, settleMs: settings.settleMs });
@@ -62,8 +64,9 @@ export async function judgeGates(prepared: PreparedGates, windows: { run: Window
     from: settings.from,
     run: { from: windows.run.from, to: windows.run.to },
     caughtUp: outcome.caughtUp,
-    passed: outcome.results.every((g) => !g.failed),
+    passed: outcome.results.every((g) => !g.failed) && !live?.abort,
     gates: outcome.results,
+    ...(live ? { live } : {}),
   };
   const file: PrometheusDoc & { charts: GateChart[] } = { ...doc, charts: outcome.charts };
   await writeFile(join(runDir, 'prometheus.json'), `${JSON.stringify(file)}\n`);
@@ -77,8 +80,8 @@ export function runWindow(timeline: Pick<Timeline, 'total'> | undefined, report:
   return { from: Math.floor(Date.parse(report.startedAt) / 1000), to: Math.ceil(Date.parse(report.endedAt) / 1000) };
 }
 
-export async function judgeRunGates(prepared: PreparedGates, run: { timeline: Timeline | undefined; report: RunReport; phases: readonly PhaseStats[] | null; runDir: string }): Promise<PrometheusDoc> {
-  return judgeGates(prepared, gateWindows(runWindow(run.timeline, run.report), run.phases), run.runDir);
+export async function judgeRunGates(prepared: PreparedGates, run: { timeline: Timeline | undefined; report: RunReport; phases: readonly PhaseStats[] | null; runDir: string; live?: PrometheusDoc['live'] }): Promise<PrometheusDoc> {
+  return judgeGates(prepared, gateWindows(runWindow(run.timeline, run.report), run.phases), run.runDir, run.live);
 }
 
 /** What failed gates add to the verdict: one reason per gate; an evaluation error is an environment problem. */

@@ -3,12 +3,16 @@
 // second), so the fault window shades it like the request charts. Pure.
 import type { GateResult } from '../prometheus/gates.ts';
 import type { GateChart } from '../prometheus/evaluate.ts';
+import type { PrometheusDoc } from '../prometheus/in-run.ts';
+import { liveLine } from '../prometheus/render.ts';
 
 /** What the report reads from prometheus.json. */
 export interface GatesFile {
   url: string;
   gates: GateResult[];
   charts: GateChart[];
+  /** The live gates' line (render.ts liveLine), and whether one stopped the run. */
+  live?: { line: string; stopped: boolean };
 }
 
 type Obj = Record<string, unknown>;
@@ -19,7 +23,8 @@ export function parseGatesFile(v: unknown): GatesFile | null {
   if (!isObj(v) || typeof v.url !== 'string' || !Array.isArray(v.gates) || !Array.isArray(v.charts)) return null;
   const gates = v.gates.filter((g): g is GateResult => isObj(g) && typeof g.name === 'string' && typeof g.status === 'string' && Array.isArray(g.windows));
   const charts = v.charts.filter((c): c is GateChart => isObj(c) && typeof c.name === 'string' && Array.isArray(c.series));
-  return { url: v.url, gates, charts };
+  const live = isObj(v.live) && Array.isArray(v.live.gates) && isObj(v.live.evaluations) ? liveLine(v as unknown as PrometheusDoc) : null;
+  return { url: v.url, gates, charts, ...(live ? { live: { line: live, stopped: isObj(v.live) && typeof v.live.reason === 'string' } } : {}) };
 }
 
 /** One gate chart for the client script: values aligned with the timeline's `t`. */
@@ -59,13 +64,14 @@ export function gatesSection(
   h: { escape: (t: string) => string; badge: (v: string) => string; table: (head: string[], rows: string[][], numericFrom?: number) => string },
 ): string {
   const rows = file.gates.map((g) => [
-    h.escape(g.name),
+    h.escape(`${g.name}${g.abortOnFail ? ' (live)' : ''}`),
     `<code>${h.escape(g.expression)}</code>`,
     h.escape(g.windows.length > 0 ? g.windows.map((w) => `${w.window}: ${w.verdict}`).join(', ') : g.scopes.join(', ')),
     `${h.badge(word[g.status])} ${h.escape(g.status === 'skipped' ? `skipped: ${g.reason}` : g.reason)}`,
   ]);
+  const live = file.live ? `<p>${file.live.stopped ? `${h.badge('fail')} ` : ''}${h.escape(file.live.line)}</p>` : '';
   return `<h2>Prometheus gates</h2><p class="fine">Judged with range queries on ${h.escape(file.url)} over each phase's window; charted under "Over time" on the timeline's axis.</p>
-${h.table(['Gate', 'PromQL', 'Phases', 'Verdict'], rows, 99)}`;
+${live}${h.table(['Gate', 'PromQL', 'Phases', 'Verdict'], rows, 99)}`;
 }
 
 /** The gates' chart containers, placed with the request charts (before the script that fills them). */

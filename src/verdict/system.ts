@@ -26,3 +26,16 @@ export function withSystemProblems(outcome: RunOutcome, problems: readonly Syste
   }
   return { ...outcome, reason: `${outcome.reason}; ${reasons}` };
 }
+
+/**
+ * A live gate stopped the run: k6's "interrupted" (loadctl's own SIGINT) is
+ * the gate failing, exit 1, as k6's own abortOnFail threshold is (k6 exit 99).
+ * A run that had failed already stays failed with both reasons; a graver
+ * outcome (script or environment error) keeps its code.
+ */
+export function withLiveAbort(outcome: RunOutcome, reason: string): RunOutcome {
+  if (outcome.status === 'interrupted' || outcome.exitCode === ExitCode.Ok) {
+    return { status: 'failed', exitCode: ExitCode.Failed, reason: `${reason}; k6 was stopped early, its figures cover the run until then` };
+  }
+  return { ...outcome, reason: `${reason}; ${outcome.reason}` };
+}
