@@ -2,25 +2,20 @@
 // the sandbox's /metrics every second, real k6 v2.2.0 booking seats, and for
 // the chaos case Redis in a container stopped under the load. The gates are
 // judged by range queries after the run and must show in every output.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandSkip, k6Skip, realK6 } from '../helpers/parts.ts';
-import { docker, dockerSkipReason, freePort, loadctl, project, redisStopExperiment, startRedis, startSandbox, unique } from '../live-run/harness.ts';
-import { bookingProfile, dashboardQueries, startPrometheus, waitForMetric, type RealPrometheus } from './harness.ts';
+import { commandSkip, k6Skip } from '../helpers/parts.ts';
+import { dockerSkipReason, freePort, loadctl, project, redisStopExperiment } from '../live-run/harness.ts';
+import { bookingProfile, jsonDoc, runFolder, gatesK6Env, useGatedSystem, dashboardQueries } from './harness.ts';
 import { chromiumPath, openReport } from '../helpers/report-page.ts';
 
 const skip = k6Skip('v2.2.0') || commandSkip('prometheus');
 const noDocker = skip || dockerSkipReason();
 const chromiumSkip = commandSkip(chromiumPath);
-const stops: Array<() => Promise<void>> = [];
-const containers: string[] = [];
-after(async () => {
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  if (containers.length > 0) docker('rm', '-f', ...containers);
-});
+const sys = useGatedSystem('lc-promgates', { skip: Boolean(skip), docker: !noDocker });
 
 const LOCK_GATE = 'sum(rate(booking_lock_failures_total[1m])) * 60 < 10';
 
@@ -31,40 +26,18 @@ const profile = (seconds: number, gates: string[]) => bookingProfile(seconds, 'a
   ...gates.map((g) => `    - ${g}`),
 ]);
 
-const k6Env = () => ({ K6_BIN: realK6('v2.2.0'), LOADCTL_PROMETHEUS: '' });
-const runFolder = (cwd: string) => {
-  const runs = join(cwd, '.loadctl', 'runs');
-  return join(runs, readdirSync(runs)[0] as string);
-};
-const jsonDoc = (out: string) => JSON.parse(out.slice(out.indexOf('{\n  "schema"')));
-
-let prom: RealPrometheus;
-let sandbox: { url: string; stop(): Promise<void> };
-let redis: { name: string; port: number } | undefined;
-
-before(async () => {
-  if (skip) return;
-  if (!noDocker) {
-    redis = await startRedis(unique('lc-promgates'));
-    containers.push(redis.name);
-  }
-  sandbox = await startSandbox({ users: 3, ...(redis ? { redisPort: redis.port } : {}) });
-  stops.push(sandbox.stop);
-  prom = await startPrometheus([new URL(sandbox.url).host]);
-  stops.push(prom.stop);
-  await waitForMetric(prom, 'booking_lock_failures_total');
-});
+const k6Env = gatesK6Env;
 
 test('a calm run passes the lock-failure gate and the runbook defaults; every output shows them', { skip, timeout: 120_000 }, async () => {
   const cwd = project({ profiles: { calm: profile(10, [`{ name: lock failures, expr: "${LOCK_GATE}", phases: [run] }`]) } });
   const summary = join(mkdtempSync(join(tmpdir(), 'loadctl-summary-')), 'summary.md');
-  const run = loadctl(['run', 'calm', '--base-url', sandbox.url, '--prometheus', prom.url, '--prometheus-rw', `${prom.url}/api/v1/write`, '--invariant', 'backlog-drains', '--json', '--junit', 'junit.xml'], {
+  const run = loadctl(['run', 'calm', '--base-url', sys.sandbox.url, '--prometheus', sys.prom.url, '--prometheus-rw', `${sys.prom.url}/api/v1/write`, '--invariant', 'backlog-drains', '--json', '--junit', 'junit.xml'], {
     cwd, env: { ...k6Env(), GITHUB_STEP_SUMMARY: summary },
   });
   const code = await run.done;
   assert.equal(code, 0, run.out());
   const doc = jsonDoc(run.out());
-  assert.equal(doc.prometheus.url, prom.url);
+  assert.equal(doc.prometheus.url, sys.prom.url);
   assert.equal(doc.prometheus.passed, true);
   // Prometheus scraped the run's last second before the gates were judged (the sandbox's gauges share their labels, which once made the wait fail every time).
   assert.equal(doc.prometheus.caughtUp, true);
@@ -95,16 +68,16 @@ test('a calm run passes the lock-failure gate and the runbook defaults; every ou
   // --prometheus-rw: k6's own series and loadctl's markers are in that Prometheus after the run.
   assert.equal(doc.forward.failed, 0, JSON.stringify(doc.forward));
   assert.ok(doc.forward.forwarded >= 10, JSON.stringify(doc.forward));
-  const reqs = await prom.query('sum(max_over_time(k6_http_reqs_total[5m]))');
+  const reqs = await sys.prom.query('sum(max_over_time(k6_http_reqs_total[5m]))');
   assert.ok(Number(reqs[0]?.value[1]) >= doc.totals.requests * 0.9, `k6's request counter forwarded: ${JSON.stringify(reqs)} vs ${doc.totals.requests}`);
-  const active = await prom.query('max_over_time(loadctl_run_active{profile="calm"}[5m])');
+  const active = await sys.prom.query('max_over_time(loadctl_run_active{profile="calm"}[5m])');
   assert.equal(active[0]?.value[1], '1');
-  const events = await prom.query('count by (event) (count_over_time(loadctl_run_event{profile="calm"}[5m]))');
+  const events = await sys.prom.query('count by (event) (count_over_time(loadctl_run_event{profile="calm"}[5m]))');
   assert.deepEqual(events.map((e) => e.metric.event).sort(), ['end', 'start']);
   // The shipped Grafana dashboard's k6 and key-metric panels have data from this run (the lag panel: no consumer here).
   const empty: string[] = [];
   for (const q of dashboardQueries.filter((d) => !d.expr.includes('kafka') && !d.expr.includes('loadctl_fault') && !d.where.startsWith('annotation'))) {
-    if ((await prom.query(q.expr)).length === 0) empty.push(`${q.where}: ${q.expr}`);
+    if ((await sys.prom.query(q.expr)).length === 0) empty.push(`${q.where}: ${q.expr}`);
   }
   assert.deepEqual(empty, []);
 });
@@ -112,7 +85,7 @@ test('a calm run passes the lock-failure gate and the runbook defaults; every ou
 test('a forward that fails is one warning; the run and its verdict go on', { skip, timeout: 90_000 }, async () => {
   const cwd = project({ profiles: { calm: profile(4, []) } });
   const port = await freePort();
-  const run = loadctl(['run', 'calm', '--base-url', sandbox.url, '--prometheus-rw', `http://127.0.0.1:${port}/api/v1/write`, '--json'], { cwd, env: k6Env() });
+  const run = loadctl(['run', 'calm', '--base-url', sys.sandbox.url, '--prometheus-rw', `http://127.0.0.1:${port}/api/v1/write`, '--json'], { cwd, env: k6Env() });
   assert.equal(await run.done, 0, run.out());
   const doc = jsonDoc(run.out());
   assert.equal(doc.status, 'passed');
@@ -123,7 +96,7 @@ test('a forward that fails is one warning; the run and its verdict go on', { ski
 
 test('a gate on a metric Prometheus does not have fails with that reason', { skip, timeout: 90_000 }, async () => {
   const cwd = project({ profiles: { missing: profile(4, ['"max(no_such_metric_total) < 1"']) } });
-  const run = loadctl(['run', 'missing', '--base-url', sandbox.url, '--json'], { cwd, env: { ...k6Env(), LOADCTL_PROMETHEUS: prom.url } });
+  const run = loadctl(['run', 'missing', '--base-url', sys.sandbox.url, '--json'], { cwd, env: { ...k6Env(), LOADCTL_PROMETHEUS: sys.prom.url } });
   const code = await run.done;
   assert.equal(code, 1, run.out());
   const doc = jsonDoc(run.out());
@@ -137,7 +110,7 @@ test('a gate on a metric Prometheus does not have fails with that reason', { ski
 test('a Prometheus that does not answer is exit 3 before any load', { skip, timeout: 60_000 }, async () => {
   const cwd = project({ profiles: { calm: profile(4, []) } });
   const port = await freePort();
-  const run = loadctl(['run', 'calm', '--base-url', sandbox.url, '--prometheus', `http://127.0.0.1:${port}`], { cwd, env: k6Env() });
+  const run = loadctl(['run', 'calm', '--base-url', sys.sandbox.url, '--prometheus', `http://127.0.0.1:${port}`], { cwd, env: k6Env() });
   const code = await run.done;
   assert.equal(code, 3, run.out());
   assert.match(run.out(), new RegExp(`Prometheus at http://127.0.0.1:${port} is not reachable \\(ECONNREFUSED\\); no load was started`));
@@ -147,7 +120,7 @@ test('a Prometheus that does not answer is exit 3 before any load', { skip, time
 
 test('a gate that does not parse is exit 2 before any load, naming the gate', { skip, timeout: 60_000 }, async () => {
   const cwd = project({ profiles: { bad: profile(4, ['"sum(rate(booking_lock_failures_total[1m]) < 10"']) } });
-  const run = loadctl(['run', 'bad', '--base-url', sandbox.url, '--prometheus', prom.url], { cwd, env: k6Env() });
+  const run = loadctl(['run', 'bad', '--base-url', sys.sandbox.url, '--prometheus', sys.prom.url], { cwd, env: k6Env() });
   assert.equal(await run.done, 2, run.out());
   assert.match(run.out(), /gate "sum\(rate\(booking_lock_failures_total\[1m\]\) < 10" .*parse error/);
   assert.ok(!existsSync(join(cwd, '.loadctl', 'runs')));
@@ -155,12 +128,12 @@ test('a gate that does not parse is exit 2 before any load, naming the gate', { 
 
 
 test('Redis stopped under load: the lock-failure gate fails in the fault phase, holds in the baseline', { skip: noDocker, timeout: 150_000 }, async () => {
-  const r = redis as { name: string; port: number };
+  const r = sys.redis as { name: string; port: number };
   const cwd = project({
     profiles: { chaos: profile(22, [`{ name: lock failures, expr: "${LOCK_GATE}", phases: [baseline, fault] }`]) },
     chaos: { 'redis-stop': redisStopExperiment(r.name, r.port, '4s') },
   });
-  const run = loadctl(['run', 'chaos', '--base-url', sandbox.url, '--prometheus', prom.url, '--prometheus-rw', `${prom.url}/api/v1/write`, '--chaos', 'redis-stop', '--at', '6s', '--yes', '--json'], {
+  const run = loadctl(['run', 'chaos', '--base-url', sys.sandbox.url, '--prometheus', sys.prom.url, '--prometheus-rw', `${sys.prom.url}/api/v1/write`, '--chaos', 'redis-stop', '--at', '6s', '--yes', '--json'], {
     cwd, env: k6Env(),
   });
   const code = await run.done;
@@ -177,7 +150,7 @@ test('Redis stopped under load: the lock-failure gate fails in the fault phase, 
   assert.match(doc.reason, /Prometheus gate "lock failures" failed: < 10 broken: fault: /);
   assert.equal(doc.chaos.status, 'passed', 'the experiment itself rolled back and recovered');
   // The fault window as Grafana would draw it: loadctl_fault_active was 1 for about the fault's hold.
-  const faultSeconds = await prom.query('sum_over_time(loadctl_fault_active{experiment="redis-stop"}[5m])');
+  const faultSeconds = await sys.prom.query('sum_over_time(loadctl_fault_active{experiment="redis-stop"}[5m])');
   const seconds = Number(faultSeconds[0]?.value[1]);
   assert.ok(seconds >= 3 && seconds <= 7, `fault marker seconds: ${seconds}`);
 

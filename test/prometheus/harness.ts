@@ -3,11 +3,13 @@
 // targets every second, and accepting remote-write (for the forwarded k6
 // series). Stopped and removed by stop().
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../chaos-e2e/harness.ts';
+import { before, after } from 'node:test';
 import { stopProcess } from '../helpers/process.ts';
+import { realK6 } from '../helpers/parts.ts';
 
 export interface RealPrometheus {
   url: string;
@@ -92,3 +94,55 @@ export const dashboardQueries = [
   ...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: p.title, expr: t.expr }))),
   ...dashboard.annotations.list.map((a) => ({ where: `annotation ${a.name}`, expr: a.expr })),
 ].map((q) => ({ ...q, expr: q.expr.replaceAll('$__rate_interval', '1m') }));
+
+/** The system the gate tests judge: Redis in a container (with Docker), the sandbox on it, Prometheus scraping the sandbox. */
+export async function startGatedSystem(prefix: string, o: { docker: boolean; stops: Array<() => Promise<void>>; containers: string[] }): Promise<{
+  prom: RealPrometheus; sandbox: { url: string; stop(): Promise<void> }; redis: { name: string; port: number } | undefined;
+}> {
+  const { startRedis, startSandbox, unique } = await import('../live-run/harness.ts');
+  let redis: { name: string; port: number } | undefined;
+  if (o.docker) {
+    redis = await startRedis(unique(prefix));
+    o.containers.push(redis.name);
+  }
+  const sandbox = await startSandbox({ users: 3, ...(redis ? { redisPort: redis.port } : {}) });
+  o.stops.push(sandbox.stop);
+  const prom = await startPrometheus([new URL(sandbox.url).host]);
+  o.stops.push(prom.stop);
+  await waitForMetric(prom, 'booking_lock_failures_total');
+  return { prom, sandbox, redis };
+}
+
+export interface GatedSystem { prom: RealPrometheus; sandbox: { url: string; stop(): Promise<void> }; redis: { name: string; port: number } | undefined }
+
+/**
+ * Registers before/after hooks that start the gated system once for the test
+ * file and take it all down at its end; the returned object is filled in by
+ * the time the tests run.
+ */
+export function useGatedSystem(prefix: string, o: { skip: boolean; docker: boolean }): GatedSystem {
+  const sys = {} as GatedSystem;
+  const stops: Array<() => Promise<void>> = [];
+  const containers: string[] = [];
+  before(async () => {
+    if (o.skip) return;
+    Object.assign(sys, await startGatedSystem(prefix, { docker: o.docker, stops, containers }));
+  });
+  after(async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    if (containers.length > 0) (await import('../live-run/harness.ts')).docker('rm', '-f', ...containers);
+  });
+  return sys;
+}
+
+/** Real k6 v2.2.0, and no Prometheus from the environment (each test names its own). */
+export const gatesK6Env = () => ({ K6_BIN: realK6('v2.2.0'), LOADCTL_PROMETHEUS: '' });
+
+/** The one run folder of a test project. */
+export function runFolder(cwd: string): string {
+  const runs = join(cwd, '.loadctl', 'runs');
+  return join(runs, readdirSync(runs)[0] as string);
+}
+
+/** The --json document in loadctl's output. */
+export const jsonDoc = (out: string) => JSON.parse(out.slice(out.indexOf('{\n  "schema"')));
