@@ -32,9 +32,9 @@ export interface ApplyCommandInput {
 }
 
 export async function applyCommand(input: ApplyCommandInput): Promise<number> {
-  const [{ createUi }, render, { startReceiver }, { applyTestRun }, { waitTimeoutMs }, { judgeRunners }, { runnersReport }, { renderJson }] = await Promise.all([
+  const [{ createUi }, render, { startReceiver }, { applyTestRun }, { waitTimeoutMs }, { judgeRunners }, { runnersReport }, { renderJson }, { resultsFromFeed }] = await Promise.all([
     import('../ui.ts'), import('./run-output.ts'), import('../live/receiver.ts'),
-    import('../runners/k8s/apply.ts'), import('../runners/k8s/timeout.ts'), import('../runners/step.ts'), import('../runners/stage.ts'), import('../report/json.ts'),
+    import('../runners/k8s/apply.ts'), import('../runners/k8s/timeout.ts'), import('../runners/step.ts'), import('../runners/stage.ts'), import('../report/json.ts'), import('../runners/k8s/feed-results.ts'),
   ]);
   const ui = createUi({ quiet: input.quiet, ...(input.color !== undefined ? { color: input.color } : {}), stream: input.json ? process.stderr : process.stdout });
   const view = render.createRunView(ui, { quiet: input.quiet, verbose: input.verbose, cwd: input.cwd });
@@ -66,6 +66,8 @@ export async function applyCommand(input: ApplyCommandInput): Promise<number> {
   const judged = judgeRunners({
     run: applied.run, summaries: applied.summaries, histograms: receiver.aggregator.finals,
     k6Options: input.profile.k6Options, targets: input.profile.targets, placement: 'kubernetes',
+    // Ctrl-C deleted the pods before they wrote summaries: judge what the live feed got.
+    ...(applied.run.interrupted ? { fallback: () => resultsFromFeed(timeline, receiver.aggregator.finals) } : {}),
   });
   const report = runnersReport({
     profile: input.profile, cwd: input.cwd, startedAt, endedAt: new Date(), runDir: input.runDir, step: { run: applied.run, ...judged },

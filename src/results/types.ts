@@ -46,7 +46,8 @@ export interface CheckResult {
 }
 
 export interface RunResults {
-  source: 'handleSummary' | 'summary-export';
+  /** live-feed: an interrupted cluster run's figures from the remote-write feed alone (src/runners/k8s/feed-results.ts). */
+  source: 'handleSummary' | 'summary-export' | 'live-feed';
   /** Test run duration from k6's state (handleSummary only). */
   durationMs: number | undefined;
   metrics: Record<string, MetricResult>;

@@ -69,7 +69,7 @@ export function runnersReport(input: RunnersReportInput): RunReport {
       signal: step.run.failure?.signal ?? null,
       durationMs: step.run.endedAt - step.run.startedAt,
     },
-    summary: step.results ? { source: step.results.source, file: 'runners/*/summary.json (merged)' } : undefined,
+    summary: step.results ? { source: step.results.source, file: step.results.source === 'live-feed' ? 'timeline.json (the live feed: no runner wrote a summary)' : 'runners/*/summary.json (merged)' } : undefined,
     summaryError: step.results ? undefined : step.block.list.map((r) => `runner ${r.id}: ${r.summaryError ?? 'no summary'}`).join('; '),
     results: step.results,
     verdict: step.verdict,

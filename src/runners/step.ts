@@ -97,6 +97,8 @@ export interface JudgeRunnersInput {
   k6Options: Record<string, unknown> | undefined;
   targets: readonly Target[];
   placement: RunnersBlock['placement'];
+  /** Figures to judge when no runner left a summary (an interrupted cluster run: what the live feed got). */
+  fallback?: () => RunResults | undefined;
   /** docker: the endpoints the runners were dealt out over. */
   engines?: readonly string[] | undefined;
 }
@@ -113,6 +115,9 @@ export function judgeRunners(input: JudgeRunnersInput): Omit<RunnersStepResult, 
     merged.results.thresholds = judgeThresholds(declared, merged.results.metrics);
     results = merged.results;
     notes = merged.notes;
+  } else if (input.fallback) {
+    results = input.fallback();
+    if (results) results.thresholds = judgeThresholds(declared, results.metrics);
   }
   const verdict = judge(results, input.targets, declared, { ignoreThreshold: isObserverThreshold });
   const outcome = decideRunnersOutcome(run, summaries, verdict);

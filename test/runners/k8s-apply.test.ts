@@ -163,6 +163,7 @@ describe('loadctl k8s --apply (fake API server, real k6 v2.2.0 runners)', { skip
   });
 
   test('Ctrl-C: the TestRun is deleted (its k6 runners stop), what arrived is judged, exit 4', async () => {
+    server.reset();
     const before = cluster.started();
     let sent = false;
     const r = await apply('long', [], {
@@ -177,6 +178,12 @@ describe('loadctl k8s --apply (fake API server, real k6 v2.2.0 runners)', { skip
     assert.equal(r.code, 4, r.out);
     assert.match(r.out, /SIGINT: deleting TestRun/);
     assert.ok(existsSync(join(r.runDir!, 'timeline.json')), 'what arrived is kept');
+    // What arrived is judged: the live feed's figures, never more than the server saw.
+    const doc = readJson<ResultDoc & { summary: { source: string } | null }>(join(r.runDir!, 'result.json'));
+    assert.equal(doc.summary?.source, 'live-feed');
+    assert.ok(doc.totals.requests > 0 && doc.totals.requests <= total(server.counts()), `${doc.totals.requests} of ${total(server.counts())}`);
+    assert.ok(doc.totals.httpReqDuration.p99! > 0, 'p99 from the pods\' merged histograms');
+    assert.match(r.out, /INTERRUPTED: interrupted by the user; results are partial \(exit 4\)/);
     assert.equal(cluster.started() - before, 3);
     assert.deepEqual(cluster.objects().filter((o) => o.includes('/default/')), [], 'TestRun and ConfigMap deleted');
     const until = Date.now() + 15_000;

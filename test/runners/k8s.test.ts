@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { buildManifests, checkManifests } from '../../src/runners/k8s/manifests.ts';
 import { summaryFromLog } from '../../src/runners/k8s/apply.ts';
+import { resultsFromFeed } from '../../src/runners/k8s/feed-results.ts';
 import { parseListen } from '../../src/runners/k8s/listen.ts';
 import { CLUSTER_MARGIN_S, profileSeconds, waitTimeoutMs } from '../../src/runners/k8s/timeout.ts';
 import { clusterError } from '../../src/runners/k8s/cluster.ts';
@@ -95,4 +96,16 @@ test('clusterError: each refusal one line with its fix, exit 3', () => {
   assert.match(clusterError({ code: 404 }, server, 'listing TestRuns (k6.io/v1alpha1) in namespace d').message, /k6-operator is not installed/);
   assert.match(clusterError({ code: 404, body: '{"message":"namespaces \\"nope\\" not found"}' }, server, 'creating ConfigMap x').message, /404 while creating ConfigMap x: namespaces "nope" not found/);
   assert.match(clusterError(Object.assign(new Error('request failed'), { cause: { code: 'ECONNREFUSED' } }), server, 'x').message, /cannot be reached \(ECONNREFUSED\)/);
+});
+
+test('resultsFromFeed: an interrupted cluster run judged on what the live feed got', () => {
+  const sec = (t: number, requests: number, failures: number) => ({ t, requests, failures, errorRate: requests ? failures / requests : 0, p50: null, p95: null, p99: null });
+  const trend = { count: 30, avg: 40, percentile: (p: number) => p, bucketWidth: 0.09, schema: 3, series: 2 };
+  const r = resultsFromFeed({ total: [sec(1, 10, 1), sec(2, 20, 1), sec(3, 0, 0)], series: {} }, { merged: (m) => (m === 'http_req_duration' ? trend : undefined) })!;
+  assert.equal(r.source, 'live-feed');
+  assert.equal(r.http.requests, 30);
+  assert.equal(r.http.errorRate, 2 / 30);
+  assert.equal(r.http.duration?.p99, 99);
+  assert.equal(r.http.duration?.avg, 40);
+  assert.equal(resultsFromFeed({ total: [sec(1, 0, 0)], series: {} }, { merged: () => undefined }), undefined, 'nothing arrived: nothing to judge');
 });
