@@ -3,41 +3,19 @@
 // must work like Docker's. Skips with a reason when podman is not installed,
 // fails instead when LOADCTL_REQUIRE_PODMAN=1 (CI installs it).
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
 import { redisPing, rollback, waitFor } from '../chaos-docker/harness.ts';
+import { ensurePodmanImage, podman, podmanSkipReason, startPodmanService } from '../helpers/podman.ts';
 
-const run = promisify(execFile);
 const image = process.env.LOADCTL_TEST_IMAGE ?? 'loadctl-test:1';
-// What scripts/ci/build-test-image.sh leaves behind: the root file system it imported into Docker.
-const rootfsTar = '/var/cache/loadctl/loadctl-test-1-bookworm.tar';
 
-const podman = (...args: string[]) => run('podman', args, { maxBuffer: 16 * 1024 * 1024 }).then((r) => r.stdout.trim());
-
-async function skipReason(): Promise<string | undefined> {
-  const missing = await podman('--version').then(() => undefined, () => 'podman is not installed (apt-get install podman)');
-  if (missing && process.env.LOADCTL_REQUIRE_PODMAN === '1') throw new Error(`LOADCTL_REQUIRE_PODMAN=1 but ${missing}`);
-  if (missing) console.log(`# skipping the Podman tests: ${missing}`);
-  return missing;
-}
-
-/** Podman keeps its own image store: import the test image once, from the cached root file system or from Docker. */
-async function ensureImage(): Promise<void> {
-  if (await podman('image', 'exists', image).then(() => true, () => false)) return;
-  if (existsSync(rootfsTar)) {
-    await podman('import', rootfsTar, image);
-    return;
-  }
-  await run('sh', ['-c', `docker save ${image} | podman load`], { maxBuffer: 16 * 1024 * 1024 });
-}
-
-const skip = await skipReason();
+const skip = await podmanSkipReason('the Podman tests');
 
 describe('faults through a Podman socket', { skip, timeout: 180_000 }, () => {
   const prefix = `lc-podman-${randomBytes(3).toString('hex')}`;
@@ -61,9 +39,8 @@ describe('faults through a Podman socket', { skip, timeout: 180_000 }, () => {
   const inspect = async (name: string) => JSON.parse(await podman('inspect', `${prefix}-${name}`)) as Array<{ State: { Status: string; Running: boolean } }>;
 
   before(async () => {
-    await ensureImage();
-    service = spawn('podman', ['system', 'service', '--time=0', `unix://${socket}`], { stdio: 'ignore' });
-    await waitFor(() => factory.ping(1000).then(() => true, () => false), 20_000, 'the Podman API socket');
+    await ensurePodmanImage(image);
+    service = await startPodmanService(socket);
     bystanderBefore = JSON.stringify(await (async () => { await redis('bystander'); return inspect('bystander'); })());
   });
 
