@@ -69,6 +69,7 @@ export function planRunners(input: PlanInput): Plan {
         ? `open files: ulimit -n ${input.openFileLimit.toLocaleString('en-US')} holds the ~${fdsPerRunner.toLocaleString('en-US')} a runner needs (${FDS_PER_VU} per VU + ${FDS_BASE})`
         : `open files: ulimit -n ${input.openFileLimit.toLocaleString('en-US')} is below the ~${fdsPerRunner.toLocaleString('en-US')} a runner needs (${FDS_PER_VU} per VU + ${FDS_BASE}): run \`ulimit -n ${Math.max(100_000, fdsPerRunner)}\` on every runner machine first`,
     `one machine with ${gb(runners * mbPerRunner / HEADROOM)}: loadctl run ${input.profile} --runners ${runners}   (or --placement docker)`,
+    `several machines (Docker engines): loadctl run ${input.profile} --runners ${runners} --placement docker --docker-host ssh://USER@HOST1,ssh://USER@HOST2,... --receiver-host <this host>`,
     `several machines (Kubernetes): loadctl k8s ${input.profile} --parallelism ${runners} --receiver http://<this host>:<port>`,
   ];
   return { peakVus: peak, totalMb, runners, vusPerRunner, mbPerRunner, fdsPerRunner, fdOk, lines };

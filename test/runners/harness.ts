@@ -76,7 +76,7 @@ export function steadyProfile(o: { vus: number; duration: string; env?: string }
   ].join('\n');
 }
 
-export interface Ran { code: number | null; out: string; runDir: string | undefined }
+export interface Ran { code: number | null; out: string; runDir: string | undefined; /** loadctl's pid (its runners' owner label is host:pid). */ pid: number | undefined }
 
 export interface Project {
   cwd: string;
@@ -108,7 +108,7 @@ export function openProject(files: Record<string, string>): Project {
         child.on('error', reject);
         child.on('close', (code) => {
           const made = existsSync(runs) ? readdirSync(runs).filter((d) => !before.has(d)) : [];
-          resolve({ code, out, runDir: made.length > 0 ? join(runs, made.sort().at(-1)!) : undefined });
+          resolve({ code, out, runDir: made.length > 0 ? join(runs, made.sort().at(-1)!) : undefined, pid: child.pid });
         });
       });
     },
@@ -140,6 +140,7 @@ export interface ResultDoc {
     setup: { ok: boolean } | null;
     teardown: { ok: boolean } | null;
     merge: { percentiles: string; bucketWidth: number };
-    list: Array<{ id: number; end: string; exitCode: number | null; signal: string | null; requests: number | null }>;
+    engines?: string[];
+    list: Array<{ id: number; end: string; exitCode: number | null; signal: string | null; requests: number | null; engine?: string | null }>;
   };
 }

@@ -119,6 +119,7 @@ test('plan: runners from memory per VU, VUs per runner against ulimit -n', async
   const tight = planRunners({ profile: 'peak', k6Options, mbPerVu: 0.66, mbPerVuSource: 'measured', runnerMemoryMb: 8192, openFileLimit: 1024 });
   assert.equal(tight.fdOk, false);
   assert.match(tight.lines.join('\n'), /ulimit -n 1,024 is below the ~16,868 a runner needs.*ulimit -n 100000/);
+  assert.match(tight.lines.join('\n'), /several machines \(Docker engines\): loadctl run \S+ --runners 6 --placement docker --docker-host ssh:\/\/USER@HOST1,ssh:\/\/USER@HOST2,\.\.\. --receiver-host <this host>/);
   assert.equal(parseMemory('8GB'), 8192);
   assert.equal(parseMemory('512mb'), 512);
   assert.equal(parseMemory('lots'), undefined);
