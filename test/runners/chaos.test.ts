@@ -59,7 +59,7 @@ const sumOf = (list: readonly PhaseStats[][], phase: string, key: 'requests' | '
 describe('--runners with --chaos, real k6 v2.2.0 and Redis in a container', { skip }, () => {
   test('3 runners, redis stopped under the merged load: phases and recovery from the merged feed, every output names both', { timeout: 150_000 }, async () => {
     const { redis, sandbox } = await rigs.rig('main', 12);
-    const cwd = project({ profiles: { steady: constantProfile(30, 9) }, chaos: { 'redis-stop': redisStopExperiment(redis.name, redis.port, '3s') } });
+    const cwd = project({ profiles: { steady: constantProfile(30, 9) }, chaos: { 'redis-stop': redisStopExperiment(redis.name, redis.port, '5s') } });
     const redisUp = watch(() => redisAnswers(redis.port));
     const run = loadctl([
       'run', 'steady', '--runners', '3', '--base-url', sandbox.url, '--chaos', 'redis-stop', '--yes', '--json', '--junit', 'junit.xml', '--no-typecheck',
@@ -80,7 +80,9 @@ describe('--runners with --chaos, real k6 v2.2.0 and Redis in a container', { sk
     assert.deepEqual(journal.filter((j) => j.type !== 'extend').map((j) => j.type), ['intent', 'done']);
 
     // Triggered from the merged feed, after the release.
-    assert.ok(out.indexOf('released 3 runners together') < out.search(/chaos: load steady at \d+ req\/s/), out);
+    // (On two busy cores the merged rate may never settle within the band: then the deadline injects, also after the release.)
+    const trigger = out.search(/chaos: (load steady at \d+ req\/s|load not steady after \d+s; injecting anyway)/);
+    assert.ok(trigger > 0 && out.indexOf('released 3 runners together') < trigger, out);
 
     // The phases are the merged feed's: each phase is the sum of the runners' own series.
     const timeline = JSON.parse(readFileSync(join(dir, 'timeline.json'), 'utf8')) as Timeline;
@@ -95,7 +97,8 @@ describe('--runners with --chaos, real k6 v2.2.0 and Redis in a container', { sk
     }
     const inFault = timeline.total.filter((s) => s.t >= fault.from && s.t < fault.to);
     assert.equal(fault.failures, inFault.reduce((n, s) => n + s.failures, 0), 'the fault phase is the merged timeline\'s seconds');
-    assert.ok(fault.failures > 10 && fault.errorRate > 0.5, `users felt the fault: ${JSON.stringify(fault)}`);
+    // The phase's edge seconds are only partly hit (the stop takes a moment to bite); its middle fails nearly all.
+    assert.ok(fault.failures > 50 && fault.errorRate > 0.4, `users felt the fault: ${JSON.stringify(fault)}`);
     assert.ok(perRunner.every((p) => p[1]!.failures > 0), 'every runner felt it');
     assert.ok(doc.phases[0]!.requests > 100 && doc.phases[0]!.verdict === 'pass', `baseline: ${JSON.stringify(doc.phases[0])}`);
 
