@@ -26,7 +26,7 @@ interface K8sFlags {
 export const register: RegisterCommand = (program, runAction) => {
   program
     .command('k8s')
-    .description('write the k6-operator TestRun and ConfigMap that split a profile over N runner pods')
+    .description('write the k6-operator TestRun and ConfigMap that split a profile over N runner pods; with --apply, run them on the cluster and judge the merged runners')
     .argument('<profile>', 'profile name (`loadctl list`) or path to a .yaml file')
     .argument('[k6-flags...]', 'extra k6 flags for every runner, after `--` (e.g. -- --iterations 300)')
     .requiredOption('--parallelism <n>', 'runner pods (`loadctl run <profile> --plan` suggests a number)')
