@@ -73,7 +73,10 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
       const r = analysis.recovery;
       const container = r.containerRecoverySeconds === null ? 'no probe figure' : `containers ${r.containerRecoverySeconds} s`;
       const gap = r.gapSeconds === null ? '' : `, gap ${r.gapSeconds} s`;
-      ui.result(`recovery: users ${r.userRecoverySeconds === null ? 'never' : `${r.userRecoverySeconds} s`} (${container}${gap}); ${r.verdict.toUpperCase()}: ${r.reason}`);
+      // The gate ended the load with the rollback: there was no time left to see users recover.
+      ui.result(stoppedBy && r.userRecoverySeconds === null
+        ? 'recovery: not judged: the live gate stopped the load when the fault was rolled back'
+        : `recovery: users ${r.userRecoverySeconds === null ? 'never' : `${r.userRecoverySeconds} s`} (${container}${gap}); ${r.verdict.toUpperCase()}: ${r.reason}`);
     }
   }
 

@@ -62,9 +62,13 @@ export function liveGatesRun(o: {
     async start(k6StartedAt, gates) {
       if (!gates || !gates.settings.gates.some((g) => g.abortOnFail)) return;
       marks.start = k6StartedAt / 1000;
-      const [{ startLiveGates }, { abortReason }] = await Promise.all([import('../prometheus/live.ts'), import('../prometheus/live-decide.ts')]);
+      const [{ startLiveGates }, { abortReason }, { createPrometheusClient }] = await Promise.all([
+        import('../prometheus/live.ts'), import('../prometheus/live-decide.ts'), import('../prometheus/client.ts'),
+      ]);
+      const { everyMs } = gates.settings.live;
       loop = startLiveGates({
-        client: gates.client, gates: gates.settings.gates, settings: gates.settings.live, marks: () => marks,
+        // A query may not outlast its interval by much: a hung Prometheus is then an unanswered evaluation.
+        client: createPrometheusClient(gates.settings.url, { timeoutMs: Math.min(10_000, Math.max(2000, everyMs)) }), gates: gates.settings.gates, settings: gates.settings.live, marks: () => marks,
         onWarn: o.warn,
         onAbort: (abort: LiveAbort) => {
           const gate = gates.settings.gates.find((g) => g.name === abort.gate) ?? { op: '<' as const, value: 0 };
@@ -96,4 +100,12 @@ export function liveGatesRun(o: {
       return { doc: await loop.stop(), reason, userInterrupted };
     },
   };
+}
+
+/** "; 1 also judged live (every 5 s; 3 failing in a row stop the run)", or nothing. */
+export function liveGatesInfo(gates: PreparedGates): string {
+  const live = gates.settings.gates.filter((g) => g.abortOnFail).length;
+  if (live === 0) return '';
+  const { everyMs, failures } = gates.settings.live;
+  return `; ${live} also judged live (every ${everyMs / 1000} s; ${failures} failing in a row stop the run)`;
 }

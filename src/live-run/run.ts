@@ -18,6 +18,7 @@ import { stoppedBeforeLoad } from '../verdict/outcome.ts';
 import { baselineHint, userCountOf } from '../verdict/hints.ts';
 import { confirmChaos, faultSeconds, prepareChaos, runChaosUnderLoad, writeChaosFiles, type ChaosOutcome, type ChaosRequest, type PreparedChaos } from './chaos.ts';
 import { createLiveDisplay } from './display.ts';
+import { liveGatesInfo, liveGatesRun } from './live-gates.ts';
 import { secondsWithRequests, startLiveFeed, type LiveFeed } from './live.ts';
 import { finishRunFolder } from './finish.ts';
 import { runnersOption } from './runners.ts';
@@ -102,7 +103,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   const loadStopped = new AbortController();
   // Runners listen for SIGINT/SIGTERM themselves; a hang-up reaches them through this.
   const hangUp = new AbortController();
-  const liveGates = (await import('./live-gates.ts')).liveGatesRun({
+  const liveGates = liveGatesRun({
     base: o.pipeline.signals ?? process, chaos: plan !== undefined, feed: feed !== undefined,
     recovery: o.chaos?.recovery ?? defaultRecoveryTargets,
     abortChaos: () => controller.abort(), note: (line) => display.note(line), warn: (line) => display.note(line),
@@ -189,7 +190,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
         if (!gates && o.prometheusAbort) {
           throw new UsageError('--prometheus-abort judges gates live, but no Prometheus was given', { hint: 'add --prometheus URL (or LOADCTL_PROMETHEUS, or prometheus.url in the profile), or drop --prometheus-abort' });
         }
-        if (gates) ui.info(`Prometheus ${gates.client.url} answered; ${gates.settings.gates.length} gate(s) to judge after the load${liveLine(gates)}`);
+        if (gates) ui.info(`Prometheus ${gates.client.url} answered; ${gates.settings.gates.length} gate(s) to judge after the load${liveGatesInfo(gates)}`);
         const { prepareInvariants } = await import('../invariants/in-run.ts');
         invariants = await prepareInvariants(
           [...(o.invariants ?? []), ...(profile.invariants ?? []), ...(plan?.prepared.experiment.invariants ?? [])],
@@ -289,10 +290,3 @@ async function planChaos(o: LiveRunOptions, req: ChaosRequest, ui: Ui): Promise<
   return { prepared, eventLine, holdStart, loadSeconds, env: profile.env };
 }
 
-
-function liveLine(gates: import('../prometheus/in-run.ts').PreparedGates): string {
-  const live = gates.settings.gates.filter((g) => g.abortOnFail).length;
-  if (live === 0) return '';
-  const { everyMs, failures } = gates.settings.live;
-  return `; ${live} also judged live (every ${everyMs / 1000} s; ${failures} failing in a row stop the run)`;
-}

@@ -55,6 +55,8 @@ export function startLiveGates(input: LiveGatesInput): LiveGates {
       const window = liveWindow(gate, input.marks(), at);
       if (!window) continue;
       const answer = await input.client.query(gate.query, at).catch((error: unknown) => ({ error: (error as Error).message }));
+      // The load ended while the query was out: nothing is left to stop.
+      if (stopped) return;
       if ('error' in answer && !away) {
         away = true;
         input.onWarn(`live gates: Prometheus at ${input.client.url} did not answer (${answer.error}); not judging live until it does, never stopping the run for it`);
@@ -84,7 +86,8 @@ export function startLiveGates(input: LiveGatesInput): LiveGates {
       stopped = true;
       clearTimeout(timer);
       wake();
-      await loop;
+      // A query still out (a Prometheus that hangs) must not hold up the end of the run.
+      await Promise.race([loop, new Promise((r) => setTimeout(r, 100).unref())]);
       return {
         everySeconds: input.settings.everyMs / 1000,
         failures: input.settings.failures,

@@ -86,6 +86,8 @@ test('Redis stopped under load: the live gate stops the run in the fault, exit 1
   // Every output names it: console, JUnit, step summary, report.html.
   assert.match(run.out(), /Prometheus gate "lock service down" stopped the run at t\+\d+s: .*: rolling back any fault and stopping k6/);
   assert.match(run.out(), /live gate STOPPED THE RUN: Prometheus gate "lock service down"/);
+  assert.match(run.out(), /recovery: not judged: the live gate stopped the load when the fault was rolled back/);
+  assert.doesNotMatch(run.out(), /again to force/, 'the gate\'s own SIGINT is not presented as a Ctrl-C');
   const junit = readFileSync(join(cwd, 'junit.xml'), 'utf8');
   assert.match(junit, /<testcase classname="loadctl.prometheus" name="live: lock service down stopped the run"[^>]*>\s*<failure message="Prometheus gate &quot;lock service down&quot; stopped the run/);
   assert.match(readFileSync(summary, 'utf8'), /\*\*live gate STOPPED THE RUN: Prometheus gate "lock service down" stopped the run/);
