@@ -95,3 +95,21 @@ test('Redis stopped under load: the live gate stops the run in the fault, exit 1
   assert.match(html, /live gate STOPPED THE RUN: Prometheus gate &quot;lock service down&quot; stopped the run/);
   assert.equal(JSON.parse(readFileSync(join(runFolder(cwd), 'result.json'), 'utf8')).prometheus.live.abort.gate, 'lock service down');
 });
+
+test('without chaos, over two k6 runners: a gate failing from the start stops every runner, exit 1', { skip, timeout: 120_000 }, async () => {
+  const cwd = project({
+    profiles: {
+      split: bookingProfile(40, 'two runners and a gate that cannot hold', [
+        'prometheus:', '  defaultGates: false', '  settle: 5s', '  live: { every: 1s, failures: 3 }',
+        '  gates:', '    - { name: impossible queue, expr: "max(booking_queue_length) > 1000000000", phases: [run], abortOnFail: true }',
+      ]),
+    },
+  });
+  const run = loadctl(['run', 'split', '--base-url', sys.sandbox.url, '--prometheus', sys.prom.url, '--runners', '2', '--json'], { cwd, env: k6Env() });
+  assert.equal(await run.done, 1, run.out());
+  const doc = jsonDoc(run.out());
+  assert.match(doc.reason, /^Prometheus gate "impossible queue" stopped the run at t\+\d+s: 3 evaluations in a row broke > 1000000000 in run \(last 0\); k6 was stopped early/);
+  assert.ok(doc.k6.durationMs < 30_000, `k6 ran ${doc.k6.durationMs} ms of 40 s`);
+  assert.equal(doc.prometheus.live.abort.window, 'run');
+  assert.doesNotMatch(run.out(), /interrupted by the user/);
+});
