@@ -97,8 +97,9 @@ export function openProject(files: Record<string, string>): Project {
     loadctl(args, onOutput, extraEnv = {}) {
       const before = new Set(existsSync(runs) ? readdirSync(runs) : []);
       return new Promise((resolve, reject) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extraEnv };
+        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
         for (const k of ['K6_BIN', 'GITHUB_STEP_SUMMARY', 'BASE_URL']) delete env[k];
+        Object.assign(env, extraEnv);
         const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         const kill = (s: NodeJS.Signals) => child.kill(s);

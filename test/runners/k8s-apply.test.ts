@@ -46,17 +46,18 @@ after(async () => {
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 const runFolders = () => { const d = join(project.cwd, '.loadctl', 'runs'); return existsSync(d) ? readdirSync(d) : []; };
 
-async function apply(profile: string, extra: string[] = [], o: { kubeconfig?: string; onOutput?: Parameters<Project['loadctl']>[1] } = {}) {
+async function apply(profile: string, extra: string[] = [], o: { kubeconfig?: string; onOutput?: Parameters<Project['loadctl']>[1]; env?: NodeJS.ProcessEnv } = {}) {
   const port = await freePort();
   const args = ['k8s', profile, '--parallelism', '3', '--receiver', `http://127.0.0.1:${port}`, '--base-url', server.url, '--apply', ...extra];
-  return project.loadctl(args, o.onOutput, { KUBECONFIG: o.kubeconfig ?? cluster.kubeconfig(), HOME: home });
+  return project.loadctl(args, o.onOutput, { KUBECONFIG: o.kubeconfig ?? cluster.kubeconfig(), HOME: home, ...o.env });
 }
 
 describe('loadctl k8s --apply (fake API server, real k6 v2.2.0 runners)', { skip }, () => {
   test('3 runner pods: one merged verdict, requests = the sum of the runners\' = what the server saw; everything it made deleted', async () => {
     server.reset();
     const calls = cluster.calls.length;
-    const r = await apply('steady', ['--json', '--junit', 'k8s-junit.xml']);
+    const stepSummary = join(project.cwd, 'step-summary.md');
+    const r = await apply('steady', ['--json', '--junit', 'k8s-junit.xml'], { env: { GITHUB_STEP_SUMMARY: stepSummary } });
     assert.equal(r.code, 0, r.out);
     const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
     assert.equal(doc.runners!.count, 3);
@@ -72,6 +73,7 @@ describe('loadctl k8s --apply (fake API server, real k6 v2.2.0 runners)', { skip
     assert.match(r.out, /TestRun stage: started/);
     assert.match(r.out, /PASS: .*\(exit 0\)/);
     assert.match(readFileSync(join(project.cwd, 'k8s-junit.xml'), 'utf8'), /testsuite name="loadctl run steady over 3 runners"/);
+    assert.match(readFileSync(stepSummary, 'utf8'), /merged over 3 runners \(kubernetes/, 'the step summary names the runners');
     assert.ok(readFileSync(join(r.runDir!, 'runners', '2', 'pod.log'), 'utf8').includes('"metrics"'), 'each pod\'s log kept, with its summary');
     const made = cluster.calls.slice(calls);
     assert.ok(made.some((c) => /^DELETE \/apis\/k6\.io\/v1alpha1\/namespaces\/default\/testruns\/loadctl-steady-/.test(c)), made.join('\n'));
