@@ -63,6 +63,7 @@ const howTo: Record<string, string> = {
   prometheus: 'apt-get install prometheus',
   postgres: 'apt-get install postgresql',
   podman: 'apt-get install podman',
+  '/usr/sbin/sshd': 'apt-get install openssh-server',
 };
 
 /** Skip reason for a suite that needs a program from Debian's packages. */

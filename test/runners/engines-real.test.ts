@@ -4,7 +4,8 @@
 // into Podman's store from the same binary). Runners 0 and 2 go to Docker,
 // runner 1 to Podman. The counting server listens on the gateway of a
 // network this test creates on Docker (an address of this machine, reached
-// from both engines' containers).
+// from both engines' containers). One test reaches Docker over ssh:// through
+// a real sshd on 127.0.0.1 instead (test/helpers/sshd.ts).
 //
 // The tcp endpoint is what scripts/ci/start-docker.sh gives dockerd
 // (tcp://127.0.0.1:$LOADCTL_DOCKER_TCP_PORT, 2375). When dockerd was already
@@ -18,7 +19,8 @@ import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { k6Skip, missing, realK6 } from '../helpers/parts.ts';
+import { commandSkip, k6Skip, missing, realK6 } from '../helpers/parts.ts';
+import { startSshd } from '../helpers/sshd.ts';
 import { ensurePodmanImage, podman, podmanSkipReason, startPodmanService } from '../helpers/podman.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
 import { docker, dockerSkipReason, freePort, image, unique } from '../chaos-e2e/harness.ts';
@@ -186,5 +188,28 @@ describe('--runners 3 --placement docker over two engines (Docker over tcp://, P
     assert.doesNotMatch(r.out, /runners started/);
     assert.deepEqual(owned('docker', r.pid), []);
     assert.deepEqual(owned('podman', r.pid), []);
+  });
+
+  test('ssh://: Docker reached through a real sshd on 127.0.0.1 (docker-modem, key in an agent), Podman beside it', { skip: commandSkip('/usr/sbin/sshd', ['-V']) }, async () => {
+    const sshd = await startSshd();
+    const before = process.env.SSH_AUTH_SOCK;
+    process.env.SSH_AUTH_SOCK = sshd.agentSocket; // the loadctl child inherits it
+    try {
+      server.reset();
+      const { r, seen } = await runSeen(['run', 'steady', ...args(`${sshd.url},${podmanUrl}`)]);
+      assert.equal(r.code, 0, r.out);
+      const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
+      assert.deepEqual(doc.runners!.list.map((x) => x.engine), [sshd.url, podmanUrl, sshd.url]);
+      assert.deepEqual(seen.docker.map((n) => n.at(-1)), ['0', '2'], JSON.stringify(seen));
+      assert.deepEqual(seen.podman.map((n) => n.at(-1)), ['1'], JSON.stringify(seen));
+      const own = doc.runners!.list.map((x) => x.requests ?? 0);
+      assert.deepEqual(own, [server.counts()['0'], server.counts()['1'], server.counts()['2']]);
+      assert.equal(doc.totals.requests, own[0]! + own[1]! + own[2]!);
+      assert.deepEqual(owned('docker', r.pid), []);
+      assert.deepEqual(owned('podman', r.pid), []);
+    } finally {
+      if (before === undefined) delete process.env.SSH_AUTH_SOCK; else process.env.SSH_AUTH_SOCK = before;
+      await sshd.stop();
+    }
   });
 });
