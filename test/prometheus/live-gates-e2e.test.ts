@@ -11,10 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandSkip, k6Skip } from '../helpers/parts.ts';
 import { docker, dockerSkipReason, loadctl, project, redisAnswers, redisStopExperiment } from '../live-run/harness.ts';
+import { chromiumPath, openReport } from '../helpers/report-page.ts';
 import { bookingProfile, jsonDoc, runFolder, gatesK6Env, useGatedSystem } from './harness.ts';
 
 const skip = k6Skip('v2.2.0') || commandSkip('prometheus');
 const noDocker = skip || dockerSkipReason();
+const chromiumSkip = commandSkip(chromiumPath);
 const sys = useGatedSystem('lc-livegates', { skip: Boolean(skip), docker: !noDocker });
 
 // Failed holds because the lock service is away: the conflicts of a calm run are not this.
@@ -94,6 +96,12 @@ test('Redis stopped under load: the live gate stops the run in the fault, exit 1
   const html = readFileSync(join(runFolder(cwd), 'report.html'), 'utf8');
   assert.match(html, /live gate STOPPED THE RUN: Prometheus gate &quot;lock service down&quot; stopped the run/);
   assert.equal(JSON.parse(readFileSync(join(runFolder(cwd), 'result.json'), 'utf8')).prometheus.live.abort.gate, 'lock service down');
+  if (chromiumSkip) return;
+  // As people see it: the page's visible text in real Chromium, no page error.
+  const seen = await openReport(join(runFolder(cwd), 'report.html'), 'live-gate-stopped-report.png');
+  assert.deepEqual(seen.problems, []);
+  assert.match(seen.text, /live gate STOPPED THE RUN: Prometheus gate "lock service down" stopped the run at t\+\d+s/);
+  assert.match(seen.text, /lock service down \(live\)/);
 });
 
 test('without chaos, over two k6 runners: a gate failing from the start stops every runner, exit 1', { skip, timeout: 120_000 }, async () => {
