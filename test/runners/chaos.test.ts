@@ -4,7 +4,8 @@
 // stops under the merged load. The test watches Redis on its own, reads the
 // merged timeline and the per-runner series loadctl kept, and checks that the
 // phases and the recovery come from that one merged feed; a runner killed
-// during the fault, and Ctrl-C or a hang-up during it, all roll the fault back.
+// during the fault, and Ctrl-C or a hang-up during it, all roll the fault back;
+// after a kill -9 of loadctl the watchdog does, by the journal.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,8 +13,9 @@ import { join } from 'node:path';
 import type { PhaseStats } from '../../src/live/phases.ts';
 import type { Timeline } from '../../src/live/types.ts';
 import {
-  constantProfile, docker, dockerSkipReason, k6Env, k6Skip, loadctl, project, redisAnswers, redisRigs, redisStopExperiment, watch,
+  constantProfile, docker, dockerSkipReason, k6Env, k6Skip, loadctl, project, redisAnswers, redisRigs, redisStopExperiment, waitFor, watch,
 } from '../live-run/harness.ts';
+import { pendingIntents, readJournal } from '../../src/chaos/journal.ts';
 import { seenInChromium } from '../helpers/report-page.ts';
 import { runnerPids } from './harness.ts';
 
@@ -177,6 +179,35 @@ describe('--runners with --chaos, real k6 v2.2.0 and Redis in a container', { sk
       for (const pid of pids) assert.throws(() => process.kill(pid, 0), 'no runner left running');
     });
   }
+
+  test('kill -9 of loadctl during the fault: the watchdog restores the container by the journal\'s deadline', { timeout: 120_000 }, async () => {
+    const { redis, sandbox } = await rigs.rig('crash', 12);
+    const experiment = `${redisStopExperiment(redis.name, redis.port, '4s')}watchdogGrace: 1s\n`;
+    const cwd = project({ profiles: { steady: constantProfile(60, 6) }, chaos: { 'redis-stop': experiment } });
+    const run = loadctl(['run', 'steady', '--runners', '2', '--base-url', sandbox.url, '--chaos', 'redis-stop', '--at', '3s', '--yes', '--no-typecheck'], { cwd, env: k6Env() });
+    await run.waitForOutput(/injected:/, 60_000);
+    const pids = runnerPids(run.out());
+    const [entry] = pendingIntents(readJournal(join(cwd, '.loadctl', 'chaos-journal')));
+    assert.ok(entry, 'the intent is journalled before the fault');
+    run.kill('SIGKILL');
+    assert.equal(await run.done, 'SIGKILL');
+    // Local runners are detached and outlive a kill -9 of loadctl (a runners matter, not the fault's): the test ends them.
+    for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ } }
+    await waitFor('the watchdog to start Redis again', () => docker('inspect', '--format', '{{.State.Status}}', redis.name) === 'running', 30_000, 100);
+    const restoredAt = Date.now();
+    assert.ok(restoredAt <= entry.deadline + 3000, `restored ${restoredAt - entry.deadline} ms after the deadline`);
+    assert.equal(docker('inspect', '--format', '{{.Id}}', redis.name), redis.id);
+    assert.deepEqual(pendingIntents(readJournal(join(cwd, '.loadctl', 'chaos-journal'))), []);
+  });
+
+  test('an experiment naming a missing container: exit 2, no runner started, no run folder', { timeout: 60_000 }, async () => {
+    const cwd = project({ profiles: { steady: constantProfile(10) }, chaos: { 'redis-stop': redisStopExperiment('lc-runchaos-nosuch', 1, '1s') } });
+    const run = loadctl(['run', 'steady', '--runners', '2', '--base-url', 'http://127.0.0.1:1', '--chaos', 'redis-stop', '--yes'], { cwd, env: k6Env() });
+    assert.equal(await run.done, 2, run.out());
+    assert.match(run.out(), /no container named "lc-runchaos-nosuch"/);
+    assert.doesNotMatch(run.out(), /runners started/);
+    assert.equal(existsSync(join(cwd, '.loadctl', 'runs')), false, 'no run folder, no runner');
+  });
 
   test('--dry-run: the runners\' flags and the experiment\'s plan, nothing started, the container untouched', { timeout: 60_000 }, async () => {
     const { redis, sandbox } = await rigs.rig('dry');
