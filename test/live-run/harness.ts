@@ -80,11 +80,12 @@ export function loadctl(args: string[], options: { cwd: string; env?: Record<str
 }
 
 /** The sandbox on a free port (Redis locks when `redis` is given), with `users` accounts. */
-export async function startSandbox(options: { redisPort?: number; users: number }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startSandbox(options: { redisPort?: number; users: number; host?: string }): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const args = ['sandbox', '--port', String(port), ...(options.redisPort ? ['--redis', `redis://127.0.0.1:${options.redisPort}`] : [])];
+  const host = options.host ?? '127.0.0.1';
+  const args = ['sandbox', '--port', String(port), '--host', host, ...(options.redisPort ? ['--redis', `redis://127.0.0.1:${options.redisPort}`] : [])];
   const proc = loadctl(args, { cwd: repo });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   try {
     await waitFor('the sandbox to be healthy', async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200, 20_000);
     const users = loadctl(['setup-users', '--count', String(options.users), '--base-url', url], { cwd: repo });
@@ -107,10 +108,11 @@ export function redisRigs(prefix: string) {
   return {
     /** Also remove this container at cleanup. */
     track: (name: string) => { containers.push(name); },
-    async rig(name: string, users = 8) {
+    /** `host`: where the sandbox listens (a test network's gateway, for runners in containers). */
+    async rig(name: string, users = 8, host?: string) {
       const redis = await startRedis(unique(`${prefix}-${name}`));
       containers.push(redis.name);
-      const sandbox = await startSandbox({ redisPort: redis.port, users });
+      const sandbox = await startSandbox({ redisPort: redis.port, users, ...(host ? { host } : {}) });
       stops.push(sandbox.stop);
       return { redis, sandbox };
     },

@@ -12,7 +12,7 @@ import { k6Skip, realK6 } from '../helpers/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
 import { docker, dockerSkipReason, image, unique } from '../chaos-e2e/harness.ts';
 import { hostname } from 'node:os';
-import { countingServer, openProject, readJson, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
+import { countingServer, dockerRunnersRig, openProject, readJson, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
 
 const version = 'v2.2.0' as const;
 const runnerImage = `loadctl-k6:${version}`;
@@ -24,13 +24,9 @@ describe('--runners 2 --placement docker, real k6 v2.2.0 in containers', { skip 
   let network: string;
   before(async () => {
     ensureBuilt();
-    if (spawnSync('docker', ['image', 'inspect', runnerImage], { stdio: 'ignore' }).status !== 0) {
-      const built = spawnSync('bash', [join(import.meta.dirname, '..', '..', 'scripts', 'build-k6-image.sh'), realK6(version), runnerImage], { encoding: 'utf8' });
-      assert.equal(built.status, 0, built.stderr);
-    }
-    network = unique('loadctl-test-runners');
-    docker('network', 'create', '--label', 'io.loadctl.test=1', network);
-    const gateway = docker('network', 'inspect', network, '-f', '{{(index .IPAM.Config 0).Gateway}}');
+    const rig = dockerRunnersRig('loadctl-test-runners', runnerImage, realK6(version));
+    network = rig.network;
+    const gateway = rig.gateway;
     server = await countingServer(gateway);
     project = openProject({
       'scenarios/steady.ts': steadyScenario,

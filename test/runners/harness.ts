@@ -3,11 +3,12 @@
 // how many requests arrived and when the first one did; a project folder
 // with a scenario whose latencies depend only on the iteration number; and
 // `bin/loadctl.js run` spawned with real k6.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -144,4 +145,25 @@ export interface ResultDoc {
     engines?: string[];
     list: Array<{ id: number; end: string; exitCode: number | null; signal: string | null; requests: number | null; engine?: string | null }>;
   };
+}
+
+/**
+ * For runners in Docker: the k6 image built from the cached binary when
+ * missing (no registry), and a labelled network of the test's own, with its
+ * gateway (this machine) where the test's servers listen. Remove the network
+ * with `docker network rm` in after().
+ */
+export function dockerRunnersRig(prefix: string, image: string, k6: string): { network: string; gateway: string } {
+  if (spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) {
+    const built = spawnSync('bash', [join(repoRoot, 'scripts', 'build-k6-image.sh'), k6, image], { encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`building ${image}: ${built.stderr}`);
+  }
+  const network = `${prefix}-${randomBytes(3).toString('hex')}`;
+  const docker = (...args: string[]) => {
+    const r = spawnSync('docker', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  docker('network', 'create', '--label', 'io.loadctl.test=1', network);
+  return { network, gateway: docker('network', 'inspect', network, '-f', '{{(index .IPAM.Config 0).Gateway}}') };
 }
