@@ -32,6 +32,16 @@ const commands: RegisterCommand[] = [
   registerInstallK6,
 ];
 
+// A reader that goes away (`loadctl run --help | head`) must not kill loadctl
+// with a stack trace, and above all not in the middle of a chaos hold: the
+// rest of the output is dropped and the command finishes (and rolls back) as
+// it would have.
+const outputGone = (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+};
+process.stdout.on('error', outputGone);
+process.stderr.on('error', outputGone);
+
 const program = new Command('loadctl')
   .description('Load-test and break a microservice ticketing system, and gate CI on the results')
   .version('0.1.0')

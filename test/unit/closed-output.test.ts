@@ -1,0 +1,35 @@
+// A reader that goes away early (`loadctl run --help | head -1`): loadctl
+// finishes with its own exit code and no stack trace. The pipe is closed
+// before loadctl starts writing, so every write meets EPIPE.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../../bin/loadctl.js', import.meta.url));
+
+function withClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+for (const args of [['run', '--help'], ['list'], ['k8s', '--help']]) {
+  test(`loadctl ${args.join(' ')} into a closed pipe: exit 0, nothing on stderr`, async () => {
+    const { code, stderr } = await withClosedStdout(args);
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
+  });
+}
+
+test('a usage error into a closed stdout still says what and the fix on stderr, exit 2', async () => {
+  const { code, stderr } = await withClosedStdout(['run', 'no-such-profile-here', '--vus', 'many']);
+  assert.equal(code, 2);
+  assert.match(stderr, /^loadctl: --vus must be a whole number.*\n  fix: /);
+  assert.doesNotMatch(stderr, /at .*\.js:\d+/);
+});
