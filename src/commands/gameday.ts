@@ -52,7 +52,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--node-image <image>', 'Node image for the stack\'s services (env LOADCTL_STACK_NODE_IMAGE)')
     .option('--tc-image <image>', 'image with tc for the network faults (env LOADCTL_TC_IMAGE)')
     .option('-y, --yes', 'do not ask before breaking containers (required without a terminal)', false)
-    .addHelpText('after', '\nExit codes: 0 every experiment that ran met its recovery target, 1 one did not, 2 usage, 3 environment or an experiment errored, 4 interrupted.')
+    .addHelpText('after', '\nExit codes: 0 every experiment that ran passed (recovery target, gates, invariants), 1 one did not, 2 usage, 3 environment or an experiment errored, 4 interrupted.')
     .action((experiments: string[], flags: Flags, command) => runAction(async () => {
       const globals = command.optsWithGlobals() as { quiet?: boolean; color?: boolean };
       const ui = createUi({ quiet: globals.quiet ?? false, color: globals.color ?? true });

@@ -84,7 +84,8 @@ export function rowWithout(input: RowInput, verdict: Exclude<GameDayVerdict, 'PA
 }
 
 /**
- * 0 only when every experiment that could run here met its recovery target.
+ * 0 only when every experiment that could run here passed: its recovery
+ * target, and its Prometheus gates and invariants where they were judged.
  * A skipped experiment is never a pass: with `strict` it fails the day too.
  */
 export function gameDayExitCode(rows: readonly GameDayRow[], options: { strict: boolean }): ExitCodeValue {
@@ -100,7 +101,7 @@ export function summaryLine(rows: readonly GameDayRow[], code: ExitCodeValue): s
   const count = (v: GameDayVerdict) => rows.filter((r) => r.verdict === v).length;
   const parts = (['PASS', 'FAIL', 'ERROR', 'SKIPPED', 'INTERRUPTED', 'NOT RUN'] as const)
     .filter((v) => count(v) > 0).map((v) => `${count(v)} ${v === 'PASS' ? 'passed' : v === 'SKIPPED' ? 'skipped (not tested here, not passed)' : v.toLowerCase()}`);
-  return `game day: ${parts.join(', ')} of ${rows.length}; ${code === ExitCode.Ok ? 'every experiment that ran met its recovery target' : 'NOT every experiment met its recovery target'}`;
+  return `game day: ${parts.join(', ')} of ${rows.length}; ${code === ExitCode.Ok ? 'every experiment that ran recovered in time with its gates and invariants held' : 'NOT every experiment passed'}`;
 }
 
 export const experimentTableHead = ['Experiment', 'Fault', 'Hold', "Users' recovery", "Probes' recovery", 'Error rate during fault', 'Prometheus gates', 'Invariants', 'Verdict'];
