@@ -2,23 +2,13 @@
 // lock service.
 import { randomUUID } from 'node:crypto';
 import { HttpError, objectBody, positiveInt, requiredString, type RequestContext, type Route } from './http.ts';
-import { type LockService, LockUnavailableError } from './locks.ts';
-import type { SandboxMetrics } from './metrics.ts';
-import { type BookingRecorder, DatabaseUnavailableError } from './pg-bookings.ts';
-import type { Booking, EventRecord, Store } from './store.ts';
+import { LockUnavailableError } from './locks.ts';
+import { DatabaseUnavailableError } from './pg-bookings.ts';
+import type { Booking, EventRecord } from './store.ts';
 import { confirmBooking, lockKeyOf } from './confirm.ts';
+import type { ApiDeps } from './api-deps.ts';
 
-export interface ApiDeps {
-  store: Store;
-  locks: LockService;
-  metrics: SandboxMetrics;
-  holdTtlMs: number;
-  now: () => number;
-  /** Where bookings are recorded (PostgreSQL in the stack); none keeps them in memory only. */
-  recorder?: BookingRecorder;
-  /** Where booking events go for the consumer (a Redis stream in the stack). */
-  stream?: { publish(type: 'held' | 'confirmed', booking: Booking): void };
-}
+export type { ApiDeps };
 
 const MAX_SEATS_PER_BOOKING = 20;
 const TOKEN_TTL_SECONDS = 3600;

@@ -7,7 +7,7 @@
 // cancelled, the seats are marked sold and the answer is 409; the database
 // away, the booking stays held and the answer is 503.
 import { HttpError, type Reply } from './http.ts';
-import type { ApiDeps } from './api.ts';
+import type { ApiDeps } from './api-deps.ts';
 import { DatabaseUnavailableError } from './pg-bookings.ts';
 import type { Booking } from './store.ts';
 
