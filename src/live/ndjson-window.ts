@@ -1,8 +1,11 @@
 // Per-second buckets for individual points (the NDJSON record): counts plus
 // every duration of the seconds still open, so percentiles are exact. Only
 // the open window holds durations; finished seconds keep a few numbers.
+// The total also keeps, while open, when each response failed or succeeded,
+// and keeps of it the runs of failures: recovery is then measured to the
+// request (src/live/phases.ts), not to the second.
 import { KeyCap, SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
-import type { Timeline } from './types.ts';
+import type { FailRun, Timeline } from './types.ts';
 
 interface Acc {
   requests: number;
@@ -15,7 +18,13 @@ interface Bucket {
   sec: number;
   /** Index 0 is the total; dimension d sits at d + 1. */
   accs: (Acc | undefined)[];
+  /** The total's http_req_failed points as (µs since the epoch) * 2 + failed; `outcomeCount` used. */
+  outcomes?: Float64Array;
+  outcomeCount: number;
 }
+
+/** Fail runs kept per second: the first and the last half of this many. */
+export const MAX_FAIL_RUNS = 32;
 
 const KIND_REQS = 0;
 const KIND_FAILED = 1;
@@ -46,7 +55,8 @@ export class SecondWindow {
     this.builder = new TimelineBuilder(onSecond);
   }
 
-  add(sec: number, kind: number, value: number, name: string | null, scenario: string | null): void {
+  /** `atUs`: the point's time in µs since the epoch, for http_req_failed points (when known). */
+  add(sec: number, kind: number, value: number, name: string | null, scenario: string | null, atUs?: number): void {
     if (!this.span.accepts(sec)) {
       this.implausible++;
       return;
@@ -61,12 +71,13 @@ export class SecondWindow {
     if (b === undefined || b.sec !== sec) {
       b = this.open.get(sec);
       if (b === undefined) {
-        b = { sec, accs: [] };
+        b = { sec, accs: [], outcomeCount: 0 };
         this.open.set(sec, b);
       }
       this.last = b;
     }
     this.put(b, 0, kind, value);
+    if (kind === KIND_FAILED && atUs !== undefined) this.outcome(b, atUs, value);
     if (nameDim >= 0) this.put(b, nameDim + 1, kind, value);
     if (scenarioDim >= 0) this.put(b, scenarioDim + 1, kind, value);
     if (sec > this.newest) {
@@ -86,7 +97,10 @@ export class SecondWindow {
 
   get held(): { openSeconds: number; durations: number; late: number; implausible: number } {
     let durations = 0;
-    for (const b of this.open.values()) for (const a of b.accs) durations += a?.n ?? 0;
+    for (const b of this.open.values()) {
+      durations += b.outcomeCount;
+      for (const a of b.accs) durations += a?.n ?? 0;
+    }
     return { openSeconds: this.open.size, durations, late: this.late, implausible: this.implausible };
   }
 
@@ -119,6 +133,20 @@ export class SecondWindow {
     }
   }
 
+  private outcome(b: Bucket, atUs: number, failed: number): void {
+    let o = b.outcomes;
+    if (o === undefined) {
+      o = this.pool.pop() ?? new Float64Array(256);
+      b.outcomes = o;
+    } else if (b.outcomeCount === o.length) {
+      const grown = new Float64Array(o.length * 2);
+      grown.set(o);
+      o = grown;
+      b.outcomes = o;
+    }
+    o[b.outcomeCount++] = Math.round(atUs) * 2 + (failed > 0 ? 1 : 0);
+  }
+
   private amendLate(sec: number, kind: number, value: number, nameDim: number, scenarioDim: number): void {
     this.late++;
     if (kind === KIND_REQS || kind === KIND_FAILED) {
@@ -142,7 +170,12 @@ export class SecondWindow {
         if (a) byKey.set(this.dimKeys[slot - 1]!, this.figures(a));
       }
       const total = b.accs[0];
-      this.builder.append(sec, total ? this.figures(total) : undefined, byKey);
+      const figures = total ? this.figures(total) : undefined;
+      if (figures && b.outcomes) {
+        figures.outcomes = failRuns(b.outcomes.subarray(0, b.outcomeCount).sort());
+        if (b.outcomes.length <= 1 << 16 && this.pool.length < 64) this.pool.push(b.outcomes);
+      }
+      this.builder.append(sec, figures, byKey);
     }
     this.finishedUpTo = Math.max(this.finishedUpTo, upTo);
   }
@@ -160,6 +193,35 @@ export class SecondWindow {
     if (a.durations.length <= 1 << 16 && this.pool.length < 64) this.pool.push(a.durations);
     return f;
   }
+}
+
+/**
+ * Runs of failed responses from sorted outcome codes ((µs) * 2 + failed):
+ * each run's first and last failure and the first success after it, in Unix
+ * ms; plus the second's first success. Bounded: a flapping second keeps its
+ * first and last MAX_FAIL_RUNS / 2 runs, the ones recovery looks at.
+ */
+export function failRuns(sorted: Float64Array): { failRuns: FailRun[]; firstOkAt: number | null } {
+  const runs: FailRun[] = [];
+  let firstOkAt: number | null = null;
+  let open: FailRun | undefined;
+  for (let i = 0; i < sorted.length; i++) {
+    const code = sorted[i]!;
+    const failed = code % 2 === 1;
+    const ms = (code - (failed ? 1 : 0)) / 2000;
+    if (failed) {
+      if (open) open[1] = ms;
+      else runs.push((open = [ms, ms, null]));
+    } else {
+      firstOkAt ??= ms;
+      if (open) {
+        open[2] = ms;
+        open = undefined;
+      }
+    }
+  }
+  const half = MAX_FAIL_RUNS / 2;
+  return { failRuns: runs.length > MAX_FAIL_RUNS ? [...runs.slice(0, half), ...runs.slice(-half)] : runs, firstOkAt };
 }
 
 /** k6's own rule (TrendSink.P): linear interpolation between closest ranks. */

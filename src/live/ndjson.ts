@@ -45,6 +45,8 @@ export class NdjsonAggregator {
   // Cache of the minute the last time stamp fell in: its prefix and epoch seconds.
   private minutePrefix = '';
   private minuteEpoch = 0;
+  /** The fraction of a second of the time stamp second() read last, in µs. */
+  private fracUs = 0;
   readonly stats: NdjsonStats = { lines: 0, points: 0, parsed: 0, bad: 0 };
 
   constructor(options: NdjsonOptions = {}) {
@@ -143,7 +145,7 @@ export class NdjsonAggregator {
     const scenario = tagValue(s, '"scenario":"', comma, end);
     if (name === false || scenario === false) return false;
     this.stats.points++;
-    this.window.add(sec, kind, value, name, scenario);
+    this.window.add(sec, kind, value, name, scenario, kind === KIND_FAILED ? sec * 1e6 + this.fracUs : undefined);
     return true;
   }
 
@@ -160,10 +162,17 @@ export class NdjsonAggregator {
     const d2 = s.charCodeAt(at + 18) - 48;
     if (!(d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9)) return null; // NaN past the end fails too
     let i = at + 19;
+    let fracUs = 0;
     if (s.charCodeAt(i) === 46 /* . */) {
       i++;
-      while (s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+      let scale = 100_000;
+      for (let c = s.charCodeAt(i); c >= 48 && c <= 57; c = s.charCodeAt(++i)) {
+        fracUs += (c - 48) * scale;
+        scale /= 10;
+      }
+      fracUs = Math.floor(fracUs); // digits past µs (Go writes ns) fall away
     }
+    this.fracUs = fracUs;
     const zone = s.charCodeAt(i);
     let offset = 0;
     if (zone === 43 /* + */ || zone === 45 /* - */) {
@@ -197,7 +206,7 @@ export class NdjsonAggregator {
       return;
     }
     this.stats.points++;
-    this.window.add(Math.floor(ms / 1000), kind, point.value, point.tags.name ?? null, point.tags.scenario ?? null);
+    this.window.add(Math.floor(ms / 1000), kind, point.value, point.tags.name ?? null, point.tags.scenario ?? null, kind === KIND_FAILED ? ms * 1000 : undefined);
   }
 }
 

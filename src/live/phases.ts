@@ -68,8 +68,14 @@ export interface RecoveryFigures {
   injectedAt: number;
   rolledBackAt: number;
   recovered: boolean;
-  /** Unix ms of the start of the first of N consecutive healthy seconds. */
+  /**
+   * Unix ms when users were served again. To the request when the timeline
+   * has the exact feed's fail runs (see recoveryInstant); else the start of
+   * the first of N consecutive healthy seconds.
+   */
   userRecoveredAt: number | null;
+  /** How userRecoveredAt was measured: 'request' (exact feed) or 'second' (per-second figures only); null when not recovered. */
+  userRecoveryResolution?: 'request' | 'second' | null;
   /** From rollback to userRecoveredAt, in seconds (0 when users never noticed). */
   userRecoverySeconds: number | null;
   /** From rollback to the probes reporting healthy, in seconds. */
@@ -189,8 +195,52 @@ export function analysePhases(
     targets,
     phases,
     bySeries: timeline.series ? phasesBySeries({ series: timeline.series }, phases, targets) : {},
-    recovery: recoveryFigures(fault, recovered ? recoveredSecond * 1000 : null, end, targets),
+    recovery: recoveryFigures(fault, recovered ? recoveryInstant(seconds, recoveredIndex) : null, end, targets),
   };
+}
+
+/**
+ * Failures closer together than this belong to one outage: a request in
+ * flight when the service came back may still fail a moment after the first
+ * success, and is part of the outage's tail, not a new problem.
+ */
+export const OUTAGE_TAIL_MS = 250;
+
+/**
+ * When users were served again, given that second `index` opens the healthy
+ * run. With the exact feed's fail runs: the first success after the last
+ * failure of the outage, which is the last failure of the second before,
+ * extended by failures of the healthy second that follow within
+ * OUTAGE_TAIL_MS of each other (or before any success). Without them (the
+ * remote-write feed, or a second before that was slow but did not fail):
+ * the start of the healthy second.
+ */
+export function recoveryInstant(seconds: readonly SecondStats[], index: number): { at: number; resolution: 'request' | 'second' } {
+  const s = seconds[index] as SecondStats;
+  const bySecond = { at: s.t * 1000, resolution: 'second' as const };
+  const prev = seconds[index - 1];
+  const last = prev?.failRuns?.at(-1);
+  if (!prev || prev.t !== s.t - 1 || !last || s.firstOkAt === undefined) return bySecond;
+  const runs = s.failRuns ?? [];
+  let end = last[1];
+  let ok = last[2];
+  let i = 0;
+  if (ok === null) {
+    // The second before ended on a failure: failures here before the first success continue that run.
+    const first = runs[0];
+    if (first && (s.firstOkAt === null || first[0] < s.firstOkAt)) {
+      [, end, ok] = first;
+      i = 1;
+    } else {
+      ok = s.firstOkAt;
+    }
+  }
+  for (; i < runs.length; i++) {
+    const r = runs[i] as (typeof runs)[number];
+    if (r[0] - end > OUTAGE_TAIL_MS) break;
+    [, end, ok] = r;
+  }
+  return ok === null ? bySecond : { at: ok, resolution: 'request' };
 }
 
 /**
@@ -211,7 +261,13 @@ export function phasesBySeries(
   return out;
 }
 
-function recoveryFigures(fault: FaultWindow, userRecoveredAt: number | null, end: number, targets: RecoveryTargets): RecoveryFigures {
+function recoveryFigures(
+  fault: FaultWindow,
+  instant: { at: number; resolution: 'request' | 'second' } | null,
+  end: number,
+  targets: RecoveryTargets,
+): RecoveryFigures {
+  const userRecoveredAt = instant === null ? null : round3(instant.at);
   // The healthy run may start in the very second of the rollback: recovery is then 0, never negative.
   const userRecoverySeconds = userRecoveredAt === null ? null : Math.max(0, userRecoveredAt - fault.rolledBackAt) / 1000;
   const containerRecoverySeconds = fault.probesRecoveredAt === undefined
@@ -238,6 +294,7 @@ function recoveryFigures(fault: FaultWindow, userRecoveredAt: number | null, end
     rolledBackAt: fault.rolledBackAt,
     recovered: userRecoveredAt !== null,
     userRecoveredAt,
+    userRecoveryResolution: instant === null ? null : instant.resolution,
     userRecoverySeconds: userRecoverySeconds === null ? null : round3(userRecoverySeconds),
     containerRecoverySeconds: containerRecoverySeconds === null ? null : round3(containerRecoverySeconds),
     gapSeconds,

@@ -2,7 +2,7 @@
 // NDJSON aggregators) and tells a listener about each one. Every series is
 // kept aligned with `total` (same seconds, zeros where it had no traffic), so
 // a chart or the phase maths can index all of them the same way.
-import type { SecondStats, Timeline } from './types.ts';
+import type { FailRun, SecondStats, Timeline } from './types.ts';
 
 /** What an aggregator knows about one key in one finished second. */
 export interface SecondFigures {
@@ -12,6 +12,8 @@ export interface SecondFigures {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** When the responses failed, to the request (exact feed, total only); see SecondStats.failRuns. */
+  outcomes?: { failRuns: FailRun[]; firstOkAt: number | null };
 }
 
 /** One finished second, as handed to `onSecond` (e.g. for the live line). */
@@ -62,10 +64,14 @@ export class SpanGuard {
 }
 
 export function toStats(t: number, f: SecondFigures | undefined): SecondStats {
-  if (!f || f.requests <= 0) {
-    return { t, requests: f?.requests ?? 0, failures: f?.failures ?? 0, errorRate: 0, p50: null, p95: null, p99: null };
+  const s: SecondStats = !f || f.requests <= 0
+    ? { t, requests: f?.requests ?? 0, failures: f?.failures ?? 0, errorRate: 0, p50: null, p95: null, p99: null }
+    : { t, requests: f.requests, failures: f.failures, errorRate: f.failures / f.requests, p50: f.p50, p95: f.p95, p99: f.p99 };
+  if (f?.outcomes) {
+    if (f.outcomes.failRuns.length > 0) s.failRuns = f.outcomes.failRuns;
+    s.firstOkAt = f.outcomes.firstOkAt;
   }
-  return { t, requests: f.requests, failures: f.failures, errorRate: f.failures / f.requests, p50: f.p50, p95: f.p95, p99: f.p99 };
+  return s;
 }
 
 export class TimelineBuilder {

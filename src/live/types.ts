@@ -14,7 +14,19 @@ export interface SecondStats {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /**
+   * Exact feed (the NDJSON record) only, and only in `total`: the runs of
+   * failed responses in this second, to the request, by response time. Each
+   * is [first failure, last failure, first success after it or null] in Unix
+   * ms. At most 32 (the first 16 and the last 16). Absent when none failed.
+   */
+  failRuns?: FailRun[];
+  /** Exact feed only, in `total`: Unix ms of the second's first successful response (null when none succeeded). */
+  firstOkAt?: number | null;
 }
+
+/** [first failure, last failure, first success after it or null], Unix ms. */
+export type FailRun = [number, number, number | null];
 
 /** Everything the live feed knows after (or during) a run, second by second. */
 export interface Timeline {

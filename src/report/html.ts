@@ -198,7 +198,9 @@ export function experimentEvents(run: RunRecord, extra: readonly ExperimentEvent
     if (f.probesRecoveredAt !== undefined) events.push({ at: f.probesRecoveredAt, label: 'probes: containers healthy' });
   }
   const r = run.phases?.recovery;
-  if (r?.userRecoveredAt != null) events.push({ at: r.userRecoveredAt, label: 'users: first healthy second of the recovered run' });
+  if (r?.userRecoveredAt != null) {
+    events.push({ at: r.userRecoveredAt, label: r.userRecoveryResolution === 'request' ? 'users: first success after the outage' : 'users: first healthy second of the recovered run' });
+  }
   return events.sort((a, b) => a.at - b.at);
 }
 

@@ -12,7 +12,7 @@ import { aggregateNdjsonFile, NdjsonAggregator } from '../../src/live/ndjson.ts'
 import { percentile } from '../../src/live/ndjson-window.ts';
 import type { LiveSecond } from '../../src/live/timeline.ts';
 import type { SecondStats, Timeline } from '../../src/live/types.ts';
-import { buildTruth, expectedSeconds, lcg, ndjsonLines } from './helpers/truth.ts';
+import { buildTruth, expectedOutcomes, expectedSeconds, lcg, ndjsonLines, type Req } from './helpers/truth.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/live/', import.meta.url));
 const T0 = 1795768800;
@@ -23,17 +23,20 @@ const OUTAGES = [
 
 /** The obvious reading, line by line with JSON.parse: the reference the scanner must equal. */
 function reference(text: string): { seconds: Map<number, SecondStats>; all: number[] } {
-  const acc = new Map<number, { r: number; f: number; d: number[] }>();
+  const acc = new Map<number, { r: number; f: number; d: number[]; o: Array<{ ms: number; failed: boolean }> }>();
   const all: number[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const doc = JSON.parse(line) as { type: string; metric: string; data: { time: string; value: number } };
     if (doc.type !== 'Point' || !['http_reqs', 'http_req_failed', 'http_req_duration'].includes(doc.metric)) continue;
-    const t = Math.floor(Date.parse(doc.data.time) / 1000);
-    const a = acc.get(t) ?? acc.set(t, { r: 0, f: 0, d: [] }).get(t)!;
+    const ms = Date.parse(doc.data.time);
+    const t = Math.floor(ms / 1000);
+    const a = acc.get(t) ?? acc.set(t, { r: 0, f: 0, d: [], o: [] }).get(t)!;
     if (doc.metric === 'http_reqs') a.r += doc.data.value;
-    else if (doc.metric === 'http_req_failed') a.f += doc.data.value;
-    else {
+    else if (doc.metric === 'http_req_failed') {
+      a.f += doc.data.value;
+      a.o.push({ ms, failed: doc.data.value > 0 });
+    } else {
       a.d.push(doc.data.value);
       all.push(doc.data.value);
     }
@@ -41,13 +44,24 @@ function reference(text: string): { seconds: Map<number, SecondStats>; all: numb
   const seconds = new Map<number, SecondStats>();
   for (const [t, a] of acc) {
     const s = Float64Array.from(a.d).sort();
-    seconds.set(t, { t, requests: a.r, failures: a.f, errorRate: a.r > 0 ? a.f / a.r : 0, p50: percentile(s, 0.5), p95: percentile(s, 0.95), p99: percentile(s, 0.99) });
+    seconds.set(t, {
+      t, requests: a.r, failures: a.f, errorRate: a.r > 0 ? a.f / a.r : 0, p50: percentile(s, 0.5), p95: percentile(s, 0.95), p99: percentile(s, 0.99),
+      ...expectedOutcomes(a.o),
+    });
   }
   return { seconds, all };
 }
 
+/** The outcome times are kept to the µs; the references read them to the ms (Date.parse). */
+function toMs(s: SecondStats): SecondStats {
+  const out = { ...s };
+  if (s.failRuns) out.failRuns = s.failRuns.map(([a, b, c]) => [Math.floor(a), Math.floor(b), c === null ? null : Math.floor(c)]);
+  if (typeof s.firstOkAt === 'number') out.firstOkAt = Math.floor(s.firstOkAt);
+  return out;
+}
+
 function assertEqualSeconds(got: SecondStats[], want: Map<number, SecondStats>, label: string): void {
-  for (const s of got) assert.deepEqual(s, want.get(s.t) ?? { t: s.t, requests: 0, failures: 0, errorRate: 0, p50: null, p95: null, p99: null }, `${label} second ${s.t}`);
+  for (const s of got) assert.deepEqual(toMs(s), want.get(s.t) ?? { t: s.t, requests: 0, failures: 0, errorRate: 0, p50: null, p95: null, p99: null }, `${label} second ${s.t}`);
   for (const t of want.keys()) assert.ok(got.some((s) => s.t === t), `${label} second ${t} missing`);
 }
 
@@ -86,12 +100,18 @@ for (const version of ['v0.49.0', 'v2.2.0']) {
   });
 }
 
+/** The total's expected seconds also carry when requests failed (series do not). */
+function withOutcomes(seconds: Map<number, SecondStats>, reqs: Req[]): Map<number, SecondStats> {
+  for (const [t, s] of seconds) seconds.set(t, { ...s, ...expectedOutcomes(reqs.filter((r) => Math.floor(r.ms / 1000) === t)) });
+  return seconds;
+}
+
 test('a built outage in k6 format, VUs out of step by 2 s, comes out exact to the second', () => {
   const reqs = buildTruth(T0, 30, OUTAGES);
   const text = [...ndjsonLines(reqs, { vus: 10, lagMs: 2000 })].join('\n') + '\n';
   const { tl, agg } = feed(text, null, { lateSeconds: 3 });
   assert.equal(agg.stats.parsed, 0);
-  assertEqualSeconds(tl.total, expectedSeconds(reqs), 'total');
+  assertEqualSeconds(tl.total, withOutcomes(expectedSeconds(reqs), reqs), 'total');
   for (const name of ['search', 'book']) assertEqualSeconds(tl.series[`name:${name}`]!, expectedSeconds(reqs, (r) => r.name === name), name);
   assertEqualSeconds(tl.series['scenario:browse']!, expectedSeconds(reqs, (r) => r.scenario === 'browse'), 'browse');
   const down = tl.series['name:book']!.filter((s) => s.errorRate === 1).map((s) => s.t - T0);

@@ -1,7 +1,9 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analysePhases, defaultRecoveryTargets, resolveRecoveryTargets, type PhaseStats } from '../../src/live/phases.ts';
 import { buildTimeline, outage } from './timeline-builder.ts';
+import { failRuns, MAX_FAIL_RUNS } from '../../src/live/ndjson-window.ts';
+import type { SecondStats, Timeline } from '../../src/live/types.ts';
 
 const byName = (phases: PhaseStats[], name: string) => {
   const p = phases.find((x) => x.phase === name);
@@ -154,4 +156,70 @@ test('analyseChaosRun: the engine\'s window drives the maths; nothing injected m
   assert.equal(a?.recovery.userRecoverySeconds, 5.4);
   assert.equal(a?.recovery.containerRecoverySeconds, 2.4);
   assert.equal(analyseChaosRun(timeline, { ...chaos, timeline: { ...chaos.timeline, injectedAt: null, rolledBackAt: null } }), null);
+});
+
+// Recovery to the request: the exact feed's fail runs (SecondStats.failRuns,
+// firstOkAt) place users' recovery inside the second, where they exist.
+describe('recoveryInstant: the first success after the outage, when the exact feed has it', () => {
+  // Seconds 1000..1039; the fault is on from 1010.2 to 1020.6 s; seconds 1010..1023 fail.
+  const withRuns = (edit: (t: number) => Partial<SecondStats>) => {
+    const timeline = buildTimeline(1000, 40, (t) => (t >= 1010 && t <= 1023 ? outage : {}));
+    timeline.total = timeline.total.map((s) => ({ ...s, firstOkAt: s.t * 1000 + 4, ...edit(s.t) }));
+    return timeline;
+  };
+  const fault = { experiment: 'redis-failure', injectedAt: 1_010_200, rolledBackAt: 1_020_600 };
+  const at = (timeline: Timeline) => {
+    const r = analysePhases(timeline, fault).recovery;
+    return [r.userRecoveredAt, r.userRecoveryResolution, r.userRecoverySeconds];
+  };
+
+  test('the second before ends failing: the healthy second\'s first success', () => {
+    const t = withRuns((s) => (s === 1023 ? { failRuns: [[1_023_010, 1_023_998.5, null]] } : {}));
+    assert.deepEqual(at(t), [1_024_004, 'request', 3.404]);
+  });
+
+  test('failures in the healthy second within 250 ms of each other are the outage\'s tail; a later stray one is not', () => {
+    const t = withRuns((s) => (s === 1023 ? { failRuns: [[1_023_010, 1_023_900, 1_023_950]] }
+      : s === 1024 ? { failRuns: [[1_024_100, 1_024_120, 1_024_130], [1_024_300, 1_024_300, 1_024_310], [1_024_700, 1_024_700, 1_024_705]] } : {}));
+    // 1024.100 is 200 ms after 1023.900, 1024.300 is 180 ms after 1024.120; 1024.700 is 400 ms after: a stray.
+    assert.deepEqual(at(t), [1_024_310, 'request', 3.71]);
+  });
+
+  test('failures before the healthy second\'s first success continue the outage, however far apart', () => {
+    const t = withRuns((s) => (s === 1023 ? { failRuns: [[1_023_010, 1_023_600, null]] }
+      : s === 1024 ? { failRuns: [[1_024_200, 1_024_210, 1_024_220]], firstOkAt: 1_024_220 } : {}));
+    assert.deepEqual(at(t), [1_024_220, 'request', 3.62]);
+  });
+
+  test('the outage can end inside the second before the healthy run', () => {
+    const t = withRuns((s) => (s === 1023 ? { failRuns: [[1_023_010, 1_023_040, 1_023_055]] } : {}));
+    // Second 1023 still counts as failing (80 of 100), so the healthy run starts at 1024, but users were served from 1023.055.
+    assert.deepEqual(at(t), [1_023_055, 'request', 2.455]);
+  });
+
+  test('without fail runs (the remote-write feed, or a slow but unfailing second) it is the healthy second\'s start', () => {
+    assert.deepEqual(at(buildTimeline(1000, 40, (t) => (t >= 1010 && t <= 1023 ? outage : {}))), [1_024_000, 'second', 3.4]);
+    assert.deepEqual(at(withRuns(() => ({}))), [1_024_000, 'second', 3.4]);
+  });
+
+  test('never recovered: no instant, no resolution', () => {
+    const r = analysePhases(buildTimeline(1000, 30, (t) => (t >= 1010 ? outage : {})), fault).recovery;
+    assert.deepEqual([r.userRecoveredAt, r.userRecoveryResolution], [null, null]);
+  });
+});
+
+test('failRuns: runs of failures from sorted outcome codes, the first and last 16 kept when a second flaps', () => {
+  const us = (ms: number) => ms * 1000;
+  const code = (ms: number, failed: boolean) => us(ms) * 2 + (failed ? 1 : 0);
+  const small = failRuns(Float64Array.from([code(5_000_010, true), code(5_000_020, true), code(5_000_030, false), code(5_000_040, true)]).sort());
+  assert.deepEqual(small, { failRuns: [[5_000_010, 5_000_020, 5_000_030], [5_000_040, 5_000_040, null]], firstOkAt: 5_000_030 });
+  assert.deepEqual(failRuns(Float64Array.from([code(5_000_001.5, false)])), { failRuns: [], firstOkAt: 5_000_001.5 });
+  // 40 runs of one failure each, a success after each.
+  const flapping = Float64Array.from({ length: 80 }, (_, i) => code(5_000_000 + i * 10, i % 2 === 0)).sort();
+  const { failRuns: runs } = failRuns(flapping);
+  assert.equal(runs.length, MAX_FAIL_RUNS);
+  assert.deepEqual(runs[0], [5_000_000, 5_000_000, 5_000_010]);
+  assert.deepEqual(runs[15], [5_000_300, 5_000_300, 5_000_310]);
+  assert.deepEqual(runs[16], [5_000_480, 5_000_480, 5_000_490]);
+  assert.deepEqual(runs.at(-1), [5_000_780, 5_000_780, 5_000_790]);
 });

@@ -90,6 +90,27 @@ export function expectedSeconds(reqs: Req[], key: (r: Req) => boolean = () => tr
   return out;
 }
 
+/**
+ * When requests failed, as the exact feed keeps it in `total` (failRuns,
+ * firstOkAt), read plainly from a list of responses: the reference the
+ * aggregator must equal, to the ms. At equal times a success sorts first.
+ */
+export function expectedOutcomes(list: ReadonlyArray<{ ms: number; failed: boolean }>): Pick<SecondStats, 'failRuns' | 'firstOkAt'> {
+  const sorted = [...list].sort((a, b) => a.ms - b.ms || Number(a.failed) - Number(b.failed));
+  const runs: NonNullable<SecondStats['failRuns']> = [];
+  let firstOkAt: number | null = null;
+  sorted.forEach((r, i) => {
+    if (!r.failed) {
+      firstOkAt ??= r.ms;
+    } else if (i > 0 && sorted[i - 1]!.failed) {
+      runs[runs.length - 1]![1] = r.ms;
+    } else {
+      runs.push([r.ms, r.ms, sorted.slice(i).find((x) => !x.failed)?.ms ?? null]);
+    }
+  });
+  return runs.length > 0 ? { failRuns: runs, firstOkAt } : { firstOkAt };
+}
+
 export function labelsOf(r: Req, metric: string): { name: string; value: string }[] {
   // k6 sends labels sorted by name, __name__ first.
   return [
