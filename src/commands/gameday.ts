@@ -42,7 +42,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--k6 <path>', 'k6 binary (default: K6_BIN, then PATH)')
     .option('--prometheus <url>', 'every experiment\'s run judges its Prometheus gates and PromQL invariants (backlog-drains) here; it must answer before the stack starts (env LOADCTL_PROMETHEUS)')
     .option('--out-dir <dir>', 'where the game day\'s folder goes', '.loadctl/runs')
-    .option('--strict', 'an experiment this machine cannot run (no sch_netem) fails the day instead of being skipped', false)
+    .option('--strict', 'nothing unverified passes: an experiment this machine cannot run (no sch_netem) fails the day instead of being skipped, and so does an invariant that could not be checked (a PromQL one without --prometheus)', false)
     .option('--no-up', 'do not start the reference stack: aim at the system already running (found as `loadctl chaos` finds it)')
     .option('--project <name>', 'the stack\'s project and container prefix (env LOADCTL_STACK_PROJECT)', process.env.LOADCTL_STACK_PROJECT || defaultProject)
     .option('--port-offset <n>', 'added to every port the stack publishes (env LOADCTL_STACK_PORT_OFFSET)', process.env.LOADCTL_STACK_PORT_OFFSET || '0')

@@ -84,6 +84,21 @@ export function rowWithout(input: RowInput, verdict: Exclude<GameDayVerdict, 'PA
 }
 
 /**
+ * `--strict`: nothing unverified passes. An experiment that passed while one
+ * of its invariants could not be checked (a PromQL one with no Prometheus
+ * given) fails, naming them; skipped experiments fail the day in
+ * gameDayExitCode.
+ */
+export function strictRows(rows: readonly GameDayRow[]): GameDayRow[] {
+  return rows.map((r) => {
+    const unchecked = r.verdict === 'PASS' ? (r.invariants ?? []).filter((i) => i.status === 'skipped') : [];
+    if (unchecked.length === 0) return r;
+    const what = unchecked.map((i) => `${i.name} (${i.reason.replace(/^not checked: /, '')})`).join(', ');
+    return { ...r, verdict: 'FAIL', reason: `--strict: invariant not checked: ${what}` };
+  });
+}
+
+/**
  * 0 only when every experiment that could run here passed: its recovery
  * target, and its Prometheus gates and invariants where they were judged.
  * A skipped experiment is never a pass: with `strict` it fails the day too.

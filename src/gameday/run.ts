@@ -20,7 +20,7 @@ import { StackDocker } from '../stack/docker.ts';
 import { stackUp } from '../stack/up.ts';
 import { waitHealthy } from '../stack/health.ts';
 import { renderIndexHtml } from './html.ts';
-import { experimentCells, experimentTable, experimentTableHead, gameDayExitCode, rowFromRun, rowWithout, summaryLine, type GameDayRow, type RunDoc } from './outcome.ts';
+import { experimentCells, experimentTable, experimentTableHead, gameDayExitCode, rowFromRun, rowWithout, strictRows, summaryLine, type GameDayRow, type RunDoc } from './outcome.ts';
 
 export interface GameDayOptions {
   cwd: string;
@@ -213,6 +213,7 @@ async function finish(dayDir: string, rows: GameDayRow[], runDirs: string[], o: 
   for (const dir of runDirs) {
     try { records.push(await loadRunFolder(dir)); } catch { /* a run that left no summary has no benchmark row */ }
   }
+  if (o.strict) rows = strictRows(rows);
   const code = gameDayExitCode(rows, { strict: o.strict });
   const summary = summaryLine(rows, code);
   // One row per run, named by its experiment: every run of the day has the same profile.

@@ -1,7 +1,7 @@
 // A game day's rows and exit code, from result documents as runs write them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { experimentCells, gameDayExitCode, rowFromRun, rowWithout, summaryLine, type RunDoc } from '../../src/gameday/outcome.ts';
+import { experimentCells, gameDayExitCode, rowFromRun, rowWithout, strictRows, summaryLine, type RunDoc } from '../../src/gameday/outcome.ts';
 
 const input = { experiment: 'redis-failure', fault: 'stop (stop) on redis', holdSeconds: 30, relativeRunDir: 'redis-failure/run' };
 const passed: RunDoc = {
@@ -79,4 +79,14 @@ test('without a Prometheus: no gate judged and the PromQL invariant "not checked
   assert.equal(invariants, `1 held, 1 not checked; not checked: ${backlog} (no Prometheus given (--prometheus, LOADCTL_PROMETHEUS or promql.url))`);
   assert.doesNotMatch(invariants!, /2 held/);
   assert.deepEqual(experimentCells(rowWithout(input, 'SKIPPED', 'no sch_netem')).slice(6, 8), ['-', '-'], 'an experiment that did not run has no checks to show');
+
+  // --strict: nothing unverified passes; the row says which invariant went unchecked, and the day fails.
+  const all = [row, rowFromRun(input, passed)];
+  assert.equal(gameDayExitCode(all, { strict: false }), 0);
+  const strict = strictRows(all);
+  assert.deepEqual([strict[0]!.verdict, strict[0]!.reason], ['FAIL', `--strict: invariant not checked: ${backlog} (no Prometheus given (--prometheus, LOADCTL_PROMETHEUS or promql.url))`]);
+  assert.equal(strict[1], all[1], 'a row with nothing unchecked is left as it was');
+  assert.equal(gameDayExitCode(strict, { strict: true }), 1);
+  const failedAnyway = { ...row, verdict: 'FAIL' as const, reason: 'users recovered after 41 s >= 30 s' };
+  assert.equal(strictRows([failedAnyway])[0], failedAnyway, 'a failure keeps its own reason');
 });
