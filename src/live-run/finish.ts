@@ -59,6 +59,11 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     let noRecoveryReason: string | undefined;
     if (chaos.ran && chaos.full) {
       analysis = timeline ? analyseChaosRun(timeline, chaos.full, input.recoveryTargets) : null;
+      if (analysis && stoppedBy) {
+        // The gate ended the load with the rollback: there was no time left to see users recover.
+        const { notJudged } = await import('../live/phases.ts');
+        analysis = { ...analysis, recovery: notJudged(analysis.recovery, 'the live gate stopped the load when the fault was rolled back') };
+      }
       if (!timeline) noRecoveryReason = 'the live feed had no data; add --record for an exact timeline';
       else if (!analysis) noRecoveryReason = 'no fault window: nothing was injected';
     }
@@ -73,9 +78,8 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
       const r = analysis.recovery;
       const container = r.containerRecoverySeconds === null ? 'no probe figure' : `containers ${r.containerRecoverySeconds} s`;
       const gap = r.gapSeconds === null ? '' : `, gap ${r.gapSeconds} s`;
-      // The gate ended the load with the rollback: there was no time left to see users recover.
-      ui.result(stoppedBy && r.userRecoverySeconds === null
-        ? 'recovery: not judged: the live gate stopped the load when the fault was rolled back'
+      ui.result(r.verdict === 'not-judged'
+        ? `recovery: ${r.reason}`
         : `recovery: users ${r.userRecoverySeconds === null ? 'never' : `${r.userRecoverySeconds} s`} (${container}${gap}); ${r.verdict.toUpperCase()}: ${r.reason}`);
     }
   }

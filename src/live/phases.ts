@@ -85,7 +85,8 @@ export interface RecoveryFigures {
   /** Seconds of data after the rollback: how long we watched when it never recovered. */
   observedAfterRollbackSeconds: number;
   targetSeconds: number;
-  verdict: 'pass' | 'fail';
+  /** 'not-judged' when the load ended with the rollback (a live gate stopped it), so there was no time to see users recover. */
+  verdict: 'pass' | 'fail' | 'not-judged';
   reason: string;
 }
 
@@ -303,6 +304,15 @@ function recoveryFigures(
     verdict,
     reason,
   };
+}
+
+/**
+ * The same figures, marked as not judged: the load ended at the rollback (a
+ * live gate stopped it), so "never recovered" would blame users' recovery for
+ * what the gate did. Only when no recovery was seen; one that was seen stands.
+ */
+export function notJudged(r: RecoveryFigures, why: string): RecoveryFigures {
+  return r.recovered ? r : { ...r, verdict: 'not-judged', reason: `not judged: ${why}` };
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -19,7 +19,8 @@ export function notesFor(run: RunRecord): string {
     const container = r.containerRecoverySeconds === null ? '' : `, containers ${formatSeconds(r.containerRecoverySeconds)}`;
     notes.push(r.recovered
       ? `${r.experiment}: users recovered in ${formatSeconds(r.userRecoverySeconds)}${container} (${r.verdict === 'pass' ? 'PASS' : 'FAIL'} < ${r.targetSeconds} s)`
-      : `${r.experiment}: users never recovered within ${formatSeconds(r.observedAfterRollbackSeconds)}${container} (FAIL)`);
+      : r.verdict === 'not-judged' ? `${r.experiment}: users' recovery not judged (the load was stopped at the rollback)${container}`
+        : `${r.experiment}: users never recovered within ${formatSeconds(r.observedAfterRollbackSeconds)}${container} (FAIL)`);
   }
   if (run.metrics.requestRate !== null) notes.push(`${Math.round(run.metrics.requestRate)} req/s`);
   if (typeof run.runners === 'number') notes.push(`${run.runners} runners, merged`);

@@ -46,7 +46,7 @@ function jsonIsland(value: unknown): string {
 
 const badge = (v: string) => {
   const cls = v === 'pass' ? 'pass' : v === 'fail' ? 'fail' : 'none';
-  return `<span class="badge ${cls}">${escapeHtml(v === 'no-data' ? 'NO DATA' : v.toUpperCase())}</span>`;
+  return `<span class="badge ${cls}">${escapeHtml(v.toUpperCase().replace('-', ' '))}</span>`;
 };
 
 export function chartData(timeline: Timeline, run: Pick<RunRecord, 'fault' | 'phases' | 'capacityBlock'>): ChartData {
@@ -115,7 +115,7 @@ function cards(run: RunRecord): string {
   ];
   if (typeof run.runners === 'number') out.push(card('k6 runners', String(run.runners), 'figures merged: counts summed, percentiles from merged histograms'));
   if (r) {
-    out.push(card('User-visible recovery', r.recovered ? formatSeconds(r.userRecoverySeconds) : 'never',
+    out.push(card('User-visible recovery', r.recovered ? formatSeconds(r.userRecoverySeconds) : r.verdict === 'not-judged' ? 'not judged' : 'never',
       `target < ${r.targetSeconds} s`, r.verdict));
     out.push(card('Container recovery', formatSeconds(r.containerRecoverySeconds), 'from the probes'));
     out.push(card('Users still suffering', r.gapSeconds === null ? 'n/a' : formatSeconds(r.gapSeconds), 'after containers looked healthy'));
@@ -177,7 +177,7 @@ function targetsSection(run: RunRecord): string {
     badge(t.passed ? 'pass' : 'fail'),
   ]);
   const r = run.phases?.recovery;
-  if (r) rows.push([escapeHtml('user-visible recovery'), escapeHtml(`< ${r.targetSeconds} s`), escapeHtml(r.recovered ? formatSeconds(r.userRecoverySeconds) : 'never'), badge(r.verdict)]);
+  if (r) rows.push([escapeHtml('user-visible recovery'), escapeHtml(`< ${r.targetSeconds} s`), escapeHtml(r.recovered ? formatSeconds(r.userRecoverySeconds) : r.verdict === 'not-judged' ? 'not judged' : 'never'), badge(r.verdict)]);
   const thresholds = run.thresholds.map((t) => [escapeHtml(t.metric), escapeHtml(t.expression), badge(t.ok ? 'pass' : 'fail')]);
   return `<h2>Targets</h2>${rows.length ? table(['Target', 'Requirement', 'Actual', 'Verdict'], rows, 2) : '<p class="fine">No targets recorded in this run folder.</p>'}
 <h2>k6 thresholds</h2>${thresholds.length ? table(['Metric', 'Threshold', 'Verdict'], thresholds, 3) : '<p class="fine">No k6 thresholds in this run.</p>'}`;

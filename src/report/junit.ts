@@ -17,12 +17,13 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-export interface Case { classname: string; name: string; failure?: { message: string; body: string }; error?: { message: string } }
+export interface Case { classname: string; name: string; failure?: { message: string; body: string }; error?: { message: string }; skipped?: { message: string } }
 
 function caseXml(c: Case): string {
   const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="0"`;
   if (c.failure) return `${open}>\n      <failure message="${escapeXml(c.failure.message)}" type="target">${escapeXml(c.failure.body)}</failure>\n    </testcase>`;
   if (c.error) return `${open}>\n      <error message="${escapeXml(c.error.message)}" type="k6"/>\n    </testcase>`;
+  if (c.skipped) return `${open}>\n      <skipped message="${escapeXml(c.skipped.message)}"/>\n    </testcase>`;
   return `${open}/>`;
 }
 
@@ -35,7 +36,8 @@ function recoveryCase(block: PhasesBlock): Case {
   return {
     classname: 'loadctl.recovery',
     name: `${r.experiment}: users recovered within ${r.targetSeconds} s`,
-    failure: r.verdict === 'pass' ? undefined : { message: r.reason, body: `${r.experiment}: ${r.reason}` },
+    ...(r.verdict === 'not-judged' ? { skipped: { message: r.reason } }
+      : r.verdict === 'fail' ? { failure: { message: r.reason, body: `${r.experiment}: ${r.reason}` } } : {}),
   };
 }
 
@@ -74,9 +76,10 @@ export function renderJunit(report: RunReport, chaos?: PhasesBlock | null, extra
   cases.push(...extra);
   const failures = cases.filter((c) => c.failure).length;
   const errors = cases.filter((c) => c.error).length;
+  const skipped = cases.filter((c) => c.skipped).length;
   const seconds = (report.k6.durationMs / 1000).toFixed(3);
   const over = report.runners ? ` over ${report.runners.count} runners` : '';
-  const suite = `  <testsuite name="loadctl run ${escapeXml(report.profile.name)}${escapeXml(over)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds}" timestamp="${escapeXml(report.startedAt)}">`;
+  const suite = `  <testsuite name="loadctl run ${escapeXml(report.profile.name)}${escapeXml(over)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds}" timestamp="${escapeXml(report.startedAt)}">`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="loadctl" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds}">`,

@@ -33,9 +33,11 @@ export function phasesMarkdown(block: PhasesBlock): string {
     }
   }
   const r = block.recovery;
-  const users = r.recovered ? formatSeconds(r.userRecoverySeconds) : `never (watched ${formatSeconds(r.observedAfterRollbackSeconds)})`;
+  const users = r.recovered ? formatSeconds(r.userRecoverySeconds)
+    : r.verdict === 'not-judged' ? 'not judged' : `never (watched ${formatSeconds(r.observedAfterRollbackSeconds)})`;
   const gap = r.gapSeconds === null ? '' : `; users suffered ${formatSeconds(r.gapSeconds)} after the containers looked healthy`;
-  lines.push('', `**Recovery (${mdCell(r.experiment)}): ${r.verdict === 'pass' ? 'PASS' : 'FAIL'}**: users ${users}, containers ${formatSeconds(r.containerRecoverySeconds)}${gap} (target < ${r.targetSeconds} s).`);
+  const verdict = r.verdict === 'pass' ? 'PASS' : r.verdict === 'fail' ? 'FAIL' : 'NOT JUDGED';
+  lines.push('', `**Recovery (${mdCell(r.experiment)}): ${verdict}**: users ${users}, containers ${formatSeconds(r.containerRecoverySeconds)}${gap} (target < ${r.targetSeconds} s).`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -61,7 +61,7 @@ function isPhase(v: unknown): v is PhaseStats {
 function isRecovery(v: unknown): v is RecoveryBlock {
   return isObj(v) && isNum(v.injectedAt) && isNum(v.rolledBackAt) && typeof v.recovered === 'boolean'
     && isNumOrNull(v.userRecoverySeconds) && isNumOrNull(v.containerRecoverySeconds) && isNumOrNull(v.gapSeconds)
-    && (v.verdict === 'pass' || v.verdict === 'fail') && isObj(v.targets);
+    && (v.verdict === 'pass' || v.verdict === 'fail' || v.verdict === 'not-judged') && isObj(v.targets);
 }
 
 /** Reads the block back from a result document; null when absent or malformed. */

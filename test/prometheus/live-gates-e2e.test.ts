@@ -89,10 +89,17 @@ test('Redis stopped under load: the live gate stops the run in the fault, exit 1
   assert.match(run.out(), /Prometheus gate "lock service down" stopped the run at t\+\d+s: .*: rolling back any fault and stopping k6/);
   assert.match(run.out(), /live gate STOPPED THE RUN: Prometheus gate "lock service down"/);
   assert.match(run.out(), /recovery: not judged: the live gate stopped the load when the fault was rolled back/);
+  // ...and every written output says the same of users' recovery, never "never recovered / FAIL".
+  assert.equal(doc.recovery.verdict, 'not-judged');
+  assert.equal(doc.recovery.reason, 'not judged: the live gate stopped the load when the fault was rolled back');
   assert.doesNotMatch(run.out(), /again to force/, 'the gate\'s own SIGINT is not presented as a Ctrl-C');
   const junit = readFileSync(join(cwd, 'junit.xml'), 'utf8');
   assert.match(junit, /<testcase classname="loadctl.prometheus" name="live: lock service down stopped the run"[^>]*>\s*<failure message="Prometheus gate &quot;lock service down&quot; stopped the run/);
-  assert.match(readFileSync(summary, 'utf8'), /\*\*live gate STOPPED THE RUN: Prometheus gate "lock service down" stopped the run/);
+  assert.match(junit, /<testcase classname="loadctl.recovery" name="redis-stop: users recovered within 30 s"[^>]*>\s*<skipped message="not judged: the live gate stopped/);
+  assert.match(junit, / skipped="1" /);
+  const stepSummary = readFileSync(summary, 'utf8');
+  assert.match(stepSummary, /\*\*live gate STOPPED THE RUN: Prometheus gate "lock service down" stopped the run/);
+  assert.match(stepSummary, /\*\*Recovery \(redis-stop\): NOT JUDGED\*\*: users not judged/);
   const html = readFileSync(join(runFolder(cwd), 'report.html'), 'utf8');
   assert.match(html, /live gate STOPPED THE RUN: Prometheus gate &quot;lock service down&quot; stopped the run/);
   assert.equal(JSON.parse(readFileSync(join(runFolder(cwd), 'result.json'), 'utf8')).prometheus.live.abort.gate, 'lock service down');
@@ -102,6 +109,8 @@ test('Redis stopped under load: the live gate stops the run in the fault, exit 1
   assert.deepEqual(seen.problems, []);
   assert.match(seen.text, /live gate STOPPED THE RUN: Prometheus gate "lock service down" stopped the run at t\+\d+s/);
   assert.match(seen.text, /lock service down \(live\)/);
+  assert.match(seen.text, /User-visible recovery\s*not judged/);
+  assert.doesNotMatch(seen.text, /User-visible recovery\s*never/);
 });
 
 test('without chaos, over two k6 runners: a gate failing from the start stops every runner, exit 1', { skip, timeout: 120_000 }, async () => {

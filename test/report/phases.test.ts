@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analysePhases, defaultRecoveryTargets, resolveRecoveryTargets, type PhaseStats } from '../../src/live/phases.ts';
+import { analysePhases, defaultRecoveryTargets, notJudged, resolveRecoveryTargets, type PhaseStats } from '../../src/live/phases.ts';
 import { buildTimeline, outage } from './timeline-builder.ts';
 import { failRuns, MAX_FAIL_RUNS } from '../../src/live/ndjson-window.ts';
 import type { SecondStats, Timeline } from '../../src/live/types.ts';
@@ -222,4 +222,14 @@ test('failRuns: runs of failures from sorted outcome codes, the first and last 1
   assert.deepEqual(runs[15], [5_000_300, 5_000_300, 5_000_310]);
   assert.deepEqual(runs[16], [5_000_480, 5_000_480, 5_000_490]);
   assert.deepEqual(runs.at(-1), [5_000_780, 5_000_780, 5_000_790]);
+});
+
+test('notJudged: a recovery the load ended too early to see is not judged; one that was seen stands', () => {
+  const fault = { experiment: 'redis-failure', injectedAt: 1_010_200, rolledBackAt: 1_020_600 };
+  const never = analysePhases(buildTimeline(1000, 21, (t) => (t >= 1010 ? outage : {})), fault).recovery;
+  assert.equal(never.verdict, 'fail');
+  const marked = notJudged(never, 'the live gate stopped the load when the fault was rolled back');
+  assert.deepEqual([marked.verdict, marked.reason, marked.userRecoverySeconds], ['not-judged', 'not judged: the live gate stopped the load when the fault was rolled back', null]);
+  const seen = analysePhases(buildTimeline(1000, 40, (t) => (t >= 1010 && t < 1022 ? outage : {})), fault).recovery;
+  assert.equal(notJudged(seen, 'x'), seen);
 });
