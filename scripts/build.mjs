@@ -42,8 +42,20 @@ const service = await build({
   metafile: true,
 });
 
+// The k6 reaper (src/k6/reaper.ts) runs as its own small process: one file, node built-ins only.
+const reaper = await build({
+  entryPoints: [`${root}src/k6/reaper-main.ts`],
+  outfile: `${root}dist/k6-reaper.mjs`,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  metafile: true,
+});
+
 // Chunk names carry content hashes: drop the ones this build no longer made.
-const made = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(service.metafile.outputs)].map((p) => basename(p)));
+const made = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(service.metafile.outputs), ...Object.keys(reaper.metafile.outputs)].map((p) => basename(p)));
 for (const name of readdirSync(`${root}dist`)) {
   if (!made.has(name)) rmSync(`${root}dist/${name}`, { force: true });
 }

@@ -3,6 +3,7 @@
 // terminal reaches loadctl only, which decides what each runner gets.
 import { createServer } from 'node:net';
 import { buildK6Argv, buildK6Env, formatK6Command } from '../k6/run.ts';
+import { spawnReaper, type Reaper } from '../k6/reaper.ts';
 import { k6Api } from './k6-api.ts';
 import { runnerEnv, runnerFlags, type Placement, type RunnerExit, type RunnerSpec, type StartedRunner } from './placement.ts';
 
@@ -21,6 +22,8 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 
 export function localPlacement(count: number): Placement {
   const started: StartedRunner[] = [];
+  // Runners linger after their test; if loadctl is killed, the reaper ends them.
+  let reaper: Reaper | undefined;
   return {
     kind: 'local',
     receiverHosts: ['127.0.0.1'],
@@ -42,8 +45,12 @@ export function localPlacement(count: number): Placement {
         stdout: { file: spec.stdoutLog }, stderr: { file: spec.stderrLog },
       });
       let ended = false;
+      reaper ??= spawnReaper();
+      const pid = child.pid;
+      if (pid !== undefined) reaper.add(pid);
       const exited: Promise<RunnerExit> = child.then((r) => {
         ended = true;
+        if (pid !== undefined) reaper?.remove(pid);
         const spawnFailed = r.failed && r.exitCode === undefined && r.signal === undefined;
         return {
           exitCode: r.exitCode ?? null,
@@ -71,6 +78,7 @@ export function localPlacement(count: number): Placement {
     async close() {
       for (const r of started) r.signal('SIGKILL');
       await Promise.all(started.map((r) => r.exited));
+      reaper?.close();
     },
   };
 }

@@ -5,7 +5,8 @@
 // merged timeline and the per-runner series loadctl kept, and checks that the
 // phases and the recovery come from that one merged feed; a runner killed
 // during the fault, and Ctrl-C or a hang-up during it, all roll the fault back;
-// after a kill -9 of loadctl the watchdog does, by the journal.
+// after a kill -9 of loadctl the watchdog does, by the journal, and the k6
+// reaper ends the runners.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -191,8 +192,12 @@ describe('--runners with --chaos, real k6 v2.2.0 and Redis in a container', { sk
     assert.ok(entry, 'the intent is journalled before the fault');
     run.kill('SIGKILL');
     assert.equal(await run.done, 'SIGKILL');
-    // Local runners are detached and outlive a kill -9 of loadctl (a runners matter, not the fault's): the test ends them.
-    for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ } }
+    // Local runners are detached (a terminal's Ctrl-C reaches loadctl only): the k6 reaper ends them when
+    // loadctl's pipe to it closes (a runner writing progress would also die of its broken stdout; one
+    // lingering silently would not: test/unit/k6-reaper.test.ts proves the reaper on its own).
+    const killedAt = Date.now();
+    await waitFor('the reaper to end every runner', () => pids.every((pid) => { try { process.kill(pid, 0); return false; } catch { return true; } }), 5000, 20);
+    console.log(`# measured: runners gone ${Date.now() - killedAt} ms after the kill -9 of loadctl`);
     await waitFor('the watchdog to start Redis again', () => docker('inspect', '--format', '{{.State.Status}}', redis.name) === 'running', 30_000, 100);
     const restoredAt = Date.now();
     assert.ok(restoredAt <= entry.deadline + 3000, `restored ${restoredAt - entry.deadline} ms after the deadline`);
