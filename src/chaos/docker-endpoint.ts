@@ -32,6 +32,21 @@ export interface Endpoint {
  * Podman). Every connection field is set explicitly, because docker-modem
  * otherwise fills gaps from process.env rather than from `env`.
  */
+/** ca.pem, cert.pem and key.pem from a DOCKER_CERT_PATH folder; a file missing is one line, never a stack trace. */
+function readCerts(dir: string, host: string): { ca: Buffer; cert: Buffer; key: Buffer } {
+  const read = (file: string): Buffer => {
+    try {
+      return readFileSync(join(dir, file));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new UsageError(`DOCKER_HOST "${host}" uses TLS, but ${join(dir, file)} cannot be read (${code})`, {
+        hint: 'point DOCKER_CERT_PATH at the folder holding ca.pem, cert.pem and key.pem (as for docker), or unset DOCKER_TLS_VERIFY for a plain tcp:// engine',
+      });
+    }
+  };
+  return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
+}
+
 export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): Endpoint {
   const blank = { host: undefined, port: undefined, protocol: undefined, socketPath: undefined } as const;
   const unix = (socketPath: string): Endpoint => ({ display: `unix://${socketPath}`, options: { ...blank, socketPath } as EndpointOptions });
@@ -57,10 +72,11 @@ export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, exists: (p
         options: { ...blank, protocol: 'ssh', host: url.hostname, port: url.port || '22', username: decodeURIComponent(url.username), sshOptions: { agent: env.SSH_AUTH_SOCK } } as EndpointOptions,
       };
     }
-    const tls = env.DOCKER_TLS_VERIFY === '1' || url.port === '2376';
-    const certs = tls && env.DOCKER_CERT_PATH
-      ? { ca: readFileSync(join(env.DOCKER_CERT_PATH, 'ca.pem')), cert: readFileSync(join(env.DOCKER_CERT_PATH, 'cert.pem')), key: readFileSync(join(env.DOCKER_CERT_PATH, 'key.pem')) }
-      : {};
+    const verify = env.DOCKER_TLS_VERIFY === '1';
+    const tls = verify || url.port === '2376';
+    // As docker does: DOCKER_TLS_VERIFY=1 reads DOCKER_CERT_PATH, or ~/.docker when it is unset.
+    const certDir = env.DOCKER_CERT_PATH || (verify ? join(homedir(), '.docker') : undefined);
+    const certs = tls && certDir !== undefined ? readCerts(certDir, host) : {};
     return { display: host, options: { ...blank, protocol: tls ? 'https' : 'http', host: url.hostname, port: url.port || (tls ? '2376' : '2375'), ...certs } as EndpointOptions };
   }
   const candidates = [

@@ -40,6 +40,21 @@ export function daemonMessage(error: unknown): string {
   return String(error);
 }
 
+/** Node's TLS failures: certificate checks (OpenSSL's names) and handshake alerts (ERR_SSL_*). */
+function isTlsCode(code: string): boolean {
+  return /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_)/.test(code) || ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'EPROTO'].includes(code);
+}
+
+function tlsReason(code: string, e: ErrorShape): string {
+  if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code.startsWith('UNABLE_TO_')) {
+    return `the engine's certificate is not signed by DOCKER_CERT_PATH's ca.pem (${code})`;
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the engine's certificate is not for this host (${code})`;
+  if (/CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN/.test(code)) return `the engine refused our client certificate (${code})`;
+  const message = typeof e.message === 'string' ? e.message.split('\n')[0] : '';
+  return `${code}${message ? `: ${message}` : ''}`;
+}
+
 export function statusOf(error: unknown): number | undefined {
   const status = (error as ErrorShape | null)?.statusCode;
   return typeof status === 'number' ? status : undefined;
@@ -49,13 +64,23 @@ export function statusOf(error: unknown): number | undefined {
  * Maps a failed Engine API call. `endpoint` names where we tried to connect;
  * `container` (when the call was about one) turns a 404 into ContainerGoneError.
  */
-export function mapDockerError(error: unknown, context: { endpoint: string; what: string; container?: ContainerRef }): LoadctlError {
+export function mapDockerError(error: unknown, context: { endpoint: string; what: string; container?: ContainerRef; tls?: boolean }): LoadctlError {
   if (error instanceof LoadctlError) return error;
   const e = (error ?? {}) as ErrorShape;
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (code === 'EACCES' || code === 'EPERM') {
     return new EnvironmentError(`permission denied on the Docker socket ${context.endpoint}`, {
       hint: 'add your user to the `docker` group (then log in again), run with sudo, or set DOCKER_HOST to a socket you may use (e.g. a rootless Podman socket)',
+      cause: error,
+    });
+  }
+  // Under TLS 1.3 the engine's refusal of our certificate comes after the client's side of the
+  // handshake is done, and often reaches us only as the connection being reset.
+  const refusedOverTls = context.tls === true && code === 'ECONNRESET';
+  if (code !== undefined && (isTlsCode(code) || refusedOverTls)) {
+    const reason = refusedOverTls ? 'the engine refused our client certificate (the connection was reset after the handshake)' : tlsReason(code, e);
+    return new EnvironmentError(`TLS with the Docker engine at ${context.endpoint} failed: ${reason}`, {
+      hint: 'DOCKER_CERT_PATH must hold the ca.pem that signed the engine\'s certificate, and a cert.pem/key.pem the engine trusts (as for `docker --tlsverify`); check with `docker --tlsverify -H HOST info`',
       cause: error,
     });
   }

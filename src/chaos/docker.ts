@@ -53,10 +53,13 @@ async function collect(stream: NodeJS.ReadableStream, docker: Docker): Promise<{
 
 export class DockerAdapter {
   readonly endpoint: string;
+  /** tcp:// with TLS: a connection reset then most likely means our client certificate was refused. */
+  readonly tls: boolean;
   private readonly docker: Docker;
 
   constructor(endpoint: Endpoint = resolveEndpoint()) {
     this.endpoint = endpoint.display;
+    this.tls = (endpoint.options as { protocol?: string }).protocol === 'https';
     this.docker = new Docker(endpoint.options as Docker.DockerOptions);
   }
 
@@ -69,7 +72,7 @@ export class DockerAdapter {
     try {
       return await run();
     } catch (error) {
-      throw mapDockerError(error, { endpoint: this.endpoint, what, ...(container ? { container } : {}) });
+      throw mapDockerError(error, { endpoint: this.endpoint, tls: this.tls, what, ...(container ? { container } : {}) });
     }
   }
 
@@ -109,7 +112,7 @@ export class DockerAdapter {
       return await this.docker.getContainer(ref.id).inspect();
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw mapDockerError(error, { endpoint: this.endpoint, what: 'inspect', container: ref });
+      throw mapDockerError(error, { endpoint: this.endpoint, tls: this.tls, what: 'inspect', container: ref });
     }
   }
 
@@ -187,7 +190,7 @@ export class DockerAdapter {
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
-      throw mapDockerError(error, { endpoint: this.endpoint, what: `inspect image ${image}` });
+      throw mapDockerError(error, { endpoint: this.endpoint, tls: this.tls, what: `inspect image ${image}` });
     }
   }
 
@@ -249,7 +252,7 @@ export class DockerAdapter {
       const status = statusOf(error);
       // 404: gone already; 409 "removal already in progress" (AutoRemove racing us).
       if (status === 404 || (status === 409 && /already in progress/i.test(String((error as Error).message)))) return;
-      throw mapDockerError(error, { endpoint: this.endpoint, what: 'remove', container: ref });
+      throw mapDockerError(error, { endpoint: this.endpoint, tls: this.tls, what: 'remove', container: ref });
     }
   }
 

@@ -45,7 +45,7 @@ export class StackDocker {
     try {
       return await run();
     } catch (error) {
-      throw mapDockerError(error, { endpoint: this.endpoint, what });
+      throw mapDockerError(error, { endpoint: this.endpoint, tls: this.adapter.tls, what });
     }
   }
 
@@ -68,7 +68,7 @@ export class StackDocker {
       info = await this.docker.getContainer(nameOrId).inspect();
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw mapDockerError(error, { endpoint: this.endpoint, what: `inspect container ${nameOrId}` });
+      throw mapDockerError(error, { endpoint: this.endpoint, tls: this.adapter.tls, what: `inspect container ${nameOrId}` });
     }
     return {
       id: info.Id, name: info.Name.replace(/^\//, ''), labels: info.Config.Labels ?? {},

@@ -138,6 +138,7 @@ export const rows: Row[] = [
   { item: '19 BASE_URL=garbage: doctor', env: () => ({ BASE_URL: 'garbage' }), argv: () => ['doctor', '--no-docker'], code: 2, line: /BASE_URL: not a URL: "garbage"/ },
   { item: '20 sandbox --host "not a host"', argv: () => ['sandbox', '--host', 'not a host'], code: 2, line: /--host: "not a host" is not a host name or IP address/ },
   { item: '20 DOCKER_HOST=bogus://x: chaos', env: () => ({ DOCKER_HOST: 'bogus://x' }), argv: () => ['chaos', 'redis-failure', '--dry-run'], code: 2, line: /DOCKER_HOST "bogus:\/\/x": unknown scheme bogus:\/\//, not: /ENOTFOUND/ },
+  { item: '20 DOCKER_TLS_VERIFY=1 with no certificates: chaos', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/nonexistent-certs' }), argv: () => ['chaos', 'redis-failure', '--dry-run'], code: 2, line: /uses TLS, but \/nonexistent-certs\/ca\.pem cannot be read \(ENOENT\)/, not: /unexpected error/, after: (_cwd, _r, c) => assert.equal(c.hangConnections(), 0, 'the engine was never asked') },
   { item: '20 DOCKER_HOST=bogus://x: doctor', env: () => ({ DOCKER_HOST: 'bogus://x' }), argv: () => ['doctor', '--no-target'], code: 2, line: /unknown scheme bogus:\/\//, not: /ENOTFOUND/ },
   { item: '21 a 5 MB env in a profile', needs: ['k6'], env: k6, files: { 'profiles/fat.yaml': constant(`env:\n  BIG: "${'x'.repeat(5_000_000)}"`) }, argv: () => ['run', 'fat'], code: 2, line: /profiles\/fat\.yaml: env\.BIG is 4\.8 MB; the system hands a program at most 128 KB per variable/, not: /doctor/ },
   {
