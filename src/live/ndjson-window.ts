@@ -118,33 +118,30 @@ export class SecondWindow {
   private put(b: Bucket, slot: number, kind: number, value: number): void {
     let a = b.accs[slot];
     if (a === undefined) {
-      a = { requests: 0, failures: 0, durations: this.pool.pop() ?? new Float64Array(256), n: 0 };
+      a = { requests: 0, failures: 0, durations: this.spare(), n: 0 };
       b.accs[slot] = a;
     }
     if (kind === KIND_REQS) a.requests += value;
     else if (kind === KIND_FAILED) a.failures += value;
     else {
-      if (a.n === a.durations.length) {
-        const grown = new Float64Array(a.durations.length * 2);
-        grown.set(a.durations);
-        a.durations = grown;
-      }
+      a.durations = roomFor(a.durations, a.n);
       a.durations[a.n++] = value;
     }
   }
 
   private outcome(b: Bucket, atUs: number, failed: number): void {
-    let o = b.outcomes;
-    if (o === undefined) {
-      o = this.pool.pop() ?? new Float64Array(256);
-      b.outcomes = o;
-    } else if (b.outcomeCount === o.length) {
-      const grown = new Float64Array(o.length * 2);
-      grown.set(o);
-      o = grown;
-      b.outcomes = o;
-    }
+    const o = b.outcomes === undefined ? this.spare() : roomFor(b.outcomes, b.outcomeCount);
+    b.outcomes = o;
     o[b.outcomeCount++] = Math.round(atUs) * 2 + (failed > 0 ? 1 : 0);
+  }
+
+  private spare(): Float64Array {
+    return this.pool.pop() ?? new Float64Array(256);
+  }
+
+  /** Keeps modest arrays for reuse; a burst's huge one goes to the GC. */
+  private recycle(a: Float64Array): void {
+    if (a.length <= 1 << 16 && this.pool.length < 64) this.pool.push(a);
   }
 
   private amendLate(sec: number, kind: number, value: number, nameDim: number, scenarioDim: number): void {
@@ -173,7 +170,7 @@ export class SecondWindow {
       const figures = total ? this.figures(total) : undefined;
       if (figures && b.outcomes) {
         figures.outcomes = failRuns(b.outcomes.subarray(0, b.outcomeCount).sort());
-        if (b.outcomes.length <= 1 << 16 && this.pool.length < 64) this.pool.push(b.outcomes);
+        this.recycle(b.outcomes);
       }
       this.builder.append(sec, figures, byKey);
     }
@@ -189,10 +186,17 @@ export class SecondWindow {
       p95: percentile(sorted, 0.95),
       p99: percentile(sorted, 0.99),
     };
-    // Keep modest arrays for reuse; a burst's huge one goes to the GC.
-    if (a.durations.length <= 1 << 16 && this.pool.length < 64) this.pool.push(a.durations);
+    this.recycle(a.durations);
     return f;
   }
+}
+
+/** `a`, or a copy twice its size when index `n` would not fit. */
+function roomFor(a: Float64Array, n: number): Float64Array {
+  if (n < a.length) return a;
+  const grown = new Float64Array(a.length * 2);
+  grown.set(a);
+  return grown;
 }
 
 /**
