@@ -25,34 +25,29 @@ const result = await build({
   metafile: true,
 });
 
-// The reference stack's Node services run from one self-contained file that
-// `loadctl stack up` copies into their containers: every dependency inlined,
-// so the container needs nothing but node.
-const service = await build({
-  entryPoints: [`${root}src/stack/service-main.ts`],
-  outfile: `${root}dist/stack-service.mjs`,
+/** One self-contained ESM file from one entry: every dependency inlined. */
+const standalone = (entry, outfile, extra = {}) => build({
+  entryPoints: [`${root}${entry}`],
+  outfile: `${root}dist/${outfile}`,
   bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  logLevel: 'warning',
+  metafile: true,
+  ...extra,
+});
+
+// The reference stack's Node services run from one file that `loadctl stack
+// up` copies into their containers, so the container needs nothing but node.
+const service = await standalone('src/stack/service-main.ts', 'stack-service.mjs', {
   // pg's optional native binding is required inside a try; it is never there.
   external: ['pg-native'],
   banner: { js: "import { createRequire as __loadctlCreateRequire } from 'node:module'; const require = __loadctlCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
-  metafile: true,
 });
 
-// The k6 reaper (src/k6/reaper.ts) runs as its own small process: one file, node built-ins only.
-const reaper = await build({
-  entryPoints: [`${root}src/k6/reaper-main.ts`],
-  outfile: `${root}dist/k6-reaper.mjs`,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  metafile: true,
-});
+// The k6 reaper (src/k6/reaper.ts) runs as its own small process: node built-ins only.
+const reaper = await standalone('src/k6/reaper-main.ts', 'k6-reaper.mjs');
 
 // Chunk names carry content hashes: drop the ones this build no longer made.
 const made = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(service.metafile.outputs), ...Object.keys(reaper.metafile.outputs)].map((p) => basename(p)));
