@@ -20,6 +20,12 @@ export function formatSeconds(s: number | null): string {
   return s === null ? 'n/a' : `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
+/** Users' recovery as shown in a table or card: the time, "not judged", or `never` (the caller's wording). */
+export function usersRecoveryText(r: { recovered: boolean; userRecoverySeconds: number | null; verdict: string }, never = 'never'): string {
+  if (r.recovered) return formatSeconds(r.userRecoverySeconds);
+  return r.verdict === 'not-judged' ? 'not judged' : never;
+}
+
 /** Markdown table cells cannot hold a pipe or a newline. */
 export function mdCell(text: string): string {
   // Cells hold names from run folders and profiles: controls are written out, never obeyed.

@@ -5,7 +5,7 @@
 import type { Timeline } from '../live/types.ts';
 import type { PhaseStats } from '../live/phases.ts';
 import type { ExperimentEvent } from './chaos-events.ts';
-import { formatMs, formatRate, formatSeconds } from './format.ts';
+import { formatMs, formatRate, formatSeconds, usersRecoveryText } from './format.ts';
 import { clientScript, type ChartData } from './html-client.ts';
 import { gateChartData, gateChartDivs, gatesSection } from './html-gates.ts';
 import { invariantsSection } from './html-invariants.ts';
@@ -115,7 +115,7 @@ function cards(run: RunRecord): string {
   ];
   if (typeof run.runners === 'number') out.push(card('k6 runners', String(run.runners), 'figures merged: counts summed, percentiles from merged histograms'));
   if (r) {
-    out.push(card('User-visible recovery', r.recovered ? formatSeconds(r.userRecoverySeconds) : r.verdict === 'not-judged' ? 'not judged' : 'never',
+    out.push(card('User-visible recovery', usersRecoveryText(r),
       `target < ${r.targetSeconds} s`, r.verdict));
     out.push(card('Container recovery', formatSeconds(r.containerRecoverySeconds), 'from the probes'));
     out.push(card('Users still suffering', r.gapSeconds === null ? 'n/a' : formatSeconds(r.gapSeconds), 'after containers looked healthy'));
@@ -177,7 +177,7 @@ function targetsSection(run: RunRecord): string {
     badge(t.passed ? 'pass' : 'fail'),
   ]);
   const r = run.phases?.recovery;
-  if (r) rows.push([escapeHtml('user-visible recovery'), escapeHtml(`< ${r.targetSeconds} s`), escapeHtml(r.recovered ? formatSeconds(r.userRecoverySeconds) : r.verdict === 'not-judged' ? 'not judged' : 'never'), badge(r.verdict)]);
+  if (r) rows.push([escapeHtml('user-visible recovery'), escapeHtml(`< ${r.targetSeconds} s`), escapeHtml(usersRecoveryText(r)), badge(r.verdict)]);
   const thresholds = run.thresholds.map((t) => [escapeHtml(t.metric), escapeHtml(t.expression), badge(t.ok ? 'pass' : 'fail')]);
   return `<h2>Targets</h2>${rows.length ? table(['Target', 'Requirement', 'Actual', 'Verdict'], rows, 2) : '<p class="fine">No targets recorded in this run folder.</p>'}
 <h2>k6 thresholds</h2>${thresholds.length ? table(['Metric', 'Threshold', 'Verdict'], thresholds, 3) : '<p class="fine">No k6 thresholds in this run.</p>'}`;

@@ -3,7 +3,7 @@
 // With --runners the phases are the merged feed's; each runner's own share of
 // the fault is shown beside them, so a reader sees the sum. Pure.
 import type { PhaseName, PhaseStats } from '../live/phases.ts';
-import { formatMs, formatRate, formatSeconds, mdCell } from './format.ts';
+import { formatMs, formatRate, formatSeconds, mdCell, usersRecoveryText } from './format.ts';
 import type { PhasesBlock } from './result-phases.ts';
 
 const verdictText = (p: PhaseStats) => (p.verdict === 'no-data' ? 'no data' : `${p.verdict.toUpperCase()}${p.reasons.length ? `: ${p.reasons.join('; ')}` : ''}`);
@@ -33,8 +33,7 @@ export function phasesMarkdown(block: PhasesBlock): string {
     }
   }
   const r = block.recovery;
-  const users = r.recovered ? formatSeconds(r.userRecoverySeconds)
-    : r.verdict === 'not-judged' ? 'not judged' : `never (watched ${formatSeconds(r.observedAfterRollbackSeconds)})`;
+  const users = usersRecoveryText(r, `never (watched ${formatSeconds(r.observedAfterRollbackSeconds)})`);
   const gap = r.gapSeconds === null ? '' : `; users suffered ${formatSeconds(r.gapSeconds)} after the containers looked healthy`;
   const verdict = r.verdict === 'pass' ? 'PASS' : r.verdict === 'fail' ? 'FAIL' : 'NOT JUDGED';
   lines.push('', `**Recovery (${mdCell(r.experiment)}): ${verdict}**: users ${users}, containers ${formatSeconds(r.containerRecoverySeconds)}${gap} (target < ${r.targetSeconds} s).`);
