@@ -26,12 +26,6 @@ export interface Endpoint {
   options: EndpointOptions;
 }
 
-/**
- * Where to connect: DOCKER_HOST if set (unix://, tcp:// with DOCKER_TLS_VERIFY /
- * DOCKER_CERT_PATH, ssh://), else the first socket that exists (Docker, then
- * Podman). Every connection field is set explicitly, because docker-modem
- * otherwise fills gaps from process.env rather than from `env`.
- */
 /** ca.pem, cert.pem and key.pem from a DOCKER_CERT_PATH folder; a file missing is one line, never a stack trace. */
 function readCerts(dir: string, host: string): { ca: Buffer; cert: Buffer; key: Buffer } {
   const read = (file: string): Buffer => {
@@ -47,6 +41,12 @@ function readCerts(dir: string, host: string): { ca: Buffer; cert: Buffer; key: 
   return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
 }
 
+/**
+ * Where to connect: DOCKER_HOST if set (unix://, tcp:// with DOCKER_TLS_VERIFY /
+ * DOCKER_CERT_PATH, ssh://), else the first socket that exists (Docker, then
+ * Podman). Every connection field is set explicitly, because docker-modem
+ * otherwise fills gaps from process.env rather than from `env`.
+ */
 export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): Endpoint {
   const blank = { host: undefined, port: undefined, protocol: undefined, socketPath: undefined } as const;
   const unix = (socketPath: string): Endpoint => ({ display: `unix://${socketPath}`, options: { ...blank, socketPath } as EndpointOptions });
