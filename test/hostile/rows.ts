@@ -39,7 +39,9 @@ export interface Row {
   needs?: Array<'k6' | 'ro' | 'sandbox'>;
   timeoutMs?: number;
   keepsRuns?: boolean;
-  after?: (cwd: string, r: Ran, c: Ctx) => void;
+  /** A reason to skip this row here (a part it needs is missing), or false. */
+  skip?: () => string | false;
+  after?: (cwd: string, r: Ran, c: Ctx) => void | Promise<void>;
 }
 
 const ESC = '\u001b';
