@@ -10,7 +10,7 @@ import { acquireLock, appendRecord, assertNothingPending, rotateIfLarge } from '
 import { runProbeRound, type ExecInContainer, type ProbeResult } from './probes.ts';
 import { abortableSleep, measureRecovery } from './recovery.ts';
 import { describeUndo, UndoStack } from './rollback.ts';
-import { ContainerGoneError } from './docker-errors.ts';
+import { ContainerGoneError } from '../docker/errors.ts';
 import type { ChaosResult, Phase, ResolvedTarget, StepResult, TimelineEvent } from './engine-types.ts';
 import type { ContainerRef, UndoSpec } from './types.ts';
 

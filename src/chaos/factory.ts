@@ -2,7 +2,7 @@
 // the fault kinds from faults/registry.ts, target resolution,
 // and the undo executor the journal replays.
 import { UsageError } from '../errors.ts';
-import { DockerAdapter, resolveEndpoint } from './docker.ts';
+import { DockerAdapter, resolveEndpoint } from '../docker/client.ts';
 import type { Fault, FaultFactory, FaultSpec, TargetSelector } from './fault.ts';
 import { defaultExitWaitMs, defaultGraceMs, defaultHelperImage, randomToken, tcImageEnv, type DockerOps, type FaultContext } from './faults/common.ts';
 import { createFault } from './faults/registry.ts';

@@ -1,5 +1,5 @@
 // The contract between the engine (src/chaos/engine*.ts, journal, watchdog) and
-// the faults (src/chaos/faults/*.ts, src/chaos/undo.ts, src/chaos/docker.ts).
+// the faults (src/chaos/faults/*.ts, src/chaos/undo.ts, src/docker/client.ts).
 // The engine never talks to Docker except through these.
 import type { ContainerRef, TargetSelector, UndoSpec } from './types.ts';
 import type { Fault } from './faults/kind.ts';

@@ -3,11 +3,8 @@
 // journal can replay it after a crash: `loadctl chaos recover` and the watchdog
 // run executeUndo(spec) without the process that applied the fault.
 
-/** A container as the experiment resolved it (never one it did not name). */
-export interface ContainerRef {
-  id: string;
-  name: string;
-}
+export type { ContainerRef } from '../docker/types.ts';
+import type { ContainerRef } from '../docker/types.ts';
 
 /** Serializable undo actions. Each must be idempotent. */
 export type UndoSpec =

@@ -5,7 +5,7 @@
 // a ContainerGoneError, except where its disappearance already undid the
 // fault (processes we started in it, qdiscs in its network namespace).
 import { EnvironmentError } from '../errors.ts';
-import { ContainerGoneError } from './docker-errors.ts';
+import { ContainerGoneError } from '../docker/errors.ts';
 import { createdByLabel, describe, targetLabel, pollUntil, shellQuote, type FaultContext } from './faults/common.ts';
 import type { ContainerRef, UndoSpec } from './types.ts';
 

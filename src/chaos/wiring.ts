@@ -3,7 +3,7 @@
 // `loadctl chaos` and `loadctl run --chaos` build their EngineDeps here.
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DockerAdapter, resolveEndpoint } from './docker.ts';
+import { DockerAdapter, resolveEndpoint } from '../docker/client.ts';
 import type { EngineDeps } from './engine.ts';
 import { createDockerFaultFactory, type DockerFaultFactory } from './factory.ts';
 import type { ExecInContainer } from './probes.ts';

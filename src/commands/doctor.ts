@@ -74,7 +74,7 @@ async function checkDocker(options: DoctorOptions): Promise<DoctorCheck> {
   // A DOCKER_HOST the user set names the engine they mean to use: if it does
   // not answer, the machine is not ready (exit 3), as with --require-docker.
   const required = Boolean(options.requireDocker) || Boolean(env.DOCKER_HOST);
-  const { DockerAdapter, resolveEndpoint } = await import('../chaos/docker.ts');
+  const { DockerAdapter, resolveEndpoint } = await import('../docker/client.ts');
   // A malformed DOCKER_HOST is a usage error (exit 2), raised before any lookup.
   const endpoint = resolveEndpoint(env);
   try {

@@ -11,7 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
-import type { Endpoint } from '../chaos/docker-endpoint.ts';
+import type { Endpoint } from '../docker/endpoint.ts';
 import { EnvironmentError } from '../errors.ts';
 import { buildK6Argv, buildK6Env, formatK6Command } from '../k6/run.ts';
 import { k6Api } from './k6-api.ts';

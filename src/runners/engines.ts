@@ -6,7 +6,7 @@
 // an endpoint reads TLS certificates when DOCKER_CERT_PATH names them).
 import { UsageError } from '../errors.ts';
 import { isHost } from '../inputs/url.ts';
-import { resolveEndpoint, type Endpoint } from '../chaos/docker-endpoint.ts';
+import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
 
 export interface EngineRequest {
   /** The endpoint as typed (without the weight). */

@@ -5,8 +5,8 @@
 // so a Podman socket and every failure behave as they do for chaos.
 import type Docker from 'dockerode';
 import { EnvironmentError, UsageError } from '../errors.ts';
-import { DockerAdapter, demuxBuffer, resolveEndpoint } from '../chaos/docker.ts';
-import { mapDockerError, statusOf } from '../chaos/docker-errors.ts';
+import { DockerAdapter, demuxBuffer, resolveEndpoint } from '../docker/client.ts';
+import { mapDockerError, statusOf } from '../docker/errors.ts';
 import { type ContainerPlan, type StackPlan, serviceFile, stackLabel } from './definition.ts';
 import { tarOneFile } from './tar.ts';
 

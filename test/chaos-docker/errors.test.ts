@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { after, before, describe, it } from 'node:test';
 import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
-import { ContainerGoneError } from '../../src/chaos/docker-errors.ts';
+import { ContainerGoneError } from '../../src/docker/errors.ts';
 import { EnvironmentError, LoadctlError, UsageError, formatError } from '../../src/errors.ts';
 import { Lab, docker, dockerSkipReason, inspect } from './harness.ts';
 

@@ -3,8 +3,8 @@
 // rates, signals and the scripts run inside containers. No engine needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveEndpoint } from '../../src/chaos/docker-endpoint.ts';
-import { ContainerGoneError, mapDockerError } from '../../src/chaos/docker-errors.ts';
+import { resolveEndpoint } from '../../src/docker/endpoint.ts';
+import { ContainerGoneError, mapDockerError } from '../../src/docker/errors.ts';
 import { parseBytes, formatBytes, shellQuote } from '../../src/chaos/faults/common.ts';
 import { driverScript, stopScript } from '../../src/chaos/faults/deadlocks.ts';
 import { parseOomKills } from '../../src/chaos/faults/memory.ts';

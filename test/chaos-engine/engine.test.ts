@@ -8,7 +8,7 @@ import { exitCodeFor, runExperiment, type EngineDeps } from '../../src/chaos/eng
 import type { Experiment } from '../../src/chaos/experiment-schema.ts';
 import { appendRecord, pendingIntents, readJournal } from '../../src/chaos/journal.ts';
 import { EnvironmentError, ExitCode } from '../../src/errors.ts';
-import { ContainerGoneError } from '../../src/chaos/docker-errors.ts';
+import { ContainerGoneError } from '../../src/docker/errors.ts';
 import { fakeClock, memoryFactory } from './memory-factory.ts';
 
 function experiment(steps: Experiment['steps'], overrides: Partial<Experiment> = {}): Experiment {

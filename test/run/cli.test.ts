@@ -214,7 +214,7 @@ test('doctor: a DOCKER_HOST that does not answer is exit 3 with its fix (the eng
 });
 
 test('doctor: the Docker engine this machine runs answers', async (t) => {
-  const { DockerAdapter } = await import('../../src/chaos/docker.ts');
+  const { DockerAdapter } = await import('../../src/docker/client.ts');
   const reachable = await new DockerAdapter().ping(2000).then(() => true, () => false);
   if (!reachable) {
     if (process.env.LOADCTL_REQUIRE_DOCKER === '1') assert.fail('LOADCTL_REQUIRE_DOCKER=1 but no Docker engine answers');

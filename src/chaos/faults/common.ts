@@ -2,8 +2,8 @@
 // experiment's duration, and a few pure helpers (state checks, quoting, sizes).
 import { randomBytes } from 'node:crypto';
 import { EnvironmentError, UsageError } from '../../errors.ts';
-import type { DockerAdapter } from '../docker.ts';
-import { describe } from '../docker-errors.ts';
+import type { DockerAdapter } from '../../docker/client.ts';
+import { describe } from '../../docker/errors.ts';
 import type { ContainerRef } from '../types.ts';
 
 export type DockerOps = Pick<

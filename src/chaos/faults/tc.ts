@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { EnvironmentError, UsageError } from '../../errors.ts';
 import type { Fault } from './kind.ts';
-import type { ContainerDetails } from '../docker.ts';
+import type { ContainerDetails } from '../../docker/client.ts';
 import type { ContainerRef, FaultPlan, UndoSpec } from '../types.ts';
 import { createdByLabel, describe, targetLabel, tcImageEnv, requireRunning, seconds, type FaultContext } from './common.ts';
 import { restoreCommands, tcFailure, validateDevice } from './qdisc.ts';

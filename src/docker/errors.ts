@@ -1,5 +1,5 @@
 // Turns what dockerode/docker-modem throw into one line a user can act on.
-// Kept apart from docker.ts so the mapping is a pure function with its own
+// Kept apart from client.ts so the mapping is a pure function with its own
 // tests: an error object in, a LoadctlError out.
 import { EnvironmentError, LoadctlError } from '../errors.ts';
 import type { ContainerRef } from './types.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { DOCKER_HOST_SCHEMES, isHost } from '../inputs/url.ts';
 
-/** The connection fields docker-modem takes (docker.ts hands them over as is). */
+/** The connection fields docker-modem takes (client.ts hands them over as is). */
 export interface EndpointOptions {
   socketPath?: string | undefined;
   host?: string | undefined;

@@ -7,8 +7,8 @@ import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { ContainerRef } from './types.ts';
 import { EnvironmentError } from '../errors.ts';
-import { daemonMessage, describe, mapDockerError, statusOf } from './docker-errors.ts';
-import { resolveEndpoint, type Endpoint } from './docker-endpoint.ts';
+import { daemonMessage, describe, mapDockerError, statusOf } from './errors.ts';
+import { resolveEndpoint, type Endpoint } from './endpoint.ts';
 
 export { resolveEndpoint, type Endpoint };
 
