@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
 import { claimSignals } from '../shared/signals.ts';
+import { redactUrl } from '../inputs/url.ts';
 import type { RawSandboxOptions } from '../sandbox/options.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/server.ts';
 
@@ -89,16 +90,5 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
       });
     }
     throw error;
-  }
-}
-
-/** A Redis URL without its password, for printing. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
   }
 }

@@ -59,3 +59,14 @@ export function checkHostPort(name: string, text: string): Checked<{ host: strin
 
 /** Schemes a DOCKER_HOST may use; anything else is refused before a lookup. */
 export const DOCKER_HOST_SCHEMES = ['unix', 'tcp', 'http', 'https', 'ssh'] as const;
+
+/** A URL without its password (Redis, PostgreSQL), for printing. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

@@ -3,8 +3,8 @@
 // its own connection: invariants run twice per run, so a pool would only
 // outlive its use. A source that cannot be reached throws CheckUnavailable.
 import type { InvariantSpec } from './schema.ts';
-import type { PrometheusClient } from '../prometheus/client.ts';
-import { redactUrl } from '../commands/sandbox.ts';
+import { createPrometheusClient, type PrometheusClient } from '../prometheus/client.ts';
+import { redactUrl } from '../inputs/url.ts';
 
 export class CheckUnavailable extends Error {
   constructor(message: string) {
@@ -20,9 +20,6 @@ export const MAX_ROWS = 10;
 const TIMEOUT_MS = 5000;
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const reading = (value: number, rows: unknown[]): Reading => ({ value, rows: rows.slice(0, MAX_ROWS), rowCount: rows.length });
-
-// Passwords in connection URLs are hidden in every message.
-const redact = redactUrl;
 
 /** One row and one numeric column is a value (SELECT count(*)); anything else is rows, counted. */
 export function sqlReading(rows: Array<Record<string, unknown>>): Reading {
@@ -41,7 +38,7 @@ async function readSql(spec: NonNullable<InvariantSpec['sql']>): Promise<Reading
   try {
     await client.connect();
   } catch (error) {
-    throw new CheckUnavailable(`PostgreSQL at ${redact(spec.url)} is not reachable (${messageOf(error)})`);
+    throw new CheckUnavailable(`PostgreSQL at ${redactUrl(spec.url)} is not reachable (${messageOf(error)})`);
   }
   try {
     const result = await client.query(spec.query);
@@ -60,7 +57,7 @@ async function readRedis(spec: NonNullable<InvariantSpec['redis']>): Promise<Rea
   try {
     await redis.connect();
   } catch (error) {
-    throw new CheckUnavailable(`Redis at ${redact(spec.url)} is not reachable (${messageOf(error)})`);
+    throw new CheckUnavailable(`Redis at ${redactUrl(spec.url)} is not reachable (${messageOf(error)})`);
   }
   try {
     const offending: Array<{ key: string; ttlMs: number }> = [];
@@ -105,20 +102,19 @@ async function readHttp(spec: NonNullable<InvariantSpec['http']>): Promise<Readi
   try {
     res = await fetch(spec.url, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } });
   } catch (error) {
-    throw new CheckUnavailable(`GET ${redact(spec.url)} failed (${(error as { cause?: { code?: string } }).cause?.code ?? messageOf(error)})`);
+    throw new CheckUnavailable(`GET ${redactUrl(spec.url)} failed (${(error as { cause?: { code?: string } }).cause?.code ?? messageOf(error)})`);
   }
-  if (!res.ok) throw new CheckUnavailable(`GET ${redact(spec.url)} answered ${res.status}`);
+  if (!res.ok) throw new CheckUnavailable(`GET ${redactUrl(spec.url)} answered ${res.status}`);
   let body: unknown;
   try {
     body = await res.json();
   } catch {
-    throw new CheckUnavailable(`GET ${redact(spec.url)} did not answer JSON`);
+    throw new CheckUnavailable(`GET ${redactUrl(spec.url)} did not answer JSON`);
   }
   return jsonReading(atPath(body, spec.path), spec.path);
 }
 
 async function readPromql(spec: NonNullable<InvariantSpec['promql']>, prometheus: PrometheusClient | null): Promise<Reading> {
-  const { createPrometheusClient } = await import('../prometheus/client.ts');
   const client = spec.url ? createPrometheusClient(spec.url) : prometheus;
   if (!client) throw new CheckUnavailable('a PromQL invariant needs a Prometheus: --prometheus, LOADCTL_PROMETHEUS or promql.url');
   let series;

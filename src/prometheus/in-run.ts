@@ -6,11 +6,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PhaseStats } from '../live/phases.ts';
 import type { Timeline } from '../live/types.ts';
-import type { RunReport } from '../report/model.ts';
-import type { PrometheusBlock, PrometheusSettings } from './config.ts';
-import type { PrometheusClient } from './client.ts';
+import { UsageError } from '../errors.ts';
+import { checkPrometheusUrl, resolvePrometheus, type PrometheusBlock, type PrometheusSettings } from './config.ts';
+import { createPrometheusClient, type PrometheusClient } from './client.ts';
 import type { GateResult } from './gates.ts';
-import type { GateChart, Window } from './evaluate.ts';
+import { checkBeforeLoad, evaluateGates, type GateChart, type Window } from './evaluate.ts';
+import type { LiveGatesDoc } from './live.ts';
 
 export interface PreparedGates {
   settings: PrometheusSettings;
@@ -28,20 +29,16 @@ export interface PrometheusDoc {
   passed: boolean;
   gates: GateResult[];
   /** Gates judged during the run (abortOnFail), and the one that stopped it, if one did. */
-  live?: import('./live.ts').LiveGatesDoc & { reason: string | null };
+  live?: LiveGatesDoc & { reason: string | null };
 }
 
 export async function prepareGates(input: { flag?: string; env?: string; profile?: PrometheusBlock; experiment?: PrometheusBlock }): Promise<PreparedGates | null> {
-  const { resolvePrometheus } = await import('./config.ts');
   const settings = resolvePrometheus(input);
   if (!settings) return null;
-  const { checkPrometheusUrl } = await import('./config.ts');
   const bad = checkPrometheusUrl(settings.from === 'env' ? 'LOADCTL_PROMETHEUS' : settings.from === 'flag' ? '--prometheus' : `the ${settings.from}'s prometheus.url`, settings.url);
   if (bad) {
-    const { UsageError } = await import('../errors.ts');
     throw new UsageError(bad, { hint: 'point it at Prometheus\' base URL, e.g. http://localhost:9090' });
   }
-  const [{ createPrometheusClient }, { checkBeforeLoad }] = await Promise.all([import('./client.ts'), import('./evaluate.ts')]);
   const client = createPrometheusClient(settings.url);
   await checkBeforeLoad(client, settings.gates);
   return { settings, client };
@@ -56,7 +53,6 @@ export function gateWindows(run: { from: number; to: number }, phases: readonly 
 }
 
 export async function judgeGates(prepared: PreparedGates, windows: { run: Window; phases: Window[] | null }, runDir: string, live?: PrometheusDoc['live']): Promise<PrometheusDoc> {
-  const { evaluateGates } = await import('./evaluate.ts');
   const { settings, client } = prepared;
   const outcome = await evaluateGates(client, settings.gates, windows, { stepSeconds: settings.stepSeconds, settleMs: settings.settleMs });
   const doc: PrometheusDoc = {
@@ -73,14 +69,17 @@ export async function judgeGates(prepared: PreparedGates, windows: { run: Window
   return doc;
 }
 
+/** When a run started and ended (ISO times), as its report says: all the gates need of it. */
+export interface RunSpan { startedAt: string; endedAt: string }
+
 /** The whole run in Unix seconds: the live timeline's seconds, else the run's own start and end. */
-export function runWindow(timeline: Pick<Timeline, 'total'> | undefined, report: Pick<RunReport, 'startedAt' | 'endedAt'>): { from: number; to: number } {
+export function runWindow(timeline: Pick<Timeline, 'total'> | undefined, report: RunSpan): { from: number; to: number } {
   const total = timeline?.total ?? [];
   if (total.length > 0) return { from: (total[0] as { t: number }).t, to: (total[total.length - 1] as { t: number }).t + 1 };
   return { from: Math.floor(Date.parse(report.startedAt) / 1000), to: Math.ceil(Date.parse(report.endedAt) / 1000) };
 }
 
-export async function judgeRunGates(prepared: PreparedGates, run: { timeline: Timeline | undefined; report: RunReport; phases: readonly PhaseStats[] | null; runDir: string; live?: PrometheusDoc['live'] }): Promise<PrometheusDoc> {
+export async function judgeRunGates(prepared: PreparedGates, run: { timeline: Timeline | undefined; report: RunSpan; phases: readonly PhaseStats[] | null; runDir: string; live?: PrometheusDoc['live'] }): Promise<PrometheusDoc> {
   return judgeGates(prepared, gateWindows(runWindow(run.timeline, run.report), run.phases), run.runDir, run.live);
 }
 
