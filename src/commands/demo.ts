@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
 import { parseVus, type RunCommandOptions } from './run.ts';
+import type { RunResult } from '../app/run.ts';
 import { checkWhole, limits, runDurationProblem } from '../inputs/bounds.ts';
 import type { Ui } from '../ui.ts';
 
@@ -34,15 +35,16 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--out-dir <dir>', 'where the run folder goes', '.loadctl/runs')
     .action((opts: DemoOptions, cmd: Command) => runAction(async () => {
       const globals = cmd.optsWithGlobals<{ quiet?: boolean; color?: boolean }>();
-      const { runCommand } = await import('./run.ts');
-      return demoCommand(opts, { quiet: Boolean(globals.quiet), color: globals.color, runCommand });
+      const { runShown } = await import('./run.ts');
+      return demoCommand(opts, { quiet: Boolean(globals.quiet), color: globals.color, run: runShown });
     }));
 };
 
 export interface DemoDeps {
   quiet: boolean;
   color?: boolean;
-  runCommand: (options: RunCommandOptions) => Promise<number>;
+  /** One run with `loadctl run`'s console (commands/run.ts runShown). */
+  run: (options: RunCommandOptions) => Promise<RunResult>;
 }
 
 export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<number> {
@@ -77,7 +79,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
     progress.done();
     if (created.failed > 0) throw new EnvironmentError(`demo: ${created.failed} of ${users} test users could not be created in the sandbox (${created.failures[0]?.reason})`);
     ui.info(`demo: ${users} test users ready (${emailFor(account, 1)} .. ${emailFor(account, users)})`);
-    const code = await deps.runCommand({
+    const result = await deps.run({
       profile: DEMO_PROFILE,
       baseUrl: sandbox.url,
       env: { USER_COUNT: String(users) },
@@ -88,7 +90,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       quiet: deps.quiet,
       ...(deps.color !== undefined ? { color: deps.color } : {}),
     });
-    outcome = { code };
+    outcome = { code: result.exitCode };
   } catch (error) {
     outcome = { error };
   } finally {

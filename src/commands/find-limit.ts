@@ -1,9 +1,9 @@
 // `loadctl run <profile> --find-limit [start-rate] --budget 10m`: the command
-// layer of the search (src/capacity/find-limit.ts). Checks its flags (one
+// layer of the search (src/app/find-limit.ts). Checks its flags (one
 // line, exit 2), owns the console, prints the answer and the exit code.
 import { UsageError } from '../errors.ts';
 import { checkWhole, k6DurationMs, limits } from '../inputs/bounds.ts';
-import type { RunPipelineOptions } from '../run/pipeline.ts';
+import type { ProfileRunRequest } from '../app/run.ts';
 
 export interface FindLimitFlags {
   findLimit?: string | boolean;
@@ -50,17 +50,17 @@ function durationMs(flag: string, text: string, minMs: number, hint: string): nu
 }
 
 export async function findLimitCommand(o: {
-  pipeline: RunPipelineOptions; startRate?: number; budgetSeconds: number; holdSeconds: number; capacity?: string;
+  request: ProfileRunRequest; startRate?: number; budgetSeconds: number; holdSeconds: number; capacity?: string;
   json: boolean; quiet: boolean; color?: boolean; verbose: boolean;
 }): Promise<number> {
-  const [{ findLimit }, { createUi }, render] = await Promise.all([import('../capacity/find-limit.ts'), import('../ui.ts'), import('./run-output.ts')]);
+  const [{ findLimit }, { createUi }, render] = await Promise.all([import('../app/find-limit.ts'), import('../ui.ts'), import('./run-output.ts')]);
   const stream = o.json ? process.stderr : process.stdout;
   const ui = createUi({ quiet: o.quiet, color: o.color, stream });
   // The probes' own k6 lines stay quiet; one line per probe says what it found.
   const probeUi = createUi({ quiet: true, color: o.color, stream });
-  const view = render.createRunView(probeUi, { quiet: true, verbose: o.verbose, cwd: o.pipeline.cwd });
+  const view = render.createRunView(probeUi, { quiet: true, verbose: o.verbose, cwd: o.request.cwd });
   const result = await findLimit({
-    pipeline: o.pipeline, holdSeconds: o.holdSeconds, budgetSeconds: o.budgetSeconds, quiet: o.quiet,
+    request: o.request, holdSeconds: o.holdSeconds, budgetSeconds: o.budgetSeconds, quiet: o.quiet,
     ...(o.startRate !== undefined ? { startRate: o.startRate } : {}), ...(o.capacity !== undefined ? { capacityFlag: o.capacity } : {}),
   }, view.events, ui, probeUi);
   ui.result(result.outcome.answer);

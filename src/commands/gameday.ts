@@ -58,7 +58,7 @@ export const register: RegisterCommand = (program, runAction) => {
       const ui = createUi({ quiet: globals.quiet ?? false, color: globals.color ?? true });
       const users = checkWhole('--users', flags.users, limits.demoUsers);
       if (!users.ok) throw new UsageError(users.problem, { hint: 'e.g. --users 50' });
-      const [{ runGameDay }, { runCommand, parseVus }, { parseStackOptions }] = await Promise.all([
+      const [{ runGameDay }, { runShown, parseVus }, { parseStackOptions }] = await Promise.all([
         import('../gameday/run.ts'), import('./run.ts'), import('../stack/command.ts'),
       ]);
       const stack = parseStackOptions({ action: 'up', project: flags.project, portOffset: flags.portOffset });
@@ -86,7 +86,7 @@ export const register: RegisterCommand = (program, runAction) => {
         ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
         quiet: globals.quiet ?? false, ...(globals.color !== undefined ? { color: globals.color } : {}),
         yes: flags.yes, interactive: Boolean(process.stdin.isTTY), env: process.env,
-      }, { runCommand, confirm }, ui);
+      }, { run: runShown, confirm }, ui);
     }));
 };
 

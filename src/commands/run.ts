@@ -1,11 +1,13 @@
-// `loadctl run <profile>`: the command layer. It parses flags, owns the
-// console (spinner, table, --json), and turns the pipeline's report into an
-// exit code. The work itself is src/run/pipeline.ts (silent, callbacks).
+// `loadctl run <profile>`: the command layer. It parses flags into a
+// RunRequest, owns the console (spinner, table, --json), and returns the run's
+// exit code. The work itself is the run use case, src/app/run.ts (silent).
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
 import { UsageError } from '../errors.ts';
 import { checkWhole, limits } from '../inputs/bounds.ts';
 import { checkRunFlags } from './run-checks.ts';
+import { resolve } from 'node:path';
+import type { ProfileRunRequest, RunResult } from '../app/run.ts';
 
 export interface RunCommandOptions {
   profile: string;
@@ -75,55 +77,64 @@ export function parseVus(text: string, flag = '--vus'): number {
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
-  const [{ runLive }, { createUi }, render] = await Promise.all([
-    import('../live-run/run.ts'),
+  if (options.findLimit) {
+    const { findLimitCommand } = await import('./find-limit.ts');
+    const request = runRequestFrom(options, options.cwd ?? process.cwd());
+    return findLimitCommand({
+      request: { ...request, source: { ...request.source, overrides: { ...request.source.overrides, duration: undefined } } }, ...options.findLimit,
+      ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
+      json: Boolean(options.json), quiet: Boolean(options.quiet), verbose: Boolean(options.verbose), ...(options.color !== undefined ? { color: options.color } : {}),
+    });
+  }
+  return (await runShown(options)).exitCode;
+}
+
+/** The command's options as the run use case (src/app/run.ts) takes them. */
+export function runRequestFrom(options: RunCommandOptions, cwd: string): ProfileRunRequest {
+  return {
+    source: { kind: 'profile', profile: options.profile, overrides: { vus: options.vus, duration: options.duration, baseUrl: options.baseUrl, env: parseEnvPairs(options.env) } },
+    cwd,
+    outDir: resolve(cwd, options.outDir ?? '.loadctl/runs'),
+    ...(options.k6 !== undefined ? { k6Path: options.k6 } : {}),
+    dryRun: Boolean(options.dryRun),
+    preflight: options.preflight !== false,
+    typeCheck: options.typecheck !== false,
+    extraArgs: [...(options.extraArgs ?? [])],
+    outputs: [...(options.outputs ?? [])],
+    k6Env: { ...options.k6Env },
+    processEnv: process.env,
+    live: options.live !== false, record: Boolean(options.record), interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet),
+    ...(options.chaos ? { chaos: options.chaos } : {}),
+    ...(options.runners ? { runners: options.runners } : {}),
+    ...(options.prometheus !== undefined ? { prometheus: options.prometheus } : {}),
+    ...(options.prometheusRw !== undefined ? { prometheusRw: options.prometheusRw } : {}),
+    ...(options.prometheusAbort ? { prometheusAbort: true } : {}),
+    ...(options.invariants && options.invariants.length > 0 ? { invariants: options.invariants } : {}),
+    ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
+  };
+}
+
+/**
+ * One run with the console of `loadctl run` (live lines, the table, --json,
+ * --junit, the step summary); the use case's result is returned as it is, so
+ * `gameday` and `demo` read the verdict from it, not from result.json.
+ */
+export async function runShown(options: RunCommandOptions): Promise<RunResult> {
+  const [{ runTest }, { createUi }, render] = await Promise.all([
+    import('../app/run.ts'),
     import('../ui.ts'),
     import('./run-output.ts'),
   ]);
   const cwd = options.cwd ?? process.cwd();
   const ui = createUi({ quiet: options.quiet, color: options.color, stream: options.json ? process.stderr : process.stdout });
   const view = render.createRunView(ui, { quiet: Boolean(options.quiet), verbose: Boolean(options.verbose), cwd });
-  const { resolve } = await import('node:path');
   // Every place this run will write, checked before any load or fault.
   const { assertWritable } = await import('../inputs/output-path.ts');
   await assertWritable([
     options.junit ? { flag: '--junit', path: options.junit, kind: 'file' } : undefined,
     { flag: '--out-dir', path: options.outDir ?? '.loadctl/runs', kind: 'dir' },
   ], cwd);
-  const pipeline = {
-      profile: options.profile,
-      cwd,
-      overrides: { vus: options.vus, duration: options.duration, baseUrl: options.baseUrl, env: parseEnvPairs(options.env) },
-      outDir: resolve(cwd, options.outDir ?? '.loadctl/runs'),
-      k6Path: options.k6,
-      dryRun: Boolean(options.dryRun),
-      preflight: options.preflight !== false,
-      typeCheck: options.typecheck !== false,
-      extraArgs: [...(options.extraArgs ?? [])],
-      outputs: [...(options.outputs ?? [])],
-      k6Env: { ...options.k6Env },
-      processEnv: process.env,
-  };
-  if (options.findLimit) {
-    const { findLimitCommand } = await import('./find-limit.ts');
-    return findLimitCommand({
-      pipeline: { ...pipeline, overrides: { ...pipeline.overrides, duration: undefined } }, ...options.findLimit,
-      ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
-      json: Boolean(options.json), quiet: Boolean(options.quiet), verbose: Boolean(options.verbose), ...(options.color !== undefined ? { color: options.color } : {}),
-    });
-  }
-  const result = await runLive(
-    {
-      pipeline, live: options.live !== false, record: Boolean(options.record), chaos: options.chaos, ...(options.runners ? { runners: options.runners } : {}), interactive: Boolean(process.stdin.isTTY), quiet: Boolean(options.quiet),
-      ...(options.prometheus !== undefined ? { prometheus: options.prometheus } : {}),
-      ...(options.prometheusRw !== undefined ? { prometheusRw: options.prometheusRw } : {}),
-      ...(options.prometheusAbort ? { prometheusAbort: true } : {}),
-      ...(options.invariants && options.invariants.length > 0 ? { invariants: options.invariants } : {}),
-      ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
-    },
-    view.events,
-    ui,
-  );
+  const result = await runTest(runRequestFrom(options, cwd), { events: view.events, ui });
   if (result.kind === 'dry-run') {
     view.dryRun(result.commandLine, result.runDir);
     // The receiver's port is picked when a real run starts, so it is not in the command above.
@@ -132,24 +143,25 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       const { dryRunRunnerLines } = await import('../runners/placement.ts');
       for (const line of dryRunRunnerLines(options.runners.count, options.runners.placement, options.runners.engines)) ui.info(line);
     }
-    return 0;
+    return result;
   }
+  const { blocks } = result;
   // The answer a staged run exists to give comes first, above the targets table.
-  if (result.capacity) {
+  if (blocks.capacity) {
     const { capacityText } = await import('../capacity/render.ts');
-    ui.result(capacityText(result.capacity));
+    ui.result(capacityText(blocks.capacity));
   }
   view.finished(result.report);
   if (options.json) process.stdout.write(result.resultJson);
   await render.writeExtraReports(result.report, {
     junit: options.junit ? resolve(cwd, options.junit) : undefined,
     stepSummary: process.env.GITHUB_STEP_SUMMARY,
-    chaos: result.phases ?? null,
-    ...(result.prometheus ? { prometheus: result.prometheus } : {}),
-    ...(result.invariants ? { invariants: result.invariants } : {}),
-    ...(result.capacity ? { capacity: result.capacity } : {}),
+    chaos: blocks.phases ?? null,
+    ...(blocks.prometheus ? { prometheus: blocks.prometheus } : {}),
+    ...(blocks.invariants ? { invariants: blocks.invariants } : {}),
+    ...(blocks.capacity ? { capacity: blocks.capacity } : {}),
   }, (line) => ui.warn(line));
-  return result.report.outcome.exitCode;
+  return result;
 }
 
 interface RunFlags {
@@ -258,7 +270,7 @@ export const register: RegisterCommand = (program, runAction) => {
         if (flags.plan) {
           const { planCommand } = await import('../runners/plan-command.ts');
           const plan = await planCommand({
-            profile, cwd: process.cwd(), processEnv: process.env, outDir: (await import('node:path')).resolve(process.cwd(), flags.outDir ?? '.loadctl/runs'),
+            profile, cwd: process.cwd(), processEnv: process.env, outDir: resolve(process.cwd(), flags.outDir ?? '.loadctl/runs'),
             ...(flags.calibrate !== undefined ? { calibrate: flags.calibrate } : {}), ...(flags.k6 !== undefined ? { k6Path: flags.k6 } : {}),
             overrides: { vus: flags.vus === undefined ? undefined : parseVus(flags.vus), duration: flags.duration, baseUrl: flags.baseUrl, env: parseEnvPairs(flags.env) },
             ...(flags.mbPerVu !== undefined ? { mbPerVu: flags.mbPerVu } : {}),

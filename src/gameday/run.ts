@@ -3,13 +3,14 @@
 // the stack healthy again before the next. The per-experiment run is exactly
 // `loadctl run <profile> --chaos <experiment>` (its own folder, report.html);
 // this file sequences them and writes the day's tables and index page.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import Table from 'cli-table3';
 import { ExitCode, InterruptedError, LoadctlError, UsageError } from '../errors.ts';
 import { claimSignals } from '../shared/signals.ts';
 import type { Ui } from '../ui.ts';
 import type { RunCommandOptions } from '../commands/run.ts';
+import type { RunResult } from '../app/run.ts';
 import type { Experiment } from '../chaos/experiment-schema.ts';
 import { listExperiments, loadExperiment } from '../chaos/experiments.ts';
 import { defaultHelperImage, tcImageEnv } from '../chaos/faults/common.ts';
@@ -52,7 +53,8 @@ export interface GameDayOptions {
 }
 
 export interface GameDayDeps {
-  runCommand: (options: RunCommandOptions) => Promise<number>;
+  /** One run with `loadctl run`'s console (commands/run.ts runShown); its result is read, not result.json. */
+  run: (options: RunCommandOptions) => Promise<RunResult>;
   confirm: (question: string) => Promise<boolean>;
 }
 
@@ -136,9 +138,9 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
       }
       ui.info(`game day: ${e.name} (${input.fault}, hold ${formatDuration(input.holdSeconds * 1000)}) under ${o.profile}`);
       const outDir = join(dayDir, e.name);
-      let code: number;
+      let result: RunResult;
       try {
-        code = await deps.runCommand({
+        result = await deps.run({
           profile: o.profile, cwd: o.cwd, outDir, baseUrl, quiet: o.quiet, ...(o.color !== undefined ? { color: o.color } : {}),
           duration: o.loadDuration ?? `${input.holdSeconds + 45}s`, env: { USER_COUNT: String(o.users), BASE_URL: baseUrl, ...invariantEnv },
           ...(o.vus !== undefined ? { vus: o.vus } : {}), ...(o.k6 ? { k6: o.k6 } : {}), ...(o.prometheus ? { prometheus: o.prometheus } : {}),
@@ -150,11 +152,13 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
         rows.push(rowWithout(input, interrupted ? 'INTERRUPTED' : 'ERROR', reason));
         continue;
       }
-      if (code === ExitCode.Interrupted) interrupted = true;
-      const runDir = await onlyRunDir(outDir);
-      const doc = runDir ? await readDoc(runDir) : undefined;
-      if (runDir) runDirs.push(runDir);
-      rows.push(doc ? rowFromRun({ ...input, ...(runDir ? { relativeRunDir: relative(dayDir, runDir) } : {}) }, doc) : rowWithout(input, 'ERROR', `the run left no result (exit ${code})`));
+      if (result.exitCode === ExitCode.Interrupted) interrupted = true;
+      if (result.kind === 'ran') {
+        runDirs.push(result.runDir);
+        rows.push(rowFromRun({ ...input, relativeRunDir: relative(dayDir, result.runDir) }, result.document as RunDoc));
+      } else {
+        rows.push(rowWithout(input, 'ERROR', `the run left no result (exit ${result.exitCode})`));
+      }
       if (!interrupted && stack) {
         // Recovered before the next: every service healthy again, whatever the run's verdict.
         const containers = stack.containers.map((c) => ({ id: c.name, name: c.name }));
@@ -191,20 +195,6 @@ async function createUsers(baseUrl: string, count: number, ui: Ui): Promise<void
   const made = await setupUsers({ baseUrl, count, prefix: 'testuser', domain: 'loadtest.com', password: 'LoadTest123!', concurrency: 20 }, { onProgress: (done) => progress.update(done) });
   progress.done();
   if (made.failed > 0) throw new UsageError(`game day: ${made.failed} of ${count} test users could not be created at ${baseUrl} (${made.failures[0]?.reason})`);
-}
-
-async function onlyRunDir(outDir: string): Promise<string | undefined> {
-  const entries = await readdir(outDir, { withFileTypes: true }).catch(() => []);
-  const dir = entries.find((d) => d.isDirectory() && !d.name.startsWith('.'));
-  return dir ? join(outDir, dir.name) : undefined;
-}
-
-async function readDoc(runDir: string): Promise<RunDoc | undefined> {
-  try {
-    return JSON.parse(await readFile(join(runDir, 'result.json'), 'utf8')) as RunDoc;
-  } catch {
-    return undefined;
-  }
 }
 
 async function finish(dayDir: string, rows: GameDayRow[], runDirs: string[], o: GameDayOptions, ui: Ui): Promise<number> {

@@ -39,7 +39,12 @@ export interface FinishInput {
   forward?: import('../live/forward.ts').ForwardStats;
 }
 
-export async function finishRunFolder(input: FinishInput): Promise<PipelineResult> {
+/** A finished run as the use case reads it: the pipeline's report plus what the run folder got. */
+export type LiveRunResult =
+  | Extract<PipelineResult, { kind: 'dry-run' }>
+  | (Extract<PipelineResult, { kind: 'ran' }> & { document: Record<string, unknown>; timeline?: Timeline });
+
+export async function finishRunFolder(input: FinishInput): Promise<LiveRunResult> {
   const { result, timeline, ui } = input;
   const [{ toResultDocument }, { analyseChaosRun, phasesBlock }] = await Promise.all([
     import('../report/json.ts'), import('../report/result-phases.ts'),
@@ -129,7 +134,7 @@ export async function finishRunFolder(input: FinishInput): Promise<PipelineResul
     // The verdict stands without the pictures; say why they are missing.
     ui.warn(`report.html was not written: ${(error as Error).message}`);
   }
-  return { kind: 'ran', runDir: result.runDir, report, resultJson, ...(phases ? { phases } : {}), ...(prometheus ? { prometheus } : {}), ...(invariants ? { invariants } : {}), ...(capacity ? { capacity } : {}) };
+  return { kind: 'ran', runDir: result.runDir, report, resultJson, document: doc, ...(timeline ? { timeline } : {}), ...(phases ? { phases } : {}), ...(prometheus ? { prometheus } : {}), ...(invariants ? { invariants } : {}), ...(capacity ? { capacity } : {}) };
 }
 
 function chaosSummary(experiment: string, chaos: ChaosOutcome | undefined) {

@@ -20,7 +20,7 @@ import { confirmChaos, faultSeconds, prepareChaos, runChaosUnderLoad, writeChaos
 import { createLiveDisplay } from './display.ts';
 import { liveGatesInfo, liveGatesRun } from './live-gates.ts';
 import { secondsWithRequests, startLiveFeed, type LiveFeed } from './live.ts';
-import { finishRunFolder } from './finish.ts';
+import { finishRunFolder, type LiveRunResult } from './finish.ts';
 import { runnersOption } from './runners.ts';
 import { checkFit, holdStartSeconds, plannedLoadSeconds, steadyDeadlineSeconds } from './schedule.ts';
 
@@ -59,7 +59,7 @@ interface Plan {
   loadSeconds: number | null;
 }
 
-export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui): Promise<PipelineResult> {
+export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui): Promise<LiveRunResult> {
   if (o.runners) {
     const { checkRunnersOptions } = await import('../runners/placements.ts');
     checkRunnersOptions(o.runners, { live: o.live, record: o.record });
@@ -68,6 +68,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
   if (o.pipeline.dryRun) {
     const { runPipeline } = await import('../run/pipeline.ts');
     const result = await runPipeline(o.pipeline, baseEvents);
+    if (result.kind !== 'dry-run') throw new Error('a dry run ran k6');
     if (plan) ui.result(`${plan.prepared.planText}\n(dry run: no container was changed)`);
     return result;
   }
@@ -232,7 +233,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
     // A failed start leaves no half-written record outside any run folder.
     if (!returned && recordTmp) await rm(recordTmp, { force: true });
   }
-  if (result.kind !== 'ran') return result;
+  if (result.kind !== 'ran') throw new Error('the pipeline made a dry run of a real run');
   // In plain output the view's own spinner line already said it.
   if (ui.interactive) ui.info(formatK6Exit(result.report.k6.exitCode, result.report.k6.signal));
 

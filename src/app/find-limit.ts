@@ -2,24 +2,25 @@
 // after another (one k6 run each, constant-arrival-rate, the profile's
 // scenario, targets and env), the live feed stopping a probe as soon as a
 // window of bad seconds comes, until the search converges, the budget is
-// spent or Ctrl-C. The decisions are search.ts; this file runs the probes.
+// spent or Ctrl-C. The decisions are src/capacity/search.ts; this file runs
+// the probes, each one a run of the run use case (./run.ts).
 import { EventEmitter } from 'node:events';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { UsageError } from '../errors.ts';
 import type { Ui } from '../ui.ts';
-import type { RunEvents, RunPipelineOptions } from '../run/pipeline.ts';
-import type { Timeline } from '../live/types.ts';
+import type { RunEvents } from '../run/pipeline.ts';
+import type { ProfileRunRequest } from './run.ts';
 import { limits as bounds } from '../inputs/bounds.ts';
-import { limitsFromTargets, parseCapacityFlag, type CapacityLimits } from './limits.ts';
-import { planSteps } from './plan.ts';
-import { judgeProbe, liveJudge, nextRate, searchOutcome, type Probe, type SearchOutcome, type SearchState } from './search.ts';
-import { msText, percentText, rateText } from './words.ts';
+import { limitsFromTargets, parseCapacityFlag, type CapacityLimits } from '../capacity/limits.ts';
+import { planSteps } from '../capacity/plan.ts';
+import { judgeProbe, liveJudge, nextRate, searchOutcome, type Probe, type SearchOutcome, type SearchState } from '../capacity/search.ts';
+import { msText, percentText, rateText } from '../capacity/words.ts';
 
 export interface FindLimitOptions {
-  /** The run's pipeline options (profile, cwd, outDir, k6, env...); the probes change only the executor. */
-  pipeline: RunPipelineOptions;
+  /** The run's request (profile, cwd, outDir, k6, env...); the probes change only the executor. */
+  request: ProfileRunRequest;
   holdSeconds: number;
   budgetSeconds: number;
   /** Iterations per second of the first probe; default: the profile's first arrival-rate step, else 10. */
@@ -44,7 +45,8 @@ export async function findLimit(o: FindLimitOptions, events: RunEvents, ui: Ui, 
   const now = o.now ?? Date.now;
   const began = now();
   const { loadProfile } = await import('../profiles/load.ts');
-  const profile = await loadProfile(o.pipeline.profile, { cwd: o.pipeline.cwd, overrides: o.pipeline.overrides, processEnv: o.pipeline.processEnv });
+  const { source } = o.request;
+  const profile = await loadProfile(source.profile, { cwd: o.request.cwd, overrides: source.overrides, processEnv: o.request.processEnv });
   const plan = planSteps(profile.k6Options);
   if (!plan || plan.steps.length === 0) {
     throw new UsageError(`--find-limit searches from a staged profile, but ${profile.name} has no stages that hold a level`, { hint: 'use a profile with steps, e.g. loadctl run stress --find-limit' });
@@ -59,7 +61,7 @@ export async function findLimit(o: FindLimitOptions, events: RunEvents, ui: Ui, 
   for (const key of EXECUTOR_KEYS) delete spec[key];
   const start = o.startRate ?? (plan.unit === 'iterations/s' ? Math.max(1, Math.round(plan.steps[0]!.level)) : 10);
   const stamp = new Date(began).toISOString().replace(/[:.]/g, '-');
-  const dir = join(o.pipeline.outDir, `${stamp}-${profile.name}-find-limit`);
+  const dir = join(o.request.outDir, `${stamp}-${profile.name}-find-limit`);
   await mkdir(dir, { recursive: true });
 
   const state: SearchState = { start, max: bounds.rate.max, probes: [] };
@@ -138,10 +140,16 @@ async function runProbe(r: ProbeRun): Promise<{ probe: Probe; iterationMs: numbe
   await writeFile(file, `${JSON.stringify(spec, null, 2)}\n`);
   const judge = liveJudge(r.limits);
   let stoppedEarly = false;
-  const { runLive } = await import('../live-run/run.ts');
-  const { overrides } = r.o.pipeline;
-  const result = await runLive({
-    pipeline: { ...r.o.pipeline, profile: file, overrides: { baseUrl: overrides.baseUrl, env: overrides.env }, signals: r.signals, preflight: r.o.pipeline.preflight && r.index === 1 },
+  const { runTest } = await import('./run.ts');
+  const { request } = r.o;
+  const { overrides } = request.source;
+  // A probe is a plain run of the probe's profile: gates, invariants and chaos are not part of the search.
+  const result = await runTest({
+    source: { kind: 'profile', profile: file, overrides: { baseUrl: overrides.baseUrl, env: overrides.env } },
+    cwd: request.cwd, outDir: request.outDir, ...(request.k6Path !== undefined ? { k6Path: request.k6Path } : {}),
+    dryRun: request.dryRun, typeCheck: request.typeCheck !== false, extraArgs: request.extraArgs,
+    ...(request.outputs ? { outputs: request.outputs } : {}), ...(request.k6Env ? { k6Env: request.k6Env } : {}), processEnv: request.processEnv,
+    signals: r.signals, preflight: request.preflight && r.index === 1,
     live: true, record: false, interactive: false, quiet: true,
     onSecond: (s) => {
       if (stoppedEarly || !judge.second(s.total)) return;
@@ -149,9 +157,9 @@ async function runProbe(r: ProbeRun): Promise<{ probe: Probe; iterationMs: numbe
       stoppedEarly = true;
       r.signals.emit('SIGINT', 'SIGINT');
     },
-  }, r.events, r.probeUi);
+  }, { events: r.events, ui: r.probeUi });
   if (result.kind !== 'ran') throw new Error('a probe ran as a dry run');
-  const timeline = await readTimeline(result.runDir);
+  const { timeline } = result;
   const metric = (key: string) => result.report.results?.metrics[key];
   const iterations = result.report.results ? metric('iterations')?.raw.count ?? 0 : null;
   const dropped = result.report.results ? metric('dropped_iterations')?.raw.count ?? 0 : null;
@@ -159,12 +167,4 @@ async function runProbe(r: ProbeRun): Promise<{ probe: Probe; iterationMs: numbe
     rate: r.rate, seconds: timeline?.total ?? [], holdSeconds: r.o.holdSeconds, limits: r.limits, iterations, dropped, stoppedEarly,
   });
   return { probe: { ...probe, k6Seconds: Math.round(result.report.k6.durationMs / 100) / 10, runDir: result.runDir }, iterationMs: metric('iteration_duration')?.stats.avg ?? null };
-}
-
-async function readTimeline(runDir: string): Promise<Timeline | undefined> {
-  try {
-    return JSON.parse(await readFile(join(runDir, 'timeline.json'), 'utf8')) as Timeline;
-  } catch {
-    return undefined;
-  }
 }
