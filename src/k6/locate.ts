@@ -34,13 +34,18 @@ const installLines = [
 ];
 const pointAt = '  or point loadctl at a k6 binary with --k6 /path/to/k6 or K6_BIN=/path/to/k6';
 
-/** How to get k6 here: with Go on PATH, building it is one command and needs no package repository. */
+/**
+ * How to get k6 here. With Go on PATH, `loadctl install-k6` comes first: one
+ * command, no package repository (plain `go install go.k6.io/k6/v2@latest`
+ * also asks the vanity-import host for a deprecation notice and fails where
+ * only the module proxy is reachable, so it is not offered).
+ */
 export function installHint(env: NodeJS.ProcessEnv = process.env): string {
   const go = findOnPath('go', env.PATH ?? env.Path, process.platform, env.PATHEXT);
   const withGo = go
-    ? [`    With Go (found at ${go}): loadctl install-k6 (builds ${PINNED_K6} into ${k6CacheDir(env)}), or go install go.k6.io/k6/v2@latest`]
+    ? [`loadctl install-k6 (Go found at ${go}): builds k6 ${PINNED_K6} into ${k6CacheDir(env)}, where loadctl finds it; or`]
     : [];
-  return [...installLines, ...withGo, pointAt].join('\n');
+  return [...withGo, ...installLines, pointAt].join('\n');
 }
 
 

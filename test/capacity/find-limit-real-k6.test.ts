@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { k6Skip, realK6 } from '../helpers/parts.ts';
+import { k6Skip, realK6 } from '../kit/parts.ts';
 import { ensureBuilt, openProject, type Project } from '../k6-real/harness.ts';
 import { startWorkerServer, type WorkerServer } from './worker-server.ts';
 import type { SearchOutcome } from '../../src/capacity/search.ts';

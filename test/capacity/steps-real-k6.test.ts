@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { k6Skip, realK6 } from '../helpers/parts.ts';
+import { k6Skip, realK6 } from '../kit/parts.ts';
 import { chromiumSkip, openReport } from '../helpers/report-page.ts';
 import type { CapacityChartMarks } from '../../src/report/html-capacity.ts';
 import { ensureBuilt, openProject, readJson, type Project } from '../k6-real/harness.ts';

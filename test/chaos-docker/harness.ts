@@ -18,10 +18,10 @@ import type { FaultFactory, FaultSpec } from '../../src/chaos/fault.ts';
 import { abortableSleep } from '../../src/chaos/recovery.ts';
 import { describeUndo, UndoStack } from '../../src/chaos/rollback.ts';
 import type { FaultPlan, TargetSelector, UndoSpec } from '../../src/chaos/types.ts';
-import { missing } from '../helpers/parts.ts';
+import { dockerSkip, testImage } from '../kit/parts.ts';
 
 const run = promisify(execFile);
-export const testImage = process.env.LOADCTL_TEST_IMAGE ?? 'loadctl-test:1';
+export { testImage };
 const runLabel = 'io.loadctl.test.run';
 
 export async function docker(...args: string[]): Promise<string> {
@@ -39,23 +39,8 @@ export async function dockerStatus(...args: string[]): Promise<{ code: number; s
   }
 }
 
-/**
- * Why these tests cannot run here, or undefined when they can. Printed as the
- * skip reason; with LOADCTL_REQUIRE_DOCKER=1 (CI) a reason is a failure instead.
- */
-export async function dockerSkipReason(): Promise<string | undefined> {
-  let reason: string | undefined;
-  const info = await dockerStatus('info', '--format', '{{.ServerVersion}}');
-  if (info.code !== 0) reason = `no Docker engine answers (${(info.stderr.split('\n')[0] ?? '').trim() || 'docker info failed'})`;
-  else if ((await dockerStatus('image', 'inspect', testImage)).code !== 0) {
-    reason = `test image ${testImage} is missing (build it: bash scripts/ci/build-test-image.sh)`;
-  }
-  if (reason && process.env.LOADCTL_REQUIRE_DOCKER === '1') {
-    throw new Error(`LOADCTL_REQUIRE_DOCKER=1 but ${reason}`);
-  }
-  // Skips with one line here; under CI=true a missing engine is a failure.
-  return missing('Docker chaos tests', reason) || undefined;
-}
+/** Why these tests cannot run here (one line, printed once), or undefined when they can. */
+export const dockerSkipReason = async (): Promise<string | undefined> => dockerSkip(testImage);
 
 export class Lab {
   readonly prefix = `lct-${randomBytes(3).toString('hex')}`;

@@ -10,21 +10,14 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { dockerSkip, testImage } from '../kit/parts.ts';
 
 export const repo = join(import.meta.dirname, '..', '..');
 export const bin = join(repo, 'bin', 'loadctl.js');
-export const image = process.env.LOADCTL_TEST_IMAGE ?? 'loadctl-test:1';
+export const image = testImage;
 
-/** Why Docker tests cannot run here, or undefined when they can. Throws when CI requires Docker. */
-export function dockerSkipReason(what = 'chaos end-to-end tests'): string | undefined {
-  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 10_000 });
-  let reason: string | undefined;
-  if (info.error || info.status !== 0) reason = `no Docker engine answers (${(info.stderr || String(info.error)).trim().split('\n')[0]})`;
-  else if (spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) reason = `image ${image} is missing (bash scripts/ci/build-test-image.sh)`;
-  if (reason && process.env.LOADCTL_REQUIRE_DOCKER === '1') throw new Error(`LOADCTL_REQUIRE_DOCKER=1 but ${reason}`);
-  if (reason) console.log(`# skipping ${what}: ${reason}`);
-  return reason;
-}
+/** Why Docker tests cannot run here (one line, printed once), or undefined when they can. Throws when CI requires Docker. */
+export const dockerSkipReason = (_what?: string): string | undefined => dockerSkip(testImage);
 
 export function docker(...args: string[]): string {
   const out = spawnSync('docker', args, { encoding: 'utf8', timeout: 60_000 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sandbox } from '../../src/sandbox/server.ts';
-import { k6Skip, k6VersionsWithV1, realK6 } from '../helpers/parts.ts';
+import { k6Skip, k6VersionsWithV1, realK6 } from '../kit/parts.ts';
 import { loadctl, project, readJson, runDirs, sandboxWithUsers } from './harness.ts';
 
 const users = 4;

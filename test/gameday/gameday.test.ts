@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { docker, loadctl, loadctlDone } from '../chaos-e2e/harness.ts';
 import { Lab } from '../chaos-docker/harness.ts';
-import { commandSkip, k6Skip, realK6 } from '../helpers/parts.ts';
+import { commandSkip, k6Skip, realK6 } from '../kit/parts.ts';
 import { journalPath, pendingIntents, readJournal } from '../../src/chaos/journal.ts';
 import { stackDown, stackSkip, testStack, type TestStack } from '../stack/harness.ts';
 import { startPrometheus, type RealPrometheus } from '../prometheus/harness.ts';

@@ -5,6 +5,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import { installLine, missing } from '../kit/parts.ts';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -14,10 +15,9 @@ const rootfsTar = '/var/cache/loadctl/loadctl-test-1-bookworm.tar';
 export const podman = (...args: string[]) => run('podman', args, { maxBuffer: 16 * 1024 * 1024 }).then((r) => r.stdout.trim());
 
 export async function podmanSkipReason(what: string): Promise<string | undefined> {
-  const missing = await podman('--version').then(() => undefined, () => 'podman is not installed (apt-get install podman)');
-  if (missing && process.env.LOADCTL_REQUIRE_PODMAN === '1') throw new Error(`LOADCTL_REQUIRE_PODMAN=1 but ${missing}`);
-  if (missing) console.log(`# skipping ${what}: ${missing}`);
-  return missing;
+  const how = await podman('--version').then(() => undefined, () => installLine('podman'));
+  if (how && process.env.LOADCTL_REQUIRE_PODMAN === '1') throw new Error(`LOADCTL_REQUIRE_PODMAN=1 but podman: ${how}`);
+  return missing('podman', how) || undefined;
 }
 
 /** Podman keeps its own image store: import the test image once, from the cached root file system or from Docker. */

@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../chaos-e2e/harness.ts';
-import { missing } from './parts.ts';
+import { installLine, missing } from '../kit/parts.ts';
 import { stopProcess } from './process.ts';
 
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -15,7 +15,7 @@ const BIN = '/usr/lib/postgresql/15/bin';
 export function postgresSkip(): string | false {
   const ok = spawnSync(join(BIN, 'postgres'), ['--version'], { stdio: 'ignore' }).status === 0
     && spawnSync('id', ['postgres'], { stdio: 'ignore' }).status === 0;
-  return missing('postgres', ok ? undefined : `no ${BIN}/postgres or no postgres user (apt-get install postgresql)`);
+  return missing('PostgreSQL 15', ok ? undefined : installLine('postgres'));
 }
 
 const asPostgres = (args: string[]) => (process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] as const : [args[0] as string, args.slice(1)] as const);

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { missing } from './parts.ts';
+import { installLine, missing } from '../kit/parts.ts';
 
 export const chromiumPath = '/usr/bin/chromium';
 
@@ -24,7 +24,7 @@ export interface SeenReport {
 
 /** Skip reason when Chromium is not installed (a failure under CI), else false. */
 export const chromiumSkip = (): string | false =>
-  missing('chromium', existsSync(chromiumPath) ? undefined : `${chromiumPath} is not installed (apt-get install chromium; bash .ci/run installs it)`);
+  missing('chromium', existsSync(chromiumPath) ? undefined : installLine('chromium'));
 
 export async function openReport(file: string, screenshot: string): Promise<SeenReport> {
   const { chromium } = await import('playwright-core');

@@ -1,7 +1,7 @@
 // The parts the hostile-inputs table needs, all real: bin/loadctl.js as a
 // subprocess, a TCP server that accepts and never answers (a hung target or
 // engine), an HTTP server on a port fetch refuses, a read-only mount, the
-// sandbox, and real k6 (test/helpers/parts.ts).
+// sandbox, and real k6 (test/kit/parts.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';

@@ -7,14 +7,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { k6Path, missing } from '../helpers/parts.ts';
+import { k6Path, k6Skip, missing } from '../kit/parts.ts';
 import { blockedPortServer, hangingServer, loadctl, makeCwd, readOnlyMount, runFolders } from './harness.ts';
 import type { Ctx, Row } from './rows.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 
 function skipReason(row: Row, ctx: Ctx): string | false {
   for (const need of row.needs ?? []) {
-    if (need === 'k6' && !ctx.k6) return missing('real k6 v2.2.0', 'not built here (bash scripts/ci/install-k6.sh)');
+    if (need === 'k6' && !ctx.k6) return k6Skip('v2.2.0');
     if (need === 'ro' && !ctx.ro) return missing('a read-only mount', 'this machine cannot mount tmpfs (needs root)');
   }
   return row.skip?.() ?? false;

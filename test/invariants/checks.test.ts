@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { commandSkip } from '../helpers/parts.ts';
+import { commandSkip } from '../kit/parts.ts';
 import { BOOKINGS_TABLE, postgresSkip, startPostgres, type RealPostgres } from '../helpers/postgres.ts';
 import { sparePort, startRedis, stopProcess } from '../sandbox/helpers.ts';
 import { readInvariant, CheckUnavailable } from '../../src/invariants/checks.ts';

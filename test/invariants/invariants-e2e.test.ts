@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandSkip, k6Skip, realK6 } from '../helpers/parts.ts';
+import { commandSkip, k6Skip, realK6 } from '../kit/parts.ts';
 import { postgresSkip, startPostgres, type RealPostgres } from '../helpers/postgres.ts';
 import { docker, dockerSkipReason, freePort, loadctl, project, redisStopExperiment, startRedis, unique } from '../live-run/harness.ts';
 import { bookingProfile, startPrometheus, waitForMetric, type RealPrometheus } from '../prometheus/harness.ts';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandSkip, k6Skip, realK6 } from '../helpers/parts.ts';
+import { commandSkip, k6Skip, realK6 } from '../kit/parts.ts';
 import { loadctlDone } from '../chaos-e2e/harness.ts';
 import { stackDown, stackSkip, testStack, type TestStack } from '../stack/harness.ts';
 import { loadctl, project } from '../live-run/harness.ts';

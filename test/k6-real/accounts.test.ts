@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { k6Skip, k6Versions, realK6 } from '../helpers/parts.ts';
+import { k6Skip, k6Versions, realK6 } from '../kit/parts.ts';
 import { setupUsers } from '../../src/users/setup.ts';
 import { docker, dockerSkipReason, redisStopExperiment, startRedis, unique } from '../live-run/harness.ts';
 import { ensureBuilt, openProject, readJson, shortProfile, type Project, type Ran } from './harness.ts';

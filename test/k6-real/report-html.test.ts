@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { commandSkip, k6Skip, missing, realK6 } from '../helpers/parts.ts';
+import { commandSkip, k6Skip, missing, realK6 } from '../kit/parts.ts';
 import { setupUsers } from '../../src/users/setup.ts';
 import { ensureBuilt, openProject, repoRoot, shortProfile, type Project } from './harness.ts';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, linkSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { k6Skip, k6Versions, realK6 } from '../helpers/parts.ts';
+import { k6Skip, k6Versions, realK6 } from '../kit/parts.ts';
 import { locateK6 } from '../../src/k6/locate.ts';
 import { setupUsers } from '../../src/users/setup.ts';
 import { ensureBuilt, openProject, readJson, shortProfile, type Project } from './harness.ts';

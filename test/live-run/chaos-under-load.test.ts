@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { seenInChromium } from '../helpers/report-page.ts';
 import type { Timeline } from '../../src/live/types.ts';
-import type { K6Version } from '../helpers/parts.ts';
+import type { K6Version } from '../kit/parts.ts';
 import {
   constantProfile, docker, dockerSkipReason, k6Env, k6Skip, k6Versions, loadctl, project, redisAnswers, redisRigs, redisStopExperiment, startRedis, unique, watch,
 } from './harness.ts';

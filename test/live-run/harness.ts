@@ -11,7 +11,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { k6Skip, k6Versions, realK6, type K6Version } from '../helpers/parts.ts';
+import { k6Skip, k6Versions, realK6, type K6Version } from '../kit/parts.ts';
 import { bin, docker, dockerSkipReason as skipReason, freePort, image, repo, unique, waitFor } from '../chaos-e2e/harness.ts';
 
 export { bin, docker, freePort, image, repo, unique, waitFor, k6Skip, k6Versions };

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandSkip, k6Skip } from '../helpers/parts.ts';
+import { commandSkip, k6Skip } from '../kit/parts.ts';
 import { dockerSkipReason, freePort, loadctl, project, redisStopExperiment } from '../live-run/harness.ts';
 import { bookingProfile, jsonDoc, runFolder, gatesK6Env, useGatedSystem, dashboardQueries } from './harness.ts';
 import { chromiumPath, openReport } from '../helpers/report-page.ts';

@@ -3,7 +3,7 @@
 // annotation, and every query accepted by a real Prometheus.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandSkip } from '../helpers/parts.ts';
+import { commandSkip } from '../kit/parts.ts';
 import { dashboard, dashboardQueries, startPrometheus, type RealPrometheus } from './harness.ts';
 
 const skip = commandSkip('prometheus');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { freePort, waitFor } from '../chaos-e2e/harness.ts';
 import { before, after } from 'node:test';
 import { stopProcess } from '../helpers/process.ts';
-import { realK6 } from '../helpers/parts.ts';
+import { realK6 } from '../kit/parts.ts';
 
 export interface RealPrometheus {
   url: string;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandSkip, k6Skip } from '../helpers/parts.ts';
+import { commandSkip, k6Skip } from '../kit/parts.ts';
 import { docker, dockerSkipReason, loadctl, project, redisAnswers, redisStopExperiment } from '../live-run/harness.ts';
 import { chromiumPath, openReport } from '../helpers/report-page.ts';
 import { bookingProfile, jsonDoc, runFolder, gatesK6Env, useGatedSystem } from './harness.ts';

@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { commandSkip } from '../helpers/parts.ts';
+import { commandSkip } from '../kit/parts.ts';
 import { waitFor } from '../chaos-e2e/harness.ts';
 import { startPrometheus, waitForMetric, type RealPrometheus } from './harness.ts';
 import { createPrometheusClient } from '../../src/prometheus/client.ts';

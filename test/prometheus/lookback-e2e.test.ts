@@ -9,7 +9,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { commandSkip } from '../helpers/parts.ts';
+import { commandSkip } from '../kit/parts.ts';
 import { startPrometheus, waitForMetric, type RealPrometheus } from './harness.ts';
 import { createPrometheusClient } from '../../src/prometheus/client.ts';
 import { evaluateGates, type Window } from '../../src/prometheus/evaluate.ts';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { k6Skip, k6Versions } from '../helpers/parts.ts';
+import { k6Skip, k6Versions } from '../kit/parts.ts';
 import { chromiumSkip, openReport } from '../helpers/report-page.ts';
 import { bin, ensureBuilt, root } from './cli-build.ts';
 import { makeRealRuns, type RealRuns } from './real-runs.ts';

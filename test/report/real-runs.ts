@@ -8,8 +8,8 @@
 // Both carry the target "http_req_failed rate<0.05", so clean passes and half fails.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { K6Version } from '../helpers/parts.ts';
-import { realK6 } from '../helpers/parts.ts';
+import type { K6Version } from '../kit/parts.ts';
+import { realK6 } from '../kit/parts.ts';
 import { openProject, shortProfile, type Project } from '../k6-real/harness.ts';
 
 const scenario = (second: string) => `import http from 'k6/http';

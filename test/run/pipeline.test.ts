@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runPipeline, type RunPipelineOptions } from '../../src/run/pipeline.ts';
 import { InterruptedError } from '../../src/errors.ts';
 import type { Sandbox } from '../../src/sandbox/server.ts';
-import { k6Skip, realK6 } from '../helpers/parts.ts';
+import { k6Skip, realK6 } from '../kit/parts.ts';
 import { sandboxWithUsers } from '../e2e/harness.ts';
 import { root } from './helpers.ts';
 

@@ -11,7 +11,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runK6 } from '../../src/k6/run.ts';
-import { k6Skip, k6Versions, realK6 } from '../helpers/parts.ts';
+import { k6Skip, k6Versions, realK6 } from '../kit/parts.ts';
 
 /** A "k6" that says which signal it ignored, one line each, and gives up by itself after 15 s (exit 3). */
 const stubborn = (log: string) => `#!${process.execPath}

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PhaseStats } from '../../src/live/phases.ts';
-import { realK6 } from '../helpers/parts.ts';
+import { realK6 } from '../kit/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
 import {
   constantProfile, docker, dockerSkipReason, k6Env, k6Skip, loadctl, project, redisRigs, redisStopExperiment,

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { k6Skip, realK6 } from '../helpers/parts.ts';
+import { k6Skip, realK6 } from '../kit/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
 import { docker, dockerSkipReason, image, unique } from '../chaos-e2e/harness.ts';
 import { hostname } from 'node:os';

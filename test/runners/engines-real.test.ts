@@ -19,7 +19,7 @@ import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandSkip, k6Skip, missing, realK6 } from '../helpers/parts.ts';
+import { commandSkip, k6Skip, missing, realK6 } from '../kit/parts.ts';
 import { startSshd } from '../helpers/sshd.ts';
 import { ensurePodmanImage, podman, podmanSkipReason, startPodmanService } from '../helpers/podman.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
@@ -30,7 +30,7 @@ const version = 'v2.2.0' as const;
 const runnerImage = `loadctl-k6:${version}`;
 const buildScript = join(import.meta.dirname, '..', '..', 'scripts', 'build-k6-image.sh');
 const skip = k6Skip(version) || dockerSkipReason('runners over two engines') || await podmanSkipReason('runners over two engines')
-  || missing('runners over two engines', spawnSync('podman', ['info'], { stdio: 'ignore' }).status === 0 ? undefined : 'podman info fails here');
+  || missing('a working podman', spawnSync('podman', ['info'], { stdio: 'ignore' }).status === 0 ? undefined : '`podman info` fails here; see its error');
 
 /** tcp://127.0.0.1:PORT answering the real dockerd: its own listener, else a relay to its socket. */
 async function dockerOverTcp(): Promise<{ url: string; relay?: Server }> {

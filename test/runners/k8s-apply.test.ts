@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandSkip, k6Skip, realK6 } from '../helpers/parts.ts';
+import { commandSkip, k6Skip, realK6 } from '../kit/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { freePort } from '../../src/runners/local.ts';

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { k6Skip, k6Versions, realK6 } from '../helpers/parts.ts';
+import { k6Skip, k6Versions, realK6 } from '../kit/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
 import { countingServer, openProject, readJson, runnerPids, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
 

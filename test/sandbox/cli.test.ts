@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { commandSkip } from '../helpers/parts.ts';
+import { commandSkip } from '../kit/parts.ts';
 import { cliPath, ensureBuilt, portIsFree, runCli, sparePort, startRedis, stopProcess } from './helpers.ts';
 
 before(() => ensureBuilt());

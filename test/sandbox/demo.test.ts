@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { k6Skip, missing, realK6 } from '../helpers/parts.ts';
+import { installLine, k6Skip, missing, realK6 } from '../kit/parts.ts';
 import { cliPath, ensureBuilt, portIsFree, repoRoot, sparePort } from './helpers.ts';
 
 before(() => ensureBuilt());
@@ -76,7 +76,7 @@ test('demo on real k6: the users it created log in and book with no failed reque
 
 test('demo on a machine with Go and no k6: builds the pinned k6 once into the cache, then runs', { timeout: 900_000 }, async (t) => {
   const go = spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).stdout.trim();
-  if (!go) return t.skip(missing('go', 'not installed (the demo then prints how to install k6 instead)') || undefined);
+  if (!go) return t.skip(missing('go', installLine('go')) || undefined);
   const cwd = shortDemoProject();
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
   const cache = join(cwd, 'k6-cache');

@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { freePort, waitFor } from '../chaos-e2e/harness.ts';
-import { missing } from '../helpers/parts.ts';
+import { installLine, missing } from '../kit/parts.ts';
 
 const bin = '/usr/lib/postgresql/15/bin';
 const hasPostgres = spawnSync(`${bin}/postgres`, ['--version']).status === 0 && spawnSync('id', ['postgres']).status === 0;
-const skip = missing('PostgreSQL 15', hasPostgres ? undefined : `not installed at ${bin} (apt-get install postgresql)`);
+const skip = missing('PostgreSQL 15', hasPostgres ? undefined : installLine('postgres'));
 
 let dir = '';
 let port = 0;

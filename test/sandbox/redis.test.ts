@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
-import { commandSkip } from '../helpers/parts.ts';
+import { commandSkip } from '../kit/parts.ts';
 import { call, metricsText, sample, sleep, sparePort, startRedis, stopProcess, userToken } from './helpers.ts';
 
 type Booking = { id: string; status: string };

@@ -6,11 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { dockerSkipReason, loadctlDone } from '../chaos-e2e/harness.ts';
-import { missing } from '../helpers/parts.ts';
+import { loadctlDone } from '../chaos-e2e/harness.ts';
+import { dockerSkip, testImage } from '../kit/parts.ts';
 import { stackServices } from '../../src/stack/definition.ts';
 
-export const testImage = process.env.LOADCTL_TEST_IMAGE ?? 'loadctl-test:1';
+export { testImage };
 export const nodeImage = process.env.LOADCTL_NODE_IMAGE ?? 'loadctl-node-test:1';
 
 export const stackImagesEnv = {
@@ -20,11 +20,8 @@ export const stackImagesEnv = {
 };
 
 /** Skip reason for stack suites (fails under CI), or false. */
-export function stackSkip(what: string): string | false {
-  const docker = dockerSkipReason(what);
-  if (docker) return docker;
-  const hasNode = spawnSync('docker', ['image', 'inspect', nodeImage], { stdio: 'ignore' }).status === 0;
-  return missing(`${what}: image ${nodeImage}`, hasNode ? undefined : 'not built (bash scripts/ci/build-node-image.sh)');
+export function stackSkip(_what?: string): string | false {
+  return dockerSkip() || dockerSkip(nodeImage, 'build-node-image.sh') || false;
 }
 
 function portFree(port: number): Promise<boolean> {
