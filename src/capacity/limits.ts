@@ -4,7 +4,7 @@
 // feed can judge them, overridden by `--capacity p99=2s,errors=5%,window=5s`.
 // Pure; problems come back as data.
 import type { Target } from '../profiles/types.ts';
-import { durationSeconds } from '../profiles/overrides.ts';
+import { parseDuration } from '../shared/duration.ts';
 
 export interface CapacityLimits {
   /** A second is bad when the p99 of its requests is at or above this (ms). */
@@ -41,7 +41,6 @@ export function limitsFromTargets(targets: readonly Target[]): CapacityLimits {
   };
 }
 
-const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 const KEYS = ['p99', 'p95', 'errors', 'window'] as const;
 
 /** `--capacity p99=2s,p95=1s,errors=5%,window=5s` over `base`; every problem at once. */
@@ -62,7 +61,7 @@ export function parseCapacityFlag(text: string, base: CapacityLimits): { ok: tru
       if (!(rate > 0 && rate <= 1)) errors.push(`--capacity errors=${value}: expected a share above 0 and at most 100 %, such as 5% or 0.05`);
       else limits.errorRate = rate;
     } else {
-      const ms = DURATION.test(value) ? durationSeconds(value) * 1000 : Number.NaN;
+      const ms = parseDuration(value) ?? Number.NaN;
       if (!(ms > 0) || ms > 24 * 3600_000) {
         errors.push(`--capacity ${key}=${value}: expected a duration above 0 and at most 24h, such as 2s or 300ms`);
       } else if (key === 'window') {

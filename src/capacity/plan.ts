@@ -3,7 +3,7 @@
 // stage whose target equals the level before it is flat). Ramps between
 // steps are kept too, to say where a run broke when it broke on the way up.
 // Pure: k6 options in, a plan out.
-import { durationSeconds } from '../profiles/overrides.ts';
+import { scenariosOf } from '../k6/options.ts';
 
 export type LoadUnit = 'VUs' | 'iterations/s';
 
@@ -26,42 +26,22 @@ export interface StepPlan {
   totalSeconds: number;
 }
 
-interface StagedScenario {
-  executor?: string;
-  startTime?: string;
-  startVUs?: number;
-  startRate?: number;
-  timeUnit?: string;
-  stages?: Array<{ duration: string; target: number }>;
-}
-
-/** The staged scenario of a profile's k6 options, or undefined when it has none. */
-function stagedScenario(k6Options: Record<string, unknown>): StagedScenario | undefined {
-  const scenarios = k6Options.scenarios;
-  if (typeof scenarios !== 'object' || scenarios === null) return undefined;
-  for (const s of Object.values(scenarios as Record<string, unknown>)) {
-    if (typeof s === 'object' && s !== null && Array.isArray((s as StagedScenario).stages) && (s as StagedScenario).stages!.length > 0) return s as StagedScenario;
-  }
-  return undefined;
-}
-
 /**
  * The steps of the first staged scenario, or undefined when the profile has
  * no stages. A profile of ramps only (no flat stage) has a plan with no steps.
  */
 export function planSteps(k6Options: Record<string, unknown>): StepPlan | undefined {
-  const s = stagedScenario(k6Options);
+  const s = scenariosOf(k6Options).find((x) => x.stages.length > 0);
   if (!s) return undefined;
   const arrival = s.executor === 'ramping-arrival-rate';
   // Arrival rates are per timeUnit; the plan speaks per second.
-  const perSecond = arrival ? 1 / durationSeconds(s.timeUnit ?? '1s') : 1;
-  const offset = s.startTime ? durationSeconds(s.startTime) : 0;
-  let level = (arrival ? s.startRate : s.startVUs) ?? 0;
-  let at = offset;
+  const perSecond = arrival ? 1000 / s.timeUnitMs : 1;
+  let level = s.startLevel;
+  let at = s.startMs / 1000;
   let rampStart: { at: number; level: number } | undefined;
   const steps: PlannedStep[] = [];
-  for (const stage of s.stages!) {
-    const seconds = durationSeconds(stage.duration);
+  for (const stage of s.stages) {
+    const seconds = stage.durationMs / 1000;
     if (stage.target === level && level > 0 && seconds > 0) {
       const last = steps[steps.length - 1];
       if (!rampStart && last && last.holdTo === at && last.level === level * perSecond) {

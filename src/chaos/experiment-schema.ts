@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { TargetSelector } from './fault.ts';
 import { faultSchema, type FaultSpec } from './faults/registry.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../shared/duration.ts';
 import { durationProblem } from '../inputs/bounds.ts';
 import { checkHostPort, checkHttpUrl } from '../inputs/url.ts';
 import { prometheusBlockSchema, type PrometheusBlock } from '../prometheus/config.ts';

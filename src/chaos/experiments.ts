@@ -7,7 +7,7 @@ import { durationProblem } from '../inputs/bounds.ts';
 import { readYamlText, yamlData } from '../inputs/yaml-file.ts';
 import { catalogue } from '../profiles/load.ts';
 import type { FaultSpec, TargetSelector } from './fault.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../shared/duration.ts';
 import { validateExperiment, type Experiment, type ExperimentFile, type Probe } from './experiment-schema.ts';
 
 export interface ExperimentOverrides {

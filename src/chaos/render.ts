@@ -2,7 +2,7 @@
 // the versioned JSON document (docs/chaos-result-json.md) and JUnit XML.
 // No I/O and no colours here; the command decides where text goes.
 import Table from 'cli-table3';
-import { formatDuration } from './duration.ts';
+import { formatDuration } from '../shared/duration.ts';
 import type { ChaosResult, TimelineEvent } from './engine-types.ts';
 import { describeUndo } from './rollback.ts';
 import { exitCodeFor } from './engine.ts';

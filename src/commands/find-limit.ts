@@ -2,7 +2,8 @@
 // layer of the search (src/app/find-limit.ts). Checks its flags (one
 // line, exit 2), owns the console, prints the answer and the exit code.
 import { UsageError } from '../errors.ts';
-import { checkWhole, k6DurationMs, limits } from '../inputs/bounds.ts';
+import { checkWhole, limits } from '../inputs/bounds.ts';
+import { parseDuration } from '../shared/duration.ts';
 import type { ProfileRunRequest } from '../app/run.ts';
 
 export interface FindLimitFlags {
@@ -42,7 +43,7 @@ export function checkFindLimitFlags(profile: string, f: FindLimitFlags): { start
 }
 
 function durationMs(flag: string, text: string, minMs: number, hint: string): number {
-  const ms = /^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text) ? k6DurationMs(text) : undefined;
+  const ms = parseDuration(text);
   if (ms === undefined || ms < minMs || ms > 24 * 3600_000) {
     throw new UsageError(`${flag} "${text}" is not a duration from ${minMs / 1000}s to 24h (such as 30s, 5m or 1h)`, { hint });
   }

@@ -4,6 +4,7 @@ import type { RegisterCommand } from './types.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
 import { claimSignals } from '../shared/signals.ts';
 import { redactUrl } from '../inputs/url.ts';
+import { formatDuration } from '../shared/duration.ts';
 import type { RawSandboxOptions } from '../sandbox/options.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/server.ts';
 
@@ -44,7 +45,7 @@ function shutdownSignal(): Promise<string> {
 
 export async function sandboxCommand(raw: RawSandboxOptions, deps: { quiet: boolean; signal: Promise<string> }): Promise<number> {
   const { createUi } = await import('../ui.ts');
-  const { formatDuration, parseSandboxOptions } = await import('../sandbox/options.ts');
+  const { parseSandboxOptions } = await import('../sandbox/options.ts');
   const ui = createUi({ quiet: deps.quiet });
   const options = resolveSandboxOptions(parseSandboxOptions(raw));
   // A 500 is a sandbox bug: say so on stderr, in one line, without stopping.

@@ -14,7 +14,7 @@ import type { RunResult } from '../app/run.ts';
 import type { Experiment } from '../chaos/experiment-schema.ts';
 import { listExperiments, loadExperiment } from '../chaos/experiments.ts';
 import { defaultHelperImage, tcImageEnv } from '../chaos/faults/common.ts';
-import { formatDuration } from '../chaos/duration.ts';
+import { formatDuration } from '../shared/duration.ts';
 import { createRunFolder } from '../shared/run-folder.ts';
 import { type ImageKey, chooseImages, planStack, stackEndpoints } from '../stack/definition.ts';
 import { StackDocker } from '../stack/docker.ts';

@@ -1,6 +1,7 @@
 // One table of numeric limits, used by the command-line flags and by the
 // profile and experiment files alike, so a number refused on one path is
 // refused on every path, with the same words. Pure.
+import { parseDuration } from '../shared/duration.ts';
 
 /** setTimeout's ceiling (2^31 - 1 ms, about 24.8 days): a longer timer fires at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -43,16 +44,6 @@ export function wholeProblem(name: string, value: number, limit: WholeLimit): st
   return `${name}: expected a whole number from ${limit.min} to ${limit.max.toLocaleString('en-US')} (${limit.of}), got ${value}`;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Milliseconds in a k6 duration ("1m30s", "500ms", "2h"); undefined when it is not one. */
-export function k6DurationMs(text: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
-  let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
-  return total;
-}
-
 /** Readable form of the timer ceiling for messages. */
 export const MAX_DURATION_TEXT = '24.8 days (596h)';
 
@@ -69,7 +60,7 @@ export function durationProblem(name: string, ms: number, minMs = 0): string | u
 
 /** A --duration flag for a load run: a k6 duration from 1 s (k6's own floor) to the timer ceiling. */
 export function runDurationProblem(flag: string, text: string): string | undefined {
-  const ms = k6DurationMs(text);
+  const ms = parseDuration(text);
   if (ms === undefined) return `${flag}: expected a k6 duration such as 30s, 5m or 1m30s, got "${text}"`;
   return durationProblem(`${flag} ${text}`, ms, 1000);
 }

@@ -1,7 +1,7 @@
 // `--recovery target=30s,errors=5%,p99=2s,seconds=5`: what a healthy second is
 // and how fast users must get back to one. Pure; every problem comes back as
 // data, then the range checks of resolveRecoveryTargets.
-import { durationSeconds } from '../profiles/overrides.ts';
+import { parseDuration } from '../shared/duration.ts';
 import { resolveRecoveryTargets, type RecoveryTargets } from '../live/phases.ts';
 
 const KEYS = {
@@ -10,8 +10,6 @@ const KEYS = {
   p99: 'maxP99Ms',
   seconds: 'consecutiveSeconds',
 } as const;
-
-const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 
 export function parseRecoveryFlag(text: string | undefined): { ok: true; targets: RecoveryTargets } | { ok: false; errors: string[] } {
   const partial: Partial<RecoveryTargets> = {};
@@ -26,11 +24,12 @@ export function parseRecoveryFlag(text: string | undefined): { ok: true; targets
     }
     const field = KEYS[key as keyof typeof KEYS];
     if (key === 'target' || key === 'p99') {
-      if (!DURATION.test(value)) {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
         errors.push(`--recovery ${key}=${value}: expected a duration such as 30s or 1500ms`);
         continue;
       }
-      partial[field] = key === 'target' ? durationSeconds(value) : durationSeconds(value) * 1000;
+      partial[field] = key === 'target' ? ms / 1000 : ms;
     } else if (key === 'errors') {
       const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(value);
       if (!m) {

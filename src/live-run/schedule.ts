@@ -5,7 +5,9 @@
 // hold (for a ramping profile, the start of its hold stage, so a spike is
 // broken at its peak and not during the warm-up), and the per-second request
 // count has settled there (the last few seconds within a band of their mean).
-import { durationSeconds, holdStageIndex } from '../profiles/overrides.ts';
+import { holdStageIndex } from '../profiles/overrides.ts';
+import { loadTestMs, scenariosOf } from '../k6/options.ts';
+import { parseDuration } from '../shared/duration.ts';
 import type { SecondStats } from '../live/types.ts';
 
 export type InjectAt = { kind: 'steady' } | { kind: 'offset'; ms: number };
@@ -13,40 +15,15 @@ export type InjectAt = { kind: 'steady' } | { kind: 'offset'; ms: number };
 /** `--at steady` (the default) or `--at 60s` / `1m30s` / `1500ms`: time after k6 started. */
 export function parseInjectAt(text: string | undefined): InjectAt | { error: string } {
   if (text === undefined || text === 'steady') return { kind: 'steady' };
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) {
-    return { error: `--at "${text}" is neither "steady" nor a duration such as 60s, 1m30s or 1500ms` };
-  }
-  return { kind: 'offset', ms: Math.round(durationSeconds(text) * 1000) };
+  const ms = parseDuration(text);
+  if (ms === undefined) return { error: `--at "${text}" is neither "steady" nor a duration such as 60s, 1m30s or 1500ms` };
+  return { kind: 'offset', ms: Math.round(ms) };
 }
 
-interface ScenarioShape {
-  executor?: string;
-  duration?: string;
-  startTime?: string;
-  startVUs?: number;
-  /** Arrival-rate executors ramp a rate instead of VUs. */
-  startRate?: number;
-  stages?: Array<{ duration: string; target: number }>;
-}
-
-function scenariosOf(k6Options: Record<string, unknown>): ScenarioShape[] {
-  const s = k6Options.scenarios;
-  if (typeof s !== 'object' || s === null) return [];
-  return Object.values(s as Record<string, unknown>).filter((v): v is ScenarioShape => typeof v === 'object' && v !== null);
-}
-
-const seconds = (d: string | undefined) => (d === undefined ? 0 : durationSeconds(d));
-
-/** How long the profile drives load, in seconds (the longest scenario); null when it cannot tell. */
+/** How long the profile drives load, in seconds (the longest scenario); null when it cannot tell (iterations end when they are done). */
 export function plannedLoadSeconds(k6Options: Record<string, unknown>): number | null {
-  const list = scenariosOf(k6Options);
-  if (list.length === 0) return null;
-  let longest = 0;
-  for (const s of list) {
-    const own = s.stages ? s.stages.reduce((sum, st) => sum + seconds(st.duration), 0) : seconds(s.duration);
-    longest = Math.max(longest, seconds(s.startTime) + own);
-  }
-  return longest;
+  const ms = loadTestMs(k6Options);
+  return ms === undefined ? null : ms / 1000;
 }
 
 /**
@@ -57,14 +34,14 @@ export function plannedLoadSeconds(k6Options: Record<string, unknown>): number |
 export function holdStartSeconds(k6Options: Record<string, unknown>): number {
   let latest = 0;
   for (const s of scenariosOf(k6Options)) {
-    let at = seconds(s.startTime);
-    if (s.stages && s.stages.length > 0) {
-      const hold = holdStageIndex(s.startVUs ?? s.startRate ?? 0, s.stages);
-      at += s.stages.slice(0, hold).reduce((sum, st) => sum + seconds(st.duration), 0);
+    let at = s.startMs;
+    if (s.stages.length > 0) {
+      const hold = holdStageIndex(s.startLevel, s.stages);
+      at += s.stages.slice(0, hold).reduce((sum, st) => sum + st.durationMs, 0);
     }
     latest = Math.max(latest, at);
   }
-  return latest;
+  return latest / 1000;
 }
 
 export interface SteadyRule {

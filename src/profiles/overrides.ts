@@ -20,8 +20,8 @@ import type { ProfileOverrides } from './types.ts';
 import { type ProfileSpec, type Validation } from './schema.ts';
 import { limits, runDurationProblem, wholeProblem } from '../inputs/bounds.ts';
 import { checkHttpUrl } from '../inputs/url.ts';
-
-type Stage = { duration: string; target: number };
+import type { Stage } from '../k6/options.ts';
+import { parseDuration } from '../shared/duration.ts';
 
 function scaleLevel(level: number, factor: number): number {
   if (level === 0) return 0;
@@ -41,16 +41,7 @@ export function holdStageIndex(start: number, stages: ReadonlyArray<Stage>): num
     }
   });
   const candidates = flatAtPeak.length > 0 ? flatAtPeak : flat.length > 0 ? flat : stages.map((_, i) => i);
-  const seconds = (d: string) => durationSeconds(d);
-  return candidates.reduce((best, i) => (seconds(stages[i]!.duration) > seconds(stages[best]!.duration) ? i : best), candidates[0]!);
-}
-
-/** Seconds in a k6 duration string ("1m30s" -> 90). Assumes DURATION_RE matched. */
-export function durationSeconds(d: string): number {
-  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-  let total = 0;
-  for (const m of d.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]!]!;
-  return total;
+  return candidates.reduce((best, i) => (stages[i]!.durationMs > stages[best]!.durationMs ? i : best), candidates[0]!);
 }
 
 function checkOverrides(o: ProfileOverrides): string[] {
@@ -110,7 +101,7 @@ function withDuration(spec: ProfileSpec, duration: string): ProfileSpec {
     case 'ramping-vus':
     case 'ramping-arrival-rate': {
       const start = spec.executor === 'ramping-vus' ? spec.startVUs : spec.startRate;
-      const hold = holdStageIndex(start, spec.stages);
+      const hold = holdStageIndex(start, spec.stages.map((s) => ({ durationMs: parseDuration(s.duration) ?? 0, target: s.target })));
       return { ...spec, stages: spec.stages.map((s, i) => (i === hold ? { ...s, duration } : s)) };
     }
   }

@@ -3,22 +3,21 @@
 // profiles/profile.schema.json is generated from this file
 // (scripts/gen-profile-schema.mjs) so editors can complete profiles.
 import { z } from 'zod';
-import { durationProblem, k6DurationMs, limits, MAX_DURATION_TEXT, MAX_TIMER_MS } from '../inputs/bounds.ts';
+import { durationProblem, limits, MAX_DURATION_TEXT, MAX_TIMER_MS } from '../inputs/bounds.ts';
+import { DURATION_PATTERN, parseDuration } from '../shared/duration.ts';
 import { prometheusBlockSchema } from '../prometheus/config.ts';
 import { invariantsSchema } from '../invariants/schema.ts';
 
-/** k6 duration strings: "30s", "1m30s", "500ms", "2h". */
-export const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 /** One k6 threshold expression: "p(99)<2000", "rate<0.05", "count>=1". */
 export const THRESHOLD_EXPR_RE = /^\s*(avg|min|max|med|value|rate|count|p\(\d+(\.\d+)?\))\s*(<=|>=|<|>|===|==|!=)\s*-?\d+(\.\d+)?\s*$/;
 /** "metric" or "metric{tag:value,tag2:value2}". */
 export const METRIC_RE = /^[A-Za-z_][A-Za-z0-9_]*(\{[^{}]+\})?$/;
 
 const duration = z.string()
-  .regex(DURATION_RE, { error: 'expected a k6 duration such as "30s", "5m" or "1m30s"' })
-  .refine((d) => (k6DurationMs(d) ?? 0) <= MAX_TIMER_MS, { error: `expected at most ${MAX_DURATION_TEXT}` });
+  .regex(DURATION_PATTERN, { error: 'expected a k6 duration such as "30s", "5m" or "1m30s"' })
+  .refine((d) => (parseDuration(d) ?? 0) <= MAX_TIMER_MS, { error: `expected at most ${MAX_DURATION_TEXT}` });
 /** k6 refuses a constant executor that runs for less than a second. */
-const runDuration = duration.refine((d) => (k6DurationMs(d) ?? 0) >= 1000, { error: 'expected at least 1s (k6 runs a constant executor for a second or more)' });
+const runDuration = duration.refine((d) => (parseDuration(d) ?? 0) >= 1000, { error: 'expected at least 1s (k6 runs a constant executor for a second or more)' });
 const count = (min: number, max: number = limits.rate.max) => z.number({ error: 'expected number' }).int({ error: 'expected an integer' })
   .min(min, { error: `expected a number >= ${min}` })
   .max(max, { error: `expected at most ${max.toLocaleString('en-US')}` });
@@ -172,7 +171,7 @@ function crossFieldProblems(spec: ProfileSpec): string[] {
   if (spec.executor === 'ramping-vus' || spec.executor === 'ramping-arrival-rate') {
     const start = spec.executor === 'ramping-vus' ? spec.startVUs : spec.startRate;
     if (Math.max(start, ...spec.stages.map((s) => s.target)) === 0) problems.push('stages: expected at least one stage with a target above 0');
-    const totalMs = spec.stages.reduce((sum, s) => sum + (k6DurationMs(s.duration) ?? 0), 0);
+    const totalMs = spec.stages.reduce((sum, s) => sum + (parseDuration(s.duration) ?? 0), 0);
     if (totalMs <= 0) problems.push('stages: the stages last 0s in total, so nothing would run; give the hold stage a duration such as 1m');
     else if (durationProblem('stages', totalMs)) problems.push(`stages: together longer than the maximum of ${MAX_DURATION_TEXT}`);
   }

@@ -5,11 +5,11 @@
 // experiments. Pure.
 import { z } from 'zod';
 import { checkHttpUrl } from '../inputs/url.ts';
+import { DURATION_PATTERN, durationSeconds } from '../shared/duration.ts';
 import { DEFAULT_GATES, GATE_SCOPES, parseGateExpression, type Gate, type GateScope } from './gates.ts';
 
-const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-const seconds = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, { error: 'expected a duration such as "1s" or "30s"' })
-  .transform((t) => Number.parseFloat(t) * (UNITS[/[a-z]+$/.exec(t)?.[0] ?? 's'] as number));
+const seconds = z.string().regex(DURATION_PATTERN, { error: 'expected a duration such as "1s" or "30s"' })
+  .transform((t) => durationSeconds(t)!);
 
 const expression = z.string().min(1).refine((t) => !('error' in parseGateExpression(t)), {
   error: 'expected "<PromQL> <op> <number>", e.g. "sum(rate(booking_lock_failures_total[1m])) * 60 < 10"',

@@ -4,6 +4,7 @@
 // verdict, targets and the phases/recovery block. Unknown shapes degrade to
 // null fields rather than errors: a report on an old run is still useful.
 import type { FaultWindow, Timeline } from '../live/types.ts';
+import { peakVus } from '../k6/options.ts';
 import type { ChaosResult } from '../chaos/engine-types.ts';
 import { experimentEventsFromChaos, faultWindowFromChaos, type ExperimentEvent } from './chaos-events.ts';
 import { parsePhasesBlock, type PhasesBlock } from './result-phases.ts';
@@ -132,22 +133,9 @@ export function thresholdsFromSummary(summary: unknown): ThresholdOutcome[] {
   return out.sort((a, b) => a.metric.localeCompare(b.metric) || a.expression.localeCompare(b.expression));
 }
 
-/** Largest VU figure in k6 options: `vus`, `maxVUs`, stage targets of VU executors. */
+/** The profile's peak VUs as k6 plans them (src/k6/options.ts: overlapping scenarios add up); null without options. */
 export function vusFromOptions(options: unknown): number | null {
-  if (!isObj(options)) return null;
-  let best = num(options.vus);
-  const consider = (v: unknown) => { const n = num(v); if (n !== null) best = best === null ? n : Math.max(best, n); };
-  const scenarios = isObj(options.scenarios) ? Object.values(options.scenarios) : [];
-  for (const s of scenarios) {
-    if (!isObj(s)) continue;
-    consider(s.vus);
-    consider(s.maxVUs ?? s.preAllocatedVUs);
-    consider(s.startVUs);
-    const rateExecutor = typeof s.executor === 'string' && s.executor.includes('arrival-rate');
-    if (!rateExecutor && Array.isArray(s.stages)) for (const st of s.stages) if (isObj(st)) consider(st.target);
-  }
-  if (Array.isArray(options.stages)) for (const st of options.stages) if (isObj(st)) consider(st.target);
-  return best;
+  return isObj(options) ? peakVus(options) : null;
 }
 
 /** A chaos result's one target is recovery in time; its `targets` are containers, not goals. */

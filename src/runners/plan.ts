@@ -4,7 +4,10 @@
 //
 // The default MB/VU is the figure measured for this project with real k6
 // v2.2.0 on the booking-load journey (2,000 VUs took 1.33 GB: 0.66 MB/VU);
-// another scenario should measure its own and pass --mb-per-vu.
+// another scenario should measure its own and pass --mb-per-vu. The peak is
+// k6's own (src/k6/options.ts): scenarios that overlap in time add up.
+
+import { peakVus } from '../k6/options.ts';
 
 export const MEASURED_MB_PER_VU = 0.66;
 /** Memory kept free on a runner for k6's own buffers and the OS. */
@@ -33,19 +36,6 @@ export interface Plan {
   fdsPerRunner: number;
   fdOk: boolean | null;
   lines: string[];
-}
-
-/** The most VUs any scenario of the profile runs at once. */
-export function peakVus(k6Options: Record<string, unknown>): number {
-  const scenarios = (k6Options.scenarios ?? {}) as Record<string, Record<string, unknown>>;
-  let total = 0;
-  for (const s of Object.values(scenarios)) {
-    const n = (v: unknown) => (typeof v === 'number' ? v : 0);
-    const stages = Array.isArray(s.stages) ? (s.stages as Array<{ target?: unknown }>).map((x) => n(x.target)) : [];
-    const arrival = String(s.executor ?? '').includes('arrival-rate');
-    total += arrival ? Math.max(n(s.maxVUs), n(s.preAllocatedVUs)) : Math.max(n(s.vus), n(s.startVUs), ...stages);
-  }
-  return total;
 }
 
 const gb = (mb: number) => (mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${Math.round(mb)} MB`);

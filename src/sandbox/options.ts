@@ -4,22 +4,13 @@ import type { SandboxOptions } from './server.ts';
 import { parseBreaks } from './breaks.ts';
 import { checkHost } from '../inputs/url.ts';
 import { MAX_DURATION_TEXT, MAX_TIMER_MS } from '../inputs/bounds.ts';
+import { parseDuration as parseK6Duration } from '../shared/duration.ts';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** "5m", "30s", "1500ms", "1h", or a bare number of seconds; undefined when malformed. */
+/** "5m", "30s", "1500ms", "1h" (k6's grammar), or a bare number of seconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) return undefined;
-  const ms = Number(m[1]) * (UNITS[m[2] ?? 's'] as number);
-  return Number.isFinite(ms) ? Math.round(ms) : undefined;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
+  const trimmed = text.trim();
+  const ms = parseK6Duration(/^\d+(\.\d+)?$/.test(trimmed) ? `${trimmed}s` : trimmed);
+  return ms === undefined ? undefined : Math.round(ms);
 }
 
 export interface RawSandboxOptions {

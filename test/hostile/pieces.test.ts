@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { checkWhole, durationProblem, k6DurationMs, limits, MAX_TIMER_MS, runDurationProblem } from '../../src/inputs/bounds.ts';
+import { checkWhole, durationProblem, limits, MAX_TIMER_MS, runDurationProblem } from '../../src/inputs/bounds.ts';
+import { parseDuration } from '../../src/shared/duration.ts';
 import { checkHost, checkHostPort, checkHttpUrl, isHost } from '../../src/inputs/url.ts';
 import { printable, printableLines, terminalSafe } from '../../src/inputs/printable.ts';
 import { outputProblem } from '../../src/inputs/output-path.ts';
@@ -29,8 +30,8 @@ test('bounds: one table, the same words for a flag and a file, the timer ceiling
     assert.equal(r.ok, false, bad);
   }
   assert.equal(checkWhole('--vus', '1000000', limits.vus).ok, true);
-  assert.equal(k6DurationMs('1m30s'), 90_000);
-  assert.equal(k6DurationMs('30 s'), undefined);
+  assert.equal(parseDuration('1m30s'), 90_000);
+  assert.equal(parseDuration('30 s'), undefined);
   assert.equal(durationProblem('d', MAX_TIMER_MS), undefined);
   assert.match(durationProblem('d', MAX_TIMER_MS + 1)!, /maximum of 24\.8 days/);
   assert.match(runDurationProblem('--duration', '0s')!, /at least 1s/);

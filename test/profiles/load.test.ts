@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listProfiles, listScenarios, loadProfile, packageRoot } from '../../src/profiles/load.ts';
-import { durationSeconds } from '../../src/profiles/overrides.ts';
+import { durationSeconds as secondsOf } from '../../src/shared/duration.ts';
+
+const durationSeconds = (d: string): number => secondsOf(d)!;
 import { UsageError } from '../../src/errors.ts';
 
 const SHIPPED = ['extreme', 'high', 'load', 'normal', 'peak', 'quick', 'simple', 'soak', 'spike', 'stress'];

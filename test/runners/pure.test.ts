@@ -108,7 +108,8 @@ test('combined exit: a slice\'s own 99 is not the verdict; a script error wins; 
 });
 
 test('plan: runners from memory per VU, VUs per runner against ulimit -n', async () => {
-  const { planRunners, peakVus, parseMemory } = await import('../../src/runners/plan.ts');
+  const { planRunners, parseMemory } = await import('../../src/runners/plan.ts');
+  const { peakVus } = await import('../../src/k6/options.ts');
   const k6Options = { scenarios: { booking: { executor: 'ramping-vus', startVUs: 0, stages: [{ duration: '10m', target: 50000 }, { duration: '2m', target: 0 }] } } };
   assert.equal(peakVus(k6Options), 50000);
   assert.equal(peakVus({ scenarios: { a: { executor: 'constant-arrival-rate', preAllocatedVUs: 100, maxVUs: 400 } } }), 400);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, parseDuration, parseSandboxOptions } from '../../src/sandbox/options.ts';
+import { parseDuration, parseSandboxOptions } from '../../src/sandbox/options.ts';
+import { formatDuration } from '../../src/shared/duration.ts';
 import { rowName } from '../../src/sandbox/store.ts';
 
 test('durations: units, bare seconds, and garbage', () => {
@@ -11,7 +12,7 @@ test('durations: units, bare seconds, and garbage', () => {
   assert.equal(parseDuration('5 minutes'), undefined);
   assert.equal(parseDuration('-1s'), undefined);
   assert.equal(formatDuration(300_000), '5m');
-  assert.equal(formatDuration(1500), '1500ms');
+  assert.equal(formatDuration(1500), '1.5s');
 });
 
 test('sandbox options: every problem reported at once', () => {

@@ -7,7 +7,7 @@ import { EnvironmentError, UsageError } from '../../errors.ts';
 import type { Fault, FaultObservations } from './kind.ts';
 import type { ContainerRef, FaultPlan, UndoSpec } from '../types.ts';
 import { describe, formatBytes, parseBytes, requireRunning, seconds, shellQuote, type FaultContext } from './common.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../../shared/duration.ts';
 import { z } from 'zod';
 import { defineFault } from './kind.ts';
 

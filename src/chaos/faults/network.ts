@@ -7,7 +7,7 @@ import type { Fault } from './kind.ts';
 import type { ContainerRef, FaultPlan, UndoSpec } from '../types.ts';
 import { describe, requireRunning, type FaultContext } from './common.ts';
 import { composeProjectLabel } from '../targets.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../../shared/duration.ts';
 import { z } from 'zod';
 import { defineFault } from './kind.ts';
 

@@ -4,7 +4,7 @@
 import type { Fault } from './kind.ts';
 import type { ContainerRef, FaultPlan } from '../types.ts';
 import { describe, requireRunning, type FaultContext } from './common.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../../shared/duration.ts';
 import { z } from 'zod';
 import { defineFault } from './kind.ts';
 

@@ -10,7 +10,7 @@ import { EnvironmentError, UsageError } from '../../errors.ts';
 import type { Fault, FaultObservations } from './kind.ts';
 import type { ContainerRef, FaultPlan } from '../types.ts';
 import { describe, pollUntil, requireRunning, type FaultContext } from './common.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../../shared/duration.ts';
 import { z } from 'zod';
 import { defineFault } from './kind.ts';
 

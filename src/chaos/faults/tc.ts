@@ -13,7 +13,7 @@ import type { ContainerRef, FaultPlan, UndoSpec } from '../types.ts';
 import { createdByLabel, describe, targetLabel, tcImageEnv, requireRunning, seconds, type FaultContext } from './common.ts';
 import { restoreCommands, tcFailure, validateDevice } from './qdisc.ts';
 import { restoreScript } from '../undo.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../../shared/duration.ts';
 
 /** Where tc runs: the device in the target and the helper image, for every qdisc fault. */
 export const helperFields = { device: z.string().min(1).optional(), helperImage: z.string().min(1).optional() };
