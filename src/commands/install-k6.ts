@@ -4,7 +4,7 @@
 // own machines); elsewhere the install hint names the package managers.
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
-import { ExitCode } from '../errors.ts';
+import { ExitCode, UsageError } from '../errors.ts';
 import type { Ui } from '../ui.ts';
 
 interface InstallFlags { cacheDir?: string }
@@ -21,10 +21,11 @@ export const register: RegisterCommand = (program, runAction) => {
       const ui = createUi({ quiet: Boolean(globals.quiet), color: globals.color });
       const wanted = versions.length > 0 ? versions : [install.PINNED_K6];
       for (const version of wanted) install.k6Module(version); // every bad name before any build
+      if (flags.cacheDir?.trim() === '') throw new UsageError('--cache-dir is empty', { hint: 'give a folder, e.g. --cache-dir ~/.cache/loadctl/k6, or leave it out' });
       const cacheDir = flags.cacheDir ?? install.k6CacheDir();
       // Before a build of minutes, not after it.
       const { assertWritable } = await import('../inputs/output-path.ts');
-      await assertWritable([{ flag: flags.cacheDir !== undefined ? '--cache-dir' : 'the k6 cache', path: cacheDir, kind: 'dir' }]);
+      await assertWritable([{ flag: flags.cacheDir !== undefined ? '--cache-dir' : process.env.LOADCTL_K6_CACHE ? 'LOADCTL_K6_CACHE' : 'the k6 cache', path: cacheDir, kind: 'dir' }]);
       for (const version of wanted) await buildOne(ui, install, version, cacheDir);
       return ExitCode.Ok;
     }));

@@ -11,8 +11,9 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.ts';
+import { isSupportedK6, parseK6Version, SUPPORTED_RANGE } from './version.ts';
 
 /** The k6 that `loadctl demo` builds when none is installed. */
 export const PINNED_K6 = 'v2.2.0';
@@ -31,6 +32,10 @@ export function cachedK6Path(cacheDir: string, version: string): string {
 export function k6Module(version: string): string {
   const match = /^v(\d+)\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.exec(version);
   if (!match) throw new UsageError(`"${version}" is not a k6 version; write it like v2.2.0`);
+  // A build of minutes that loadctl would then refuse to run: say so first.
+  if (!isSupportedK6(parseK6Version(version)!)) {
+    throw new UsageError(`k6 ${version} is outside the versions loadctl runs (${SUPPORTED_RANGE.text}); nothing was built`, { hint: `e.g. loadctl install-k6 ${PINNED_K6}` });
+  }
   const major = Number(match[1]);
   return major >= 2 ? `go.k6.io/k6/v${major}` : 'go.k6.io/k6';
 }
@@ -49,12 +54,15 @@ export interface BuildK6Options {
 /** Builds k6 `version` into the cache (reused when already there); returns its path. */
 export async function buildK6(options: BuildK6Options): Promise<{ path: string; built: boolean; seconds: number }> {
   const module = k6Module(options.version);
-  const out = cachedK6Path(options.cacheDir, options.version);
+  // go build runs in a temporary folder: a relative -o would land there, not here.
+  const out = cachedK6Path(resolve(options.cacheDir), options.version);
+  const versionDir = join(resolve(options.cacheDir), options.version);
   if (existsSync(out)) return { path: out, built: false, seconds: 0 };
   const go = options.go ?? 'go';
   const env = { ...(options.env ?? process.env), GOFLAGS: '-mod=mod' };
   const started = Date.now();
-  await mkdir(join(options.cacheDir, options.version), { recursive: true });
+  const madeDir = !existsSync(versionDir);
+  await mkdir(versionDir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'loadctl-k6-build-'));
   const run = async (args: string[], step: string) => {
     options.onStep?.(step);
@@ -74,6 +82,10 @@ export async function buildK6(options: BuildK6Options): Promise<{ path: string; 
     await run(['mod', 'tidy'], `resolving ${module}@${options.version} through the Go module proxy`);
     await run(['build', '-trimpath', '-o', `${out}.tmp`, module], `compiling k6 ${options.version} (several minutes on a small machine, once)`);
     await rename(`${out}.tmp`, out);
+  } catch (error) {
+    // A failed build leaves no empty version folder for the next look-up to trip on.
+    if (madeDir) await rm(versionDir, { recursive: true, force: true });
+    throw error;
   } finally {
     await rm(work, { recursive: true, force: true });
     await rm(`${out}.tmp`, { force: true });
