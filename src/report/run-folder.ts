@@ -34,19 +34,23 @@ const exists = (path: string) => stat(path).then(() => true, () => false);
 
 const notRunFolderHint = 'pass a folder made by `loadctl run`, e.g. .loadctl/runs/<time>-<profile>/ (ls .loadctl/runs)';
 
-async function readJson(dir: string, name: string): Promise<unknown> {
+const damagedHint = 'the run folder is damaged; run the profile again with `loadctl run <profile>`';
+const unreadable: Record<string, string> = { ELOOP: 'is a symbolic link loop', EISDIR: 'is a directory, not a file', EACCES: 'cannot be read (permission denied)' };
+
+async function readJson(dir: string, name: string, shownDir: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(join(dir, name), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOENT') return undefined;
+    throw new UsageError(`run folder damaged: ${join(shownDir, name)} ${unreadable[code] ?? `cannot be read (${code || (error as Error).message})`}`, { hint: damagedHint });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new UsageError(`${join(dir, name)} is not valid JSON (${(error as Error).message})`, {
-      hint: 'the run folder is damaged; run the profile again with `loadctl run <profile>`',
+      hint: damagedHint,
     });
   }
 }
@@ -67,13 +71,13 @@ export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
     throw new UsageError(`${dirArg} is not a run folder: no such directory`, { hint: notRunFolderHint });
   }
   const files: RunFolderJson = {
-    profile: await readJson(dir, runFiles.profile),
-    summary: (await readJson(dir, runFiles.summary)) ?? (await readJson(dir, runFiles.summaryExport)),
-    result: await readJson(dir, runFiles.result),
-    timeline: await readJson(dir, runFiles.timeline),
-    chaos: await readJson(dir, runFiles.chaos),
-    prometheus: await readJson(dir, runFiles.prometheus),
-    invariants: await readJson(dir, runFiles.invariants),
+    profile: await readJson(dir, runFiles.profile, dirArg),
+    summary: (await readJson(dir, runFiles.summary, dirArg)) ?? (await readJson(dir, runFiles.summaryExport, dirArg)),
+    result: await readJson(dir, runFiles.result, dirArg),
+    timeline: await readJson(dir, runFiles.timeline, dirArg),
+    chaos: await readJson(dir, runFiles.chaos, dirArg),
+    prometheus: await readJson(dir, runFiles.prometheus, dirArg),
+    invariants: await readJson(dir, runFiles.invariants, dirArg),
   };
   if (files.result !== undefined && !isLoadctlResult(files.result)) {
     throw new UsageError(`${join(dirArg, runFiles.result)} is not a loadctl result (no "schema": "loadctl/..." object in it)`, {
