@@ -59,6 +59,7 @@ async function k8sCommand(profile: string, k6Flags: string[], flags: K8sFlags, g
   ]);
   const parallelism = parseRunnerCount(flags.parallelism);
   if (typeof parallelism !== 'number') throw new UsageError(parallelism.error.replace('--runners', '--parallelism'), { hint: 'e.g. --parallelism 6' });
+  (await import('../runners/flags.ts')).refuseRunnerOwnedFlags(k6Flags, `--parallelism ${parallelism}`);
   const applyOnly = ([['--listen', flags.listen], ['--keep', flags.keep], ['--json', flags.json], ['--junit', flags.junit]] as const).find(([, v]) => v !== undefined);
   if (!flags.apply && applyOnly) throw new UsageError(`${applyOnly[0]} only applies with --apply`, { hint: `e.g. loadctl k8s ${profile} --parallelism ${flags.parallelism} --receiver <url> --apply ${applyOnly[0]} ...` });
   if (!flags.receiver) throw new UsageError('--receiver is required: the runner pods must know where to push their live feed', { hint: 'e.g. --receiver http://loadctl.example.internal:9091' });

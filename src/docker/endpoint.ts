@@ -54,9 +54,11 @@ export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, exists: (p
   if (host) {
     if (host.startsWith('unix://')) return unix(host.slice('unix://'.length) || '/var/run/docker.sock');
     const hint = 'use unix:///var/run/docker.sock, tcp://HOST:2375 or ssh://USER@HOST, or unset it';
+    // As docker itself: an address without a scheme is refused, not looked up as a host name.
+    if (!host.includes('://')) throw new UsageError(`DOCKER_HOST "${host}" is not an engine address: it has no scheme (${DOCKER_HOST_SCHEMES.map((x) => `${x}://`).join(', ')})`, { hint });
     let url: URL;
     try {
-      url = new URL(host.includes('//') ? host : `tcp://${host}`);
+      url = new URL(host);
     } catch {
       throw new UsageError(`DOCKER_HOST "${host}" is not an engine address`, { hint });
     }

@@ -25,8 +25,10 @@ export function parseDockerHosts(values: readonly string[]): EngineRequest[] {
     for (const raw of value.split(',')) {
       const item = raw.trim();
       if (item === '') throw new UsageError(`--docker-host "${value}" has an empty entry`, { hint });
-      const m = /^(.*)=(\d+)$/.exec(item);
+      // Whatever follows the last "=" (with no "/" in it) is the weight, so =-1 or =abc cannot become part of a socket path.
+      const m = /^(.*)=([^=/]*)$/.exec(item);
       const host = m ? m[1]! : item;
+      if (m && !/^\d+$/.test(m[2]!)) throw new UsageError(`--docker-host "${item}": weight "${m[2]}" is not a whole number from 1 to ${MAX_WEIGHT}`, { hint });
       const weight = m ? Number(m[2]) : 1;
       if (weight < 1 || weight > MAX_WEIGHT) throw new UsageError(`--docker-host "${item}": weight ${m?.[2] ?? ''} is outside 1..${MAX_WEIGHT}`, { hint });
       if (out.some((e) => e.host === host)) throw new UsageError(`--docker-host ${host} is given twice`, { hint: 'give each engine once; use =W to give it more runners' });

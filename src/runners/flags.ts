@@ -15,7 +15,41 @@ export interface RunnersFlags {
   receiverHost?: string;
 }
 
-export function runnersFromFlags(flags: RunnersFlags, env: NodeJS.ProcessEnv = process.env): RunnersRequestOptions | undefined {
+/**
+ * k6 flags that loadctl sets on every runner (placement.ts runnerFlags; the
+ * k6-operator sets the same on its pods): the user's copy after `--` comes
+ * later on the line and wins, so each runner would run the same slice, or
+ * the runners' APIs would clash. Long name -> short alias.
+ */
+const RUNNER_OWNED: Record<string, string | undefined> = {
+  '--execution-segment': undefined, '--execution-segment-sequence': undefined, '--address': '-a', '--paused': '-p',
+  '--linger': '-l', '--no-setup': undefined, '--no-teardown': undefined,
+};
+
+/** Samples are told apart by these tags; a user's copy would fold runners into one. */
+const OWNED_TAG = /^(runner|instance_id|testrun_name)=/;
+
+/** The first k6 flag after `--` that splitting the test over runners sets itself, as typed; undefined when none. */
+export function runnerOwnedFlag(k6Flags: readonly string[]): string | undefined {
+  const aliases = Object.values(RUNNER_OWNED);
+  for (const [i, arg] of k6Flags.entries()) {
+    const [name, value] = [arg.split('=')[0]!, arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : k6Flags[i + 1] ?? ''];
+    if (name in RUNNER_OWNED || aliases.includes(name)) return arg;
+    if ((name === '--tag' || name === '-t') && OWNED_TAG.test(value)) return `${arg}${arg.includes('=') ? '' : ` ${value}`}`;
+  }
+  return undefined;
+}
+
+/** A usage error for a k6 flag after `--` that the runners set themselves (--runners, k8s --parallelism). */
+export function refuseRunnerOwnedFlags(k6Flags: readonly string[], by: string): void {
+  const owned = runnerOwnedFlag(k6Flags);
+  if (owned === undefined) return;
+  throw new UsageError(`k6 flag ${owned} after \`--\` would override what ${by} sets on each runner (its slice of the test, its API address, its tags)`, {
+    hint: `drop it: ${by} splits the whole test into slices itself; to run one slice, use a single k6 without ${by.split(' ')[0]}`,
+  });
+}
+
+export function runnersFromFlags(flags: RunnersFlags, env: NodeJS.ProcessEnv = process.env, k6Flags: readonly string[] = []): RunnersRequestOptions | undefined {
   const dockerOnly = [
     ['--runner-image', flags.runnerImage], ['--runner-network', flags.runnerNetwork],
     ['--docker-host', flags.dockerHost?.length ? 'x' : undefined], ['--receiver-host', flags.receiverHost],
@@ -38,6 +72,7 @@ export function runnersFromFlags(flags: RunnersFlags, env: NodeJS.ProcessEnv = p
     checkReceiverHost(resolveEngines(engines, env), flags.receiverHost);
   }
   if (count === 1) return undefined;
+  refuseRunnerOwnedFlags(k6Flags, `--runners ${count}`);
   return {
     count, placement,
     ...(flags.runnerImage ? { image: flags.runnerImage } : {}),
