@@ -58,10 +58,10 @@ export const register: RegisterCommand = (program, runAction) => {
       const ui = createUi({ quiet: globals.quiet ?? false, color: globals.color ?? true });
       const users = checkWhole('--users', flags.users, limits.demoUsers);
       if (!users.ok) throw new UsageError(users.problem, { hint: 'e.g. --users 50' });
-      const [{ runGameDay }, { runShown, parseVus }, { parseStackOptions }] = await Promise.all([
+      const [{ runGameDay }, { runShown, parseVus }, { parseStackOptions, stackOptionSources }] = await Promise.all([
         import('../gameday/run.ts'), import('./run.ts'), import('../stack/command.ts'),
       ]);
-      const stack = parseStackOptions({ action: 'up', project: flags.project, portOffset: flags.portOffset });
+      const stack = parseStackOptions({ action: 'up', project: flags.project, portOffset: flags.portOffset, from: stackOptionSources((key) => command.getOptionValueSource(key), process.env) });
       const prometheus = await checkBeforeTheStack(flags);
       if (prometheus) await (await import('../gameday/prometheus.ts')).checkPrometheusAnswers(prometheus.url, prometheus.from);
       // As for `loadctl chaos`: the option is the variable, so every run of the day sees one value.

@@ -128,6 +128,12 @@ export async function runShown(options: RunCommandOptions): Promise<RunResult> {
   const cwd = options.cwd ?? process.cwd();
   const ui = createUi({ quiet: options.quiet, color: options.color, stream: options.json ? process.stderr : process.stdout });
   const view = render.createRunView(ui, { quiet: Boolean(options.quiet), verbose: Boolean(options.verbose), cwd });
+  // The variables stand in for their flags and are checked as the flags are, also under --dry-run.
+  if (options.prometheus === undefined) await prometheusFlag(process.env.LOADCTL_PROMETHEUS || undefined, 'LOADCTL_PROMETHEUS');
+  if (options.prometheusRw === undefined && process.env.LOADCTL_PROMETHEUS_RW) {
+    await prometheusFlag(process.env.LOADCTL_PROMETHEUS_RW, 'LOADCTL_PROMETHEUS_RW');
+    if (options.live === false) ui.warn('LOADCTL_PROMETHEUS_RW is set, but --no-live turns the live feed off: nothing is forwarded');
+  }
   // Every place this run will write, checked before any load or fault.
   const { assertWritable } = await import('../inputs/output-path.ts');
   await assertWritable([
@@ -283,7 +289,7 @@ export const register: RegisterCommand = (program, runAction) => {
           if (v !== undefined) throw new UsageError(`${flag} only applies with --plan`, { hint: `e.g. loadctl run ${profile} --plan ${flag} ...` });
         }
         const { runnersFromFlags } = await import('../runners/flags.ts');
-        const runners = runnersFromFlags(flags);
+        const runners = runnersFromFlags(flags, process.env, k6Flags);
         return runCommand({
           profile,
           vus: flags.vus === undefined ? undefined : parseVus(flags.vus),
@@ -340,7 +346,8 @@ async function prometheusFlag(text: string | undefined, name = '--prometheus'): 
   if (text === undefined) return undefined;
   const { checkPrometheusUrl } = await import('../prometheus/config.ts');
   const problem = checkPrometheusUrl(name, text);
-  if (problem) throw new UsageError(problem, { hint: name === '--prometheus' ? 'e.g. --prometheus http://localhost:9090' : 'e.g. --prometheus-rw http://localhost:9090/api/v1/write' });
+  const example = /prometheus-rw|_RW$/i.test(name) ? 'http://localhost:9090/api/v1/write' : 'http://localhost:9090';
+  if (problem) throw new UsageError(problem, { hint: name.startsWith('--') ? `e.g. ${name} ${example}` : `set ${name} to a URL such as ${example}, or unset it` });
   return text;
 }
 

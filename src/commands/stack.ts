@@ -29,9 +29,10 @@ export const register: RegisterCommand = (program, runAction) => {
     .action((action: string | undefined, flags: Flags, command) => runAction(async () => {
       const globals = command.optsWithGlobals() as { quiet?: boolean; color?: boolean };
       const ui = createUi({ quiet: globals.quiet ?? false, color: globals.color ?? true, ...(flags.json ? { stream: process.stderr } : {}) });
-      const { runStackCommand } = await import('../stack/command.ts');
+      const { runStackCommand, stackOptionSources } = await import('../stack/command.ts');
       return runStackCommand({
         action, project: flags.project, portOffset: flags.portOffset, json: flags.json, env: process.env, break: flags.break,
+        from: stackOptionSources((key) => command.getOptionValueSource(key), process.env),
         images: {
           ...(flags.redisImage ? { redis: flags.redisImage } : {}),
           ...(flags.postgresImage ? { postgres: flags.postgresImage } : {}),

@@ -18,6 +18,8 @@ export interface StackCommandOptions {
   action: string | undefined;
   project: string;
   portOffset: string;
+  /** Set when --project / --port-offset were not typed but came from their variables. */
+  from?: StackOptionSources;
   images: Partial<Record<ImageKey, string>>;
   /** --break's text; LOADCTL_STACK_BREAK (in env) when the flag is absent. */
   break?: string | undefined;
@@ -36,16 +38,28 @@ export async function serviceBundle(): Promise<Buffer> {
   throw new EnvironmentError('the bundled stack service (dist/stack-service.mjs) is missing', { hint: 'build it: npm run build' });
 }
 
-export function parseStackOptions(o: Pick<StackCommandOptions, 'action' | 'project' | 'portOffset' | 'break'> & { env?: Record<string, string | undefined> }): { action: 'up' | 'down' | 'status'; project: string; portOffset: number; breaks: BreakMode[] } {
+/** Where --project and --port-offset came from when not typed: their variables, named in errors as the user set them. */
+export interface StackOptionSources { project?: 'LOADCTL_STACK_PROJECT'; portOffset?: 'LOADCTL_STACK_PORT_OFFSET' }
+
+/** Which of the two took its value from the environment (commander says 'default' for a variable read into the default). */
+export function stackOptionSources(sourceOf: (key: string) => string | undefined, env: Record<string, string | undefined>): StackOptionSources {
+  const fromEnv = (key: string, name: string) => sourceOf(key) === 'default' && Boolean(env[name]);
+  return {
+    ...(fromEnv('project', 'LOADCTL_STACK_PROJECT') ? { project: 'LOADCTL_STACK_PROJECT' as const } : {}),
+    ...(fromEnv('portOffset', 'LOADCTL_STACK_PORT_OFFSET') ? { portOffset: 'LOADCTL_STACK_PORT_OFFSET' as const } : {}),
+  };
+}
+
+export function parseStackOptions(o: Pick<StackCommandOptions, 'action' | 'project' | 'portOffset' | 'break'> & { env?: Record<string, string | undefined>; from?: StackOptionSources }): { action: 'up' | 'down' | 'status'; project: string; portOffset: number; breaks: BreakMode[] } {
   if (!o.action || !actions.includes(o.action)) {
     throw new UsageError(`${o.action ? `unknown stack action "${o.action}"` : 'name a stack action'} (known: ${actions.join(', ')})`, { hint: 'loadctl stack up' });
   }
   const bad = checkProject(o.project);
-  if (bad) throw new UsageError(bad);
+  if (bad) throw new UsageError(o.from?.project ? bad.replace(/^--project/, o.from.project) : bad);
   const offset = Number(o.portOffset);
   const highest = Math.max(...stackServices.map((s) => s.port));
   if (!/^\d+$/.test(o.portOffset) || offset + highest > 65535) {
-    throw new UsageError(`--port-offset ${o.portOffset}: must be a whole number from 0 to ${65535 - highest}`, { hint: 'e.g. --port-offset 10000 publishes the booking service on 127.0.0.1:18080' });
+    throw new UsageError(`${o.from?.portOffset ?? '--port-offset'} ${o.portOffset}: must be a whole number from 0 to ${65535 - highest}`, { hint: 'e.g. --port-offset 10000 publishes the booking service on 127.0.0.1:18080' });
   }
   if (o.break !== undefined && o.action !== 'up') {
     throw new UsageError(`--break applies to \`stack up\` only; \`stack ${o.action}\` takes no break modes (status shows the ones a stack runs with)`);

@@ -1,0 +1,51 @@
+// Issue 21's hostile-input sweep, High 1-8 and Medium 9-12: one row per
+// defect (or per form of it), run with the same checks as the main table
+// (table.ts). Each row failed before its fix.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Row } from './rows.ts';
+import { hostileTable } from './table.ts';
+
+const runResult = JSON.stringify({ schema: 'loadctl/run-result', version: 1, status: 'passed', profile: { name: 'quick', scenario: 'simple' }, targets: [], thresholds: [], totals: { requests: 10, errorRate: 0 } });
+const hung = (c: { hang: number }) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` });
+const docker = ['run', 'quick', '--dry-run', '--runners', '2', '--placement', 'docker'];
+const nothingAt = (...paths: string[]) => (cwd: string) => { for (const p of paths) assert.ok(!existsSync(join(cwd, p)), `${p} was not made`); };
+
+const rows: Row[] = [
+  // 4: every variable that stands in for a flag is checked as the flag is.
+  { item: 'H4 LOADCTL_PROMETHEUS_RW=garbage', env: () => ({ LOADCTL_PROMETHEUS_RW: 'garbage' }), argv: () => ['run', 'quick', '--dry-run'], code: 2, line: /^loadctl: LOADCTL_PROMETHEUS_RW: not a URL: "garbage"/m },
+  { item: 'H4 LOADCTL_PROMETHEUS_RW=ftp://', env: () => ({ LOADCTL_PROMETHEUS_RW: 'ftp://x/write' }), argv: () => ['run', 'quick', '--dry-run'], code: 2, line: /LOADCTL_PROMETHEUS_RW: expected an http:\/\/ or https:\/\/ URL, got "ftp:\/\/x\/write"/ },
+  { item: 'H4 LOADCTL_PROMETHEUS_RW with --no-live is said, not ignored', keepsRuns: true, env: () => ({ LOADCTL_PROMETHEUS_RW: 'http://127.0.0.1:9/api/v1/write' }), timeoutMs: 90_000, argv: () => ['run', 'quick', '--dry-run', '--no-typecheck', '--no-live'], code: 0, line: /LOADCTL_PROMETHEUS_RW is set, but --no-live turns the live feed off: nothing is forwarded/ },
+  { item: 'H4 LOADCTL_PROMETHEUS=garbage, also under --dry-run', env: () => ({ LOADCTL_PROMETHEUS: 'garbage' }), argv: () => ['run', 'quick', '--dry-run'], code: 2, line: /^loadctl: LOADCTL_PROMETHEUS: not a URL: "garbage"/m },
+  { item: 'H4 LOADCTL_STACK_PORT_OFFSET=abc is named as set', env: (c) => ({ ...hung(c), LOADCTL_STACK_PORT_OFFSET: 'abc' }), argv: () => ['stack', 'up'], code: 2, line: /^loadctl: LOADCTL_STACK_PORT_OFFSET abc: must be a whole number/m, not: /--port-offset abc/ },
+  { item: 'H4 LOADCTL_STACK_PROJECT bad: gameday', env: (c) => ({ ...hung(c), LOADCTL_STACK_PROJECT: 'Bad Name' }), argv: () => ['gameday', '--yes'], code: 2, line: /^loadctl: LOADCTL_STACK_PROJECT Bad Name: use 1-41/m },
+  { item: 'H4 LOADCTL_K6_CACHE below a file', files: { 'file.txt': 'x' }, env: () => ({ LOADCTL_K6_CACHE: 'file.txt/k6' }), argv: () => ['install-k6', 'v2.2.0'], code: 2, line: /^loadctl: LOADCTL_K6_CACHE file\.txt\/k6: cannot write there/m, not: /starting the Go build/ },
+
+  // 5: install-k6 refuses what it cannot build or keep, before building.
+  { item: 'H5 install-k6 --cache-dir \'\'', argv: () => ['install-k6', 'v2.2.0', '--cache-dir', ''], code: 2, line: /^loadctl: --cache-dir is empty/m, not: /starting the Go build/, after: nothingAt('v2.2.0') },
+  { item: 'H5 install-k6 v0.48.0, below the range', argv: () => ['install-k6', 'v0.48.0', '--cache-dir', 'cache'], code: 2, line: /^loadctl: k6 v0\.48\.0 is outside the versions loadctl runs \(v0\.49\.0 to v2\.x\); nothing was built/m, not: /starting the Go build/, after: nothingAt('cache') },
+  { item: 'H5 install-k6 v9.9.9, above it, with a good one first', argv: () => ['install-k6', 'v2.2.0', 'v9.9.9', '--cache-dir', 'cache'], code: 2, line: /k6 v9\.9\.9 is outside the versions loadctl runs[^]*fix: e\.g\. loadctl install-k6 v2\.2\.0/, not: /starting the Go build/, after: nothingAt('cache') },
+
+  // 6: a damaged run folder is exit 2 with its name.
+  { item: 'H6 report: result.json a symlink loop', files: { 'runs/loop/result.json': { symlink: 'result.json' } }, argv: () => ['report', 'runs/loop'], code: 2, line: /^loadctl: run folder damaged: runs\/loop\/result\.json is a symbolic link loop/m },
+  { item: 'H6 report: result.json a directory', files: { 'runs/dir/result.json': { dir: true }, 'runs/ok/result.json': runResult }, argv: () => ['report', 'runs/ok', 'runs/dir'], code: 2, line: /^loadctl: run folder damaged: runs\/dir\/result\.json is a directory, not a file/m },
+  { item: 'H6 report --html: timeline.json a directory, nothing written', files: { 'runs/t/result.json': runResult, 'runs/t/timeline.json': { dir: true } }, argv: () => ['report', '--html', 'runs/t'], code: 2, line: /run folder damaged: runs\/t\/timeline\.json is a directory/, after: nothingAt('runs/t/report.html') },
+
+  // 8: k6 flags that the runners set themselves.
+  { item: 'H8 --runners 2 -- --execution-segment', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--', '--execution-segment', '0:1/2'], code: 2, line: /^loadctl: k6 flag --execution-segment after `--` would override what --runners 2 sets on each runner/m },
+  { item: 'H8 --runners 2 -- --address', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--', '--address', '127.0.0.1:6565'], code: 2, line: /k6 flag --address after `--` would override/ },
+  { item: 'H8 --runners 2 -- -a=... and --tag runner=', argv: () => ['run', 'quick', '--dry-run', '--runners', '3', '--', '--tag', 'runner=7', '-a=:1'], code: 2, line: /k6 flag --tag runner=7 after `--`/ },
+  { item: 'H8 --runners 2 -- --linger', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--', '--linger'], code: 2, line: /k6 flag --linger after/ },
+  { item: 'H8 k8s --parallelism 2 -- --execution-segment-sequence=', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--', '--execution-segment-sequence=0,1'], code: 2, line: /k6 flag --execution-segment-sequence=0,1 after `--` would override what --parallelism 2 sets/ },
+  { item: 'H8 other k6 flags still pass with --runners', keepsRuns: true, timeoutMs: 90_000, argv: () => ['run', 'quick', '--dry-run', '--no-typecheck', '--runners', '2', '--', '--tag', 'team=a', '--http-debug'], code: 0, line: /--tag team=a --http-debug/ },
+
+  // 12: --docker-host weights and addresses without a scheme.
+  { item: 'M12 --docker-host unix:///x.sock=-1', argv: () => [...docker, '--docker-host', 'unix:///x.sock=-1'], code: 2, line: /--docker-host "unix:\/\/\/x\.sock=-1": weight "-1" is not a whole number from 1 to 100/ },
+  { item: 'M12 --docker-host unix:///x.sock=abc', argv: () => [...docker, '--docker-host', 'unix:///x.sock=abc'], code: 2, line: /weight "abc" is not a whole number/ },
+  { item: 'M12 --docker-host bogus: no look-up', argv: () => [...docker, '--docker-host', 'bogus'], code: 2, line: /^loadctl: --docker-host "bogus" is not an engine address: it has no scheme \(unix:\/\/, tcp:\/\//m, not: /ENOTFOUND|EAI_AGAIN/ },
+  { item: 'M12 DOCKER_HOST=garbage: chaos', env: () => ({ DOCKER_HOST: 'garbage' }), argv: () => ['chaos', 'redis-failure', '--dry-run'], code: 2, line: /^loadctl: DOCKER_HOST "garbage" is not an engine address/m, not: /no Docker engine answers/ },
+  { item: 'M12 DOCKER_HOST=garbage: doctor', env: () => ({ DOCKER_HOST: 'garbage' }), argv: () => ['doctor', '--no-target'], code: 2, line: /DOCKER_HOST "garbage" is not an engine address/ },
+];
+
+hostileTable('issue 21 sweep, High 1-8 and Medium 9-12: one line, the documented exit code, nothing left behind', rows);
