@@ -9,7 +9,7 @@ import { appendStepSummary } from '../shared/step-summary.ts';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { Ui } from '../ui.ts';
-import { createRunFolder } from '../shared/run-folder.ts';
+import { createRunFolder, writeResultDocument } from '../shared/run-folder.ts';
 import { exitCodeFor, planExperiment, runExperiment } from './engine.ts';
 import type { TimelineEvent } from './engine-types.ts';
 import { listExperiments, loadExperiment } from './experiments.ts';
@@ -146,7 +146,7 @@ export async function runChaosCommand(o: ChaosOptions, ui: Ui): Promise<number> 
   const runLines = readJournal(journal).filter((r) => r.id.startsWith(`${runId}/`)).map((r) => JSON.stringify(r)).join('\n');
   await writeFile(join(runDir, 'chaos-journal.jsonl'), runLines ? `${runLines}\n` : '');
   await writeFile(join(runDir, 'chaos-timeline.json'), `${JSON.stringify(result.events, null, 2)}\n`);
-  await writeFile(join(runDir, 'result.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  await writeResultDocument(runDir, doc);
   // The engine's own result, which `loadctl report` reads for the fault window and events.
   await writeFile(join(runDir, 'chaos.json'), `${JSON.stringify(result, null, 2)}\n`);
   const summaryProblem = o.env.GITHUB_STEP_SUMMARY ? await appendStepSummary(o.env.GITHUB_STEP_SUMMARY, `${renderMarkdown(result)}\n`) : undefined;

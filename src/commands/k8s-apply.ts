@@ -32,9 +32,10 @@ export interface ApplyCommandInput {
 }
 
 export async function applyCommand(input: ApplyCommandInput): Promise<number> {
-  const [{ createUi }, render, { startReceiver }, { applyTestRun }, { waitTimeoutMs }, { judgeRunners }, { runnersReport }, { renderJson }, { resultsFromFeed }] = await Promise.all([
+  const [{ createUi }, render, { startReceiver }, { applyTestRun }, { waitTimeoutMs }, { judgeRunners }, { runnersExecuted }, { buildRunReport }, { toResultDocument }, { resultsFromFeed }, { writeResultDocument }] = await Promise.all([
     import('../ui.ts'), import('./run-output.ts'), import('../live/receiver.ts'),
-    import('../runners/k8s/apply.ts'), import('../runners/k8s/timeout.ts'), import('../runners/step.ts'), import('../runners/stage.ts'), import('../report/json.ts'), import('../runners/k8s/feed-results.ts'),
+    import('../runners/k8s/apply.ts'), import('../runners/k8s/timeout.ts'), import('../runners/step.ts'), import('../runners/stage.ts'), import('../run/report.ts'),
+    import('../report/json.ts'), import('../runners/k8s/feed-results.ts'), import('../shared/run-folder.ts'),
   ]);
   const ui = createUi({ quiet: input.quiet, ...(input.color !== undefined ? { color: input.color } : {}), stream: input.json ? process.stderr : process.stdout });
   const view = render.createRunView(ui, { quiet: input.quiet, verbose: input.verbose, cwd: input.cwd });
@@ -69,12 +70,11 @@ export async function applyCommand(input: ApplyCommandInput): Promise<number> {
     // Ctrl-C deleted the pods before they wrote summaries: judge what the live feed got.
     ...(applied.run.interrupted ? { fallback: () => resultsFromFeed(timeline, receiver.aggregator.finals) } : {}),
   });
-  const report = runnersReport({
-    profile: input.profile, cwd: input.cwd, startedAt, endedAt: new Date(), runDir: input.runDir, step: { run: applied.run, ...judged },
-    k6: { path: `${input.image} (TestRun ${input.manifests.testRun.metadata.name}, ${cluster.server})`, version: undefined, argv: [] },
+  const report = buildRunReport({
+    profile: input.profile, cwd: input.cwd, startedAt, endedAt: new Date(), runDir: input.runDir, executed: runnersExecuted({ run: applied.run, ...judged }, []),
+    k6: { path: `${input.image} (TestRun ${input.manifests.testRun.metadata.name}, ${cluster.server})`, version: undefined },
   });
-  const resultJson = renderJson(report);
-  await writeFile(join(input.runDir, 'result.json'), resultJson);
+  const resultJson = await writeResultDocument(input.runDir, toResultDocument(report));
   view.finished(report);
   if (input.json) process.stdout.write(resultJson);
   await render.writeExtraReports(report, { ...(input.junit ? { junit: input.junit } : {}), stepSummary: process.env.GITHUB_STEP_SUMMARY }, (line) => ui.warn(line));

@@ -1,6 +1,6 @@
 // After the load: the timeline, the phases and the recovery verdict go into
-// the run folder (timeline.json, result.json, report.html), and the outcome of
-// a run with --chaos is decided once, in decideLiveRunOutcome.
+// the run folder (timeline.json, result.json, report.html); the outcome is
+// decided once, by decideRunOutcome, from the load's facts and each feature's say.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ui } from '../ui.ts';
@@ -9,7 +9,8 @@ import type { Timeline } from '../live/types.ts';
 import type { RecoveryTargets } from '../live/phases.ts';
 import type { RunReport } from '../report/model.ts';
 import type { ChaosOutcome } from './chaos.ts';
-import { decideLiveRunOutcome } from './outcome.ts';
+import { decideRunOutcome, type Say } from '../run/decide.ts';
+import { writeResultDocument } from '../shared/run-folder.ts';
 
 export interface FinishInput {
   result: Extract<PipelineResult, { kind: 'ran' }>;
@@ -42,7 +43,17 @@ export interface FinishInput {
 /** A finished run as the use case reads it: the pipeline's report plus what the run folder got. */
 export type LiveRunResult =
   | Extract<PipelineResult, { kind: 'dry-run' }>
-  | (Extract<PipelineResult, { kind: 'ran' }> & { document: Record<string, unknown>; timeline?: Timeline });
+  | {
+    kind: 'ran'; runDir: string; report: RunReport; resultJson: string; document: Record<string, unknown>; timeline?: Timeline;
+    /** Phases and users' recovery, when a chaos experiment ran under this load. */
+    phases?: import('../report/result-phases.ts').PhasesBlock;
+    /** The Prometheus gates' verdicts, when a Prometheus was given. */
+    prometheus?: import('../prometheus/in-run.ts').PrometheusDoc;
+    /** The invariants' verdicts, when any were declared. */
+    invariants?: import('../invariants/in-run.ts').InvariantsDoc;
+    /** Where a staged profile's steps broke, when it has steps. */
+    capacity?: import('../capacity/analyse.ts').CapacityBlock;
+  };
 
 export async function finishRunFolder(input: FinishInput): Promise<LiveRunResult> {
   const { result, timeline, ui } = input;
@@ -55,10 +66,7 @@ export async function finishRunFolder(input: FinishInput): Promise<LiveRunResult
   let analysis = null;
   // A live gate's own SIGINT is not the user's: the run failed on that gate (exit 1), named.
   const stoppedBy = input.liveGates?.reason && !input.liveGates.userInterrupted ? input.liveGates.reason : undefined;
-  if (stoppedBy) {
-    const { withLiveAbort } = await import('../verdict/system.ts');
-    report = { ...report, outcome: withLiveAbort(report.outcome, stoppedBy) };
-  }
+  const says: Say[] = stoppedBy ? [{ kind: 'stopped-by', reason: stoppedBy }] : [];
   if (input.experiment !== undefined) {
     const chaos = input.chaos ?? { ran: false as const, experiment: input.experiment, reason: 'k6 never started' };
     let noRecoveryReason: string | undefined;
@@ -72,11 +80,10 @@ export async function finishRunFolder(input: FinishInput): Promise<LiveRunResult
       if (!timeline) noRecoveryReason = 'the live feed had no data; add --record for an exact timeline';
       else if (!analysis) noRecoveryReason = 'no fault window: nothing was injected';
     }
-    const outcome = decideLiveRunOutcome({
-      run: report.outcome, chaos, recovery: analysis?.recovery ?? null, ...(noRecoveryReason ? { noRecoveryReason } : {}), loadStopped: input.loadStopped === true,
+    says.push({ kind: 'chaos', chaos: {
+      chaos, recovery: analysis?.recovery ?? null, ...(noRecoveryReason ? { noRecoveryReason } : {}), loadStopped: input.loadStopped === true,
       ...(stoppedBy ? { stoppedBy: `Prometheus gate "${input.liveGates?.doc.abort?.gate}"` } : {}),
-    });
-    report = { ...report, outcome };
+    } });
     if (analysis) {
       const { phasesText } = await import('../report/phases-table.ts');
       ui.result(phasesText({ phases: analysis.phases, phasesBySeries: analysis.bySeries }));
@@ -91,21 +98,21 @@ export async function finishRunFolder(input: FinishInput): Promise<LiveRunResult
 
   let prometheus: import('../prometheus/in-run.ts').PrometheusDoc | undefined;
   if (input.gates) {
-    const [{ judgeRunGates, gateProblems }, { gateLines }, { withSystemProblems }] = await Promise.all([
-      import('../prometheus/in-run.ts'), import('../prometheus/render.ts'), import('../verdict/system.ts'),
+    const [{ judgeRunGates, gateProblems }, { gateLines }] = await Promise.all([
+      import('../prometheus/in-run.ts'), import('../prometheus/render.ts'),
     ]);
     const live = input.liveGates ? { ...input.liveGates.doc, reason: input.liveGates.reason } : undefined;
     prometheus = await judgeRunGates(input.gates, { timeline, report, phases: analysis?.phases ?? null, runDir: result.runDir, ...(live ? { live } : {}) });
-    report = { ...report, outcome: withSystemProblems(report.outcome, gateProblems(prometheus)) };
+    says.push({ kind: 'problems', problems: gateProblems(prometheus) });
     for (const line of gateLines(prometheus)) ui.result(line);
   }
   let invariants: import('../invariants/in-run.ts').InvariantsDoc | undefined;
   if (input.invariants) {
-    const [{ judgeInvariants, invariantProblems }, { invariantLines }, { withSystemProblems }] = await Promise.all([
-      import('../invariants/in-run.ts'), import('../invariants/render.ts'), import('../verdict/system.ts'),
+    const [{ judgeInvariants, invariantProblems }, { invariantLines }] = await Promise.all([
+      import('../invariants/in-run.ts'), import('../invariants/render.ts'),
     ]);
     invariants = await judgeInvariants(input.invariants, report.results, result.runDir);
-    report = { ...report, outcome: withSystemProblems(report.outcome, invariantProblems(invariants)) };
+    says.push({ kind: 'problems', problems: invariantProblems(invariants) });
     for (const line of invariantLines(invariants)) ui.result(line);
   }
 
@@ -116,6 +123,7 @@ export async function finishRunFolder(input: FinishInput): Promise<LiveRunResult
     ui.warn(`--prometheus-rw ${fw.url}: ${fw.forwarded} bodies forwarded, ${fw.failed} failed, ${fw.dropped} dropped${fw.lastError ? ` (last: ${fw.lastError})` : ''}; the verdict does not depend on it`);
   }
 
+  report = { ...report, outcome: decideRunOutcome(result.facts, says) };
   const base = toResultDocument(report);
   const extra = {
     live: { source: input.source, pushes: input.pushes, seconds: timeline?.total.length ?? 0 },
@@ -124,8 +132,7 @@ export async function finishRunFolder(input: FinishInput): Promise<LiveRunResult
   };
   const phases = analysis ? phasesBlock(analysis) : undefined;
   const doc = { ...base, ...(capacity ? { capacity } : {}), ...extra, ...phases, ...(prometheus ? { prometheus } : {}), ...(invariants ? { invariants } : {}) };
-  const resultJson = `${JSON.stringify(doc, null, 2)}\n`;
-  await writeFile(join(result.runDir, 'result.json'), resultJson);
+  const resultJson = await writeResultDocument(result.runDir, doc);
 
   try {
     const { writeHtmlReport } = await import('../report/html-file.ts');

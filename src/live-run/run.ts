@@ -22,6 +22,7 @@ import { liveGatesInfo, liveGatesRun } from './live-gates.ts';
 import { secondsWithRequests, startLiveFeed, type LiveFeed } from './live.ts';
 import { finishRunFolder, type LiveRunResult } from './finish.ts';
 import { runnersOption } from './runners.ts';
+import { runnersExecutor } from '../runners/stage.ts';
 import { checkFit, holdStartSeconds, plannedLoadSeconds, steadyDeadlineSeconds } from './schedule.ts';
 
 export interface LiveRunOptions {
@@ -203,13 +204,13 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
       k6Env: { ...o.pipeline.k6Env, ...(feed?.env ?? {}) },
       ...(feed ? { k6EnvFor: feed.envFor } : {}),
       ...(placement && feed ? {
-        runners: runnersOption({
+        executor: runnersExecutor(runnersOption({
           count: o.runners!.count, placement, feed, events, note: (line) => display.note(line), stop: hangUp.signal,
           onFailure: (reason) => {
             if (chaosRun && !loadStopped.signal.aborted) display.note('chaos: the load is being stopped; any fault still held is rolled back now');
             loadStopped.abort(reason);
           },
-        }),
+        })),
       } : {}),
       signals: liveGates.signals,
     }, events);

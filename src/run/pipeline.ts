@@ -2,23 +2,20 @@
 // target, bundle, run k6, read the summary, judge, and leave every artefact
 // in the run folder. Silent: it reports through RunEvents; the command prints.
 import { rm, writeFile } from 'node:fs/promises';
-import { relative } from 'node:path';
 import type { ProfileOverrides, ResolvedProfile } from '../profiles/types.ts';
 import { bundleScenario, type BundleResult } from '../k6/bundle.ts';
 import { resolveK6Path, type LocatedK6 } from '../k6/locate.ts';
-import { buildK6Argv, buildK6Env, formatK6Command, runK6, type K6RunCallbacks, type K6RunResult, type SignalSource } from '../k6/run.ts';
-import { collectK6Errors } from '../k6/stderr.ts';
-import { declaredThresholds, judge } from '../verdict/judge.ts';
-import { decideOutcome } from '../verdict/outcome.ts';
-import { accountsHintFromResults } from '../verdict/hints.ts';
-import { renderJson } from '../report/json.ts';
+import { buildK6Argv, buildK6Env, formatK6Command, type K6RunCallbacks, type SignalSource } from '../k6/run.ts';
 import type { RunReport } from '../report/model.ts';
+import type { Executor } from './executor.ts';
+import type { OutcomeFacts } from './decide.ts';
+import { buildRunReport } from './report.ts';
+import { singleExecutor } from './single.ts';
 import { createRunFolder, runFiles } from '../shared/run-folder.ts';
 import type { PreflightResult } from './preflight.ts';
 import { InterruptedError } from '../errors.ts';
 import { claimSignals } from '../shared/signals.ts';
 import type { PhasesBlock } from '../report/result-phases.ts';
-import { readRunSummary } from './summary-files.ts';
 
 export interface RunPipelineOptions {
   profile: string;
@@ -48,8 +45,8 @@ export interface RunPipelineOptions {
    * Prometheus answers. A throw stops the run with nothing started.
    */
   beforeLoad?: (profile: ResolvedProfile) => Promise<void>;
-  /** Split the test over N k6 runners (--runners); the verdict is on the merged data. */
-  runners?: import('../runners/step.ts').RunnersOption;
+  /** What runs the load once it is bundled: one k6 (the default), N runners (runners/stage.ts), a fake in tests. */
+  executor?: Executor;
 }
 
 export interface RunEvents extends K6RunCallbacks {
@@ -64,15 +61,9 @@ export interface RunEvents extends K6RunCallbacks {
 export type PipelineResult =
   | { kind: 'dry-run'; runDir: string; commandLine: string; profile: ResolvedProfile; bundle: BundleResult }
   | {
-    kind: 'ran'; runDir: string; report: RunReport; resultJson: string;
-    /** Phases and users' recovery, when a chaos experiment ran under this load. */
-    phases?: PhasesBlock;
-    /** The Prometheus gates' verdicts, when a Prometheus was given. */
-    prometheus?: import('../prometheus/in-run.ts').PrometheusDoc;
-    /** The invariants' verdicts, when any were declared. */
-    invariants?: import('../invariants/in-run.ts').InvariantsDoc;
-    /** Where a staged profile's steps broke, when it has steps. */
-    capacity?: import('../capacity/analyse.ts').CapacityBlock;
+    kind: 'ran'; runDir: string; report: RunReport;
+    /** What the load's outcome was decided from; the run's extensions add their say to it (./decide.ts). */
+    facts: OutcomeFacts;
   };
 
 export async function runPipeline(options: RunPipelineOptions, events: RunEvents = {}): Promise<PipelineResult> {
@@ -124,7 +115,8 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   const now = options.now ?? (() => new Date());
   // `k6 version` is a process spawn; run it while the profile loads. A bad
   // profile still wins (exit 2 before exit 3) because it is awaited first.
-  const locating = options.dryRun ? undefined : locate(options, guard.signal);
+  const executor = options.executor ?? singleExecutor;
+  const locating = options.dryRun ? undefined : executor.locate({ k6Path: options.k6Path, env: options.processEnv, cwd: options.cwd, signal: guard.signal });
   locating?.catch(() => {});
   // execa is the biggest import on the way to k6 (hundreds of files); start it
   // now, so it loads while `k6 version` and esbuild (both other processes) work.
@@ -175,61 +167,13 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   if (options.dryRun) return { kind: 'dry-run', runDir, commandLine, profile, bundle };
   await guard.check(runDir);
   guard.stop();
-  if (options.runners) {
-    const { runRunnersStage } = await import('../runners/stage.ts');
-    return runRunnersStage({ options, profile, runDir, files, request, k6, startedAt, now });
-  }
-
-  // k6's first logged error is why it stopped, when it stopped early; kept from
-  // the stream so a long run's k6.stderr.log is never read back whole.
-  const errors = collectK6Errors(options.cwd);
-  const onStderrLine = (line: string) => { errors.add(line); events.onStderrLine?.(line); };
-  const run: K6RunResult = await runK6(request, { ...events, onStderrLine }, options.signals);
-  if (run.spawnError) {
-    const { EnvironmentError } = await import('../errors.ts');
-    if (/E2BIG/.test(run.spawnError)) {
-      throw new EnvironmentError(`could not start k6: its environment and arguments are too large for the system (E2BIG)`, {
-        hint: 'shrink the profile\'s env and --env values (or large variables exported in this shell); keep data in a file the scenario open()s',
-      });
-    }
-    throw new EnvironmentError(`could not start k6 at ${request.k6Path}: ${run.spawnError}`, { hint: 'check the binary with `loadctl doctor`' });
-  }
-  const summary = await readRunSummary(files);
-  const { isObserverThreshold } = await import('../profiles/resolve.ts');
-  const verdict = judge(summary.results, profile.targets, declaredThresholds(profile.k6Options), { ignoreThreshold: isObserverThreshold });
-  const outcome = decideOutcome({
-    k6ExitCode: run.exitCode,
-    k6Signal: run.signal,
-    interrupted: run.interrupted,
-    summaryRead: summary.results !== undefined,
-    verdict,
-    k6Error: errors.first()?.line,
+  const executed = await executor.run({
+    profile, runDir, files, request, k6, cwd: options.cwd, ...(options.signals ? { signals: options.signals } : {}),
+  }, events);
+  const report = buildRunReport({
+    profile, cwd: options.cwd, startedAt, endedAt: now(), runDir, k6: { path: request.k6Path, version: k6?.version.text }, executed,
   });
-  const report: RunReport = {
-    profile: { name: profile.name, description: profile.description, scenario: profile.scenario, file: relative(options.cwd, profile.file) || profile.file },
-    startedAt: startedAt.toISOString(),
-    endedAt: now().toISOString(),
-    runDir,
-    k6: {
-      path: request.k6Path, version: k6?.version.text, argv, exitCode: run.exitCode, signal: run.signal, durationMs: run.durationMs,
-      ...(errors.first() ? { error: errors.first() } : {}),
-    },
-    summary: summary.source,
-    summaryError: summary.error,
-    results: summary.results,
-    verdict,
-    outcome,
-  };
-  const hint = outcome.status === 'passed' ? undefined : accountsHintFromResults(summary.results, profile.env);
-  if (hint) report.hints = [hint];
-  const resultJson = renderJson(report);
-  await writeFile(files.result, resultJson);
-  return { kind: 'ran', runDir, report, resultJson };
-}
-
-async function locate(options: RunPipelineOptions, signal: AbortSignal): Promise<LocatedK6> {
-  const { locateK6 } = await import('../k6/locate.ts');
-  return locateK6({ k6Path: options.k6Path, env: options.processEnv, cwd: options.cwd, signal });
+  return { kind: 'ran', runDir, report, facts: executed.facts };
 }
 
 /** For --dry-run, which needs no k6: show the one that would run, or plain "k6". */

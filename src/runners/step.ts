@@ -1,6 +1,6 @@
 // The part of `loadctl run` that differs with --runners N: instead of one k6,
 // N runners over the same bundle, then their summaries merged and judged as
-// one test. Called by src/run/pipeline.ts once the bundle is ready.
+// one test. Run by the runners executor (./stage.ts) once the bundle is ready.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SignalSource } from '../k6/run.ts';
@@ -8,7 +8,7 @@ import type { Target } from '../profiles/types.ts';
 import { isObserverThreshold } from '../profiles/resolve.ts';
 import { readRunSummary } from '../run/summary-files.ts';
 import { declaredThresholds, judge, type Verdict } from '../verdict/judge.ts';
-import type { RunOutcome } from '../verdict/outcome.ts';
+import type { OutcomeFacts } from '../run/decide.ts';
 import { mergeResults, type TrendSource } from './merge.ts';
 import type { Placement, RunnerSpec } from './placement.ts';
 import { runRunners, type RunnersCallbacks, type RunnersRun } from './run.ts';
@@ -16,7 +16,7 @@ import { sliceTest } from './segments.ts';
 import { FDS_BASE, FDS_PER_VU } from './plan.ts';
 import { peakVus } from '../k6/options.ts';
 import { judgeThresholds, percentilesNamed } from './thresholds.ts';
-import { decideRunnersOutcome, runnersBlock, type RunnerSummary, type RunnersBlock } from './verdict.ts';
+import { combinedExitCode, runnersBlock, type RunnerSummary, type RunnersBlock } from './verdict.ts';
 import type { RunResults } from '../results/types.ts';
 
 /** What `--runners N` adds to a pipeline run. */
@@ -50,7 +50,8 @@ export interface RunnersStepResult {
   run: RunnersRun;
   results: RunResults | undefined;
   verdict: Verdict;
-  outcome: RunOutcome;
+  /** What the outcome is decided from (src/run/decide.ts). */
+  facts: OutcomeFacts;
   block: RunnersBlock;
   /** Runner 0's command line, as the run's representative k6 command. */
   commandLine: string;
@@ -121,7 +122,17 @@ export function judgeRunners(input: JudgeRunnersInput): Omit<RunnersStepResult, 
     if (results) results.thresholds = judgeThresholds(declared, results.metrics);
   }
   const verdict = judge(results, input.targets, declared, { ignoreThreshold: isObserverThreshold });
-  const outcome = decideRunnersOutcome(run, summaries, verdict);
+  const facts: OutcomeFacts = {
+    runners: {
+      interrupted: run.interrupted,
+      ...(run.failure ? { failure: run.failure } : {}),
+      ...(run.setup && !run.setup.ok ? { setupError: run.setup.error } : {}),
+    },
+    k6: {
+      k6ExitCode: run.interrupted ? 105 : combinedExitCode(run.runners.map((r) => r.exitCode)),
+      k6Signal: null, interrupted: run.interrupted, summaryRead: summaries.every((s) => s.results !== undefined), verdict,
+    },
+  };
   const block = runnersBlock(run, input.placement, summaries, notes, input.engines);
-  return { results, verdict, outcome, block };
+  return { results, verdict, facts, block };
 }

@@ -1,14 +1,12 @@
 // The verdict of a test split over runners, decided once from plain data:
 // each runner's summary (its own figures and k6's judgement of its slice,
 // kept for information), the merged results and the merged thresholds.
-// Pure. The outcome follows the single-runner rules (decideOutcome) with one
-// addition: a runner that died, never got ready or never reported fails the
-// run with that reason, whatever the figures say.
+// Pure. The outcome is decided with a single k6's (src/run/decide.ts), with
+// one addition: a runner that died, never got ready or never reported fails
+// the run with that reason, whatever the figures say.
 import { ExitCode } from '../errors.ts';
 import { describeK6Exit } from '../k6/exit-codes.ts';
 import type { RunResults, ThresholdResult } from '../results/types.ts';
-import { decideOutcome, type RunOutcome } from '../verdict/outcome.ts';
-import type { Verdict } from '../verdict/judge.ts';
 import type { MergeNotes } from './merge.ts';
 import type { RunnersRun } from './run.ts';
 import { isObserverThreshold } from '../profiles/resolve.ts';
@@ -69,26 +67,6 @@ export function combinedExitCode(codes: ReadonlyArray<number | null>): number | 
   let worst: number | null = 0;
   for (const c of codes) if (rank(c) > rank(worst)) worst = c;
   return worst;
-}
-
-export function decideRunnersOutcome(run: RunnersRun, summaries: readonly RunnerSummary[], verdict: Verdict): RunOutcome {
-  if (run.failure && !run.interrupted) {
-    const k6 = describeK6Exit(run.failure.exitCode, run.failure.signal);
-    // A runner whose script broke is a script error (5), as with one k6.
-    const exitCode = k6.loadctl === ExitCode.Script ? ExitCode.Script : ExitCode.Failed;
-    return { status: exitCode === ExitCode.Script ? 'script-error' : 'failed', exitCode, reason: run.failure.reason };
-  }
-  if (run.setup && !run.setup.ok && !run.interrupted) {
-    return { status: 'script-error', exitCode: ExitCode.Script, reason: `setup() failed on runner 0: ${run.setup.error}` };
-  }
-  const missing = summaries.findIndex((s) => s.results === undefined);
-  return decideOutcome({
-    k6ExitCode: run.interrupted ? 105 : combinedExitCode(run.runners.map((r) => r.exitCode)),
-    k6Signal: null,
-    interrupted: run.interrupted,
-    summaryRead: missing < 0,
-    verdict,
-  });
 }
 
 export function runnersBlock(

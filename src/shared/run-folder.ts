@@ -1,5 +1,5 @@
 // The run folder: .loadctl/runs/<time>-<profile>/, one per run, never reused.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** "2026-11-27T08-50-12Z": sortable, and legal in file names on every OS. */
@@ -33,4 +33,11 @@ export function runFiles(dir: string) {
     summaryExport: join(dir, 'summary-export.json'),
     result: join(dir, 'result.json'),
   };
+}
+
+/** The one writer of a run folder's result.json; returns the text written. */
+export async function writeResultDocument(runDir: string, doc: object): Promise<string> {
+  const text = `${JSON.stringify(doc, null, 2)}\n`;
+  await writeFile(join(runDir, 'result.json'), text);
+  return text;
 }

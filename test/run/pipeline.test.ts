@@ -49,7 +49,7 @@ test('a signal during bundling removes the half-made folder', async (t) => {
   assert.deepEqual(readdirSync(opts.outDir), []);
 });
 
-test('a whole run in-process: events in order, report with the verdict, result.json written', async (t) => {
+test('a whole run in-process: events in order, report with the verdict and outcome (result.json is the run use case\'s to write)', async (t) => {
   const seen: string[] = [];
   const opts = options(t);
   const result = await runPipeline(opts, {
@@ -65,7 +65,8 @@ test('a whole run in-process: events in order, report with the verdict, result.j
   if (result.kind !== 'ran') return;
   assert.equal(result.report.k6.exitCode, 0);
   assert.equal(result.report.summary?.source, 'handleSummary');
-  assert.ok(existsSync(join(result.runDir, 'result.json')));
+  assert.equal(result.report.outcome.status, 'passed');
+  assert.ok(existsSync(join(result.runDir, 'summary.json')));
   assert.ok((result.report.results?.http.requests ?? 0) > 0, 'k6 sent requests to the sandbox');
   assert.equal(result.report.verdict.targets.find((v) => v.target.metric === 'booking_duration')?.ok, true);
 });

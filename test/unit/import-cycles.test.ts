@@ -16,7 +16,6 @@ const src = join(root, 'src');
 
 /** Circles still there, as their files joined by " <-> ": the reason, and who removes them. */
 const allowedCircles: Record<string, string> = {
-  'run/pipeline.ts <-> runners/stage.ts': 'the runners stage builds the report the pipeline also builds; helper core makes the pipeline the only builder',
   'runners/docker.ts <-> runners/placements.ts': 'placements picks docker, docker reads the placement flags back; helper core splits them',
 };
 
