@@ -7,6 +7,7 @@ import { faultSchema, type FaultSpec } from './faults/registry.ts';
 import { parseDuration } from '../shared/duration.ts';
 import { durationProblem } from '../inputs/bounds.ts';
 import { checkHostPort, checkHttpUrl } from '../inputs/url.ts';
+import { unwrapUnions } from '../inputs/schema-issues.ts';
 import { prometheusBlockSchema, type PrometheusBlock } from '../prometheus/config.ts';
 import { invariantsSchema, type InvariantEntry } from '../invariants/schema.ts';
 
@@ -120,7 +121,7 @@ export type ValidationResult =
 export function validateExperiment(input: unknown, file: string, expectedName?: string): ValidationResult {
   const parsed = experimentSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((issue) => `${file}: ${formatPath(issue.path)}: ${issue.message}`) };
+    return { ok: false, errors: unwrapUnions(parsed.error.issues).map((issue) => `${file}: ${formatPath(issue.path)}: ${issue.message}`) };
   }
   const data = parsed.data;
   const errors: string[] = [];

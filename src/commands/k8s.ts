@@ -63,14 +63,14 @@ async function k8sCommand(profile: string, k6Flags: string[], flags: K8sFlags, g
   const applyOnly = ([['--listen', flags.listen], ['--keep', flags.keep], ['--json', flags.json], ['--junit', flags.junit]] as const).find(([, v]) => v !== undefined);
   if (!flags.apply && applyOnly) throw new UsageError(`${applyOnly[0]} only applies with --apply`, { hint: `e.g. loadctl k8s ${profile} --parallelism ${flags.parallelism} --receiver <url> --apply ${applyOnly[0]} ...` });
   if (!flags.receiver) throw new UsageError('--receiver is required: the runner pods must know where to push their live feed', { hint: 'e.g. --receiver http://loadctl.example.internal:9091' });
-  let receiver: URL;
-  try {
-    receiver = new URL(flags.receiver);
-    if (receiver.protocol !== 'http:' && receiver.protocol !== 'https:') throw new Error('not http');
-  } catch {
-    throw new UsageError(`--receiver "${flags.receiver}" is not an http(s) URL`, { hint: 'e.g. --receiver http://10.0.0.5:9091' });
-  }
-  if (receiver.pathname === '/' || receiver.pathname === '') receiver.pathname = '/api/v1/write';
+  const { parseReceiver } = await import('../runners/k8s/receiver-url.ts');
+  const parsed = parseReceiver(flags.receiver);
+  if ('error' in parsed) throw new UsageError(parsed.error, { hint: parsed.hint });
+  const receiver = parsed.url;
+  if (parsed.warning) process.stderr.write(`warning: ${parsed.warning}\n`);
+  const { checkImage } = await import('../inputs/image.ts');
+  const image = checkImage('--image', flags.image);
+  if (!image.ok) throw new UsageError(image.problem, { hint: 'e.g. --image grafana/k6:2.2.0' });
   const memoryMi = flags.memory === undefined ? undefined : parseMemory(flags.memory);
   if (flags.memory !== undefined && (memoryMi === undefined || memoryMi < 64)) throw new UsageError(`--memory "${flags.memory}" is not a memory size`, { hint: 'e.g. --memory 8GB' });
   if (flags.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(flags.namespace)) {
@@ -123,11 +123,11 @@ async function k8sCommand(profile: string, k6Flags: string[], flags: K8sFlags, g
   if (listen && cluster) {
     const { applyCommand } = await import('./k8s-apply.ts');
     return applyCommand({
-      manifests, profile: bundled.profile, runDir: bundled.runDir, cwd, image: flags.image, listen, receiver: receiver.toString(),
+      manifests, profile: bundled.profile, runDir: bundled.runDir, cwd, image: flags.image, listen, receiver: parsed.shown,
       cluster, keep: Boolean(flags.keep), json: Boolean(flags.json), ...(flags.junit !== undefined ? { junit: resolve(cwd, flags.junit) } : {}),
       quiet: Boolean(globals.quiet), verbose: Boolean(globals.verbose), ...(globals.color !== undefined ? { color: globals.color } : {}),
     });
   }
-  process.stdout.write(`${file}\n  TestRun ${manifests.testRun.metadata.name}: ${parallelism} runner pods of ${flags.image}, live feed to ${receiver.toString()}\n  apply: kubectl apply -f ${file}\n`);
+  process.stdout.write(`${file}\n  TestRun ${manifests.testRun.metadata.name}: ${parallelism} runner pods of ${flags.image}, live feed to ${parsed.shown}\n  apply: kubectl apply -f ${file}\n`);
   return 0;
 }

@@ -3,8 +3,9 @@
 // its own connection: invariants run twice per run, so a pool would only
 // outlive its use. A source that cannot be reached throws CheckUnavailable.
 import type { InvariantSpec } from './schema.ts';
-import { createPrometheusClient, type PrometheusClient } from '../prometheus/client.ts';
+import { createPrometheusClient, PrometheusError, type PrometheusClient } from '../prometheus/client.ts';
 import { redactUrl } from '../inputs/url.ts';
+import { BodyError, fetchFailure, MB, readCapped } from '../shared/read-body.ts';
 
 export class CheckUnavailable extends Error {
   constructor(message: string) {
@@ -12,6 +13,17 @@ export class CheckUnavailable extends Error {
     this.name = 'CheckUnavailable';
   }
 }
+
+/** The source answered, but the invariant itself is wrong (SQL or PromQL that does not parse, a JSON path to a string): fix the profile, not the service. */
+export class CheckMisconfigured extends CheckUnavailable {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckMisconfigured';
+  }
+}
+
+/** PostgreSQL's class 42: syntax error or access rule violation (a typo, an unknown table or column). */
+const sqlMistake = (error: unknown) => /^42/.test(String((error as { code?: unknown }).code ?? ''));
 
 /** The value judged and the rows that explain it (at most MAX_ROWS kept). */
 export interface Reading { value: number; rows: unknown[]; rowCount: number }
@@ -44,7 +56,8 @@ async function readSql(spec: NonNullable<InvariantSpec['sql']>): Promise<Reading
     const result = await client.query(spec.query);
     return sqlReading(result.rows as Array<Record<string, unknown>>);
   } catch (error) {
-    throw new CheckUnavailable(`PostgreSQL refused the query: ${messageOf(error)}`);
+    const Refusal = sqlMistake(error) ? CheckMisconfigured : CheckUnavailable;
+    throw new Refusal(`PostgreSQL refused the query: ${messageOf(error)}`);
   } finally {
     await client.end().catch(() => {});
   }
@@ -94,22 +107,29 @@ export function jsonReading(v: unknown, path: string | undefined): Reading {
   if (Array.isArray(v)) return reading(v.length, v);
   if (typeof v === 'number' && Number.isFinite(v)) return reading(v, []);
   if (typeof v === 'boolean') return reading(v ? 1 : 0, []);
-  throw new CheckUnavailable(`the JSON at ${path ? `"${path}"` : 'the top'} is ${v === undefined ? 'missing' : JSON.stringify(v)?.slice(0, 60)}, not an array, number or boolean`);
+  throw new CheckMisconfigured(`the JSON at ${path ? `"${path}"` : 'the top'} is ${v === undefined ? 'missing' : JSON.stringify(v)?.slice(0, 60)}, not an array, number or boolean`);
 }
 
+/** An HTTP invariant reads a status document: a larger reply is refused, not held (656 MB in 5 s was seen). */
+export const MAX_HTTP_BODY_BYTES = 8 * MB;
+
 async function readHttp(spec: NonNullable<InvariantSpec['http']>): Promise<Reading> {
+  const shown = redactUrl(spec.url);
   let res: Response;
   try {
     res = await fetch(spec.url, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } });
   } catch (error) {
-    throw new CheckUnavailable(`GET ${redactUrl(spec.url)} failed (${(error as { cause?: { code?: string } }).cause?.code ?? messageOf(error)})`);
+    throw new CheckUnavailable(`GET ${shown} failed (${fetchFailure(error, TIMEOUT_MS)})`);
   }
-  if (!res.ok) throw new CheckUnavailable(`GET ${redactUrl(spec.url)} answered ${res.status}`);
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new CheckUnavailable(`GET ${shown} answered ${res.status}`);
+  }
   let body: unknown;
   try {
-    body = await res.json();
-  } catch {
-    throw new CheckUnavailable(`GET ${redactUrl(spec.url)} did not answer JSON`);
+    body = JSON.parse(await readCapped(res, MAX_HTTP_BODY_BYTES, TIMEOUT_MS));
+  } catch (error) {
+    throw new CheckUnavailable(`GET ${shown} answered ${res.status}, but ${error instanceof BodyError ? error.message : 'not with JSON'}`);
   }
   return jsonReading(atPath(body, spec.path), spec.path);
 }
@@ -121,6 +141,7 @@ async function readPromql(spec: NonNullable<InvariantSpec['promql']>, prometheus
   try {
     series = await client.query(spec.query);
   } catch (error) {
+    if (error instanceof PrometheusError && error.kind === 'bad-query') throw new CheckMisconfigured(`${messageOf(error)}: the query does not parse`);
     throw new CheckUnavailable(messageOf(error));
   }
   const rows = series.map((s) => ({ ...s.labels, value: s.samples[0]?.[1] ?? Number.NaN }));

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.ts';
 import type { PrometheusClient } from '../prometheus/client.ts';
 import type { RunResults } from '../results/types.ts';
-import { CheckUnavailable, readInvariant } from './checks.ts';
+import { CheckMisconfigured, CheckUnavailable, readInvariant } from './checks.ts';
+import { sourceUrlProblem } from './source-url.ts';
 import { invariantResult, judgeAfter, type InvariantResult, type Outcome } from './judge.ts';
-import type { InvariantEntry, InvariantSpec } from './schema.ts';
+import { kindOf, type InvariantEntry, type InvariantSpec } from './schema.ts';
 import { SHIPPED_INVARIANTS, withEnv } from './shipped.ts';
 
 export interface PreparedInvariants {
@@ -36,7 +37,10 @@ export function resolveInvariants(entries: readonly InvariantEntry[], env: Recor
     }
     if (out.some((o) => o.spec.name === raw.name)) continue;
     const unset = (raw.requires ?? []).filter((name) => !env[name]);
-    out.push({ spec: withEnv(raw, env), ...(typeof entry === 'string' ? { shipped: true } : {}), ...(unset.length > 0 ? { skipped: `not checked: ${unset.join(', ')} not set` } : {}) });
+    const spec = withEnv(raw, env);
+    const badUrl = unset.length > 0 ? undefined : sourceUrlProblem(raw, spec);
+    if (badUrl) throw new UsageError(badUrl, { hint: 'fix the URL (or the environment variable it reads); nothing was dialled' });
+    out.push({ spec, ...(typeof entry === 'string' ? { shipped: true } : {}), ...(unset.length > 0 ? { skipped: `not checked: ${unset.join(', ')} not set` } : {}) });
   }
   return out;
 }
@@ -45,6 +49,7 @@ async function read(spec: InvariantSpec, prometheus: PrometheusClient | null): P
   try {
     return { reading: await readInvariant(spec, prometheus) };
   } catch (error) {
+    if (error instanceof CheckMisconfigured) return { error: error.message, misconfigured: true };
     if (error instanceof CheckUnavailable) return { error: error.message };
     throw error;
   }
@@ -65,6 +70,11 @@ export async function prepareInvariants(entries: readonly InvariantEntry[], env:
       check.skipped = `not checked: ${check.before.error}`;
       delete check.before;
       continue;
+    }
+    if ('error' in check.before && check.before.misconfigured) {
+      throw new UsageError(`invariant "${check.spec.name}": ${check.before.error}; no load was started`, {
+        hint: `fix the ${kindOf(check.spec) === 'http' ? 'path' : 'query'} in the profile or experiment (docs/invariants.md)`,
+      });
     }
     if ('error' in check.before) {
       throw new EnvironmentError(`invariant "${check.spec.name}" could not be checked before the load: ${check.before.error}; no load was started`, {

@@ -5,7 +5,7 @@ import { DEFAULT_EXPECT, holds, limitOf, parseExpectation, type Expectation, typ
 import { kindOf, type InvariantKind, type InvariantSpec } from './schema.ts';
 import type { Reading } from './checks.ts';
 
-export type Outcome = { reading: Reading } | { error: string };
+export type Outcome = { reading: Reading } | { error: string; /** The invariant itself is wrong (its query or path), not the service. */ misconfigured?: true };
 export type InvariantStatus = 'held' | 'broken' | 'skipped' | 'error';
 
 export interface InvariantResult {

@@ -7,6 +7,7 @@
 // up, and a failure is only counted (no retries: k6 pushes again a second later).
 import type { IncomingHttpHeaders } from 'node:http';
 import { splitCredentials } from '../prometheus/client.ts';
+import { fetchFailure, MB, readCapped } from '../shared/read-body.ts';
 import { encodeWriteRequest, type MarkerSeries } from './remote-write/encode.ts';
 
 export interface ForwardStats {
@@ -57,12 +58,12 @@ export function createForwarder(url: string, o: { maxQueue?: number; maxInFlight
         },
         signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
       });
-      // Drain the body so the connection goes back to the pool.
-      const text = await res.text();
+      // Drain the body so the connection goes back to the pool; a remote endpoint decides its size, so cap it.
+      const text = await readCapped(res, MB);
       if (res.ok) stats.forwarded += 1;
       else fail(`HTTP ${res.status}${text ? `: ${text.trim().slice(0, 120)}` : ''}`);
     } catch (error) {
-      fail((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+      fail(fetchFailure(error, o.timeoutMs ?? 5000));
     }
   };
 

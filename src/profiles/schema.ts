@@ -7,6 +7,7 @@ import { durationProblem, limits, MAX_DURATION_TEXT, MAX_TIMER_MS } from '../inp
 import { DURATION_PATTERN, parseDuration } from '../shared/duration.ts';
 import { prometheusBlockSchema } from '../prometheus/config.ts';
 import { invariantsSchema } from '../invariants/schema.ts';
+import { unwrapUnions } from '../inputs/schema-issues.ts';
 
 /** One k6 threshold expression: "p(99)<2000", "rate<0.05", "count>=1". */
 export const THRESHOLD_EXPR_RE = /^\s*(avg|min|max|med|value|rate|count|p\(\d+(\.\d+)?\))\s*(<=|>=|<|>|===|==|!=)\s*-?\d+(\.\d+)?\s*$/;
@@ -199,7 +200,7 @@ export function validateProfile(raw: unknown, label: string): Validation<Profile
     return { ok: false, problems: [`${label}: (top level): expected a mapping with description, scenario, executor...`] };
   }
   const parsed = profileSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.flatMap((i) => issueLines(label, i)) };
+  if (!parsed.success) return { ok: false, problems: unwrapUnions(parsed.error.issues).flatMap((i) => issueLines(label, i)) };
   const extra = crossFieldProblems(parsed.data);
   if (extra.length > 0) return { ok: false, problems: extra.map((p) => `${label}: ${p}`) };
   return { ok: true, value: parsed.data };

@@ -3,6 +3,11 @@
 // metric names have series in a window. Every failure is a PrometheusError
 // saying whether Prometheus was unreachable or refused the query.
 import type { SeriesSamples } from './gates.ts';
+import { fetchFailure, MB, readCapped } from '../shared/read-body.ts';
+import { replyData, seriesNames, toSeries } from './reply.ts';
+
+/** A reply larger than this is refused: a range query over a day of 100 series at 1 s is ~40 MB. */
+export const MAX_REPLY_BYTES = 64 * MB;
 
 export class PrometheusError extends Error {
   constructor(message: string, readonly kind: 'unreachable' | 'bad-query' | 'failed') {
@@ -20,8 +25,6 @@ export interface PrometheusClient {
   absentMetrics(names: readonly string[], start: number, end: number): Promise<string[]>;
 }
 
-interface ApiReply { status?: string; data?: { resultType?: string; result?: unknown }; error?: string; errorType?: string }
-
 /** URL without credentials (for messages), and a Basic auth header when it had them. */
 export function splitCredentials(url: string): { base: string; shown: string; headers: Record<string, string> } {
   const u = new URL(url);
@@ -35,31 +38,15 @@ export function splitCredentials(url: string): { base: string; shown: string; he
   return { base, shown: base, headers };
 }
 
-/** Prometheus writes infinities as "+Inf" / "-Inf", which Number() does not read. */
-const num = (v: unknown): number => {
-  if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return Number.NaN;
-  return v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v);
-};
-
-/** A matrix, vector or scalar result as series of [t, v] samples. */
-export function toSeries(data: ApiReply['data']): SeriesSamples[] {
-  const result = data?.result;
-  if (data?.resultType === 'scalar' && Array.isArray(result)) return [{ labels: {}, samples: [[num(result[0]), num(result[1])]] }];
-  if (!Array.isArray(result)) return [];
-  return result.map((r: { metric?: Record<string, string>; values?: unknown[][]; value?: unknown[] }) => ({
-    labels: r.metric ?? {},
-    samples: (r.values ?? (r.value ? [r.value] : [])).map((s) => [num(s[0]), num(s[1])] as [number, number]),
-  }));
-}
-
 export function createPrometheusClient(url: string, options: { timeoutMs?: number; fetchImpl?: typeof fetch } = {}): PrometheusClient {
   const { base, shown, headers } = splitCredentials(url);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const doFetch = options.fetchImpl ?? fetch;
 
-  async function get(path: string, params: Array<[string, string]>): Promise<ApiReply['data']> {
+  /** A reply's `data`, or a PrometheusError naming Prometheus, its URL, the endpoint and what was wrong. */
+  async function get(path: string, params: Array<[string, string]>): Promise<unknown> {
     const body = new URLSearchParams(params).toString();
+    const where = `Prometheus at ${shown} (${path})`;
     let res: Response;
     try {
       // POST keeps long expressions out of the URL's length limit.
@@ -67,37 +54,42 @@ export function createPrometheusClient(url: string, options: { timeoutMs?: numbe
         method: 'POST', body, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new PrometheusError(`Prometheus at ${shown} is not reachable (${cause})`, 'unreachable');
+      const why = fetchFailure(error, timeoutMs);
+      // A redirect loop is an answer, and a URL to fix: not "unreachable".
+      if (why.startsWith('it redirects')) throw new PrometheusError(`${where} answered, but ${why}: give the URL it should be`, 'failed');
+      throw new PrometheusError(`Prometheus at ${shown} is not reachable (${why})`, 'unreachable');
     }
-    const text = await res.text();
-    let reply: ApiReply;
+    let text: string;
     try {
-      reply = JSON.parse(text) as ApiReply;
-    } catch {
-      throw new PrometheusError(`${shown}${path} answered ${res.status} without Prometheus JSON (is this a Prometheus URL?)`, 'unreachable');
+      text = await readCapped(res, MAX_REPLY_BYTES, timeoutMs);
+    } catch (error) {
+      throw new PrometheusError(`${where} answered HTTP ${res.status}, but ${(error as Error).message}`, 'failed');
     }
-    if (reply.status !== 'success') {
-      const kind = res.status === 400 || reply.errorType === 'bad_data' ? 'bad-query' : 'failed';
-      throw new PrometheusError(reply.error ?? `HTTP ${res.status}`, kind);
-    }
-    return reply.data;
+    const data = replyData(text, res.status);
+    if (!data.ok) throw new PrometheusError(`${where} ${data.problem}`, data.kind);
+    return data.value;
   }
+  const series = (path: string, data: unknown): SeriesSamples[] => {
+    const parsed = toSeries(data);
+    if (!parsed.ok) throw new PrometheusError(`Prometheus at ${shown} (${path}) ${parsed.problem}`, parsed.kind);
+    return parsed.value;
+  };
 
   return {
     url: shown,
     async query(expr, time) {
-      return toSeries(await get('/api/v1/query', [['query', expr], ...(time === undefined ? [] : [['time', String(time)] as [string, string]])]));
+      return series('/api/v1/query', await get('/api/v1/query', [['query', expr], ...(time === undefined ? [] : [['time', String(time)] as [string, string]])]));
     },
     async queryRange(expr, start, end, stepSeconds) {
-      return toSeries(await get('/api/v1/query_range', [['query', expr], ['start', String(start)], ['end', String(end)], ['step', String(stepSeconds)]]));
+      return series('/api/v1/query_range', await get('/api/v1/query_range', [['query', expr], ['start', String(start)], ['end', String(end)], ['step', String(stepSeconds)]]));
     },
     async absentMetrics(names, start, end) {
       if (names.length === 0) return [];
       const params: Array<[string, string]> = names.map((n) => ['match[]', `{__name__="${n}"}`]);
       const data = await get('/api/v1/series', [...params, ['start', String(start)], ['end', String(end)]]);
-      const present = new Set((Array.isArray(data) ? data : []).map((s: { __name__?: string }) => s.__name__));
-      return names.filter((n) => !present.has(n));
+      const present = seriesNames(data);
+      if (!present.ok) throw new PrometheusError(`Prometheus at ${shown} (/api/v1/series) ${present.problem}`, present.kind);
+      return names.filter((n) => !present.value.has(n));
     },
   };
 }

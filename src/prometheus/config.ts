@@ -34,7 +34,7 @@ export const prometheusBlockSchema = z.strictObject({
   /** Gates: "<PromQL> <op> <number>", or { name, expr, phases }; phases default to steady (baseline + after, or the whole run). */
   gates: z.array(gateEntry).optional(),
   /** Range-query step (default 1s). */
-  step: seconds.optional(),
+  step: seconds.refine((s) => s > 0, { error: 'expected a step above 0, such as "1s"' }).optional(),
   /** How long to wait after the load for Prometheus to scrape its end (default 20s). */
   settle: seconds.optional(),
   /** How gates with abortOnFail are judged during the run: an instant query every `every`, `failures` failing ones in a row stop it. */
@@ -42,6 +42,17 @@ export const prometheusBlockSchema = z.strictObject({
     every: seconds.refine((s) => s >= 1 && s <= 300, { error: 'expected 1s to 5m' }).optional(),
     failures: z.int().min(1, { error: 'expected 1 to 100 failing evaluations in a row' }).max(100, { error: 'expected 1 to 100 failing evaluations in a row' }).optional(),
   }).optional(),
+}).superRefine((block, ctx) => {
+  // Results, charts and the live stop are keyed by a gate's name: two of one name would report as one.
+  const seen = new Map<string, number>(block.defaultGates === false ? [] : DEFAULT_GATES.map((g) => [g.name, -1]));
+  for (const [i, entry] of (block.gates ?? []).entries()) {
+    const name = typeof entry === 'string' ? entry : entry.name;
+    if (name === undefined) continue;
+    const first = seen.get(name);
+    if (first !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['gates', i, ...(typeof entry === 'string' ? [] : ['name'])], message: `the gate name "${name}" is already used by ${first < 0 ? 'a default gate' : `gates.${first}`}; give each gate its own name` });
+    } else seen.set(name, i);
+  }
 });
 export type PrometheusBlock = z.output<typeof prometheusBlockSchema>;
 

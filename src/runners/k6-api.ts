@@ -7,6 +7,7 @@
 //   POST  /v1/teardown -> runs teardown() with the stored data
 // Runners start with --paused --no-setup --no-teardown --linger, so loadctl
 // decides when setup, the load, teardown and the process end happen.
+import { MB, readCapped } from '../shared/read-body.ts';
 
 /** k6's lib.ExecutionStatus values loadctl acts on. */
 export const K6Status = { PausedBeforeRun: 4, Started: 5, Setup: 6, Running: 7, Teardown: 8, Ended: 9, Interrupted: 10 } as const;
@@ -48,7 +49,12 @@ export function k6Api(base: string, requestTimeoutMs = 10_000): K6Api {
     } catch (error) {
       throw new K6ApiError(`${method} ${path} on ${base}: ${(error as Error).message}`);
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await readCapped(res, 8 * MB);
+    } catch (error) {
+      throw new K6ApiError(`${method} ${path} on ${base}: HTTP ${res.status}, but ${(error as Error).message}`);
+    }
     if (!res.ok) throw new K6ApiError(`${method} ${path} on ${base}: HTTP ${res.status} ${text.slice(0, 300).trim()}`);
     if (text.trim() === '') return undefined;
     try {

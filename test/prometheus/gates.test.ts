@@ -7,7 +7,7 @@ import { metricNames } from '../../src/prometheus/promql-names.ts';
 import { resolvePrometheus } from '../../src/prometheus/config.ts';
 import { gateProblems, runWindow } from '../../src/prometheus/in-run.ts';
 import { withSystemProblems } from '../../src/verdict/system.ts';
-import { toSeries } from '../../src/prometheus/client.ts';
+import { toSeries } from '../../src/prometheus/reply.ts';
 
 test('a gate is the PromQL before its last comparison against a number', () => {
   assert.deepEqual(parseGateExpression('rate(booking_lock_failures_total[1m]) * 60 < 10'), { query: 'rate(booking_lock_failures_total[1m]) * 60', op: '<', value: 10 });
@@ -109,7 +109,7 @@ test('the run window is the timeline\'s seconds, else the run\'s start and end',
 });
 
 test('Prometheus answers: matrix, vector and scalar become series of numbers', () => {
-  assert.deepEqual(toSeries({ resultType: 'matrix', result: [{ metric: { a: 'b' }, values: [[1, '2'], [2, 'NaN']] }] }), [{ labels: { a: 'b' }, samples: [[1, 2], [2, Number.NaN]] }]);
-  assert.deepEqual(toSeries({ resultType: 'vector', result: [{ metric: {}, value: [5, '+Inf'] }] }), [{ labels: {}, samples: [[5, Infinity]] }]);
-  assert.deepEqual(toSeries({ resultType: 'scalar', result: [5, '1'] }), [{ labels: {}, samples: [[5, 1]] }]);
+  assert.deepEqual(toSeries({ resultType: 'matrix', result: [{ metric: { a: 'b' }, values: [[1, '2'], [2, 'NaN']] }] }), { ok: true, value: [{ labels: { a: 'b' }, samples: [[1, 2], [2, Number.NaN]] }] });
+  assert.deepEqual(toSeries({ resultType: 'vector', result: [{ metric: {}, value: [5, '+Inf'] }] }), { ok: true, value: [{ labels: {}, samples: [[5, Infinity]] }] });
+  assert.deepEqual(toSeries({ resultType: 'scalar', result: [5, '1'] }), { ok: true, value: [{ labels: {}, samples: [[5, 1]] }] });
 });

@@ -5,6 +5,8 @@
 // fake API server needs to answer only these. A cluster that cannot be used
 // is an EnvironmentError (exit 3) saying what to fix.
 import type { ConfigMap, TestRun } from './schema.ts';
+import { readFileSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
 
 export const TESTRUN = { group: 'k6.io', version: 'v1alpha1', plural: 'testruns' } as const;
@@ -78,16 +80,39 @@ function within<T>(p: Promise<T>, ms: number, server: string, doing: string): Pr
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
+/** The first file of KUBECONFIG that is empty (the library reads it as no document and fails on a property of undefined). */
+function emptyKubeconfig(env: NodeJS.ProcessEnv): string | undefined {
+  for (const path of (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean)) {
+    try {
+      if (readFileSync(path, 'utf8').trim() === '') return path;
+    } catch {
+      // Missing or unreadable: the library's own message says which.
+    }
+  }
+  return undefined;
+}
+
 /** The cluster of the current kubeconfig context; `namespace` overrides the context's. */
 export async function connect(namespace: string | undefined, env: NodeJS.ProcessEnv = process.env, requestTimeoutMs = REQUEST_TIMEOUT_MS): Promise<Cluster> {
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
+  const empty = emptyKubeconfig(env);
+  if (empty) throw new EnvironmentError(`the kubeconfig ${empty} is empty (KUBECONFIG)`, { hint: 'point KUBECONFIG at your cluster\'s kubeconfig (kubectl config view --raw prints the one kubectl uses)' });
   try {
     kc.loadFromDefault();
   } catch (error) {
     throw new EnvironmentError(`the kubeconfig cannot be read: ${(error as Error).message.split('\n')[0]}`, { hint: 'set KUBECONFIG to a readable kubeconfig file (kubectl config view shows it)' });
   }
   const cluster = kc.getCurrentCluster();
+  if (!cluster && env.KUBECONFIG) {
+    const names = kc.getContexts().map((c) => c.name);
+    const current = kc.getCurrentContext();
+    throw new EnvironmentError(names.length === 0
+      ? `the kubeconfig ${env.KUBECONFIG} (KUBECONFIG) has no contexts`
+      : `the kubeconfig ${env.KUBECONFIG} (KUBECONFIG) has no usable current context (${current ? `"${current}" names no cluster` : 'none is set'}; contexts: ${names.join(', ')})`, {
+      hint: names.length === 0 ? 'point KUBECONFIG at a kubeconfig with a context for your cluster' : `kubectl config use-context ${names[0]}`,
+    });
+  }
   // The library's last resort when it found nothing: an unauthenticated localhost:8080.
   if (!cluster || (cluster.name === 'cluster' && cluster.server === 'http://localhost:8080' && !env.KUBECONFIG)) {
     throw new EnvironmentError('no kubeconfig: KUBECONFIG is unset, ~/.kube/config is missing and this is not a pod in a cluster', { hint: 'point KUBECONFIG at your cluster\'s kubeconfig (or run `kubectl config use-context <name>` after setting one up)' });
