@@ -82,7 +82,7 @@ describe('db-deadlocks, network-disconnect and memory-limit on a real engine', {
       during: async () => {
         assert.equal((await inspect(target.name)).HostConfig.Memory, 64 * mb);
         assert.equal(await docker('exec', target.name, 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes').catch(() => docker('exec', target.name, 'cat', '/sys/fs/cgroup/memory.max')), String(64 * mb));
-        await waitFor(async () => (await oomKills()) > killsBefore, 5000, 'an OOM kill');
+        await waitFor('an OOM kill', async () => (await oomKills()) > killsBefore);
       },
     });
     assert.equal(result.status, 'passed', JSON.stringify(result.error));
@@ -121,13 +121,13 @@ describe('db-deadlocks, network-disconnect and memory-limit on a real engine', {
     const plan = await fault.plan();
     await fault.apply();
     const sessions = () => docker('exec', target.name, 'psql', '-X', '-A', '-t', '-U', 'postgres', '-c', "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'loadctl-deadlock-%'");
-    await waitFor(async () => Number(await sessions()) > 0, 5000, 'worker sessions');
+    await waitFor('worker sessions', async () => Number(await sessions()) > 0);
     await sleep(1500);
     await rollback(factory, plan);
     await rollback(factory, plan);
     const observed = await fault.observe?.();
     assert.ok(Number(observed?.deadlocks) >= 1, `PostgreSQL counted ${observed?.deadlocks} deadlocks`);
-    await waitFor(async () => Number(await sessions()) === 0, 3000, 'sessions to end');
+    await waitFor('sessions to end', async () => Number(await sessions()) === 0);
     const tables = await docker('exec', target.name, 'psql', '-X', '-A', '-t', '-U', 'postgres', '-c', "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'loadctl_chaos_deadlock_%'");
     assert.equal(tables, '0');
     assert.equal((await dockerStatus('exec', target.name, 'pgrep', '-f', 'loadctl_chaos_deadlock')).code, 1, 'a worker still runs');

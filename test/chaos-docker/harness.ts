@@ -19,6 +19,7 @@ import { abortableSleep } from '../../src/chaos/recovery.ts';
 import { describeUndo, UndoStack } from '../../src/chaos/rollback.ts';
 import type { FaultPlan, TargetSelector, UndoSpec } from '../../src/chaos/types.ts';
 import { dockerSkip, testImage } from '../kit/parts.ts';
+import { waitFor } from '../kit/wait.ts';
 
 const run = promisify(execFile);
 export { testImage };
@@ -80,7 +81,7 @@ export class Lab {
     const bin = '/usr/lib/postgresql/15/bin';
     const script = `mkdir -p /run/postgresql && chown postgres /run/postgresql && exec su postgres -s /bin/sh -c '${bin}/initdb -D /tmp/pgdata --auth=trust -U postgres >/dev/null && exec ${bin}/postgres -D /tmp/pgdata -k /run/postgresql -c listen_addresses= -c deadlock_timeout=200ms'`;
     const ref = await this.run(role, [], ['sh', '-c', script]);
-    await waitFor(async () => (await dockerStatus('exec', ref.name, 'pg_isready', '-q', '-h', '/run/postgresql')).code === 0, 30_000, `postgres in ${ref.name}`);
+    await waitFor(`postgres in ${ref.name}`, async () => (await dockerStatus('exec', ref.name, 'pg_isready', '-q', '-h', '/run/postgresql')).code === 0);
     return ref;
   }
 
@@ -149,14 +150,7 @@ export function redisPing(port: number, timeoutMs = 800): Promise<'pong' | 'refu
   });
 }
 
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-}
+export { waitFor };
 
 /** The parts of `docker inspect` a fault could change, for before/after comparison of bystanders. */
 export async function fingerprint(name: string): Promise<string> {

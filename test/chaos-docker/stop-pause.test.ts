@@ -16,7 +16,7 @@ describe('stop and pause faults on a real engine', { skip }, () => {
   before(async () => {
     await lab.redis('redis', [...project, '--label', 'com.docker.compose.service=redis']);
     await lab.redis('bystander', [...project, '--label', 'com.docker.compose.service=cache', '--memory', '64m']);
-    await waitFor(async () => (await redisPing(await hostPort(lab.name('redis'), '6379/tcp'))) === 'pong', 10_000, 'redis');
+    await waitFor('redis', async () => (await redisPing(await hostPort(lab.name('redis'), '6379/tcp'))) === 'pong');
     await lab.watchBystander('bystander');
   });
 
@@ -42,7 +42,7 @@ describe('stop and pause faults on a real engine', { skip }, () => {
     // The undo replayed (loadctl chaos recover after a crash does this): idempotent.
     await rollback(factory, { intent: '', undo: result.steps[0]!.undo! });
     assert.equal((await inspect(target.name)).State.Running, true);
-    await waitFor(async () => (await redisPing(await hostPort(target.name, '6379/tcp'))) === 'pong', 10_000, 'redis back');
+    await waitFor('redis back', async () => (await redisPing(await hostPort(target.name, '6379/tcp'))) === 'pong');
   });
 
   it('kill-in-place: PID 1 exits, the restart policy brings Redis back, the undo finds it running', async () => {
@@ -57,7 +57,7 @@ describe('stop and pause faults on a real engine', { skip }, () => {
     const info = await inspect(target.name);
     assert.equal(info.State.Running, true);
     assert.notEqual(info.State.StartedAt, startedBefore, 'Redis was not restarted');
-    await waitFor(async () => (await redisPing(await hostPort(target.name, '6379/tcp'))) === 'pong', 10_000, 'redis back');
+    await waitFor('redis back', async () => (await redisPing(await hostPort(target.name, '6379/tcp'))) === 'pong');
     const observed = await fault.observe?.();
     assert.equal(observed?.mode, 'kill-in-place');
     assert.equal(observed?.restarts, 1, 'the restart policy, not loadctl, restarted it');
@@ -71,11 +71,11 @@ describe('stop and pause faults on a real engine', { skip }, () => {
     const plan = await fault.plan();
     assert.match(plan.intent, /SIGTERM to PID 1 .*restart policy no/);
     await fault.apply();
-    await waitFor(async () => (await inspect(target.name)).State.Status === 'exited', 3000, 'redis to exit');
+    await waitFor('redis to exit', async () => (await inspect(target.name)).State.Status === 'exited');
     await rollback(factory, plan);
     await rollback(factory, plan);
     assert.equal((await inspect(target.name)).State.Running, true);
-    await waitFor(async () => (await redisPing(await hostPort(target.name, '6379/tcp'))) === 'pong', 10_000, 'redis back');
+    await waitFor('redis back', async () => (await redisPing(await hostPort(target.name, '6379/tcp'))) === 'pong');
     assert.deepEqual(await fault.observe?.(), { mode: 'kill-in-place', signal: 'SIGTERM', restarts: 0 });
   });
 

@@ -6,20 +6,19 @@
 // connection to the engine's unix socket. The handshake, the certificates
 // (made with openssl) and the Engine API calls behind them are all real.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
 import { EnvironmentError, UsageError, formatError } from '../../src/errors.ts';
+import { runCli } from '../kit/cli.ts';
 import { Lab, dockerSkipReason, inspect } from './harness.ts';
 
 const skip = await dockerSkipReason();
-const bin = fileURLToPath(new URL('../../bin/loadctl.js', import.meta.url));
 
 /** A CA, and a certificate it signs (server: for IP 127.0.0.1; client: for clientAuth), with openssl. */
 function makeCa(dir: string, name: string): { sign(out: string, ext: string): void } {
@@ -121,13 +120,7 @@ describe('Docker over tcp:// with mutual TLS, the real engine behind it', { skip
   });
 
   it('from the command line: a DOCKER_CERT_PATH without the files is exit 2, an untrusted client exit 3, one line each, no stack trace', async () => {
-    const cli = (e: Record<string, string>) => new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [bin, 'chaos', 'redis-failure', '--duration', '1s', '--yes'], { cwd: root, env: { ...process.env, ...e, NO_COLOR: '1' } });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-      child.on('close', (code) => resolve({ code, out }));
-    });
+    const cli = (e: Record<string, string>) => runCli(['chaos', 'redis-failure', '--duration', '1s', '--yes'], { cwd: root, env: e }).then((r) => ({ code: r.code, out: r.output }));
     const missing = await cli(env(join(root, 'nowhere')));
     assert.equal(missing.code, 2, missing.out);
     assert.match(missing.out, new RegExp(`^loadctl: DOCKER_HOST "tcp://127.0.0.1:${port}" uses TLS, but ${join(root, 'nowhere', 'ca.pem')} cannot be read \\(ENOENT\\)\\n`));

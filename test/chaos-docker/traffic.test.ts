@@ -32,7 +32,7 @@ describe('traffic-control faults on a real engine', { skip }, () => {
     await lab.run('sender-admin', ['--network', net, '--cap-add', 'NET_ADMIN']);
     await lab.run('bystander', ['--network', net, '--memory', '64m']);
     receiverIp = (await inspect(lab.name('receiver'))).NetworkSettings.Networks[net].IPAddress;
-    await waitFor(async () => (await dockerStatus('exec', lab.name('sender'), 'sh', '-c', `nc -z ${receiverIp} 9000`)).code === 0, 5000, 'the receiver');
+    await waitFor('the receiver', async () => (await dockerStatus('exec', lab.name('sender'), 'sh', '-c', `nc -z ${receiverIp} 9000`)).code === 0);
     await lab.watchBystander('bystander');
   });
 
@@ -96,7 +96,7 @@ describe('traffic-control faults on a real engine', { skip }, () => {
     await fault.apply();
     assert.match(await qdisc(target.name), /^qdisc tbf/);
     // No undo at all: the helper's own timer (1 s + 1 s grace) must put things back.
-    await waitFor(async () => /^qdisc noqueue 0: root/.test(await qdisc(target.name)) && (await helpers()).length === 0, 8000, 'self-restore');
+    await waitFor('self-restore', async () => /^qdisc noqueue 0: root/.test(await qdisc(target.name)) && (await helpers()).length === 0);
   });
 
   it('netem through the engine: the exact tc command reaches the container; read back where the kernel has sch_netem, else one clear line and nothing changed', async () => {

@@ -3,17 +3,20 @@
 // CLI, so the code under test and its setup never share a client), free ports,
 // throwaway project folders, and bin/loadctl.js as a subprocess.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { spawnCli, type CliRun } from '../kit/cli.ts';
 import { dockerSkip, testImage } from '../kit/parts.ts';
+import { waitFor } from '../kit/wait.ts';
+import { binPath } from '../kit/paths.ts';
 
 export const repo = join(import.meta.dirname, '..', '..');
-export const bin = join(repo, 'bin', 'loadctl.js');
+export const bin = binPath;
 export const image = testImage;
 
 /** Why Docker tests cannot run here (one line, printed once), or undefined when they can. Throws when CI requires Docker. */
@@ -48,14 +51,7 @@ export function tcpOpen(port: number, timeoutMs = 500): Promise<boolean> {
   });
 }
 
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 100): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (await check()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-}
+export { waitFor };
 
 /** A Redis container with a FIXED published port (an ephemeral one would change on restart). */
 export async function startRedis(name: string, options: { restart?: string; flags?: string[] } = {}): Promise<{ name: string; id: string; port: number }> {
@@ -91,34 +87,18 @@ export function project(experiments: Record<string, string>): string {
   return cwd;
 }
 
-export interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
+export interface Run extends Omit<CliRun, 'done'> {
   /** Resolves with the exit code (or the signal name). */
   done: Promise<number | string>;
-  /** Resolves once stdout+stderr match. */
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** stdout and stderr as they arrived. */
+  out(): string;
 }
 
+/** bin/loadctl.js through the kit's spawner (test/kit/cli.ts), with the chaos suites' environment. */
 export function loadctl(args: string[], options: { cwd: string; env?: Record<string, string> }): Run {
-  // A CI job's own summary file is not ours to write to, unless a test asks.
-  const { GITHUB_STEP_SUMMARY: _summary, ...inherited } = process.env;
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: options.cwd,
-    // No registry is reachable here: the tc faults use the local test image unless a test says otherwise.
-    env: { ...inherited, NO_COLOR: '1', LOADCTL_TC_IMAGE: image, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
-  const done = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? -1)));
-  return {
-    child, done, stdout: () => out, stderr: () => err,
-    waitForOutput: (pattern, timeoutMs = 20_000) => waitFor(`output ${pattern}`, () => pattern.test(out + err), timeoutMs, 25).then(() => {}),
-  };
+  // No registry is reachable here: the tc faults use the local test image unless a test says otherwise.
+  const run = spawnCli(args, { cwd: options.cwd, env: { LOADCTL_TC_IMAGE: image, ...options.env } });
+  return { ...run, out: run.output, done: run.done.then((e) => e.code ?? e.signal ?? -1) };
 }
 
 export async function loadctlDone(args: string[], options: { cwd: string; env?: Record<string, string> }) {

@@ -33,7 +33,7 @@ describe('faults through a Podman socket', { skip, timeout: 180_000 }, () => {
     await podman('run', '-d', '--name', full, '--ulimit', 'nofile=4096:4096', '--ulimit', 'nproc=4096:4096', '-p', '127.0.0.1::6379', ...labels,
       image, 'redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no');
     const port = Number(/:(\d+)\s*$/.exec(await podman('port', full, '6379/tcp'))?.[1]);
-    await waitFor(async () => (await redisPing(port)) === 'pong', 15_000, `${full} to answer`);
+    await waitFor(`${full} to answer`, async () => (await redisPing(port)) === 'pong');
     return port;
   }
   const inspect = async (name: string) => JSON.parse(await podman('inspect', `${prefix}-${name}`)) as Array<{ State: { Status: string; Running: boolean } }>;
@@ -67,7 +67,7 @@ describe('faults through a Podman socket', { skip, timeout: 180_000 }, () => {
     await rollback(factory, plan);
     await rollback(factory, plan);
     assert.equal((await inspect('redis'))[0]?.State.Running, true);
-    await waitFor(async () => (await redisPing(port)) === 'pong', 15_000, 'redis back');
+    await waitFor('redis back', async () => (await redisPing(port)) === 'pong');
   });
 
   it('pause: Redis goes silent, the undo unpauses it', async () => {
@@ -80,7 +80,7 @@ describe('faults through a Podman socket', { skip, timeout: 180_000 }, () => {
     assert.equal(await redisPing(port), 'silent');
     await rollback(factory, plan);
     await rollback(factory, plan);
-    await waitFor(async () => (await redisPing(port)) === 'pong', 15_000, 'redis unpaused');
+    await waitFor('redis unpaused', async () => (await redisPing(port)) === 'pong');
   });
 
   it('a name that is not there lists the near match', async () => {

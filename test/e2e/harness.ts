@@ -1,16 +1,15 @@
 // For the end-to-end suites on real k6: bin/loadctl.js as a subprocess, the
 // real sandbox (src/sandbox) with real accounts as the target, and a project
 // folder with the test's own short profiles and scenarios.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { setupUsers } from '../../src/users/setup.ts';
+import { runCli } from '../kit/cli.ts';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
-export const bin = join(repo, 'bin/loadctl.js');
 
 export interface Ran { code: number | null; stdout: string; stderr: string; ms: number }
 
@@ -21,20 +20,9 @@ export interface SpawnOptions {
   onOutput?: (text: string, kill: (signal: NodeJS.Signals) => void) => void;
 }
 
+/** bin/loadctl.js to its exit (test/kit/cli.ts); the k6 is the one a test passes, never the caller's K6_BIN. */
 export function loadctl(args: string[], options: SpawnOptions): Promise<Ran> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: undefined, K6_BIN: undefined, ...options.env };
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const seen = () => options.onOutput?.(stdout + stderr, (signal) => child.kill(signal));
-    child.stdout.on('data', (d: Buffer) => { stdout += d; seen(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d; seen(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
+  return runCli(args, { cwd: options.cwd, env: { K6_BIN: undefined, ...options.env }, onOutput: options.onOutput });
 }
 
 /** The sandbox on a free port with `users` accounts (testuser1@loadtest.com ... / LoadTest123!). */

@@ -2,7 +2,8 @@
 // subprocess, a TCP server that accepts and never answers (a hung target or
 // engine), an HTTP server on a port fetch refuses, a read-only mount, the
 // sandbox, and real k6 (test/kit/parts.ts).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { spawnCli } from '../kit/cli.ts';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'bin/loadctl.js');
 
 export interface Ran {
   code: number | null;
@@ -33,34 +33,24 @@ export interface SpawnOptions {
   timeoutMs: number;
 }
 
+/** bin/loadctl.js through the kit's spawner (test/kit/cli.ts), in a clean environment, with the row's signal. */
 export function loadctl(args: string[], o: SpawnOptions): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CI: undefined, GITHUB_STEP_SUMMARY: undefined, K6_BIN: undefined, DOCKER_HOST: undefined, BASE_URL: undefined, ...o.env };
-    for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    const started = Date.now();
-    const child = spawn(process.execPath, [bin, ...args], { cwd: o.cwd, env });
-    let stdout = '';
-    let stderr = '';
-    let signalledAt: number | undefined;
-    const send = () => {
-      if (signalledAt !== undefined || !o.signal) return;
-      signalledAt = Date.now();
-      child.kill(o.signal.send);
-    };
-    const watch = () => { if (o.signal && o.signal.when instanceof RegExp && o.signal.when.test(stdout + stderr)) send(); };
-    const poll = o.signal && typeof o.signal.when === 'function' ? o.signal.when : undefined;
-    const poller = poll ? setInterval(() => { if (poll()) send(); }, 25) : undefined;
-    child.stdout.on('data', (d: Buffer) => { stdout += d; watch(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d; watch(); });
-    const killer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      clearInterval(poller);
-      const ended = Date.now();
-      resolve({ code, signal, stdout, stderr, ms: ended - started, ...(signalledAt !== undefined ? { msAfterSignal: ended - signalledAt } : {}) });
-    });
+  const when = o.signal?.when;
+  let signalledAt: number | undefined;
+  const send = () => {
+    if (signalledAt !== undefined || !o.signal) return;
+    signalledAt = Date.now();
+    run.kill(o.signal.send);
+  };
+  const run = spawnCli(args, {
+    cwd: o.cwd,
+    env: { CI: undefined, K6_BIN: undefined, DOCKER_HOST: undefined, BASE_URL: undefined, ...o.env },
+    stdin: 'pipe',
+    timeoutMs: o.timeoutMs,
+    onOutput: when instanceof RegExp ? (text) => { if (when.test(text)) send(); } : undefined,
   });
+  const poller = typeof when === 'function' ? setInterval(() => { if (when()) send(); }, 25) : undefined;
+  return run.done.finally(() => clearInterval(poller)).then((exit) => ({ ...exit, ...(signalledAt !== undefined ? { msAfterSignal: Date.now() - signalledAt } : {}) }));
 }
 
 /** Files for a row, relative to its fresh working folder. */

@@ -2,21 +2,14 @@
 // scenarios written by the test), the reference sandbox as a real HTTP
 // target, and `bin/loadctl.js run` spawned with a real k6 binary. Runs are
 // kept to a few VUs for a few seconds: real k6 is the point, not the load.
-import { spawn, spawnSync } from 'node:child_process';
+import { runCli } from '../kit/cli.ts';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repoRoot, 'bin', 'loadctl.js');
-
-/** dist/ is what bin/loadctl.js runs: build it when missing or older than src/. */
-export function ensureBuilt(): void {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stderr}`);
-}
+export { repoRoot } from '../kit/paths.ts';
+export { ensureBuilt } from '../kit/build.ts';
 
 export interface Ran { code: number | null; stdout: string; stderr: string; runDir: string | undefined }
 
@@ -45,19 +38,9 @@ export async function openProject(): Promise<Project> {
     },
     loadctl(args, env = {}) {
       const before = new Set(existsSync(runs) ? readdirSync(runs) : []);
-      return new Promise((resolve, reject) => {
-        const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', BASE_URL: sandbox.url, ...env };
-        for (const k of ['K6_BIN', 'GITHUB_STEP_SUMMARY', 'CI_JOB_ID']) delete childEnv[k];
-        const child = spawn(process.execPath, [bin, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-        child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-        child.on('error', reject);
-        child.on('close', (code) => {
-          const made = existsSync(runs) ? readdirSync(runs).filter((d) => !before.has(d)) : [];
-          resolve({ code, stdout, stderr, runDir: made.length > 0 ? join(runs, made.sort().at(-1)!) : undefined });
-        });
+      return runCli(args, { cwd, env: { BASE_URL: sandbox.url, ...env, K6_BIN: undefined, CI_JOB_ID: undefined } }).then(({ code, stdout, stderr }) => {
+        const made = existsSync(runs) ? readdirSync(runs).filter((d) => !before.has(d)) : [];
+        return { code, stdout, stderr, runDir: made.length > 0 ? join(runs, made.sort().at(-1)!) : undefined };
       });
     },
     async close() {

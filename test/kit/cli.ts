@@ -1,13 +1,18 @@
 // The one way tests run the CLI: bin/loadctl.js as a subprocess, as a user
-// runs it (build first: kit/build.ts). Plain output (NO_COLOR), and a CI
+// runs it, built first when src/ is newer (kit/build.ts). Plain output (NO_COLOR), and a CI
 // job's own step summary is not ours to write to unless a test passes one.
 // An env value of undefined removes that variable.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ensureBuilt } from './build.ts';
 import { binPath } from './paths.ts';
 
 export interface CliOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
+  /** false: `env` is the whole environment (a bare machine), nothing inherited. */
+  inheritEnv?: boolean;
+  /** 'pipe': stdin stays open and unwritten (a prompt waits on it) instead of /dev/null. */
+  stdin?: 'ignore' | 'pipe';
   /** SIGKILL after this long: a hang is a finding, not a stuck suite. */
   timeoutMs?: number;
   /** Called on every chunk of output with everything so far (stdout and stderr as they arrived). */
@@ -19,6 +24,8 @@ export interface CliExit {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** stdout and stderr interleaved as they arrived. */
+  output: string;
   /** From spawn to exit. */
   ms: number;
 }
@@ -35,15 +42,16 @@ export interface CliRun {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
 }
 
-export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: undefined, ...env };
+export function cliEnv(env: Record<string, string | undefined> = {}, inherit = true): NodeJS.ProcessEnv {
+  const merged: Record<string, string | undefined> = { ...(inherit ? process.env : {}), NO_COLOR: '1', GITHUB_STEP_SUMMARY: undefined, ...env };
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
   return merged;
 }
 
 export function spawnCli(args: string[], options: CliOptions = {}): CliRun {
+  ensureBuilt();
   const started = Date.now();
-  const child = spawn(process.execPath, [binPath, ...args], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [binPath, ...args], { cwd: options.cwd, env: cliEnv(options.env, options.inheritEnv), stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let all = '';
@@ -59,7 +67,7 @@ export function spawnCli(args: string[], options: CliOptions = {}): CliRun {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(killer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+      resolve({ code, signal, stdout, stderr, output: all, ms: Date.now() - started });
     });
   });
   const waitForOutput = (pattern: RegExp, timeoutMs = 60_000) => new Promise<void>((resolve, reject) => {

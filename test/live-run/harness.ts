@@ -5,16 +5,15 @@
 // Redis in a container from loadctl-test:1, and pollers that watch Redis and
 // the sandbox on their own, so the test knows when the outage really ended
 // without asking loadctl.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { k6Skip, k6Versions, realK6, type K6Version } from '../kit/parts.ts';
-import { bin, docker, dockerSkipReason as skipReason, freePort, image, repo, unique, waitFor } from '../chaos-e2e/harness.ts';
+import { docker, dockerSkipReason as skipReason, freePort, image, loadctl, repo, unique, waitFor } from '../chaos-e2e/harness.ts';
 
-export { bin, docker, freePort, image, repo, unique, waitFor, k6Skip, k6Versions };
+export { docker, freePort, image, loadctl, repo, unique, waitFor, k6Skip, k6Versions };
 
 /** Why these tests cannot run here (printed), or undefined. Throws when CI requires Docker. */
 export const dockerSkipReason = () => skipReason('chaos-under-load tests');
@@ -60,24 +59,6 @@ export function watch(check: () => Promise<boolean>, everyMs = 25): { stop(): Pr
   return { stop: async () => { running = false; await loop; return flips; } };
 }
 
-export interface Proc {
-  done: Promise<number | string>;
-  out(): string;
-  kill(signal: NodeJS.Signals): void;
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
-}
-
-export function loadctl(args: string[], options: { cwd: string; env?: Record<string, string> }): Proc {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout.on('data', (d: Buffer) => { text += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { text += d.toString(); });
-  const done = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? -1)));
-  return {
-    done, out: () => text, kill: (s) => child.kill(s),
-    waitForOutput: async (pattern, timeoutMs = 30_000) => { await waitFor(`output ${pattern}`, () => pattern.test(text), timeoutMs, 25); },
-  };
-}
 
 /** The sandbox on a free port (Redis locks when `redis` is given), with `users` accounts. */
 export async function startSandbox(options: { redisPort?: number; users: number; host?: string }): Promise<{ url: string; stop(): Promise<void> }> {

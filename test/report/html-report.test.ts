@@ -13,7 +13,7 @@ import { loadHtmlAssets } from '../../src/report/assets.ts';
 import { escapeHtml, renderHtmlReport } from '../../src/report/html.ts';
 import { withPhases } from '../../src/report/result-phases.ts';
 import { runRecordFrom } from '../../src/report/run-record.ts';
-import { root } from './cli-build.ts';
+import { repoRoot as root } from '../kit/paths.ts';
 import { chaosResult, passSummary } from './run-folders.ts';
 import { buildTimeline } from './timeline-builder.ts';
 

@@ -4,18 +4,16 @@
 // from a real folder opens in Chromium with the real timeline drawn.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { k6Skip, k6Versions } from '../kit/parts.ts';
 import { chromiumSkip, openReport } from '../helpers/report-page.ts';
-import { bin, ensureBuilt, root } from './cli-build.ts';
+import { ensureBuilt } from '../kit/build.ts';
+import { runCli } from '../kit/cli.ts';
+import { repoRoot } from '../kit/paths.ts';
 import { makeRealRuns, type RealRuns } from './real-runs.ts';
 
-const report = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, 'report', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const report = (...args: string[]) => runCli(['report', ...args], { cwd: repoRoot });
 const percent = (rate: number) => `${(rate * 100).toFixed(2)} %`;
 
 for (const version of k6Versions) {
@@ -24,14 +22,14 @@ for (const version of k6Versions) {
     before(async () => { ensureBuilt(); runs = await makeRealRuns(version); }, { timeout: 120_000 });
     after(async () => { await runs?.close(); });
 
-    test('the table shows k6\'s own error rate, p99 and VUs for each folder', () => {
+    test('the table shows k6\'s own error rate, p99 and VUs for each folder', async () => {
       const clean = runs.k6Figures(runs.clean);
       const half = runs.k6Figures(runs.half);
       // Known from the requests made, not from timing: one 404 in every two requests.
       assert.equal(clean.errorRate, 0);
       assert.equal(half.errorRate, 0.5);
       assert.ok(half.requests > 20, `k6 made ${half.requests} requests`);
-      const r = report(runs.clean, runs.half);
+      const r = await report(runs.clean, runs.half);
       assert.equal(r.code, 0, r.stderr);
       const [, , cleanRow, halfRow] = r.stdout.trim().split('\n');
       const cells = (row: string | undefined) => (row ?? '').split('|').slice(1, -1).map((c) => c.trim());
@@ -49,17 +47,17 @@ for (const version of k6Versions) {
       assert.match(hNotes ?? '', /^FAIL; targets missed: http_req_failed rate < 0\.05/);
     });
 
-    test('--baseline: the clean run against itself passes; the failing one is a regression in error rate and in its target', () => {
-      const same = report('--baseline', runs.clean, runs.clean);
+    test('--baseline: the clean run against itself passes; the failing one is a regression in error rate and in its target', async () => {
+      const same = await report('--baseline', runs.clean, runs.clean);
       assert.equal(same.code, 0, same.stdout + same.stderr);
-      const worse = report('--baseline', runs.clean, runs.half);
+      const worse = await report('--baseline', runs.clean, runs.half);
       assert.equal(worse.code, 1, worse.stdout + worse.stderr);
       assert.match(worse.stdout, /\| error rate \| 0\.00 % \| 50\.00 % \|.*REGRESSION/);
       assert.match(worse.stdout, /\| target: http_req_failed rate < 0\.05 \| PASS \| FAIL \|/);
     });
 
     test('--html from a real folder: the real timeline drawn in Chromium, offline, without errors', { skip: chromiumSkip() }, async () => {
-      const r = report('--html', runs.half);
+      const r = await report('--html', runs.half);
       assert.equal(r.code, 0, r.stderr);
       const file = join(runs.half, 'report.html');
       assert.ok(existsSync(file));

@@ -1,19 +1,17 @@
 // `loadctl report` end to end: bin/loadctl.js spawned on run folders this test writes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bin, ensureBuilt, root } from './cli-build.ts';
+import { ensureBuilt } from '../kit/build.ts';
+import { runCli } from '../kit/cli.ts';
+import { repoRoot } from '../kit/paths.ts';
 import { chaosResult, writeRunFolder } from './run-folders.ts';
 import { buildTimeline, outage } from './timeline-builder.ts';
 
 let work = '';
-const run = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const run = (...args: string[]) => runCli(args, { cwd: repoRoot });
 
 before(() => {
   ensureBuilt();
@@ -35,8 +33,8 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('prints the benchmark table as markdown, one row per run folder', () => {
-  const r = run('report', join(work, 'base'), join(work, 'bad'));
+test('prints the benchmark table as markdown, one row per run folder', async () => {
+  const r = await run('report', join(work, 'base'), join(work, 'bad'));
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines[0], '| Scenario | VUs | P99 latency | Error rate | Notes |');
@@ -45,12 +43,12 @@ test('prints the benchmark table as markdown, one row per run folder', () => {
   assert.match(lines[3] as string, /^\| spike \| 1,000 \| 480 ms \| 4\.00 % \| FAIL; targets missed: booking P99; redis-failure: users recovered in 13 s, containers 2 s \(PASS < 30 s\)/);
 });
 
-test('--baseline: within tolerance exits 0, a regression exits 1 and names the metrics', () => {
-  const ok = run('report', '--baseline', join(work, 'base'), join(work, 'good'));
+test('--baseline: within tolerance exits 0, a regression exits 1 and names the metrics', async () => {
+  const ok = await run('report', '--baseline', join(work, 'base'), join(work, 'good'));
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /no regression beyond the tolerance/);
 
-  const bad = run('report', '--baseline', join(work, 'base'), '--tolerance', '10%', join(work, 'bad'));
+  const bad = await run('report', '--baseline', join(work, 'base'), '--tolerance', '10%', join(work, 'bad'));
   assert.equal(bad.code, 1, bad.stdout + bad.stderr);
   assert.match(bad.stdout, /\| p99 latency \| 200\.0 ms \| 480\.0 ms \| \+140\.0 % \| REGRESSION/);
   assert.match(bad.stdout, /\| error rate \| 0\.10 % \| 4\.00 % \|.*REGRESSION/);
@@ -58,33 +56,33 @@ test('--baseline: within tolerance exits 0, a regression exits 1 and names the m
   assert.match(bad.stdout, /3 regressions beyond the 10\.0 % tolerance/);
 
   // A looser tolerance lets the p99 pass but the flipped target still counts.
-  const loose = run('report', '--baseline', join(work, 'base'), '--tolerance', '5000%', join(work, 'bad'));
+  const loose = await run('report', '--baseline', join(work, 'base'), '--tolerance', '5000%', join(work, 'bad'));
   assert.equal(loose.code, 1);
   assert.match(loose.stdout, /1 regression beyond/);
 });
 
-test('a folder that is not a run folder, or a bad tolerance, is a usage error (exit 2) with one clear line', () => {
+test('a folder that is not a run folder, or a bad tolerance, is a usage error (exit 2) with one clear line', async () => {
   for (const dir of [join(work, 'empty'), join(work, 'missing')]) {
-    const r = run('report', join(work, 'base'), dir);
+    const r = await run('report', join(work, 'base'), dir);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^loadctl: .* is not a run folder: .*\n  fix: pass a folder made by `loadctl run`/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
     assert.equal(r.stdout, '', 'nothing printed before the bad folder was found');
   }
-  const tol = run('report', '--tolerance', 'lots', join(work, 'base'));
+  const tol = await run('report', '--tolerance', 'lots', join(work, 'base'));
   assert.equal(tol.code, 2);
   assert.match(tol.stderr, /--tolerance lots is not a percentage/);
 
   const broken = join(work, 'broken');
   mkdirSync(broken);
   writeFileSync(join(broken, 'result.json'), '{"schema": ');
-  const b = run('report', broken);
+  const b = await run('report', broken);
   assert.equal(b.code, 2);
   assert.match(b.stderr, /result\.json is not valid JSON/);
 });
 
-test('--html writes a self-contained report.html into each run folder', () => {
-  const r = run('report', '--html', join(work, 'bad'), join(work, 'base'));
+test('--html writes a self-contained report.html into each run folder', async () => {
+  const r = await run('report', '--html', join(work, 'bad'), join(work, 'base'));
   assert.equal(r.code, 0, r.stderr);
   for (const name of ['bad', 'base']) {
     const path = join(work, name, 'report.html');
@@ -100,8 +98,8 @@ test('--html writes a self-contained report.html into each run folder', () => {
   assert.match(base, /No per-second timeline/);
 });
 
-test('a chaos run folder (chaos.json + timeline.json): recovery from the engine\'s window, its events in the HTML', () => {
-  const r = run('report', '--html', '--phases', join(work, 'chaos'), join(work, 'base'));
+test('a chaos run folder (chaos.json + timeline.json): recovery from the engine\'s window, its events in the HTML', async () => {
+  const r = await run('report', '--html', '--phases', join(work, 'chaos'), join(work, 'base'));
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /\| recovery \| 6 \| 600 \| 80\.00 % \|/);
   assert.match(r.stdout, /\*\*Recovery \(redis-failure\): PASS\*\*: users 5\.4 s, containers 2\.4 s; users suffered 3 s/);

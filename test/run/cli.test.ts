@@ -35,7 +35,6 @@ env: { THINK_TIME: 0.05, USER_COUNT: 1 }
 let sandbox: Sandbox;
 
 before(async () => {
-  assert.ok(existsSync(join(root, 'dist/cli.js')), 'run `npm run build` first (npm test does)');
   cwd = mkdtempSync(join(tmpdir(), 'loadctl-cli-'));
   mkdirSync(join(cwd, 'profiles'));
   writeFileSync(join(cwd, 'profiles/replay.yaml'), replayProfile);

@@ -3,17 +3,17 @@
 // how many requests arrived and when the first one did; a project folder
 // with a scenario whose latencies depend only on the iteration number; and
 // `bin/loadctl.js run` spawned with real k6.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnCli } from '../kit/cli.ts';
+import { repoRoot } from '../kit/paths.ts';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repoRoot, 'bin', 'loadctl.js');
+export { repoRoot };
 
 export interface CountingServer {
   url: string;
@@ -97,21 +97,10 @@ export function openProject(files: Record<string, string>): Project {
     cwd,
     loadctl(args, onOutput, extraEnv = {}) {
       const before = new Set(existsSync(runs) ? readdirSync(runs) : []);
-      return new Promise((resolve, reject) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-        for (const k of ['K6_BIN', 'GITHUB_STEP_SUMMARY', 'BASE_URL']) delete env[k];
-        Object.assign(env, extraEnv);
-        const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        const kill = (s: NodeJS.Signals) => child.kill(s);
-        const take = (c: Buffer) => { out += c.toString(); onOutput?.(out, kill); };
-        child.stdout.on('data', take);
-        child.stderr.on('data', take);
-        child.on('error', reject);
-        child.on('close', (code) => {
-          const made = existsSync(runs) ? readdirSync(runs).filter((d) => !before.has(d)) : [];
-          resolve({ code, out, runDir: made.length > 0 ? join(runs, made.sort().at(-1)!) : undefined, pid: child.pid });
-        });
+      const run = spawnCli(args, { cwd, env: { K6_BIN: undefined, BASE_URL: undefined, ...extraEnv }, onOutput });
+      return run.done.then(({ code }) => {
+        const made = existsSync(runs) ? readdirSync(runs).filter((d) => !before.has(d)) : [];
+        return { code, out: run.output(), runDir: made.length > 0 ? join(runs, made.sort().at(-1)!) : undefined, pid: run.child.pid };
       });
     },
     close: () => rmSync(cwd, { recursive: true, force: true }),

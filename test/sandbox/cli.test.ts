@@ -1,31 +1,23 @@
 // `loadctl sandbox` as a subprocess: prints its URL, serves, stops on Ctrl-C.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { commandSkip } from '../kit/parts.ts';
-import { cliPath, ensureBuilt, portIsFree, runCli, sparePort, startRedis, stopProcess } from './helpers.ts';
+import { spawnCli } from '../kit/cli.ts';
+import { ensureBuilt, portIsFree, runCli, sparePort, startRedis, stopProcess } from './helpers.ts';
 
 before(() => ensureBuilt());
 
+// The banner's last line: everything above it has been printed too.
+const banner = /sandbox listening on (http:\/\/\S+)[\s\S]*press Ctrl-C/;
+
 function startCli(args: string[]) {
-  const child = spawn(process.execPath, [cliPath, 'sandbox', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      // The banner's last line: everything above it has been printed too.
-      const m = /sandbox listening on (http:\/\/\S+)[\s\S]*press Ctrl-C/.exec(stdout);
-      if (m) resolve(m[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited ${code}: ${stderr}`)));
-  });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const run = spawnCli(['sandbox', ...args]);
+  const url = run.waitForOutput(banner).then(() => banner.exec(run.stdout())![1]!);
+  const exit = run.done.then((e) => e.code);
   // A failed assertion must not leave a sandbox running (and the test file waiting on it).
-  after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
-  return { child, url, exit, output: () => ({ stdout, stderr }) };
+  after(() => { if (run.child.exitCode === null && run.child.signalCode === null) run.kill('SIGKILL'); });
+  return { child: run.child, url, exit, output: () => ({ stdout: run.stdout(), stderr: run.stderr() }) };
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -6,23 +6,17 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { installLine, k6Skip, missing, realK6 } from '../kit/parts.ts';
-import { cliPath, ensureBuilt, portIsFree, repoRoot, sparePort } from './helpers.ts';
+import { runCli } from '../kit/cli.ts';
+import { ensureBuilt, portIsFree, repoRoot, sparePort } from './helpers.ts';
 
 before(() => ensureBuilt());
 
-function demo(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function demo(args: string[], env: Record<string, string>, cwd: string) {
   // A bare environment: no k6 on PATH, no K6_BIN inherited from the machine.
-  const base = { PATH: dirname(process.execPath), HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1', LOADCTL_K6_CACHE: join(cwd, 'no-k6-cache') };
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, 'demo', ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const base = { PATH: dirname(process.execPath), HOME: process.env.HOME ?? tmpdir(), LOADCTL_K6_CACHE: join(cwd, 'no-k6-cache') };
+  return runCli(['demo', ...args], { cwd, env: { ...base, ...env }, inheritEnv: false });
 }
 
 test('demo without k6: stops the sandbox, then says so in one line with how to install k6, exit 3', async (t) => {

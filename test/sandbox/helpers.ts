@@ -2,8 +2,7 @@
 // spare port, and a real redis-server the test starts and stops itself.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { runCli as runKitCli } from '../kit/cli.ts';
 
 export interface Answer<T = Record<string, unknown>> { status: number; body: T; type: string }
 
@@ -87,24 +86,8 @@ function accepts(port: number): Promise<boolean> {
 
 export { stopProcess } from '../helpers/process.ts';
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const cliPath = `${repoRoot}bin/loadctl.js`;
+export { repoRoot } from '../kit/paths.ts';
+export { ensureBuilt } from '../kit/build.ts';
 
-/** `npm test` builds first; a narrowed run builds when dist is missing. */
-export function ensureBuilt(): void {
-  if (existsSync(`${repoRoot}dist/cli.js`)) return;
-  const r = spawnSync(process.execPath, [`${repoRoot}scripts/build.mjs`], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('npm run build failed');
-}
-
-/** Runs bin/loadctl.js to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs bin/loadctl.js to completion (test/kit/cli.ts). */
+export const runCli = (args: string[], env: Record<string, string> = {}) => runKitCli(args, { env });

@@ -3,20 +3,16 @@
 // before loadctl starts writing, so every write meets EPIPE.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { before } from 'node:test';
+import { ensureBuilt } from '../kit/build.ts';
+import { spawnCli } from '../kit/cli.ts';
 
-const bin = fileURLToPath(new URL('../../bin/loadctl.js', import.meta.url));
+before(() => ensureBuilt());
 
 function withClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+  const run = spawnCli(args);
+  run.child.stdout!.destroy();
+  return run.done;
 }
 
 for (const args of [['run', '--help'], ['list'], ['k8s', '--help']]) {

@@ -3,6 +3,7 @@
 // detached process group, as it starts k6, and is then killed with SIGKILL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { waitFor } from '../kit/wait.ts';
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -25,14 +26,6 @@ test('protocol: what is still listed when the pipe closes without "end" is kille
   assert.deepEqual(await cleanDone, { ended: 'clean', killed: [] });
   assert.deepEqual(none, []);
 });
-
-async function waitFor(what: string, check: () => boolean, timeoutMs: number, stepMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
 
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const reaperModule = fileURLToPath(new URL('../../src/k6/reaper.ts', import.meta.url));
@@ -67,15 +60,15 @@ test('kill -9 of loadctl: the reaper kills the k6 process group it was told of, 
   const { reaper, k6 } = await pids;
   assert.ok(alive(reaper) && alive(k6));
   child.kill('SIGKILL');
-  await waitFor('the k6 stand-in to be killed', () => !alive(k6), 5000, 20);
-  await waitFor('the reaper to exit', () => !alive(reaper), 5000, 20);
+  await waitFor('the k6 stand-in to be killed', () => !alive(k6), 60_000, 20);
+  await waitFor('the reaper to exit', () => !alive(reaper), 60_000, 20);
 });
 
 test('a clean end: the reaper exits and kills nothing', { skip, timeout: 30_000 }, async () => {
   const { pids, child } = fakeLoadctl('clean');
   const { reaper, k6 } = await pids;
   await new Promise((r) => child.on('exit', r));
-  await waitFor('the reaper to exit', () => !alive(reaper), 5000, 20);
+  await waitFor('the reaper to exit', () => !alive(reaper), 60_000, 20);
   assert.ok(alive(k6), 'a process the run ended cleanly is not the reaper\'s to kill');
   process.kill(-k6, 'SIGKILL');
 });
