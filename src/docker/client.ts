@@ -12,6 +12,11 @@ import { resolveEndpoint, type Endpoint } from './endpoint.ts';
 
 export { resolveEndpoint, type Endpoint };
 
+/** The one place a Docker client is made, so every caller reaches an endpoint (socket, TLS, ssh) the same way. */
+export function dockerClient(endpoint: Endpoint): Docker {
+  return new Docker(endpoint.options as Docker.DockerOptions);
+}
+
 /** Longest a command run inside a container may take (tc, psql, kill). */
 const execTimeoutMs = 60_000;
 
@@ -60,10 +65,10 @@ export class DockerAdapter {
   constructor(endpoint: Endpoint = resolveEndpoint()) {
     this.endpoint = endpoint.display;
     this.tls = (endpoint.options as { protocol?: string }).protocol === 'https';
-    this.docker = new Docker(endpoint.options as Docker.DockerOptions);
+    this.docker = dockerClient(endpoint);
   }
 
-  /** The client itself, for the stack (src/stack/docker.ts), which creates what chaos only changes. */
+  /** The client itself, for the stack and the runners (src/stack/docker.ts, src/runners/docker-engine.ts), which create what chaos only changes. */
   get client(): Docker {
     return this.docker;
   }

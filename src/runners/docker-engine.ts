@@ -10,13 +10,14 @@
 // has no authentication: firewall it to loadctl's machine).
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { DockerAdapter } from '../docker/client.ts';
 import type { Endpoint } from '../docker/endpoint.ts';
-import { EnvironmentError } from '../errors.ts';
+import { EnvironmentError, type LoadctlError } from '../errors.ts';
 import { buildK6Argv, buildK6Env, formatK6Command } from '../k6/run.ts';
 import { k6Api } from './k6-api.ts';
 import { runnerEnv, runnerFlags, type RunnerExit, type RunnerSpec, type StartedRunner } from './placement.ts';
-import { firstFile, tarFiles } from './tar.ts';
+import { firstFile, tarFiles } from '../docker/tar.ts';
 
 export const RUNNER_LABEL = 'io.loadctl.runner';
 /** "<host>:<pid>" of the loadctl that made a container or network, so a later run can tell leftovers. */
@@ -79,10 +80,13 @@ export interface DockerEngine {
 /** Connects, checks the engine answers, clears leftovers and makes the network; exit 3 naming the endpoint otherwise. */
 export async function openEngine(o: EngineOptions): Promise<DockerEngine> {
   const { endpoint } = o;
-  const docker = new Docker(endpoint.options as Docker.DockerOptions);
-  await docker.ping().catch((e: Error) => {
-    throw new EnvironmentError(`the Docker engine at ${endpoint.display} did not answer: ${e.message}`, { hint: `start that engine, or leave --docker-host ${endpoint.display} out` });
+  const adapter = new DockerAdapter(endpoint);
+  // The adapter's ping maps the failure (permission, TLS, timeout) to one line; an engine that is simply not there is named with the flag that chose it.
+  await adapter.ping().catch((e: LoadctlError) => {
+    if (!/^no Docker engine answers/.test(e.message)) throw e;
+    throw new EnvironmentError(`the Docker engine at ${endpoint.display} did not answer: ${(e.cause as Error | undefined)?.message ?? e.message}`, { hint: `start that engine, or leave --docker-host ${endpoint.display} out` });
   });
+  const docker = adapter.client;
   const podman = await docker.version().then((v) => (v.Components ?? []).some((c) => /podman/i.test(c.Name)), () => false);
   await removeLeftovers(docker);
   const name = o.network ?? `loadctl-runners-${o.tag}`;

@@ -8,7 +8,7 @@ import { EnvironmentError, UsageError } from '../errors.ts';
 import { DockerAdapter, demuxBuffer, resolveEndpoint } from '../docker/client.ts';
 import { mapDockerError, statusOf } from '../docker/errors.ts';
 import { type ContainerPlan, type StackPlan, serviceFile, stackLabel } from './definition.ts';
-import { tarOneFile } from './tar.ts';
+import { tarFiles } from '../docker/tar.ts';
 
 export interface Observed {
   id: string;
@@ -137,7 +137,7 @@ export class StackDocker {
     }));
     if (plan.needsServiceFile) {
       if (!service) throw new Error(`${plan.name} needs the bundled service file`);
-      const archive = tarOneFile(`${serviceFile.dir.replace(/^\//, '')}/${serviceFile.name}`, service);
+      const archive = tarFiles({ [`${serviceFile.dir.replace(/^\//, '')}/${serviceFile.name}`]: service });
       await this.call(`copy the service into ${plan.name}`, () => container.putArchive(archive, { path: '/' }));
     }
     return container.id;

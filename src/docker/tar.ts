@@ -1,7 +1,9 @@
-// The smallest tar the runners need: write a few regular files into one
-// archive (the bundle copied into a container), and read one file back out of
-// what the engine's archive endpoint returns (a runner's summary). ustar,
-// regular files only. Pure: buffers in, buffers out.
+// The one tar of loadctl, the smallest the Engine API's archive endpoints need:
+// write a few regular files into one archive (the runners' bundle, the stack's
+// service entry copied into a container), and read one file back out of what
+// the engine returns (a runner's summary). ustar, regular files and
+// directories only, rather than a tar library for one header. Pure: buffers
+// in, buffers out.
 
 const BLOCK = 512;
 
