@@ -58,11 +58,11 @@ export const register: RegisterCommand = (program, runAction) => {
       if (flags.tcImage) process.env.LOADCTL_TC_IMAGE = flags.tcImage;
       if (experiment === 'watchdog') {
         if (!flags.journal || !flags.runId) throw new UsageError('chaos watchdog is internal: it needs --journal and --run-id');
-        const { watchdogMain } = await import('../chaos/recover.ts');
+        const { watchdogMain } = await import('../chaos/recover-command.ts');
         return watchdogMain({ journal: flags.journal, runId: flags.runId });
       }
       if (experiment === 'recover') {
-        const { recover } = await import('../chaos/recover.ts');
+        const { recover } = await import('../chaos/recover-command.ts');
         return recover({ cwd, force: flags.force, forget: flags.forget, json: flags.json }, ui);
       }
       if (flags.load !== undefined) {

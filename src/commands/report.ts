@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
 import { ExitCode, UsageError } from '../errors.ts';
+import { RUN_FILE_NAMES } from '../shared/run-folder.ts';
 
 export interface ReportOptions {
   html: boolean;
@@ -19,7 +20,7 @@ export async function reportCommand(dirs: string[], options: ReportOptions): Pro
   if (tolerance === null) {
     throw new UsageError(`--tolerance ${options.tolerance} is not a percentage`, { hint: 'write it as a percentage, e.g. --tolerance 10%' });
   }
-  const [{ loadRunFolder, writeReportHtml, DryRunFolderError, runFiles }, { benchmarkTable }, { withComputedPhases }, { createUi }] = await Promise.all([
+  const [{ loadRunFolder, writeReportHtml, DryRunFolderError }, { benchmarkTable }, { withComputedPhases }, { createUi }] = await Promise.all([
     import('../report/run-folder.ts'),
     import('../report/benchmark-table.ts'),
     import('../report/html-file.ts'),
@@ -48,7 +49,7 @@ export async function reportCommand(dirs: string[], options: ReportOptions): Pro
   if (options.html) {
     const { assertWritable } = await import('../inputs/output-path.ts');
     const { join } = await import('node:path');
-    await assertWritable(runs.map((run) => ({ flag: '--html', path: join(run.dir, runFiles.report), kind: 'file' as const })));
+    await assertWritable(runs.map((run) => ({ flag: '--html', path: join(run.dir, RUN_FILE_NAMES.report), kind: 'file' as const })));
   }
   const baseline = options.baseline === undefined ? undefined : withComputedPhases(await loadRunFolder(options.baseline));
   ui.result(benchmarkTable(runs));

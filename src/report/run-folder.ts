@@ -4,26 +4,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { runRecordFrom, type RunFolderJson, type RunRecord } from './run-record.ts';
-
-/** Files a run folder may hold; summary.json or result.json makes it a run folder. */
-export const runFiles = {
-  profile: 'profile.json',
-  summary: 'summary.json',
-  /** k6's own --summary-export, read when the summary hook never ran. */
-  summaryExport: 'summary-export.json',
-  result: 'result.json',
-  /** The live feed's per-second Timeline (src/live/types.ts), when the run kept one. */
-  timeline: 'timeline.json',
-  /** The chaos engine's ChaosResult (src/chaos/engine-types.ts), when an experiment ran. */
-  chaos: 'chaos.json',
-  /** The Prometheus gates' verdicts and their series (src/prometheus/in-run.ts), when a Prometheus was given. */
-  prometheus: 'prometheus.json',
-  /** The invariants' readings and verdicts (src/invariants/in-run.ts), when any were declared. */
-  invariants: 'invariants.json',
-  report: 'report.html',
-  /** The exact k6 command line; a folder with only this (and the bundle) is a dry run. */
-  command: 'k6-command.txt',
-} as const;
+import { RUN_FILE_NAMES } from '../shared/run-folder.ts';
 
 function isLoadctlResult(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -71,24 +52,24 @@ export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
     throw new UsageError(`${dirArg} is not a run folder: no such directory`, { hint: notRunFolderHint });
   }
   const files: RunFolderJson = {
-    profile: await readJson(dir, runFiles.profile, dirArg),
-    summary: (await readJson(dir, runFiles.summary, dirArg)) ?? (await readJson(dir, runFiles.summaryExport, dirArg)),
-    result: await readJson(dir, runFiles.result, dirArg),
-    timeline: await readJson(dir, runFiles.timeline, dirArg),
-    chaos: await readJson(dir, runFiles.chaos, dirArg),
-    prometheus: await readJson(dir, runFiles.prometheus, dirArg),
-    invariants: await readJson(dir, runFiles.invariants, dirArg),
+    profile: await readJson(dir, RUN_FILE_NAMES.profile, dirArg),
+    summary: (await readJson(dir, RUN_FILE_NAMES.summary, dirArg)) ?? (await readJson(dir, RUN_FILE_NAMES.summaryExport, dirArg)),
+    result: await readJson(dir, RUN_FILE_NAMES.result, dirArg),
+    timeline: await readJson(dir, RUN_FILE_NAMES.timeline, dirArg),
+    chaos: await readJson(dir, RUN_FILE_NAMES.chaos, dirArg),
+    prometheus: await readJson(dir, RUN_FILE_NAMES.prometheus, dirArg),
+    invariants: await readJson(dir, RUN_FILE_NAMES.invariants, dirArg),
   };
   if (files.result !== undefined && !isLoadctlResult(files.result)) {
-    throw new UsageError(`${join(dirArg, runFiles.result)} is not a loadctl result (no "schema": "loadctl/..." object in it)`, {
+    throw new UsageError(`${join(dirArg, RUN_FILE_NAMES.result)} is not a loadctl result (no "schema": "loadctl/..." object in it)`, {
       hint: `${notRunFolderHint}; nothing was written`,
     });
   }
   if (files.summary === undefined && files.result === undefined) {
-    if (await exists(join(dir, runFiles.command))) {
+    if (await exists(join(dir, RUN_FILE_NAMES.command))) {
       throw new DryRunFolderError(`${dirArg} is a dry run (--dry-run): k6 never ran, so there are no results`, { hint: notRunFolderHint });
     }
-    throw new UsageError(`${dirArg} is not a run folder: it has neither ${runFiles.summary} nor ${runFiles.result}`, {
+    throw new UsageError(`${dirArg} is not a run folder: it has neither ${RUN_FILE_NAMES.summary} nor ${RUN_FILE_NAMES.result}`, {
       hint: notRunFolderHint,
     });
   }
@@ -96,7 +77,7 @@ export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
 }
 
 export async function writeReportHtml(dir: string, html: string): Promise<string> {
-  const path = join(dir, runFiles.report);
+  const path = join(dir, RUN_FILE_NAMES.report);
   await writeFile(path, html, 'utf8');
   return path;
 }
