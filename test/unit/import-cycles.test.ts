@@ -6,7 +6,7 @@
 // entry that no longer occurs (delete it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { circles, importEdges, layerOf, layerTable, sources, specifiers, unplaced, upImports, type Layer } from './import-graph.ts';
@@ -52,6 +52,12 @@ function dynamicImporters(layerTableRows: Layer[], lowestAllowed: number): strin
 test('docs/ARCHITECTURE.md has the layer table, and it places every file of src/', () => {
   assert.deepEqual(layers.map((l) => l.name), ['entry', 'use cases', 'reference system', 'run', 'output', 'engines', 'infra']);
   assert.deepEqual(unplaced(layers, files, src), [], 'give these files a row in docs/ARCHITECTURE.md');
+});
+
+test('docs/ARCHITECTURE.md says what every folder of src/ is for', () => {
+  const doc = readFileSync(join(root, 'docs/ARCHITECTURE.md'), 'utf8');
+  const folders = readdirSync(src, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  assert.deepEqual(folders.filter((f) => !doc.includes(`| \`${f}/\``) && !doc.includes(`, \`${f}/\``)), [], 'add a row to its "What each folder is for" table');
 });
 
 test('src/ has no file circle but the allowed ones', () => {
