@@ -55,6 +55,8 @@ export interface RunCommandOptions {
   prometheusRw?: string;
   /** --prometheus-abort: judge every gate live too; one that keeps failing stops the run. */
   prometheusAbort?: boolean;
+  /** --allow-no-samples: k6 thresholds that may see no sample (checked). */
+  allowNoSamples?: readonly string[];
 }
 
 /** "K=V" strings -> map; a string without "=" is a usage error. */
@@ -92,7 +94,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 /** The command's options as the run use case (src/app/run.ts) takes them. */
 export function runRequestFrom(options: RunCommandOptions, cwd: string): ProfileRunRequest {
   return {
-    source: { kind: 'profile', profile: options.profile, overrides: { vus: options.vus, duration: options.duration, baseUrl: options.baseUrl, env: parseEnvPairs(options.env) } },
+    source: { kind: 'profile', profile: options.profile, overrides: { vus: options.vus, duration: options.duration, baseUrl: options.baseUrl, env: parseEnvPairs(options.env), ...(options.allowNoSamples?.length ? { allowNoSamples: options.allowNoSamples } : {}) } },
     cwd,
     outDir: resolve(cwd, options.outDir ?? '.loadctl/runs'),
     ...(options.k6 !== undefined ? { k6Path: options.k6 } : {}),
@@ -208,6 +210,7 @@ interface RunFlags {
   invariant: string[];
   prometheusRw?: string;
   prometheusAbort?: boolean;
+  allowNoSamples: string[];
 }
 
 export const register: RegisterCommand = (program, runAction) => {
@@ -253,6 +256,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--receiver-host <host>', 'with --placement docker: the address of this machine the runners push the live feed to (required for an engine on another machine)')
     .option('--prometheus-rw <url>', 'forward what k6 sends to the live feed, unchanged, to this remote-write URL, plus loadctl_run_active / loadctl_fault_active markers (env LOADCTL_PROMETHEUS_RW)')
     .option('--invariant <name>', 'check this shipped invariant before the load and after recovery (repeatable): no-double-sale, confirmed-stored, locks-expire, backlog-drains', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--allow-no-samples <threshold>', 'let this k6 threshold see no sample (it fails otherwise): a metric key for all its thresholds, or key and expression, e.g. "http_req_failed{status:500}" (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addHelpText('after', '\nExit codes: 0 targets met, 1 targets/thresholds failed, 2 usage/config error,\n3 environment (k6 missing, target unreachable), 4 interrupted/aborted, 5 script error.')
     .action((profile: string, k6Flags: string[], flags: RunFlags, command: Command) =>
       runAction(async () => {
@@ -267,6 +271,9 @@ export const register: RegisterCommand = (program, runAction) => {
           throw new UsageError(`${chaosOnly[0]} only applies with --chaos <experiment>`, { hint: `e.g. loadctl run ${profile} --chaos redis-failure ${chaosOnly[0]} ...` });
         }
         await checkRunFlags(flags);
+        const { allowEntryProblem } = await import('../verdict/thresholds.ts');
+        const badAllow = flags.allowNoSamples.map(allowEntryProblem).find((p) => p !== undefined);
+        if (badAllow) throw new UsageError(`--allow-no-samples ${badAllow}`, { hint: 'e.g. --allow-no-samples "http_req_failed{status:500}" or --allow-no-samples "errors count<10"' });
         const chaos = flags.chaos === undefined ? undefined : await chaosRequest(flags);
         const { checkCapacityFlag } = await import('../capacity/in-run.ts');
         const capacityProblem = checkCapacityFlag(flags.capacity);
@@ -315,6 +322,7 @@ export const register: RegisterCommand = (program, runAction) => {
           invariants: flags.invariant,
           ...(flags.prometheusRw !== undefined ? { prometheusRw: (await prometheusRwFlag(flags.prometheusRw, flags.live)) as string } : {}),
           ...(flags.prometheusAbort ? { prometheusAbort: true } : {}),
+          ...(flags.allowNoSamples.length > 0 ? { allowNoSamples: flags.allowNoSamples } : {}),
           chaos,
           ...(runners ? { runners } : {}),
         });

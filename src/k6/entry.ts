@@ -30,11 +30,26 @@ function mergeThresholds(own, profile) {
   return out;
 }
 
+// The percentiles thresholds compare, so the summary has the figure to show beside held/crossed.
+function thresholdPercentiles(thresholds) {
+  var out = [];
+  Object.keys(thresholds).forEach(function (metric) {
+    [].concat(thresholds[metric]).forEach(function (t) {
+      var expression = typeof t === 'string' ? t : t && t.threshold;
+      var m = typeof expression === 'string' ? /^\s*(p\(\s*[0-9.]+\s*\))/.exec(expression) : null;
+      if (m) out.push(m[1].replace(/\s+/g, ''));
+    });
+  });
+  return out;
+}
+
 function mergeOptions(own, profile) {
   var out = Object.assign({}, own || {}, profile);
   out.thresholds = mergeThresholds(own && own.thresholds, profile.thresholds);
-  var stats = (profile.summaryTrendStats || []).slice();
-  trendStats.forEach(function (s) { if (stats.indexOf(s) < 0) stats.push(s); });
+  var stats = [];
+  [(own && own.summaryTrendStats) || [], profile.summaryTrendStats || [], trendStats, thresholdPercentiles(out.thresholds)].forEach(function (list) {
+    list.forEach(function (s) { if (stats.indexOf(s) < 0) stats.push(s); });
+  });
   out.summaryTrendStats = stats;
   return out;
 }

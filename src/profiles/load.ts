@@ -155,7 +155,13 @@ export async function loadProfile(name: string, opts: LoadOptions): Promise<Reso
     env,
     ...(spec.prometheus ? { prometheus: spec.prometheus } : {}),
     ...(spec.invariants ? { invariants: spec.invariants } : {}),
+    ...allowNoSamplesOf(spec.allowNoSamples, opts.overrides?.allowNoSamples),
   };
+}
+
+function allowNoSamplesOf(own: readonly string[] | undefined, flags: readonly string[] | undefined): { allowNoSamples?: string[] } {
+  const all = [...(own ?? []), ...(flags ?? [])];
+  return all.length > 0 ? { allowNoSamples: all } : {};
 }
 
 /** Every profile with its one-line description; a broken file is listed, not fatal. */

@@ -1,6 +1,7 @@
 // From a validated profile to what the bundler, runner and verdict need:
 // normalised targets and k6 options. Pure.
 import type { Target, TargetOp, TargetStat } from './types.ts';
+import { targetThreshold } from '../verdict/thresholds.ts';
 import { TARGET_STRING_RE, type ProfileSpec, type TargetSpec, type Validation } from './schema.ts';
 
 /** Trend stats every bundle reports; `count` lets the verdict spot an empty trend. */
@@ -76,9 +77,6 @@ export function parseBound(b: number | string): number {
   return n;
 }
 
-function k6Stat(stat: TargetStat): string {
-  return /^p\d+$/.test(stat) ? `p(${stat.slice(1)})` : stat;
-}
 
 export function targetName(t: Omit<Target, 'name'>): string {
   return `${metricKey(t)} ${t.stat} ${t.op} ${t.value}`;
@@ -138,7 +136,7 @@ export function buildK6Options(spec: ProfileSpec, targets: readonly Target[]): R
   const thresholds: Record<string, unknown[]> = {};
   for (const [key, list] of Object.entries(spec.thresholds ?? {})) thresholds[key] = [...list];
   for (const t of targets) {
-    const expr = `${k6Stat(t.stat)}${t.op}${t.value}`;
+    const expr = targetThreshold(t).expression;
     const list = (thresholds[metricKey(t)] ??= []);
     if (!list.some((e) => (typeof e === 'string' ? e : (e as { threshold: string }).threshold).replace(/\s/g, '') === expr)) list.push(expr);
   }

@@ -7,6 +7,7 @@ import { durationProblem, limits, MAX_DURATION_TEXT, MAX_TIMER_MS } from '../inp
 import { DURATION_PATTERN, parseDuration } from '../shared/duration.ts';
 import { prometheusBlockSchema } from '../prometheus/config.ts';
 import { invariantsSchema } from '../invariants/schema.ts';
+import { allowEntryProblem } from '../verdict/thresholds.ts';
 import { unwrapUnions } from '../inputs/schema-issues.ts';
 
 /** One k6 threshold expression: "p(99)<2000", "rate<0.05", "count>=1". */
@@ -90,6 +91,14 @@ const common = {
    * Default: the endpoints of scenarios/lib; [] turns the breakdown off.
    */
   endpoints: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected an endpoint name tag such as "hold_seats"' })).optional(),
+  /**
+   * k6 thresholds allowed to see no sample (a threshold whose metric got none
+   * fails otherwise): a metric key for all its thresholds, or key and expression.
+   */
+  allowNoSamples: z.array(z.string().superRefine((v, ctx) => {
+    const problem = allowEntryProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; e.g. "http_req_failed{status:500}" or "errors count<10"` });
+  })).optional(),
   /** Environment for the scenario (__ENV): BASE_URL, USER_COUNT, PATH_*... */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.union([z.string(), z.number(), z.boolean()])).optional(),
   /** Any other k6 options, passed through as they are (e.g. discardResponseBodies). */

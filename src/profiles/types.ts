@@ -28,6 +28,8 @@ export interface ProfileOverrides {
   duration?: string;
   baseUrl?: string;
   env?: Record<string, string>;
+  /** --allow-no-samples: k6 thresholds that may see no sample, added to the profile's allowNoSamples. */
+  allowNoSamples?: readonly string[];
 }
 
 /** A profile after YAML parse, schema validation, defaults and overrides. */
@@ -50,6 +52,8 @@ export interface ResolvedProfile {
   env: Record<string, string>;
   /** The profile's `prometheus:` block (gates judged after the run), when it has one. */
   prometheus?: import('../prometheus/config.ts').PrometheusBlock;
+  /** k6 thresholds that may see no sample (profile allowNoSamples plus --allow-no-samples); see verdict/thresholds.ts. */
+  allowNoSamples?: string[];
   /** The profile's `invariants:`, when it has any. */
   invariants?: import('../invariants/schema.ts').InvariantEntry[];
 }

@@ -178,9 +178,12 @@ function targetsSection(run: RunRecord): string {
   ]);
   const r = run.phases?.recovery;
   if (r) rows.push([escapeHtml('user-visible recovery'), escapeHtml(`< ${r.targetSeconds} s`), escapeHtml(usersRecoveryText(r)), badge(r.verdict)]);
-  const thresholds = run.thresholds.map((t) => [escapeHtml(t.metric), escapeHtml(t.expression), badge(t.ok ? 'pass' : 'fail')]);
+  const thresholds = run.thresholds.map((t) => [
+    escapeHtml(t.metric), escapeHtml(t.expression),
+    t.noSamples ? '<span class="fine">no samples</span>' : escapeHtml(t.figure ?? ''), badge(t.ok ? 'pass' : 'fail'),
+  ]);
   return `<h2>Targets</h2>${rows.length ? table(['Target', 'Requirement', 'Actual', 'Verdict'], rows, 2) : '<p class="fine">No targets recorded in this run folder.</p>'}
-<h2>k6 thresholds</h2>${thresholds.length ? table(['Metric', 'Threshold', 'Verdict'], thresholds, 3) : '<p class="fine">No k6 thresholds in this run.</p>'}`;
+<h2>k6 thresholds</h2>${thresholds.length ? table(['Metric', 'Threshold', 'Actual', 'Verdict'], thresholds, 2) : '<p class="fine">No k6 thresholds in this run.</p>'}`;
 }
 
 export function experimentEvents(run: RunRecord, extra: readonly ExperimentEvent[] = []): ExperimentEvent[] {

@@ -65,7 +65,10 @@ export function toResultDocument(report: RunReport) {
       failure: orNull(t.failure),
       detail: t.detail,
     })),
-    thresholds: report.verdict.thresholds.map((t) => ({ metric: t.metric, expression: t.expression, ok: t.ok, reported: !t.missing })),
+    thresholds: report.verdict.thresholds.map((t) => ({
+      metric: t.metric, expression: t.expression, ok: t.ok, reported: !t.missing,
+      figure: orNull(t.figure), noSamples: t.noSamples === true, ...(t.allowedEmpty ? { allowedNoSamples: true } : {}),
+    })),
     totals: {
       testRunDurationMs: orNull(r?.durationMs),
       requests: orNull(r?.http.requests),

@@ -61,7 +61,9 @@ export function renderJunit(report: RunReport, chaos?: PhasesBlock | null, extra
       name: `${th.metric}: ${th.expression}`,
       failure: th.ok ? undefined : th.missing
         ? { message: 'threshold not reported by k6', body: `${th.metric}: ${th.expression} is declared but k6 did not report it` }
-        : { message: 'threshold crossed', body: `${th.metric}: ${th.expression} was crossed` },
+        : th.noSamples
+          ? { message: 'no samples', body: `${th.metric}: ${th.expression}: the metric got no sample, so nothing was judged (allow it with --allow-no-samples '${th.metric}')` }
+          : { message: `threshold crossed${th.figure ? `: ${th.figure}` : ''}`, body: `${th.metric}: ${th.expression} was crossed${th.figure ? ` (${th.figure})` : ''}` },
     });
   }
   if (report.runners) {

@@ -2,7 +2,7 @@
 // thresholds and the headline figures. Pure.
 import type { RunReport } from './model.ts';
 import { formatTargetValue } from '../verdict/judge.ts';
-import { renderFigures } from './table.ts';
+import { renderFigures, thresholdWords } from './table.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -25,8 +25,8 @@ export function renderMarkdown(report: RunReport): string {
     lines.push('');
   }
   if (verdict.thresholds.length > 0) {
-    lines.push('| k6 threshold | Result |', '|---|---|');
-    for (const th of verdict.thresholds) lines.push(`| \`${cell(`${th.metric}: ${th.expression}`)}\` | ${th.ok ? 'PASS' : th.missing ? '**FAIL** (not reported)' : '**FAIL**'} |`);
+    lines.push('| k6 threshold | Actual | Result |', '|---|---|---|');
+    for (const th of verdict.thresholds) lines.push(`| \`${cell(`${th.metric}: ${th.expression}`)}\` | ${cell(thresholdWords(th))} | ${th.ok ? 'PASS' : '**FAIL**'} |`);
     lines.push('');
   }
   lines.push('```', renderFigures(report), '```', '');

@@ -29,6 +29,10 @@ export interface ThresholdOutcome {
   metric: string;
   expression: string;
   ok: boolean;
+  /** k6's figure, e.g. "p(95)=1.2s", when the run recorded it. */
+  figure?: string | null;
+  /** The metric got no sample (a failure unless allowed). */
+  noSamples?: boolean;
 }
 
 export interface RunMetrics {
@@ -168,7 +172,7 @@ function targetsFromResult(result: unknown): TargetOutcome[] {
 function thresholdsFromResult(result: unknown): ThresholdOutcome[] | null {
   if (!isObj(result) || !Array.isArray(result.thresholds)) return null;
   return result.thresholds.flatMap((t) => (isObj(t) && typeof t.ok === 'boolean' && str(t.metric) && str(t.expression)
-    ? [{ metric: t.metric as string, expression: t.expression as string, ok: t.ok }]
+    ? [{ metric: t.metric as string, expression: t.expression as string, ok: t.ok, figure: str(t.figure), noSamples: t.noSamples === true }]
     : []));
 }
 

@@ -2,6 +2,7 @@
 // Pure: colours come in as functions (src/ui.ts owns chalk), text goes out.
 import Table from 'cli-table3';
 import type { RunReport } from './model.ts';
+import type { ThresholdResult } from '../results/types.ts';
 import { formatTargetValue } from '../verdict/judge.ts';
 import { runnersText } from './runners-text.ts';
 
@@ -15,6 +16,22 @@ const plain: Paint = { pass: (t) => t, fail: (t) => t, dim: (t) => t };
 
 function targetLabel(name: string, key: string, stat: string, op: string, limit: string): string {
   return `${name}\n${key} ${stat} ${op} ${limit}`;
+}
+
+/**
+ * k6's figure beside held/crossed, as k6 prints it ("p(95)=1.2s held"); a
+ * threshold on a metric that saw nothing says so, and whether it was allowed.
+ */
+export function thresholdWords(th: ThresholdResult): string {
+  if (th.missing) return 'not reported by k6';
+  if (th.noSamples) return th.allowedEmpty ? 'no samples (allowed: --allow-no-samples)' : 'no samples: nothing measured it (k6 would say held)';
+  const word = th.ok ? 'held' : 'crossed';
+  return th.figure ? `${th.figure} ${word}` : word;
+}
+
+function thresholdActual(th: ThresholdResult, paint: Paint): string {
+  const text = thresholdWords(th);
+  return th.figure && !th.noSamples ? text : paint.dim(text);
 }
 
 export function renderTable(report: RunReport, paint: Paint = plain): string {
@@ -36,7 +53,7 @@ export function renderTable(report: RunReport, paint: Paint = plain): string {
     table.push([targetLabel(t.target.name, t.key, t.target.stat, t.target.op, limit), actual, mark(t.ok)]);
   }
   for (const th of report.verdict.thresholds) {
-    table.push([`k6 threshold ${th.metric}: ${th.expression}`, paint.dim(th.ok ? 'held' : th.missing ? 'not reported by k6' : 'crossed'), mark(th.ok)]);
+    table.push([`k6 threshold ${th.metric}: ${th.expression}`, thresholdActual(th, paint), mark(th.ok)]);
   }
   if (table.length === 0) table.push([paint.dim('no targets or thresholds in this profile'), '', '']);
   return table.toString();

@@ -35,6 +35,12 @@ export interface ThresholdResult {
   ok: boolean;
   /** Declared in the profile but absent from k6's summary: counted as failed. */
   missing?: boolean;
+  /** k6's figure for the expression, as k6 prints it: "p(95)=1.2s", "rate=0.5%". */
+  figure?: string;
+  /** The (sub)metric got no sample: k6 says held on nothing, loadctl fails it unless allowed. */
+  noSamples?: boolean;
+  /** The user allowed this threshold to see no sample (--allow-no-samples). */
+  allowedEmpty?: boolean;
 }
 
 export interface CheckResult {

@@ -7,6 +7,7 @@ import { buildK6Argv, runK6 } from '../k6/run.ts';
 import { collectK6Errors } from '../k6/stderr.ts';
 import { isObserverThreshold } from '../profiles/resolve.ts';
 import { declaredThresholds, judge } from '../verdict/judge.ts';
+import { allowNoSamplesMatcher } from '../verdict/thresholds.ts';
 import type { Executor } from './executor.ts';
 import { readRunSummary } from './summary-files.ts';
 
@@ -27,7 +28,9 @@ export const singleExecutor: Executor = {
       throw new EnvironmentError(`could not start k6 at ${request.k6Path}: ${run.spawnError}`, { hint: 'check the binary with `loadctl doctor`' });
     }
     const summary = await readRunSummary(files);
-    const verdict = judge(summary.results, profile.targets, declaredThresholds(profile.k6Options), { ignoreThreshold: isObserverThreshold });
+    const verdict = judge(summary.results, profile.targets, declaredThresholds(profile.k6Options), {
+      ignoreThreshold: isObserverThreshold, allowNoSamples: allowNoSamplesMatcher(profile.allowNoSamples ?? []),
+    });
     const error = errors.first();
     return {
       k6: { argv: buildK6Argv(request), exitCode: run.exitCode, signal: run.signal, durationMs: run.durationMs, ...(error ? { error } : {}) },

@@ -15,7 +15,7 @@ export function runnersExecutor(option: RunnersOption): Executor {
         option,
         k6Path: request.k6Path, scriptPath: request.scriptPath, runDir,
         outputs: request.outputs ?? [], extraArgs: request.extraArgs ?? [], env: request.env ?? {}, cwd,
-        k6Options: profile.k6Options, targets: profile.targets,
+        k6Options: profile.k6Options, targets: profile.targets, ...(profile.allowNoSamples ? { allowNoSamples: profile.allowNoSamples } : {}),
         ...(signals ? { signals } : {}),
         ...(k6?.version.text ? { k6Version: k6.version.text } : {}),
       });

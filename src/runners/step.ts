@@ -16,6 +16,7 @@ import { sliceTest } from './segments.ts';
 import { FDS_BASE, FDS_PER_VU } from './plan.ts';
 import { peakVus } from '../k6/options.ts';
 import { judgeThresholds, percentilesNamed } from './thresholds.ts';
+import { allowNoSamplesMatcher } from '../verdict/thresholds.ts';
 import { combinedExitCode, runnersBlock, type RunnerSummary, type RunnersBlock } from './verdict.ts';
 import type { RunResults } from '../results/types.ts';
 
@@ -42,6 +43,8 @@ export interface RunnersStepInput {
   cwd: string;
   k6Options: Record<string, unknown> | undefined;
   targets: readonly Target[];
+  /** k6 thresholds allowed to see no sample (--allow-no-samples). */
+  allowNoSamples?: readonly string[];
   signals?: SignalSource;
   k6Version?: string;
 }
@@ -88,7 +91,7 @@ export async function runWithRunners(input: RunnersStepInput): Promise<RunnersSt
     const read = await readRunSummary({ summary: s.summaryPath, summaryExport: s.summaryExportPath });
     summaries.push({ results: read.results, error: read.error });
   }
-  const judged = judgeRunners({ run, summaries, histograms: input.option.histograms, k6Options: input.k6Options, targets: input.targets, placement: input.option.placement.kind, engines: input.option.placement.engines });
+  const judged = judgeRunners({ run, summaries, histograms: input.option.histograms, k6Options: input.k6Options, targets: input.targets, ...(input.allowNoSamples ? { allowNoSamples: input.allowNoSamples } : {}), placement: input.option.placement.kind, engines: input.option.placement.engines });
   return { run, ...judged, commandLine: run.runners[0]?.commandLine ?? '' };
 }
 
@@ -121,7 +124,7 @@ export function judgeRunners(input: JudgeRunnersInput): Omit<RunnersStepResult, 
     results = input.fallback();
     if (results) results.thresholds = judgeThresholds(declared, results.metrics);
   }
-  const verdict = judge(results, input.targets, declared, { ignoreThreshold: isObserverThreshold });
+  const verdict = judge(results, input.targets, declared, { ignoreThreshold: isObserverThreshold, allowNoSamples: allowNoSamplesMatcher(input.allowNoSamples ?? []) });
   const facts: OutcomeFacts = {
     runners: {
       interrupted: run.interrupted,

@@ -3,21 +3,9 @@
 // slice, so the verdict must be taken again over the whole. Pure.
 import type { MetricResult, ThresholdResult } from '../results/types.ts';
 import { metricKey, splitMetricKey } from '../results/summary.ts';
+import { parseThreshold, thresholdFigure as figure, thresholdOps as ops } from '../verdict/thresholds.ts';
 
-export interface ParsedThreshold {
-  /** k6's aggregation name: avg, min, max, med, count, rate, value or p(N). */
-  aggregation: string;
-  op: '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
-  value: number;
-}
-
-const PATTERN = /^\s*(avg|min|max|med|count|rate|value|p\(\s*\d+(?:\.\d+)?\s*\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/;
-
-export function parseThreshold(expression: string): ParsedThreshold | undefined {
-  const m = PATTERN.exec(expression);
-  if (!m) return undefined;
-  return { aggregation: m[1]!.replace(/\s+/g, ''), op: m[2] as ParsedThreshold['op'], value: Number(m[3]) };
-}
+export { parseThreshold, type ParsedThreshold } from '../verdict/thresholds.ts';
 
 /** Percentiles (0..100) the expressions name, so the merge computes them. */
 export function percentilesNamed(expressions: readonly string[]): number[] {
@@ -27,18 +15,6 @@ export function percentilesNamed(expressions: readonly string[]): number[] {
     if (p) out.add(Number(p[1]));
   }
   return [...out];
-}
-
-const ops: Record<ParsedThreshold['op'], (a: number, b: number) => boolean> = {
-  '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b,
-  '==': (a, b) => a === b, '===': (a, b) => a === b, '!=': (a, b) => a !== b,
-};
-
-/** The figure k6 would compare: counters' `count`, rates' `rate`, gauges' `value`, trends by name. */
-function figure(metric: MetricResult, aggregation: string): number | undefined {
-  if (aggregation === 'rate' && metric.type === 'rate') return metric.stats.rate;
-  if (aggregation === 'value' && metric.type === 'gauge') return metric.raw.value;
-  return metric.raw[aggregation];
 }
 
 export interface MergedThreshold extends ThresholdResult {

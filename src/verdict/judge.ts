@@ -4,6 +4,7 @@
 import type { Target, TargetOp } from '../profiles/types.ts';
 import type { RunResults, ThresholdResult } from '../results/types.ts';
 import { metricKey, splitMetricKey } from '../results/summary.ts';
+import { normaliseKey, targetThreshold, withFigure } from './thresholds.ts';
 
 export type TargetFailure = 'missed' | 'no-samples' | 'no-metric' | 'no-stat' | 'no-summary';
 
@@ -26,6 +27,8 @@ export interface Verdict {
   thresholds: ThresholdResult[];
   failedTargets: number;
   failedThresholds: number;
+  /** Of the failed thresholds, those whose (sub)metric got no sample. */
+  emptyThresholds: number;
 }
 
 const compare: Record<TargetOp, (a: number, b: number) => boolean> = {
@@ -71,7 +74,9 @@ export function judgeTarget(results: RunResults | undefined, target: Target): Ta
   const unitless = isTimeStat(target) && metric.contains !== undefined && metric.contains !== 'time';
   const shown = unitless ? String(actual) : formatTargetValue(target, actual);
   const limit = unitless ? String(target.value) : formatTargetValue(target, target.value);
-  return { target, key, actual, ok, failure: ok ? undefined : 'missed', detail: `${target.stat} ${shown} ${target.op} ${limit}` };
+  // A breach must not read as the rule it broke ("p95 602 ms < 500 ms").
+  const detail = ok ? `${target.stat} ${shown} ${target.op} ${limit}` : `${target.stat} ${shown}, not ${target.op} ${limit}`;
+  return { target, key, actual, ok, failure: ok ? undefined : 'missed', detail };
 }
 
 /** Threshold expressions a k6 options object declares, by metric key. */
@@ -88,40 +93,48 @@ export function declaredThresholds(k6Options: Record<string, unknown> | undefine
   return out;
 }
 
-const normalise = (metric: string) => {
-  const { metric: name, tags } = splitMetricKey(metric);
-  return metricKey(name, tags);
-};
+export interface JudgeOptions {
+  /** Thresholds that are not judgements (observer thresholds): neither shown nor judged. */
+  ignoreThreshold?: (metric: string, expression: string) => boolean;
+  /** Thresholds the user allowed to see no sample (--allow-no-samples); every other empty one fails. */
+  allowNoSamples?: (metric: string, expression: string) => boolean;
+}
 
 /**
  * The verdict. `declared` are the thresholds the profile gave k6: one that k6
- * did not report back counts as failed, since nobody checked it.
- * `ignoreThreshold` drops thresholds that are not judgements (see above).
+ * did not report back counts as failed, since nobody checked it. A threshold
+ * whose metric got no sample fails too (see ./thresholds.ts); those a target
+ * added are the target's, shown and counted once, as the target.
  */
 export function judge(
   results: RunResults | undefined,
   targets: readonly Target[],
   declared: ReadonlyArray<{ metric: string; expression: string }> = [],
-  options: { ignoreThreshold?: (metric: string, expression: string) => boolean } = {},
+  options: JudgeOptions = {},
 ): Verdict {
   const targetVerdicts = targets.map((t) => judgeTarget(results, t));
+  const ofTargets = new Set(targets.map(targetThreshold).map((t) => `${normaliseKey(t.metric)}|${t.expression}`));
   // Thresholds that exist only to make k6 report a submetric (they always
   // hold) say nothing about the run: they are neither shown nor judged.
-  const keep = (t: { metric: string; expression: string }) => !options.ignoreThreshold?.(t.metric, t.expression);
-  const reported = (results?.thresholds ?? []).filter(keep);
+  const keep = (t: { metric: string; expression: string }) =>
+    !options.ignoreThreshold?.(t.metric, t.expression) && !ofTargets.has(`${normaliseKey(t.metric)}|${t.expression.replace(/\s+/g, '')}`);
+  const allowed = options.allowNoSamples ?? (() => false);
+  const reported = (results?.thresholds ?? []).filter(keep).map((t) => withFigure(t, results?.metrics, allowed));
   declared = declared.filter(keep);
-  const seen = new Set(reported.map((t) => `${normalise(t.metric)}|${t.expression.trim()}`));
+  const seen = new Set(reported.map((t) => `${normaliseKey(t.metric)}|${t.expression.trim()}`));
   const missing = declared
-    .filter((d) => !seen.has(`${normalise(d.metric)}|${d.expression.trim()}`))
+    .filter((d) => !seen.has(`${normaliseKey(d.metric)}|${d.expression.trim()}`))
     .map((d) => ({ metric: d.metric, expression: d.expression, ok: false, missing: true }));
-  const thresholds = [...reported, ...missing];
+  const thresholds: ThresholdResult[] = [...reported, ...missing];
   const failedTargets = targetVerdicts.filter((t) => !t.ok).length;
   const failedThresholds = thresholds.filter((t) => !t.ok).length;
+  const emptyThresholds = thresholds.filter((t) => !t.ok && t.noSamples).length;
   return {
     ok: results !== undefined && failedTargets === 0 && failedThresholds === 0,
     targets: targetVerdicts,
     thresholds,
     failedTargets,
     failedThresholds,
+    emptyThresholds,
   };
 }

@@ -53,7 +53,10 @@ export function decideOutcome(input: RunOutcomeInput): RunOutcome {
   if (k6.outcome === 'passed' && verdict.ok) return { status: 'passed', exitCode: ExitCode.Ok, reason: 'all targets met and all k6 thresholds held' };
   const parts: string[] = [];
   if (verdict.failedTargets > 0) parts.push(`${verdict.failedTargets} of ${verdict.targets.length} targets failed`);
-  if (verdict.failedThresholds > 0) parts.push(`${verdict.failedThresholds} of ${verdict.thresholds.length} k6 thresholds failed`);
+  if (verdict.failedThresholds > 0) {
+    const empty = verdict.emptyThresholds > 0 ? ` (${verdict.emptyThresholds === verdict.failedThresholds ? 'all' : verdict.emptyThresholds} on a metric with no samples)` : '';
+    parts.push(`${verdict.failedThresholds} of ${verdict.thresholds.length} k6 thresholds failed${empty}`);
+  }
   if (k6.outcome !== 'passed' && parts.length === 0) parts.push(k6Text);
   if (parts.length === 0) parts.push('the verdict failed');
   return { status: 'failed', exitCode: ExitCode.Failed, reason: parts.join('; ') };

@@ -38,11 +38,18 @@ test('table: one row per target and per k6 threshold, PASS/FAIL, actual figures'
   const pass = renderTable(report('pass.handle-summary.json', 0));
   assert.match(pass, /booking P99/);
   assert.match(pass, /http_req_duration\{flow:book\} p99 < 2\.00 s/);
-  assert.equal((pass.match(/PASS/g) ?? []).length, 2 + 6);
+  // The two thresholds the targets added are the targets' rows, not rows of their own.
+  assert.equal((pass.match(/PASS/g) ?? []).length, 2 + 4);
   assert.doesNotMatch(pass, /FAIL/);
+  assert.doesNotMatch(pass, /k6 threshold http_req_failed: rate<0\.05/);
+  // k6's own figure beside held, as k6 prints it.
+  assert.match(pass, /p\(95\)=20\.94ms held/);
+  assert.match(pass, /rate=97\.84% held/);
+  assert.match(pass, /count=7 held/);
   const fail = renderTable(report('fail.summary-export.json', 99));
   assert.match(fail, /50\.00%/);
-  assert.equal((fail.match(/FAIL/g) ?? []).length, 4); // both targets (p99 absent, 50% errors) and both thresholds
+  assert.equal((fail.match(/FAIL/g) ?? []).length, 3); // both targets (p99 absent, 50% errors) and the p(99)<100 threshold
+  assert.match(fail, /crossed/);
   assert.match(renderFigures(report('pass.handle-summary.json', 0)), /requests 324 \(63\.8\/s\), errors 0\.00%/);
 });
 
@@ -56,7 +63,8 @@ test('json: versioned document with targets, thresholds, totals; null where noth
   assert.equal(doc.targets.length, 2);
   assert.equal(doc.targets[0].ok, true);
   assert.equal(typeof doc.targets[0].actual, 'number');
-  assert.equal(doc.thresholds.length, 6);
+  assert.equal(doc.thresholds.length, 4);
+  assert.deepEqual(doc.thresholds.find((t: { expression: string }) => t.expression === 'p(95)<1000').figure, 'p(95)=20.94ms');
   assert.equal(doc.totals.requests, 324);
   assert.equal(doc.summary.source, 'handleSummary');
   assert.ok(doc.metrics['http_req_duration{flow:book}'].stats.p99 > 0);
@@ -70,12 +78,15 @@ test('json: versioned document with targets, thresholds, totals; null where noth
 
 test('junit: one testcase per target and per threshold, failures counted, XML escaped', () => {
   const xml = renderJunit(report('fail.summary-export.json', 99));
-  assert.equal((xml.match(/<testcase /g) ?? []).length, 2 + 2);
-  assert.match(xml, /<testsuites name="loadctl" tests="4" failures="4" errors="0"/);
+  assert.equal((xml.match(/<testcase /g) ?? []).length, 2 + 1);
+  assert.match(xml, /<testsuites name="loadctl" tests="3" failures="3" errors="0"/);
+  // One breach, one testcase: the target's, in words that do not read as met.
+  assert.match(xml, /<failure message="rate 50\.00%, not &lt; 5\.00%" type="target">/);
+  assert.doesNotMatch(xml, /name="http_req_failed: rate&lt;0\.05"/);
   assert.match(xml, /classname="k6.thresholds" name="http_req_duration: p\(99\)&lt;100"/);
   assert.match(xml, /classname="loadctl.targets" name="booking P99: http_req_duration\{flow:book\} p99 &lt; 2\.00 s"/);
   const ok = renderJunit(report('pass.handle-summary.json', 0));
-  assert.match(ok, /tests="8" failures="0" errors="0"/);
+  assert.match(ok, /tests="6" failures="0" errors="0"/);
   const script = renderJunit(report('', 107));
   assert.match(script, /<error message="k6 exited 107 \(the script threw an exception or did not parse\)"/);
   assert.equal(escapeXml(`<a href="x">&'\u0001`), '&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
@@ -94,10 +105,10 @@ test('junit: a run with --chaos gains one recovery testcase, failed when users r
   });
   const base = report('pass.handle-summary.json', 0);
   const ok = renderJunit(base, recovery('pass', 'users recovered after 4 s < 30 s'));
-  assert.match(ok, /tests="9" failures="0"/);
+  assert.match(ok, /tests="7" failures="0"/);
   assert.match(ok, /classname="loadctl.recovery" name="redis-failure: users recovered within 30 s" time="0"\/>/);
   const slow = renderJunit(base, recovery('fail', 'users never recovered within 60 s of data'));
-  assert.match(slow, /tests="9" failures="1"/);
+  assert.match(slow, /tests="7" failures="1"/);
   assert.match(slow, /<failure message="users never recovered within 60 s of data" type="target">/);
 });
 
@@ -105,6 +116,6 @@ test('markdown: verdict heading, target table, thresholds', () => {
   const md = renderMarkdown(report('fail.summary-export.json', 99));
   assert.match(md, /^### ❌ loadctl run `spike`: FAILED \(exit 1\)/);
   assert.match(md, /\| error rate \| `http_req_failed rate < 5\.00%` \| 50\.00% \| \*\*FAIL\*\* \|/);
-  assert.match(md, /\| `http_req_duration: p\(99\)<100` \| \*\*FAIL\*\* \|/);
+  assert.match(md, /\| `http_req_duration: p\(99\)<100` \| crossed \| \*\*FAIL\*\* \|/);
   assert.match(renderMarkdown(report('pass.handle-summary.json', 0)), /^### ✅ .*PASSED \(exit 0\)/);
 });

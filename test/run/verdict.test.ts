@@ -33,11 +33,15 @@ for (const v of versions) {
     assert.equal(t.failure, 'missed');
   });
 
-  test(`${v}: the failing run fails its error-rate target and both thresholds`, () => {
+  test(`${v}: the failing run fails its error-rate target and its own threshold; the threshold the target added counts once, as the target`, () => {
     const verdict = judge(results(v, 'fail.summary-export.json'), [errorRate]);
     assert.equal(verdict.ok, false);
     assert.equal(verdict.targets[0]!.actual, 0.5);
-    assert.equal(verdict.failedThresholds, 2);
+    assert.equal(verdict.targets[0]!.detail, 'rate 50.00%, not < 5.00%');
+    assert.deepEqual(verdict.thresholds.map((t) => `${t.metric} ${t.expression}`), ['http_req_duration p(99)<100']);
+    assert.equal(verdict.failedThresholds, 1);
+    // Without the target, the same threshold is the user's own and is judged.
+    assert.equal(judge(results(v, 'fail.summary-export.json'), []).failedThresholds, 2);
   });
 
   test(`${v}: a p99 target on a summary without p(99) fails and says how to fix it`, () => {
