@@ -15,9 +15,11 @@ import type { PrometheusDoc } from '../prometheus/in-run.ts';
 import type { CapacityBlock } from '../capacity/analyse.ts';
 import type { InvariantsDoc } from '../invariants/in-run.ts';
 import { renderMarkdown } from '../report/markdown.ts';
+import { renderScriptView, scriptView } from '../report/script-view.ts';
 import { formatK6Exit } from '../k6/exit-codes.ts';
 import { formatProgress } from '../k6/progress.ts';
 import { describeK6Error, parseK6LogLine } from '../k6/stderr.ts';
+import { createConsoleRelay } from '../k6/console.ts';
 import { stoppedBeforeLoad } from '../verdict/outcome.ts';
 
 /** Plain (non-TTY) progress lines at most this often, so CI logs stay short. */
@@ -41,12 +43,16 @@ export function createRunView(ui: Ui, options: { quiet: boolean; verbose?: boole
   };
   // A line written under a live spinner would be torn by its next frame:
   // stop it, print, and start it again.
-  const warn = (line: string) => {
-    if (!ui.interactive || !spinner) return ui.warn(line);
+  const above = (print: (line: string) => void) => (line: string) => {
+    if (!ui.interactive || !spinner) return print(line);
     spinner.stop();
-    ui.warn(line);
+    print(line);
     spinner = ui.spinner(spinnerText);
   };
+  const warn = above((line) => ui.warn(line));
+  // The script's console.log and --http-debug, as k6 would show them (throttled).
+  const script = createConsoleRelay();
+  const say = above((line) => ui.info(line));
   const events: RunEvents = {
     onProfile: (p) => ui.info(`profile ${p.name} (scenario ${p.scenario}) from ${show(p.file)}`),
     onK6: (k6) => ui.info(`k6 ${k6.version.text} at ${k6.path}`),
@@ -71,6 +77,7 @@ export function createRunView(ui: Ui, options: { quiet: boolean; verbose?: boole
       }
     },
     onStderrLine: (line) => {
+      if (!options.quiet) for (const out of script.line(line, Date.now())) say(out);
       // k6 logs as logfmt; surface its errors as they happen, the rest is in k6.stderr.log.
       const parsed = parseK6LogLine(line);
       if (!parsed || (parsed.level !== 'error' && parsed.level !== 'fatal') || options.quiet) return;
@@ -95,15 +102,20 @@ export function createRunView(ui: Ui, options: { quiet: boolean; verbose?: boole
       const k6Line = formatK6Exit(report.k6.exitCode, report.k6.signal);
       if (ok) spinner?.succeed(k6Line);
       else spinner?.fail(k6Line);
+      if (!options.quiet) for (const line of script.end()) ui.info(line);
       const c = ui.colors;
       const early = stoppedBeforeLoad(report.outcome, report.results !== undefined);
       if (!options.quiet) flushHeld(early ? report.k6.error?.line : undefined);
       if (options.verbose && report.k6.error && report.k6.error.stack.length > 0) {
         ui.info(['k6 stack:', ...report.k6.error.stack.map((f) => `    ${f}`)].join('\n'));
       }
+      // The script's own summary, where k6 would have printed it: before the verdict.
+      if (report.scriptStdout && !options.quiet) ui.info(`the script's handleSummary printed:\n${report.scriptStdout.replace(/\n$/, '')}`);
       if (!early) {
         ui.result(renderTable(report, { pass: c.green, fail: c.red, dim: c.dim }));
         if (!options.quiet) ui.info(renderFigures(report));
+        const script = report.results ? renderScriptView(scriptView({ checks: report.results.checks.list, groups: report.results.groups, metrics: report.results.metrics })) : '';
+        if (!options.quiet && script) ui.info(script);
       }
       for (const hint of report.hints ?? []) ui.result(c.yellow(`hint: ${hint}`));
       const verdict = `${ok ? c.green('PASS') : c.red(report.outcome.status.toUpperCase())}: ${report.outcome.reason} (exit ${report.outcome.exitCode})`;

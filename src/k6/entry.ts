@@ -6,6 +6,8 @@
 import { SUMMARY_TREND_STATS } from '../profiles/resolve.ts';
 
 export const SUMMARY_PATH_ENV = 'LOADCTL_SUMMARY_PATH';
+/** Where the entry copies what the script's own handleSummary sends to stdout, so loadctl can print it. */
+export const SCRIPT_STDOUT_ENV = 'LOADCTL_SCRIPT_STDOUT_PATH';
 
 /**
  * ES2017 source (no spread in object literals, no optional chaining): k6
@@ -62,6 +64,9 @@ function addSummary(result, data) {
   var out = Object.assign({}, result && typeof result === 'object' ? result : {});
   var path = __ENV.${SUMMARY_PATH_ENV};
   if (path) out[path] = JSON.stringify(data);
+  // k6 writes "stdout" to its stdout (a file under loadctl); a copy lets loadctl print it after the run.
+  var stdoutCopy = __ENV.${SCRIPT_STDOUT_ENV};
+  if (stdoutCopy && typeof out.stdout === 'string') out[stdoutCopy] = out.stdout;
   return out;
 }
 

@@ -3,7 +3,10 @@
 // value; only a k6 that cannot be started at all is reported as spawnError.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { SUMMARY_PATH_ENV } from './bundle.ts';
+import { SCRIPT_STDOUT_ENV } from './entry.ts';
 import { killProcessGroup } from './locate.ts';
 import { claimSignals } from '../shared/signals.ts';
 import { parseProgressLine, parseScenarioLine, type K6Progress, type K6ScenarioProgress } from './progress.ts';
@@ -66,9 +69,31 @@ export function buildK6Argv(req: Pick<K6RunRequest, 'scriptPath' | 'summaryExpor
   return argv;
 }
 
-/** The environment k6 gets on top of loadctl's: the caller's plus the summary path. */
+/** The environment k6 gets on top of loadctl's: the caller's plus the summary paths. */
 export function buildK6Env(req: Pick<K6RunRequest, 'env' | 'summaryPath'>): Record<string, string> {
-  return { ...req.env, [SUMMARY_PATH_ENV]: req.summaryPath };
+  return { ...req.env, [SUMMARY_PATH_ENV]: req.summaryPath, [SCRIPT_STDOUT_ENV]: scriptStdoutPath(req.summaryPath) };
+}
+
+/** Beside the summary: what the script's own handleSummary sent to stdout. */
+export function scriptStdoutPath(summaryPath: string): string {
+  return join(dirname(summaryPath), `${basename(summaryPath).replace(/\.json$/, '')}-script-stdout.txt`);
+}
+
+/** The script's own handleSummary stdout of a run, or undefined when it sent none. */
+export async function readScriptStdout(summaryPath: string): Promise<string | undefined> {
+  const text = await readFile(scriptStdoutPath(summaryPath), 'utf8').catch(() => undefined);
+  return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+/**
+ * The command saved as k6-command.txt (and printed by --dry-run): the same
+ * run, but its summaries go to replay-* files, so running it again does not
+ * overwrite the files this run is judged and reported from.
+ */
+export function replayCommand(req: Pick<K6RunRequest, 'k6Path' | 'scriptPath' | 'summaryPath' | 'summaryExportPath' | 'outputs' | 'extraArgs' | 'env'>): string {
+  const replay = (path: string) => join(dirname(path), `replay-${basename(path)}`);
+  const again = { ...req, summaryPath: replay(req.summaryPath), ...(req.summaryExportPath ? { summaryExportPath: replay(req.summaryExportPath) } : {}) };
+  return formatK6Command(req.k6Path, buildK6Argv(again), buildK6Env(again));
 }
 
 const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

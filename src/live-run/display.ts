@@ -46,8 +46,8 @@ export function createLiveDisplay(ui: Ui, base: RunEvents, options: { quiet: boo
   const events: RunEvents = ui.interactive
     ? {
       ...base,
-      // Only k6's error lines get printed by the view; the rest must not blink the spinner.
-      ...(base.onStderrLine ? { onStderrLine: (line: string) => (/level=error/.test(line) ? around(base.onStderrLine)?.(line) : base.onStderrLine?.(line)) } : {}),
+      // Only k6's error lines and the script's own (console, --http-debug) get printed by the view; the rest must not blink the spinner.
+      ...(base.onStderrLine ? { onStderrLine: (line: string) => (/level=error|source="?(?:console|http-debug)/.test(line) ? around(base.onStderrLine)?.(line) : base.onStderrLine?.(line)) } : {}),
       ...(base.onSignal ? { onSignal: around(base.onSignal) } : {}),
       // The view's own spinner would fight this one for the line.
       onSpawn: () => {

@@ -13,6 +13,7 @@ import { capacityBlockOf, capacityChartMarks, capacitySection } from './html-cap
 import type { RecoveryBlock } from './result-phases.ts';
 import { scenarioLabel, type RunRecord } from './run-record.ts';
 import { reportCss } from './html-style.ts';
+import { checkLabel, type ScriptView } from './script-view.ts';
 
 export interface HtmlAssets {
   /** uPlot's IIFE build (defines the global `uPlot`). */
@@ -186,6 +187,20 @@ function targetsSection(run: RunRecord): string {
 <h2>k6 thresholds</h2>${thresholds.length ? table(['Metric', 'Threshold', 'Actual', 'Verdict'], thresholds, 2) : '<p class="fine">No k6 thresholds in this run.</p>'}`;
 }
 
+/** The script's checks (with group path), groups and custom metrics, as k6's own summary lists them. */
+function scriptSection(view: ScriptView | null | undefined): string {
+  if (!view || (view.checks.length === 0 && view.groups.length === 0 && view.custom.length === 0)) return '';
+  const checks = view.checks.map((c) => [
+    escapeHtml(checkLabel(c)), c.passes.toLocaleString('en-US'), c.fails.toLocaleString('en-US'),
+    badge(c.fails === 0 ? 'pass' : 'fail'),
+  ]);
+  const custom = view.custom.map((m) => [`<code>${escapeHtml(m.name)}</code>`, escapeHtml(m.type), escapeHtml(m.figures)]);
+  return `<h2>Checks, groups and custom metrics</h2>
+${checks.length ? table(['Check', 'Passed', 'Failed', 'Verdict'], checks) : '<p class="fine">No checks in this run.</p>'}
+${view.groups.length ? `<p>Groups: ${view.groups.map((g) => `<code>${escapeHtml(g)}</code>`).join(', ')}</p>` : ''}
+${custom.length ? `<h3>Custom metrics</h3>${table(['Metric', 'Type', 'Figures'], custom, 99)}` : ''}`;
+}
+
 export function experimentEvents(run: RunRecord, extra: readonly ExperimentEvent[] = []): ExperimentEvent[] {
   const events = [...run.events, ...extra];
   const f = run.fault;
@@ -241,6 +256,7 @@ ${run.phases ? phasesSection(run.phases.phases, startSec) + seriesSection(run.ph
 ${run.gates ? gatesSection(run.gates, { escape: escapeHtml, badge, table }) : ''}
 ${run.invariants ? invariantsSection(run.invariants, { escape: escapeHtml, badge, table }) : ''}
 ${targetsSection(run)}
+${scriptSection(run.script)}
 <h2>Experiment timeline</h2>${timelineRows.length ? table(['When', 'Time (UTC)', 'Event'], timelineRows, 3) : '<p class="fine">No experiment in this run.</p>'}
 </main></body></html>
 `;

@@ -80,6 +80,7 @@ export function toResultDocument(report: RunReport) {
       checks: r ? { passes: r.checks.passes, fails: r.checks.fails, rate: orNull(r.checks.rate) } : null,
     },
     checks: r?.checks.list ?? [],
+    groups: r?.groups ?? [],
     endpoints: r ? byTag(r.endpoints) : {},
     scenarios: r ? byTag(r.scenarios) : {},
     metrics: r ? Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, metricDoc(m)])) : {},

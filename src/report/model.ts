@@ -29,6 +29,8 @@ export interface RunReport {
   outcome: RunOutcome;
   /** Causes the figures make plain ("most failed requests were 401: run setup-users"). */
   hints?: string[];
+  /** What the script's own handleSummary sent to stdout (k6 would print it). */
+  scriptStdout?: string;
   /** Set when the test was split over several k6 runners (--runners). */
   runners?: import('../runners/verdict.ts').RunnersBlock;
 }

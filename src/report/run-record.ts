@@ -11,6 +11,7 @@ import { parsePhasesBlock, type PhasesBlock } from './result-phases.ts';
 import { parseGatesFile, type GatesFile } from './html-gates.ts';
 import { parseInvariantsFile } from './html-invariants.ts';
 import type { InvariantResult } from '../invariants/judge.ts';
+import { scriptViewFromResult, type ScriptView } from './script-view.ts';
 
 export interface TargetOutcome {
   name: string;
@@ -75,6 +76,8 @@ export interface RunRecord {
   capacity?: string | null;
   /** The whole `capacity` block, for report.html (read loosely there). */
   capacityBlock?: unknown;
+  /** The script's checks (with group paths), groups and custom metrics, from result.json. */
+  script?: ScriptView | null;
 }
 
 export interface RunFolderJson {
@@ -248,8 +251,10 @@ export function runRecordFrom(dir: string, files: RunFolderJson): RunRecord {
     runners: isObj(resultObj.runners) ? num(resultObj.runners.count) : null,
     capacity: isObj(resultObj.capacity) ? str(resultObj.capacity.answer) : null,
     capacityBlock: resultObj.capacity ?? null,
+    script: scriptViewFromResult(resultObj),
   };
 }
+
 
 function faultOf(block: PhasesBlock): FaultWindow {
   const r = block.recovery;

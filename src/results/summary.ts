@@ -81,10 +81,11 @@ export function toMetric(key: string, type: MetricType, contains: MetricResult['
   return { key, metric, tags, type, contains, stats, raw, samples, empty };
 }
 
+// handleSummary lists checks and groups as arrays; --summary-export as objects keyed by name.
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : isObject(v) ? Object.values(v) : []);
+
 function walkChecks(group: unknown, out: CheckResult[]): void {
   if (!isObject(group)) return;
-  // handleSummary lists checks and groups as arrays; --summary-export as objects keyed by name.
-  const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : isObject(v) ? Object.values(v) : []);
   for (const c of listOf(group.checks)) {
     if (!isObject(c)) continue;
     out.push({
@@ -95,6 +96,13 @@ function walkChecks(group: unknown, out: CheckResult[]): void {
     });
   }
   for (const g of listOf(group.groups)) walkChecks(g, out);
+}
+
+/** Every group's path under the root, depth first (k6's order). */
+function walkGroups(group: unknown, out: string[], depth = 0): void {
+  if (!isObject(group)) return;
+  if (depth > 0) out.push(String(group.path ?? group.name ?? ''));
+  for (const g of listOf(group.groups)) walkGroups(g, out, depth + 1);
 }
 
 function groupBy(metrics: Record<string, MetricResult>, tag: string): Record<string, Record<string, MetricResult>> {
@@ -110,6 +118,8 @@ function groupBy(metrics: Record<string, MetricResult>, tag: string): Record<str
 export function assemble(source: RunResults['source'], durationMs: number | undefined, metrics: Record<string, MetricResult>, thresholds: ThresholdResult[], rootGroup: unknown): RunResults {
   const list: CheckResult[] = [];
   walkChecks(rootGroup, list);
+  const groups: string[] = [];
+  walkGroups(rootGroup, groups);
   const checksMetric = metrics.checks;
   const reqs = metrics.http_reqs;
   const failed = metrics.http_req_failed;
@@ -125,6 +135,7 @@ export function assemble(source: RunResults['source'], durationMs: number | unde
       rate: checksMetric && !checksMetric.empty ? checksMetric.stats.rate : undefined,
       list,
     },
+    groups,
     http: {
       requests: reqs?.stats.count,
       requestRate: reqs?.stats.rate,

@@ -59,6 +59,8 @@ export interface RunResults {
   metrics: Record<string, MetricResult>;
   thresholds: ThresholdResult[];
   checks: { passes: number; fails: number; rate: number | undefined; list: CheckResult[] };
+  /** The script's groups by path ("::api", "::api::login"), in k6's order. */
+  groups?: string[];
   http: {
     requests: number | undefined;
     /** Requests per second over the run. */

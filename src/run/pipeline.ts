@@ -5,7 +5,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { ProfileOverrides, ResolvedProfile } from '../profiles/types.ts';
 import { bundleScenario, type BundleResult } from '../k6/bundle.ts';
 import { resolveK6Path, type LocatedK6 } from '../k6/locate.ts';
-import { buildK6Argv, buildK6Env, formatK6Command, type K6RunCallbacks, type SignalSource } from '../k6/run.ts';
+import { buildK6Argv, readScriptStdout, replayCommand, type K6RunCallbacks, type SignalSource } from '../k6/run.ts';
 import type { RunReport } from '../report/model.ts';
 import type { Executor } from './executor.ts';
 import type { OutcomeFacts } from './decide.ts';
@@ -161,7 +161,7 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
     cwd: options.cwd,
   };
   const argv = buildK6Argv(request);
-  const commandLine = formatK6Command(request.k6Path, argv, buildK6Env(request));
+  const commandLine = replayCommand(request);
   await writeFile(files.command, `${commandLine}\n`);
   events.onCommand?.(commandLine);
   if (options.dryRun) return { kind: 'dry-run', runDir, commandLine, profile, bundle };
@@ -173,6 +173,8 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   const report = buildRunReport({
     profile, cwd: options.cwd, startedAt, endedAt: now(), runDir, k6: { path: request.k6Path, version: k6?.version.text }, executed,
   });
+  const scriptStdout = await readScriptStdout(files.summary);
+  if (scriptStdout) report.scriptStdout = scriptStdout;
   return { kind: 'ran', runDir, report, facts: executed.facts };
 }
 

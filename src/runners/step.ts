@@ -101,6 +101,8 @@ export interface JudgeRunnersInput {
   histograms: TrendSource;
   k6Options: Record<string, unknown> | undefined;
   targets: readonly Target[];
+  /** k6 thresholds allowed to see no sample (--allow-no-samples). */
+  allowNoSamples?: readonly string[];
   placement: RunnersBlock['placement'];
   /** Figures to judge when no runner left a summary (an interrupted cluster run: what the live feed got). */
   fallback?: () => RunResults | undefined;
