@@ -1,11 +1,29 @@
 // Issue 21's hostile-input sweep, High 1-8 and Medium 9-12: one row per
 // defect (or per form of it), run with the same checks as the main table
 // (table.ts). Each row failed before its fix.
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from './rows.ts';
 import { hostileTable } from './table.ts';
+import { commandSkip, k6Path } from '../helpers/parts.ts';
+import { freePort } from '../../src/runners/local.ts';
+import { fakeCluster, type FakeCluster } from '../runners/fake-k8s.ts';
+
+// A FAKE Kubernetes API (no cluster can run here; see fake-k8s.ts) whose pod list has no `items`, with real k6 as its runner pods.
+let trimmed: FakeCluster | undefined;
+let receiverPort = 0;
+const k8sSkip = () => commandSkip('openssl', ['version']) || (k6Path('v2.2.0') ? false : 'real k6 v2.2.0 not built');
+before(async () => {
+  if (k8sSkip()) return;
+  trimmed = await fakeCluster({ k6: k6Path('v2.2.0')!, podListWithoutItems: true });
+  receiverPort = await freePort();
+});
+after(async () => { await trimmed?.close(); });
+
+const tinyScenario = `import http from 'k6/http';\nexport default function (): void { http.get(\`\${__ENV.BASE_URL}/health\`); }\n`;
+const tinyProfile = 'description: tiny\nscenario: tiny\nexecutor: constant-vus\nvus: 1\nduration: 2s\ndefaultTargets: false\ntargets: ["http_reqs count>=1"]\n';
 
 const runResult = JSON.stringify({ schema: 'loadctl/run-result', version: 1, status: 'passed', profile: { name: 'quick', scenario: 'simple' }, targets: [], thresholds: [], totals: { requests: 10, errorRate: 0 } });
 const hung = (c: { hang: number }) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` });
@@ -31,6 +49,16 @@ const rows: Row[] = [
   { item: 'H6 report: result.json a symlink loop', files: { 'runs/loop/result.json': { symlink: 'result.json' } }, argv: () => ['report', 'runs/loop'], code: 2, line: /^loadctl: run folder damaged: runs\/loop\/result\.json is a symbolic link loop/m },
   { item: 'H6 report: result.json a directory', files: { 'runs/dir/result.json': { dir: true }, 'runs/ok/result.json': runResult }, argv: () => ['report', 'runs/ok', 'runs/dir'], code: 2, line: /^loadctl: run folder damaged: runs\/dir\/result\.json is a directory, not a file/m },
   { item: 'H6 report --html: timeline.json a directory, nothing written', files: { 'runs/t/result.json': runResult, 'runs/t/timeline.json': { dir: true } }, argv: () => ['report', '--html', 'runs/t'], code: 2, line: /run folder damaged: runs\/t\/timeline\.json is a directory/, after: nothingAt('runs/t/report.html') },
+
+  // 7: a reply of the wrong shape from the Kubernetes API.
+  {
+    item: 'H7 k8s --apply: a pod list without items', needs: ['k6'], skip: k8sSkip, keepsRuns: true, timeoutMs: 120_000,
+    files: { 'scenarios/tiny.ts': tinyScenario, 'profiles/tiny.yaml': tinyProfile },
+    env: () => ({ KUBECONFIG: trimmed!.kubeconfig() }),
+    argv: (c) => ['k8s', 'tiny', '--parallelism', '2', '--receiver', `http://127.0.0.1:${receiverPort}`, '--base-url', c.sandbox!, '--apply'],
+    code: 3, line: /^loadctl: the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ answered listing the runner pods of loadctl-tiny-\S+ with no pod list \(no "items" in the reply\)/m,
+    after: () => assert.deepEqual(trimmed!.objects(), [], 'the ConfigMap and TestRun it made are deleted'),
+  },
 
   // 8: k6 flags that the runners set themselves.
   { item: 'H8 --runners 2 -- --execution-segment', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--', '--execution-segment', '0:1/2'], code: 2, line: /^loadctl: k6 flag --execution-segment after `--` would override what --runners 2 sets on each runner/m },

@@ -51,6 +51,8 @@ export interface FakeOptions {
   crd?: boolean;
   /** The TestRun ends in stage "error" instead of "finished". */
   endInError?: boolean;
+  /** The pod list comes back without its `items` (a proxy's trimmed reply). */
+  podListWithoutItems?: boolean;
 }
 
 export interface FakeCluster {
@@ -214,7 +216,7 @@ export async function fakeCluster(options: FakeOptions): Promise<FakeCluster> {
           containerStatuses: [{ name: 'k6', state: p.exitCode === null ? { running: {} } : { terminated: { exitCode: p.exitCode } } }],
         },
       }));
-      return send(res, 200, { apiVersion: 'v1', kind: 'PodList', items });
+      return send(res, 200, options.podListWithoutItems ? { apiVersion: 'v1', kind: 'PodList' } : { apiVersion: 'v1', kind: 'PodList', items });
     }
     send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
   });

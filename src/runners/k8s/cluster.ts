@@ -154,8 +154,13 @@ export async function connect(namespace: string | undefined, env: NodeJS.Process
       }
     },
     async runnerPods(testRun) {
-      const list = await call(`listing the runner pods of ${testRun}`, () => core.listNamespacedPod({ namespace: ns, labelSelector: `k6_cr=${testRun},runner=true` }));
-      return list.items.map((p) => {
+      const doing = `listing the runner pods of ${testRun}`;
+      const list = await call(doing, () => core.listNamespacedPod({ namespace: ns, labelSelector: `k6_cr=${testRun},runner=true` }));
+      // The library passes a reply of the wrong shape through as it came (a proxy's page, a trimmed list).
+      if (!Array.isArray((list as { items?: unknown } | undefined)?.items)) {
+        throw new EnvironmentError(`the Kubernetes API at ${server} answered ${doing} with no pod list (no "items" in the reply)`, { hint: `kubectl get pods -l k6_cr=${testRun} shows what the cluster holds; a proxy in front of the API may be changing its replies` });
+      }
+      return list.items.filter((p) => typeof p === 'object' && p !== null).map((p) => {
         const job = p.metadata?.labels?.['job-name'] ?? '';
         const index = /-(\d+)$/.exec(job)?.[1];
         const term = p.status?.containerStatuses?.[0]?.state?.terminated;
