@@ -43,6 +43,9 @@ export function sqlReading(rows: Array<Record<string, unknown>>): Reading {
   return reading(rows.length, rows);
 }
 
+/** SQLSTATE read_only_sql_transaction: a write inside the read-only transaction. */
+const READ_ONLY_VIOLATION = '25006';
+
 async function readSql(spec: NonNullable<InvariantSpec['sql']>): Promise<Reading> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: spec.url, connectionTimeoutMillis: TIMEOUT_MS, query_timeout: TIMEOUT_MS });
@@ -53,9 +56,15 @@ async function readSql(spec: NonNullable<InvariantSpec['sql']>): Promise<Reading
     throw new CheckUnavailable(`PostgreSQL at ${redactUrl(spec.url)} is not reachable (${messageOf(error)})`);
   }
   try {
-    const result = await client.query(spec.query);
+    // Read-only and one statement, whatever the text got past sql-text.ts: the
+    // transaction refuses writes (a data-changing CTE, nextval), and the
+    // extended protocol (a named statement) refuses a second statement.
+    await client.query('BEGIN TRANSACTION READ ONLY');
+    const result = await client.query({ name: 'loadctl-invariant', text: spec.query });
+    await client.query('ROLLBACK');
     return sqlReading(result.rows as Array<Record<string, unknown>>);
   } catch (error) {
+    if ((error as { code?: string }).code === READ_ONLY_VIOLATION) throw new CheckMisconfigured(`the query tried to change data, which an invariant may not (PostgreSQL: ${messageOf(error)})`);
     const Refusal = sqlMistake(error) ? CheckMisconfigured : CheckUnavailable;
     throw new Refusal(`PostgreSQL refused the query: ${messageOf(error)}`);
   } finally {

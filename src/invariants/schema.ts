@@ -4,6 +4,7 @@
 // a shipped invariant (src/invariants/shipped.ts). Pure: zod only.
 import { z } from 'zod';
 import { parseExpectation } from './expect.ts';
+import { sqlProblem } from './sql-text.ts';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 const ms = z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, { error: 'expected a duration such as "10s" or "500ms"' })
@@ -15,7 +16,10 @@ const expectText = z.string().refine((t) => !('error' in parseExpectation(t)), {
 
 const source = {
   /** postgres://user@host:port/db and one query: its rows are the offending ones, or one number is the value. */
-  sql: z.strictObject({ url: z.string().min(1), query: z.string().min(1) }).optional(),
+  sql: z.strictObject({
+    url: z.string().min(1),
+    query: z.string().min(1).superRefine((q, ctx) => { const problem = sqlProblem(q); if (problem) ctx.addIssue({ code: 'custom', message: problem }); }),
+  }).optional(),
   /** Keys matching `keys` (a SCAN pattern) with no TTL or a TTL above `maxTtl` are the offending ones. */
   redis: z.strictObject({ url: z.string().min(1), keys: z.string().min(1), maxTtl: ms.optional() }).optional(),
   /** GET url; the JSON at `path` (dots, default the whole body): an array is the offending rows, a number the value. */

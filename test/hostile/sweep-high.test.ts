@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from './rows.ts';
 import { hostileTable } from './table.ts';
-import { commandSkip, k6Path } from '../helpers/parts.ts';
+import { commandSkip, k6Path } from '../kit/parts.ts';
+import { postgresSkip, startPostgres, type RealPostgres } from '../helpers/postgres.ts';
 import { freePort } from '../../src/runners/local.ts';
 import { fakeCluster, type FakeCluster } from '../runners/fake-k8s.ts';
 
@@ -22,6 +23,23 @@ before(async () => {
 });
 after(async () => { await trimmed?.close(); });
 
+// A real PostgreSQL with a canary table that no invariant may change.
+let pg: RealPostgres | undefined;
+const pgSkip = () => postgresSkip();
+before(async () => {
+  if (pgSkip()) return;
+  pg = await startPostgres();
+  await pg.sql('CREATE TABLE canary (x int); INSERT INTO canary VALUES (1), (2), (3)');
+});
+after(async () => { await pg?.stop(); });
+const canaryIntact = async () => assert.deepEqual((await pg!.sql('SELECT x FROM canary ORDER BY x')).map((r) => r.x), [1, 2, 3], 'the canary table is untouched');
+const sqlProfile = (query: string) => `description: sql\nscenario: simple\nexecutor: constant-vus\nvus: 1\nduration: 1s\ndefaultTargets: false\ntargets: ["http_reqs count>=1"]\ninvariants:\n  - name: canary\n    sql:\n      url: \${DATABASE_URL}\n      query: ${JSON.stringify(query)}\n`;
+const sqlRow = (item: string, query: string, code: number, line: RegExp, extra: Partial<Row> = {}): Row => ({
+  item, needs: ['k6'], skip: pgSkip, timeoutMs: 90_000, files: { 'profiles/canary.yaml': sqlProfile(query) },
+  env: (c) => ({ K6_BIN: c.k6, DATABASE_URL: pg!.url }), argv: (c) => ['run', 'canary', '--no-live', '--base-url', c.sandbox!],
+  code, line, after: canaryIntact, ...extra,
+});
+
 const tinyScenario = `import http from 'k6/http';\nexport default function (): void { http.get(\`\${__ENV.BASE_URL}/health\`); }\n`;
 const tinyProfile = 'description: tiny\nscenario: tiny\nexecutor: constant-vus\nvus: 1\nduration: 2s\ndefaultTargets: false\ntargets: ["http_reqs count>=1"]\n';
 
@@ -31,6 +49,12 @@ const docker = ['run', 'quick', '--dry-run', '--runners', '2', '--placement', 'd
 const nothingAt = (...paths: string[]) => (cwd: string) => { for (const p of paths) assert.ok(!existsSync(join(cwd, p)), `${p} was not made`); };
 
 const rows: Row[] = [
+  // 1: an invariant's SQL reads, once.
+  sqlRow('H1 SQL with a second statement that drops the table', 'SELECT 0 AS n; DROP TABLE canary; --', 2, /^loadctl: profiles\/canary\.yaml: invariants\.0\.sql\.query: holds 2 statements; an invariant reads with one/m),
+  sqlRow('H1 SQL that deletes', 'DELETE FROM canary RETURNING x', 2, /invariants\.0\.sql\.query: starts with DELETE; an invariant only reads: start it with SELECT or WITH/),
+  sqlRow('H1 SQL whose CTE deletes: the read-only transaction refuses it', 'WITH d AS (DELETE FROM canary RETURNING x) SELECT count(*) FROM d', 2, /^loadctl: invariant "canary": the query tried to change data, which an invariant may not \(PostgreSQL: cannot execute \w+ in a read-only transaction\); no load was started/m),
+  sqlRow('H1 a ";" inside a string is one statement, and reads', "SELECT count(*) FROM canary WHERE 'a;b' = 'c;d' -- ; DROP TABLE canary", 0, /^invariant HELD canary: 0 == 0/m, { keepsRuns: true }),
+
   // 4: every variable that stands in for a flag is checked as the flag is.
   { item: 'H4 LOADCTL_PROMETHEUS_RW=garbage', env: () => ({ LOADCTL_PROMETHEUS_RW: 'garbage' }), argv: () => ['run', 'quick', '--dry-run'], code: 2, line: /^loadctl: LOADCTL_PROMETHEUS_RW: not a URL: "garbage"/m },
   { item: 'H4 LOADCTL_PROMETHEUS_RW=ftp://', env: () => ({ LOADCTL_PROMETHEUS_RW: 'ftp://x/write' }), argv: () => ['run', 'quick', '--dry-run'], code: 2, line: /LOADCTL_PROMETHEUS_RW: expected an http:\/\/ or https:\/\/ URL, got "ftp:\/\/x\/write"/ },
