@@ -6,7 +6,7 @@
 // all 7 http_req_* trends as native histograms, counters, rates and the
 // iteration/data/vus series), with cumulative values growing at the rate. Shapes follow the real captures in
 // test/fixtures/remote-write.
-import { encodeBody, type EncLabel, type EncSeries } from '../test/live/helpers/remote-write-encoder.ts';
+import { encodeBody, type EncLabel, type EncSeries } from '../test/unit/live/helpers/remote-write-encoder.ts';
 
 const ENDPOINTS = [
   { name: 'search', scenario: 'browse', method: 'GET', share: 0.35, center: -60 },

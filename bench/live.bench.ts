@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { RemoteWriteAggregator } from '../src/live/aggregate.ts';
 import { decodeBody } from '../src/live/remote-write/decode.ts';
 import { NdjsonAggregator } from '../src/live/ndjson.ts';
-import { buildTruth, ndjsonLines } from '../test/live/helpers/truth.ts';
+import { buildTruth, ndjsonLines } from '../test/unit/live/helpers/truth.ts';
 import { FeedSimulator } from './live-feed-sim.ts';
 
 const self = fileURLToPath(import.meta.url);

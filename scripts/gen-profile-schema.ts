@@ -1,7 +1,7 @@
 // Writes profiles/profile.schema.json from the zod schema, so editors complete
 // profiles. Run after changing src/profiles/schema.ts:
 //   node --import tsx scripts/gen-profile-schema.ts
-// test/profiles/json-schema.test.ts fails when the committed file is stale.
+// test/unit/profiles/schema.test.ts fails when the committed file is stale.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { profileJsonSchema } from '../src/profiles/schema.ts';

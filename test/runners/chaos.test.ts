@@ -194,7 +194,7 @@ describe('--runners with --chaos, real k6 v2.2.0 and Redis in a container', { sk
     assert.equal(await run.done, 'SIGKILL');
     // Local runners are detached (a terminal's Ctrl-C reaches loadctl only): the k6 reaper ends them when
     // loadctl's pipe to it closes (a runner writing progress would also die of its broken stdout; one
-    // lingering silently would not: test/unit/k6-reaper.test.ts proves the reaper on its own).
+    // lingering silently would not: test/unit/k6/reaper.test.ts proves the reaper on its own).
     const killedAt = Date.now();
     await waitFor('the reaper to end every runner', () => pids.every((pid) => { try { process.kill(pid, 0); return false; } catch { return true; } }), 5000, 20);
     console.log(`# measured: runners gone ${Date.now() - killedAt} ms after the kill -9 of loadctl`);
