@@ -70,3 +70,16 @@ export function redactUrl(url: string): string {
     return url;
   }
 }
+
+/** URL without credentials (for messages), and a Basic auth header when it had them. */
+export function splitCredentials(url: string): { base: string; shown: string; headers: Record<string, string> } {
+  const u = new URL(url);
+  const headers: Record<string, string> = {};
+  if (u.username || u.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+    u.username = '';
+    u.password = '';
+  }
+  const base = u.toString().replace(/\/+$/, '');
+  return { base, shown: base, headers };
+}

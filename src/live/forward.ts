@@ -6,7 +6,7 @@
 // order), a bounded queue drops its oldest push when the endpoint cannot keep
 // up, and a failure is only counted (no retries: k6 pushes again a second later).
 import type { IncomingHttpHeaders } from 'node:http';
-import { splitCredentials } from '../prometheus/client.ts';
+import { splitCredentials } from '../inputs/url.ts';
 import { fetchFailure, MB, readCapped } from '../shared/read-body.ts';
 import { encodeWriteRequest, type MarkerSeries } from './remote-write/encode.ts';
 

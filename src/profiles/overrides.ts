@@ -20,7 +20,6 @@ import type { ProfileOverrides } from './types.ts';
 import { type ProfileSpec, type Validation } from './schema.ts';
 import { limits, runDurationProblem, wholeProblem } from '../inputs/bounds.ts';
 import { checkHttpUrl } from '../inputs/url.ts';
-import type { Stage } from '../k6/options.ts';
 import { parseDuration } from '../shared/duration.ts';
 
 function scaleLevel(level: number, factor: number): number {
@@ -29,7 +28,7 @@ function scaleLevel(level: number, factor: number): number {
 }
 
 /** Index of the stage --duration replaces (see the header). */
-export function holdStageIndex(start: number, stages: ReadonlyArray<Stage>): number {
+export function holdStageIndex(start: number, stages: ReadonlyArray<{ durationMs: number; target: number }>): number {
   const peak = Math.max(start, ...stages.map((s) => s.target));
   const flat: number[] = [];
   const flatAtPeak: number[] = [];

@@ -1,8 +1,9 @@
 // The contract between profiles (src/profiles), the bundler (src/k6/bundle.ts),
 // the runner (src/k6/run.ts) and the verdict (src/verdict). Change it only with
 // all four in view.
+import type { TargetStat } from '../results/types.ts';
 
-export type TargetStat = 'avg' | 'min' | 'med' | 'max' | 'p50' | 'p90' | 'p95' | 'p99' | 'rate' | 'count';
+export type { TargetStat };
 export type TargetOp = '<' | '<=' | '>' | '>=';
 
 /**

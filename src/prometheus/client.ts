@@ -5,6 +5,7 @@
 import type { SeriesSamples } from './gates.ts';
 import { fetchFailure, MB, readCapped } from '../shared/read-body.ts';
 import { replyData, seriesNames, toSeries } from './reply.ts';
+import { splitCredentials } from '../inputs/url.ts';
 
 /** A reply larger than this is refused: a range query over a day of 100 series at 1 s is ~40 MB. */
 export const MAX_REPLY_BYTES = 64 * MB;
@@ -23,19 +24,6 @@ export interface PrometheusClient {
   queryRange(expr: string, start: number, end: number, stepSeconds: number): Promise<SeriesSamples[]>;
   /** Of `names`, those with no series between start and end. */
   absentMetrics(names: readonly string[], start: number, end: number): Promise<string[]>;
-}
-
-/** URL without credentials (for messages), and a Basic auth header when it had them. */
-export function splitCredentials(url: string): { base: string; shown: string; headers: Record<string, string> } {
-  const u = new URL(url);
-  const headers: Record<string, string> = {};
-  if (u.username || u.password) {
-    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
-    u.username = '';
-    u.password = '';
-  }
-  const base = u.toString().replace(/\/+$/, '');
-  return { base, shown: base, headers };
 }
 
 export function createPrometheusClient(url: string, options: { timeoutMs?: number; fetchImpl?: typeof fetch } = {}): PrometheusClient {

@@ -4,7 +4,7 @@
 //  - --summary-export files: figures flat, no types, and threshold booleans
 //    INVERTED (true means the threshold FAILED).
 // Pure: text in, data out; a corrupt file is a value, not an exception.
-import type { TargetStat } from '../profiles/types.ts';
+import type { TargetStat } from './types.ts';
 import type { CheckResult, MetricResult, MetricType, ParseOutcome, RunResults, ThresholdResult } from './types.ts';
 
 type Json = Record<string, unknown>;

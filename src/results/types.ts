@@ -1,6 +1,8 @@
 // What a k6 run measured, in one shape whichever file it came from (the
 // handleSummary data loadctl injects, or k6's --summary-export fallback).
-import type { TargetStat } from '../profiles/types.ts';
+
+/** A statistic k6 reports for a metric, and so one a target may name. */
+export type TargetStat = 'avg' | 'min' | 'med' | 'max' | 'p50' | 'p90' | 'p95' | 'p99' | 'rate' | 'count';
 
 export type MetricType = 'trend' | 'rate' | 'counter' | 'gauge';
 
