@@ -28,6 +28,8 @@ export interface CapacityInput {
   plan: StepPlan;
   startedAt: number;
   limits: CapacityLimits;
+  /** A live feed ran (false with --no-live): says why a run without per-second data has no answer. */
+  feed?: boolean;
 }
 
 /** Bad: nothing answered, or errors or latency at or above a limit. */
@@ -161,5 +163,5 @@ export function analyseCapacity(input: CapacityInput): CapacityBlock {
     broke,
     knee,
   };
-  return { answer: answerLine(block), ...block };
+  return { answer: answerLine(block, input.feed !== false), ...block };
 }

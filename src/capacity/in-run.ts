@@ -39,13 +39,20 @@ export function startTracker() {
   };
 }
 
+/**
+ * The capacity block, only where the question was asked: a profile that
+ * holds two or more levels (one level held, as a smoke test does, answers
+ * nothing), or any staged profile run with --capacity. Without a live feed
+ * (--no-live) there is nothing to answer from, and it says so.
+ */
 export function capacityOf(profile: Pick<ResolvedProfile, 'k6Options' | 'targets'>, timeline: Timeline | undefined, startedAt: number, request: CapacityRequest = {}): CapacityBlock | undefined {
   const plan = planSteps(profile.k6Options);
   if (!plan || plan.steps.length === 0) return undefined;
+  if (plan.steps.length < 2 && request.flag === undefined) return undefined;
   let limits = limitsFromTargets(profile.targets);
   if (request.flag !== undefined) {
     const r = parseCapacityFlag(request.flag, limits);
     if (r.ok) limits = r.limits;
   }
-  return analyseCapacity({ seconds: timeline?.total ?? [], plan, startedAt, limits });
+  return analyseCapacity({ seconds: timeline?.total ?? [], plan, startedAt, limits, feed: timeline !== undefined });
 }

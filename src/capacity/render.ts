@@ -27,7 +27,9 @@ export function capacityText(b: CapacityBlock): string {
   const rows = [head, ...b.steps.map((s) => cells(b, s))];
   const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [`capacity: ${b.answer}`, ...rows.map((r) => `  ${line(r)}`)].join('\n');
+  // The steps' p99 is not the whole run's: say which figure this is, beside the one under the targets.
+  const note = '  (each step: every HTTP request of its hold, ramps left out; p95/p99 are the mean of its per-second percentiles, not the whole run\'s http_req_duration below)';
+  return [`capacity: ${b.answer}`, ...rows.map((r) => `  ${line(r)}`), ...(b.verdict === 'no-data' ? [] : [note])].join('\n');
 }
 
 export function capacityMarkdown(b: CapacityBlock): string {

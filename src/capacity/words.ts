@@ -39,9 +39,13 @@ function stepSummary(s: Pick<StepFigures, 'requestRate' | 'p99' | 'errorRate'>):
   return `${rateText(s.requestRate)}, p99 ${msText(s.p99)}, ${percentText(s.errorRate)} errors`;
 }
 
-export function answerLine(b: Omit<CapacityBlock, 'answer'>): string {
+export function answerLine(b: Omit<CapacityBlock, 'answer'>, feed = true): string {
   const unit = b.unit;
-  if (b.verdict === 'no-data') return 'capacity unknown: the live feed had no per-second data for any step (it needs the live feed: drop --no-live)';
+  if (b.verdict === 'no-data') {
+    return feed
+      ? 'capacity unknown: the live feed timed no HTTP request in any step (a script without HTTP requests, or k6 could not push to loadctl)'
+      : 'capacity unknown: --no-live turned off the live feed the steps are judged from (drop --no-live)';
+  }
   const parts: string[] = [];
   if (b.broke) {
     const stable = b.stableUpTo ? `stable up to ${levelText(b.stableUpTo.level, unit)} (${stepSummary(b.stableUpTo)}); ` : 'no stable step; ';
