@@ -30,6 +30,20 @@ export interface CapacityInput {
   limits: CapacityLimits;
   /** A live feed ran (false with --no-live): says why a run without per-second data has no answer. */
   feed?: boolean;
+  /** k6's dropped_iterations as it grew ([Unix ms, count so far]), from the feed. */
+  dropped?: ReadonlyArray<readonly [number, number]>;
+}
+
+/** Dropped iterations between two Unix ms, and when the first of them was seen. */
+export function droppedBetween(dropped: ReadonlyArray<readonly [number, number]> | undefined, fromMs: number, toMs: number): { count: number; firstAt: number | null } {
+  const at = (t: number) => {
+    let n = 0;
+    for (const [when, total] of dropped ?? []) if (when <= t) n = total;
+    return n;
+  };
+  const count = at(toMs) - at(fromMs);
+  const first = (dropped ?? []).find(([when, total]) => when > fromMs && when <= toMs && total > at(fromMs));
+  return { count, firstAt: count > 0 && first ? first[0] : null };
 }
 
 /** Bad: nothing answered, or errors or latency at or above a limit. */
@@ -86,18 +100,28 @@ function stepFigures(input: CapacityInput, step: PlannedStep): StepFigures {
   const to = Math.max(from, Math.min(plannedTo, lastT));
   const window = slice(input.seconds, from, to);
   const f = figuresOf(window);
-  const base = { index: step.index, level: step.level, from, to: from + window.length, ...f, cutShort: window.length < Math.max(0, plannedTo - from) };
+  const dropped = input.plan.unit === 'iterations/s' ? droppedBetween(input.dropped, from * 1000, (from + window.length) * 1000) : { count: 0, firstAt: null };
+  const base = {
+    index: step.index, level: step.level, from, to: from + window.length, ...f, cutShort: window.length < Math.max(0, plannedTo - from),
+    ...(dropped.count > 0 ? { droppedIterations: dropped.count } : {}),
+  };
   if (window.length === 0) return { ...base, verdict: 'not-reached', brokeAfterSeconds: null, brokeAt: null, reasons: [] };
+  // An arrival rate k6 could not start (no free VU, maxVUs reached) was never delivered: the step is not held, whatever its latency.
+  const droppedReason = `${dropped.count.toLocaleString('en-US')} iterations dropped (k6 had no free VU: the rate was not delivered; raise preAllocatedVUs/maxVUs)`;
   // A hold shorter than the window fails only when all of it is bad.
   const n = Math.min(input.limits.windowSeconds, Math.max(1, plannedTo - from));
   const at = firstBadRun(window, n, input.limits);
-  if (at < 0) return { ...base, verdict: 'pass', brokeAfterSeconds: null, brokeAt: null, reasons: [] };
+  if (at < 0 && dropped.count === 0) return { ...base, verdict: 'pass', brokeAfterSeconds: null, brokeAt: null, reasons: [] };
+  if (at < 0) {
+    const when = Math.floor((dropped.firstAt ?? from * 1000) / 1000);
+    return { ...base, verdict: 'fail', brokeAfterSeconds: Math.max(0, Math.round(when - holdStart)), brokeAt: when, reasons: [droppedReason] };
+  }
   return {
     ...base,
     verdict: 'fail',
     brokeAfterSeconds: Math.max(0, Math.round(window[at]!.t - holdStart)),
     brokeAt: window[at]!.t,
-    reasons: windowReasons(window.slice(at, at + n), input.limits),
+    reasons: [...windowReasons(window.slice(at, at + n), input.limits), ...(dropped.count > 0 ? [droppedReason] : [])],
   };
 }
 

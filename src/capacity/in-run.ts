@@ -54,5 +54,5 @@ export function capacityOf(profile: Pick<ResolvedProfile, 'k6Options' | 'targets
     const r = parseCapacityFlag(request.flag, limits);
     if (r.ok) limits = r.limits;
   }
-  return analyseCapacity({ seconds: timeline?.total ?? [], plan, startedAt, limits, feed: timeline !== undefined });
+  return analyseCapacity({ seconds: timeline?.total ?? [], plan, startedAt, limits, feed: timeline !== undefined, ...(timeline?.dropped ? { dropped: timeline.dropped } : {}) });
 }

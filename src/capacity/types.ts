@@ -29,6 +29,8 @@ export interface StepFigures {
   reasons: string[];
   /** The hold ended before its planned end (k6 stopped early). */
   cutShort: boolean;
+  /** Iterations k6 dropped during the hold (arrival rate: no free VU); 0 when none or unknown. */
+  droppedIterations?: number;
 }
 
 export interface CapacityBreak {

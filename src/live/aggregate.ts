@@ -49,6 +49,7 @@ interface SeriesState<V> {
 const REQS = 'k6_http_reqs_total';
 const DURATION = 'k6_http_req_duration_seconds';
 const FAILED = 'k6_http_req_failed_rate';
+const DROPPED = 'k6_dropped_iterations_total';
 
 export class RemoteWriteAggregator {
   private readonly interval: number;
@@ -57,6 +58,9 @@ export class RemoteWriteAggregator {
   private readonly counters = new Map<string, SeriesState<CounterValue>>();
   private readonly histograms = new Map<string, SeriesState<NativeHistogram>>();
   private readonly failedRate = new Map<string, number>();
+  /** Each dropped_iterations series' newest count, and their sum each time it grew. */
+  private readonly droppedBySeries = new Map<string, number>();
+  private readonly dropped: Array<[number, number]> = [];
   private readonly open = new Map<number, Accs>();
   /** Every second up to this one is finished. */
   private finishedUpTo = -Infinity;
@@ -114,14 +118,28 @@ export class RemoteWriteAggregator {
         const failedShare = failureShare(labelValue(s, 'expected_response'), this.failedRate.get(key));
         const v = { requests: x.value, failures: Math.round(x.value * failedShare) };
         this.observe(this.counters, s, key, { t: x.timestamp, sec, v }, counterDelta);
+      } else if (name === DROPPED) {
+        const x = s.samples[s.samples.length - 1];
+        if (x && !Number.isNaN(x.value)) this.droppedBySeries.set(seriesKey(s), x.value);
       } else if (name === DURATION) {
         const h = s.histograms[s.histograms.length - 1];
         // A NaN sum marks a stale histogram (K6_PROMETHEUS_RW_STALE_MARKERS): no data.
         if (h && !Number.isNaN(h.sum)) this.observe(this.histograms, s, seriesKey(s), { t: h.timestamp, sec, v: h }, histogramDelta);
       }
     }
+    this.noteDropped(newest);
     this.newestSecond = Math.max(this.newestSecond, sec);
     this.finishUpTo(this.newestSecond - this.late);
+  }
+
+  private noteDropped(at: number): void {
+    let total = 0;
+    for (const v of this.droppedBySeries.values()) total += v;
+    if (total > (this.dropped.at(-1)?.[1] ?? 0)) this.dropped.push([at, total]);
+  }
+
+  private withDropped(timeline: Timeline): Timeline {
+    return this.dropped.length > 0 ? { ...timeline, dropped: [...this.dropped] } : timeline;
   }
 
   /** Has a sender with this `runner` label pushed yet ("" for an untagged k6)? */
@@ -138,11 +156,11 @@ export class RemoteWriteAggregator {
   finish(): Timeline {
     const last = Math.max(...this.open.keys(), this.finishedUpTo);
     this.finishUpTo(last);
-    return this.builder.timeline();
+    return this.withDropped(this.builder.timeline());
   }
 
   timeline(): Timeline {
-    return this.builder.timeline();
+    return this.withDropped(this.builder.timeline());
   }
 
   /** What the aggregator holds right now: stays flat however long the run. */

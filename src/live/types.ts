@@ -34,6 +34,12 @@ export interface Timeline {
   total: SecondStats[];
   /** Keyed by "name:<endpoint tag>" or "scenario:<name>". */
   series: Record<string, SecondStats[]>;
+  /**
+   * k6's dropped_iterations as the feed saw it grow: [Unix ms, count so far],
+   * one entry per change. An arrival-rate step that dropped iterations never
+   * delivered its rate. Absent when k6 dropped none.
+   */
+  dropped?: Array<[number, number]>;
 }
 
 /** Marks on the timeline, in Unix milliseconds. */
