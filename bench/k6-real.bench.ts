@@ -18,30 +18,16 @@
 // by k6's CPU time per request (and loadctl's own CPU against k6's).
 // Goals (issue 8): wrapper >= 0.98 of raw, live >= 0.97.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, startSandboxProcess } from './sandbox-process.ts';
 import { startPrometheus, type RealPrometheus } from '../test/prometheus/harness.ts';
 import { startSink } from './sink-process.ts';
+import { benchK6, cpuOf, interleave, k6CpuWrapper, median, ratios } from './k6-bench.ts';
 
-const ROUNDS = Number(process.env.BENCH_K6_ROUNDS ?? 5);
-const SECONDS = Number(process.env.BENCH_K6_SECONDS ?? 6);
-const VUS = Number(process.env.BENCH_K6_VUS ?? 20);
-const k6 = process.env.BENCH_K6 ?? '/var/cache/loadctl/k6/v2.2.0/k6';
+const { rounds: ROUNDS, seconds: SECONDS, vus: VUS, k6, versionLine } = benchK6();
 const bin = join(root, 'bin', 'loadctl.js');
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-
-const version = spawnSync(k6, ['version'], { encoding: 'utf8' });
-if (version.error || version.status !== 0) {
-  console.log(`skipped: no real k6 at ${k6} (bash scripts/ci/install-k6.sh builds it; BENCH_K6=path picks another)`);
-  process.exit(0);
-}
 
 const work = mkdtempSync(join(tmpdir(), 'loadctl-bench-k6-'));
 const sandbox = await startSandboxProcess(['--events', '5', '--seats', '10'], { detached: true });
@@ -69,17 +55,7 @@ export default function (): void {
   // rates: k6 runs through a wrapper that writes its children's CPU time
   // (bash's `times`) after k6 exits; each loadctl run goes through a shell
   // that does the same for loadctl and everything under it (k6 included).
-  const k6Times = join(work, 'k6.times');
-  const wrapper = join(work, 'k6-cpu');
-  writeFileSync(wrapper, `#!/bin/bash\n${JSON.stringify(k6)} "$@"\nrc=$?\n[ "$1" = run ] && times > ${JSON.stringify(k6Times)}\nexit $rc\n`);
-  chmodSync(wrapper, 0o755);
-  const cpuOf = (file: string) => {
-    const [user, sys] = (readFileSync(file, 'utf8').trim().split('\n')[1] ?? '').split(/\s+/).map((t) => {
-      const m = /^(\d+)m([\d.]+)s$/.exec(t);
-      return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
-    });
-    return (user ?? NaN) + (sys ?? NaN);
-  };
+  const { path: wrapper, times: k6Times } = k6CpuWrapper(work, k6);
   interface Sample { rate: number; requests: number; k6Cpu: number; allCpu: number }
 
   const loadctl = (extra: string[]): Sample => {
@@ -116,19 +92,9 @@ export default function (): void {
 
   const forwarded = () => loadctl(['--prometheus-rw', rwUrl]);
   const kinds = { raw, noLive: () => loadctl(['--no-live']), live: () => loadctl([]), forward: forwarded };
-  const names = Object.keys(kinds) as Array<keyof typeof kinds>;
-  kinds.raw(); // warm the sandbox's JIT and the page cache once, not measured
-  const loadBefore = loadavg()[0]!;
-  const runs: Record<keyof typeof kinds, Sample[]> = { raw: [], noLive: [], live: [], forward: [] };
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (let i = 0; i < names.length; i += 1) {
-      const name = names[(round + i) % names.length]!;
-      runs[name].push(kinds[name]());
-    }
-  }
-  const loadAfter = loadavg()[0]!;
+  // The raw run first warms the sandbox's JIT and the page cache, not measured.
+  const { runs, loadBefore, loadAfter } = interleave(kinds, ROUNDS, 'raw');
   const of = (name: keyof typeof kinds, f: (x: Sample) => number) => runs[name].map(f);
-  const ratios = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
   const rate = (x: Sample) => x.rate;
   // k6's CPU per 1,000 requests: what an output or a wrapper adds to k6's own work.
   const k6PerK = (x: Sample) => (1000 * x.k6Cpu) / x.requests;
@@ -141,7 +107,7 @@ export default function (): void {
   const fmt = (xs: number[]) => `${Math.round(median(xs))} req/s (${xs.map((x) => Math.round(x)).join(', ')})`;
   const ms = (xs: number[]) => `${(1000 * median(xs)).toFixed(0)} ms`;
   const goal = (x: number, g: number) => `goal >= ${g}${x >= g ? ', met' : ', NOT met'}`;
-  console.log(`real ${version.stdout.split('\n')[0]}; ${VUS} VUs x ${SECONDS} s, ${ROUNDS} interleaved rounds, GET one event from the sandbox; load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)} on ${cpus().length} cores`);
+  console.log(`real ${versionLine}; ${VUS} VUs x ${SECONDS} s, ${ROUNDS} interleaved rounds, GET one event from the sandbox; load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)} on ${cpus().length} cores`);
   console.log(`  raw k6 run (same bundle, same target): ${fmt(of('raw', rate))}; k6 CPU per 1k requests ${ms(of('raw', k6PerK))}`);
   console.log(`  loadctl run --no-live:                 ${fmt(of('noLive', rate))}; k6 CPU per 1k requests ${ms(of('noLive', k6PerK))}; loadctl's own CPU (start-up, bundle, reports included) ${(100 * ownShare('noLive')).toFixed(1)} % of k6's`);
   console.log(`  loadctl run (live feed):               ${fmt(of('live', rate))}; k6 CPU per 1k requests ${ms(of('live', k6PerK))}; loadctl's own CPU (start-up, bundle, reports included) ${(100 * ownShare('live')).toFixed(1)} % of k6's`);

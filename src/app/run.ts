@@ -3,7 +3,7 @@
 // RunRequest and reads the RunResult; nobody re-reads result.json to learn
 // what happened. Silent: progress goes through `io.events`, lines through
 // `io.ui`; the caller owns the console and turns `exitCode` into the process's.
-import type { ProfileOverrides, ResolvedProfile } from '../profiles/types.ts';
+import type { ProfileOverrides, ResolvedProfile, Target } from '../profiles/types.ts';
 import type { BundleResult } from '../k6/bundle.ts';
 import type { SignalSource } from '../k6/run.ts';
 import type { RunEvents } from '../run/pipeline.ts';
@@ -19,10 +19,14 @@ import type { CapacityBlock } from '../capacity/analyse.ts';
 import type { Ui } from '../ui.ts';
 import { UsageError, type ExitCodeValue } from '../errors.ts';
 
-/** What the load is made from: a profile (name or .yaml path), or a user's own k6 script. */
+/**
+ * What the load is made from: a profile (name or .yaml path), or a user's own
+ * k6 script run as `k6 run` would (k6's --vus/--duration/--stage/--iterations/
+ * --env travel in extraArgs, for k6 to apply; `targets` are loadctl's to judge).
+ */
 export type RunSource =
   | { kind: 'profile'; profile: string; overrides: ProfileOverrides }
-  | { kind: 'script'; path: string; overrides: ProfileOverrides };
+  | { kind: 'script'; path: string; targets: Target[]; allowNoSamples?: string[] };
 
 /** A request whose load comes from a profile (what --find-limit and gameday build on). */
 export type ProfileRunRequest = RunRequest & { source: Extract<RunSource, { kind: 'profile' }> };
@@ -35,8 +39,10 @@ export interface RunRequest {
   k6Path?: string;
   /** Resolve and bundle, write the k6 command, run nothing. */
   dryRun: boolean;
-  /** Check the target answers before starting k6. */
+  /** Check the target answers before starting k6 (a profile's health URL; a script gets no check unless preflightUrl). */
   preflight: boolean;
+  /** Check this URL instead (--preflight URL). */
+  preflightUrl?: string;
   /** Type-check the scenario before bundling (default true). */
   typeCheck?: boolean;
   /** The user's k6 flags (after `--`). */
@@ -102,16 +108,17 @@ export interface RunIo {
 
 export async function runTest(request: RunRequest, io: RunIo): Promise<RunResult> {
   const { source } = request;
-  if (source.kind !== 'profile') {
-    throw new UsageError('running a k6 script directly is not supported yet', { hint: 'wrap it in a profile (loadctl list shows the shipped ones)' });
-  }
   const { runLive } = await import('../live-run/run.ts');
   const r = request;
   const result = await runLive({
     pipeline: {
-      profile: source.profile, cwd: r.cwd, overrides: source.overrides, outDir: r.outDir,
+      ...(source.kind === 'profile'
+        ? { profile: source.profile, overrides: source.overrides }
+        : { profile: source.path, overrides: {}, script: { path: source.path, targets: source.targets, ...(source.allowNoSamples ? { allowNoSamples: source.allowNoSamples } : {}) } }),
+      cwd: r.cwd, outDir: r.outDir,
       ...(r.k6Path !== undefined ? { k6Path: r.k6Path } : {}),
       dryRun: r.dryRun, preflight: r.preflight, typeCheck: r.typeCheck !== false,
+      ...(r.preflightUrl !== undefined ? { preflightUrl: r.preflightUrl } : {}),
       extraArgs: [...r.extraArgs], outputs: [...(r.outputs ?? [])], k6Env: { ...r.k6Env }, processEnv: r.processEnv,
       ...(r.signals ? { signals: r.signals } : {}),
     },

@@ -54,11 +54,15 @@ export function createRunView(ui: Ui, options: { quiet: boolean; verbose?: boole
   const script = createConsoleRelay();
   const say = above((line) => ui.info(line));
   const events: RunEvents = {
-    onProfile: (p) => ui.info(`profile ${p.name} (scenario ${p.scenario}) from ${show(p.file)}`),
+    onProfile: (p) => ui.info(p.script && p.file === p.scenarioFile ? `k6 script ${show(p.file)}` : `profile ${p.name} (scenario ${p.scenario}) from ${show(p.file)}`),
     onK6: (k6) => ui.info(`k6 ${k6.version.text} at ${k6.path}`),
     onPreflight: (r) => ui.info(`target ${r.url} answered ${r.status} in ${Math.round(r.ms)} ms`),
     onRunDir: (dir) => ui.info(`run folder ${show(dir)}`),
-    onBundle: (b) => ui.info(`bundled ${show(b.scriptPath)} in ${Math.round(b.durationMs)} ms`),
+    onBundle: (b) => {
+      ui.info(`bundled ${show(b.scriptPath)} in ${Math.round(b.durationMs)} ms`);
+      // k6 runs a script whose types do not check (it only strips them), so loadctl says so and runs it too.
+      if (b.typeWarnings) ui.warn(`type problems in the script (k6 runs it anyway; --no-typecheck skips this check):\n${b.typeWarnings.join('\n')}`);
+    },
     onSpawn: () => {
       spinner = ui.spinner(spinnerText);
     },

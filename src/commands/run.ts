@@ -7,7 +7,7 @@ import { UsageError } from '../errors.ts';
 import { checkWhole, limits } from '../inputs/bounds.ts';
 import { checkRunFlags } from './run-checks.ts';
 import { resolve } from 'node:path';
-import type { ProfileRunRequest, RunResult } from '../app/run.ts';
+import type { RunRequest, RunResult } from '../app/run.ts';
 
 export interface RunCommandOptions {
   profile: string;
@@ -57,6 +57,10 @@ export interface RunCommandOptions {
   prometheusAbort?: boolean;
   /** --allow-no-samples: k6 thresholds that may see no sample (checked). */
   allowNoSamples?: readonly string[];
+  /** The load is this k6 script as it is; `profile` is then its path, as typed. */
+  script?: { path: string; targets: import('../profiles/types.ts').Target[] };
+  /** --preflight URL: check this address answers before k6 starts. */
+  preflightUrl?: string;
 }
 
 /** "K=V" strings -> map; a string without "=" is a usage error. */
@@ -82,8 +86,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (options.findLimit) {
     const { findLimitCommand } = await import('./find-limit.ts');
     const request = runRequestFrom(options, options.cwd ?? process.cwd());
+    const { source } = request;
+    if (source.kind !== 'profile') throw new UsageError('--find-limit does not apply to a k6 script', { hint: 'wrap the script in a profile with an executor (script: in docs/profiles.md)' });
     return findLimitCommand({
-      request: { ...request, source: { ...request.source, overrides: { ...request.source.overrides, duration: undefined } } }, ...options.findLimit,
+      request: { ...request, source: { ...source, overrides: { ...source.overrides, duration: undefined } } }, ...options.findLimit,
       ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
       json: Boolean(options.json), quiet: Boolean(options.quiet), verbose: Boolean(options.verbose), ...(options.color !== undefined ? { color: options.color } : {}),
     });
@@ -92,14 +98,17 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 }
 
 /** The command's options as the run use case (src/app/run.ts) takes them. */
-export function runRequestFrom(options: RunCommandOptions, cwd: string): ProfileRunRequest {
+export function runRequestFrom(options: RunCommandOptions, cwd: string): RunRequest {
   return {
-    source: { kind: 'profile', profile: options.profile, overrides: { vus: options.vus, duration: options.duration, baseUrl: options.baseUrl, env: parseEnvPairs(options.env), ...(options.allowNoSamples?.length ? { allowNoSamples: options.allowNoSamples } : {}) } },
+    source: options.script
+      ? { kind: 'script', path: options.script.path, targets: options.script.targets, ...(options.allowNoSamples?.length ? { allowNoSamples: [...options.allowNoSamples] } : {}) }
+      : { kind: 'profile', profile: options.profile, overrides: { vus: options.vus, duration: options.duration, baseUrl: options.baseUrl, env: parseEnvPairs(options.env), ...(options.allowNoSamples?.length ? { allowNoSamples: options.allowNoSamples } : {}) } },
     cwd,
     outDir: resolve(cwd, options.outDir ?? '.loadctl/runs'),
     ...(options.k6 !== undefined ? { k6Path: options.k6 } : {}),
     dryRun: Boolean(options.dryRun),
     preflight: options.preflight !== false,
+    ...(options.preflightUrl !== undefined ? { preflightUrl: options.preflightUrl } : {}),
     typeCheck: options.typecheck !== false,
     extraArgs: [...(options.extraArgs ?? [])],
     outputs: [...(options.outputs ?? [])],
@@ -182,8 +191,11 @@ interface RunFlags {
   dryRun?: boolean;
   json?: boolean;
   junit?: string;
-  preflight: boolean;
+  /** --preflight URL, or false for --no-preflight. */
+  preflight?: string | false;
   typecheck: boolean;
+  stage: string[];
+  iterations?: string;
   live: boolean;
   record?: boolean;
   chaos?: string;
@@ -217,17 +229,20 @@ export const register: RegisterCommand = (program, runAction) => {
   program
     .command('run')
     .description('run a load profile with k6 and judge it against its targets')
-    .argument('<profile>', 'profile name (`loadctl list`) or path to a .yaml file')
+    .argument('<profile>', 'a k6 script (.js or .ts, run as `k6 run` would), a profile name (`loadctl list`) or the path of a .yaml file')
     .argument('[k6-flags...]', 'extra k6 flags, after `--` (e.g. -- --http-debug)')
-    .option('--vus <n>', 'peak virtual users (scales the profile\'s stages)')
-    .option('--duration <d>', 'hold duration, k6 syntax (30s, 5m, 1m30s); with --chaos, the fault\'s hold')
-    .option('--base-url <url>', 'target base URL (env BASE_URL)')
-    .option('--env <K=V>', 'environment for the scenario (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('-u, --vus <n>', 'a script: k6\'s --vus; a profile: peak virtual users (scales its stages)')
+    .option('-d, --duration <d>', 'a script: k6\'s --duration; a profile: hold duration, k6 syntax (30s, 5m, 1m30s), with --chaos the fault\'s hold')
+    .option('-s, --stage <d:t>', 'a script: k6\'s --stage, e.g. 30s:10 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('-i, --iterations <n>', 'a script: k6\'s --iterations')
+    .option('--base-url <url>', 'target base URL (env BASE_URL; for a script only an env var it may read)')
+    .option('-e, --env <K=V>', 'environment for the script or scenario, k6\'s --env (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--k6 <path>', 'k6 binary (default: K6_BIN, then PATH)')
     .option('--out-dir <dir>', 'where run folders go', '.loadctl/runs')
     .option('--dry-run', 'resolve and bundle, print the exact k6 command, run nothing')
     .option('--json', 'print the result document (schema loadctl/run-result v1) on stdout')
     .option('--junit <file>', 'write JUnit XML: one testcase per target and k6 threshold')
+    .option('--preflight <url>', 'check this URL answers before starting (a script gets no check otherwise)')
     .option('--no-preflight', 'skip the target health check before starting')
     .option('--no-typecheck', 'bundle without type-checking the scenario (the check is cached, so it costs only after an edit)')
     .option('--no-live', 'no live feed (k6 remote-write into loadctl): no live line, timeline or charts')
@@ -236,7 +251,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--at <offset>', 'with --chaos: inject at this time after k6 starts (60s), or "steady" (default: once the load holds steady)')
     .option('--load-duration <d>', 'with --chaos: the load\'s hold duration (what --duration is without --chaos)')
     .option('--mode <mode>', 'with --chaos: stop fault mode, stop | kill-in-place')
-    .option('--target <ref=name>', 'with --chaos: use this container for a target ref (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--target <spec>', 'a script: a target judged after the run, "<metric> <stat> < <value>" (e.g. "http_req_duration p95 < 500"); with --chaos, ref=container for a target ref (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('-y, --yes', 'with --chaos: do not ask before breaking containers (required without a terminal)')
     .option('--recovery <settings>', 'with --chaos: healthy second and target, e.g. target=30s,errors=5%,p99=2s,seconds=5 (the defaults)')
     .option('--find-limit [start-rate]', 'search for the highest arrival rate (iterations/s) that meets the targets: one constant-arrival-rate probe after another, each --duration long (30s), stopped by the live feed when it breaks')
@@ -266,7 +281,11 @@ export const register: RegisterCommand = (program, runAction) => {
         if (k6Flags.length > afterDashes.length) {
           throw new UsageError(`unexpected argument "${k6Flags[0]}"`, { hint: 'k6 flags go after `--`, e.g. loadctl run spike -- --http-debug' });
         }
-        const chaosOnly = ([['--at', flags.at], ['--mode', flags.mode], ['--recovery', flags.recovery], ['--target', flags.target.length > 0 ? 'x' : undefined]] as const).find(([, v]) => v !== undefined);
+        const { isScriptPath, isMetricTarget } = await import('../script/flags.ts');
+        const script = isScriptPath(profile) ? (await import('../script/command.ts')).scriptRunParts(profile, flags) : undefined;
+        if (!script) (await import('../script/command.ts')).checkProfileFlags(profile, flags);
+        const containerRefs = flags.target.filter((t) => !isMetricTarget(t));
+        const chaosOnly = ([['--at', flags.at], ['--mode', flags.mode], ['--recovery', flags.recovery], ['--target', containerRefs.length > 0 ? 'x' : undefined]] as const).find(([, v]) => v !== undefined);
         if (flags.chaos === undefined && chaosOnly) {
           throw new UsageError(`${chaosOnly[0]} only applies with --chaos <experiment>`, { hint: `e.g. loadctl run ${profile} --chaos redis-failure ${chaosOnly[0]} ...` });
         }
@@ -274,7 +293,7 @@ export const register: RegisterCommand = (program, runAction) => {
         const { allowEntryProblem } = await import('../verdict/thresholds.ts');
         const badAllow = flags.allowNoSamples.map(allowEntryProblem).find((p) => p !== undefined);
         if (badAllow) throw new UsageError(`--allow-no-samples ${badAllow}`, { hint: 'e.g. --allow-no-samples "http_req_failed{status:500}" or --allow-no-samples "errors count<10"' });
-        const chaos = flags.chaos === undefined ? undefined : await chaosRequest(flags);
+        const chaos = flags.chaos === undefined ? undefined : await chaosRequest({ ...flags, target: containerRefs, ...(script ? { duration: undefined } : {}) });
         const { checkCapacityFlag } = await import('../capacity/in-run.ts');
         const capacityProblem = checkCapacityFlag(flags.capacity);
         if (capacityProblem) throw new UsageError(capacityProblem, { hint: 'e.g. --capacity p99=2s,errors=5%,window=5s' });
@@ -299,10 +318,14 @@ export const register: RegisterCommand = (program, runAction) => {
         const runners = runnersFromFlags(flags, process.env, k6Flags);
         return runCommand({
           profile,
-          vus: flags.vus === undefined ? undefined : parseVus(flags.vus),
-          duration: chaos ? flags.loadDuration : flags.loadDuration ?? flags.duration,
-          baseUrl: flags.baseUrl,
-          env: flags.env,
+          // A script's overrides are k6 flags (script.k6Args), applied by k6 itself.
+          ...(script ? { script: script.script, ...(script.preflightUrl !== undefined ? { preflightUrl: script.preflightUrl } : {}) } : {
+            vus: flags.vus === undefined ? undefined : parseVus(flags.vus),
+            duration: chaos ? flags.loadDuration : flags.loadDuration ?? flags.duration,
+            baseUrl: flags.baseUrl,
+            env: flags.env,
+            ...(typeof flags.preflight === 'string' ? { preflightUrl: flags.preflight } : {}),
+          }),
           k6: flags.k6,
           outDir: flags.outDir,
           dryRun: flags.dryRun,
@@ -311,9 +334,9 @@ export const register: RegisterCommand = (program, runAction) => {
           quiet: globals.quiet,
           color: globals.color,
           verbose: globals.verbose,
-          preflight: flags.preflight,
+          preflight: flags.preflight !== false,
           typecheck: flags.typecheck,
-          extraArgs: k6Flags,
+          extraArgs: [...(script?.k6Args ?? []), ...k6Flags],
           live: flags.live,
           record: flags.record,
           prometheus: await prometheusFlag(flags.prometheus),

@@ -9,11 +9,12 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Message, Plugin } from 'esbuild';
 import type { ResolvedProfile } from '../profiles/types.ts';
 import { ScriptError } from '../errors.ts';
-import { entrySource, SUMMARY_PATH_ENV } from './entry.ts';
+import { entrySource, OPTIONS_PATH_ENV, SUMMARY_PATH_ENV } from './entry.ts';
 import { formatTypeProblem, LIB_ALIAS, typeCheck } from './typecheck.ts';
 import { packageRoot } from '../profiles/load.ts';
+import { K6_EXTERNALS, scriptExports, writeOpenShim } from '../script/bundle-parts.ts';
 
-export { SUMMARY_PATH_ENV };
+export { OPTIONS_PATH_ENV, SUMMARY_PATH_ENV };
 
 /** What esbuild compiles down to; see entry.ts for why not newer. */
 export const BUNDLE_TARGET = 'es2017';
@@ -27,6 +28,8 @@ export interface BundleResult {
   durationMs: number;
   /** How the type check went: run now, answered from the cache, or turned off. */
   typeCheck?: 'checked' | 'cached' | 'skipped';
+  /** A user script's type problems: said, not fatal, since k6 itself only strips types. */
+  typeWarnings?: string[];
 }
 
 export interface BundleOptions {
@@ -100,11 +103,19 @@ export async function bundleScenario(profile: ResolvedProfile, outDir: string, o
   const mapPath = `${scriptPath}.map`;
   const { build } = await import('esbuild');
   await mkdir(outDir, { recursive: true });
+  const script = profile.script !== undefined;
+  const plugins = [refuseNodeBuiltins()];
+  const exports = script ? await scriptExports(profile.scenarioFile, cwd, plugins) : undefined;
+  const shim = script ? await writeOpenShim(profile.scenarioFile, outDir) : undefined;
+  const entry = entrySource(profile.scenarioFile, profile.k6Options, script ? [] : metricImports(profile.k6Options), {
+    ...(exports ? { hasDefault: exports.includes('default') } : {}),
+    testOptions: script,
+  });
 
   let result;
   try {
     result = await build({
-      stdin: { contents: entrySource(profile.scenarioFile, profile.k6Options, metricImports(profile.k6Options)), resolveDir: outDir, sourcefile: ENTRY_NAME, loader: 'js' },
+      stdin: { contents: entry, resolveDir: outDir, sourcefile: ENTRY_NAME, loader: 'js' },
       absWorkingDir: cwd,
       bundle: true,
       format: 'esm',
@@ -112,26 +123,30 @@ export async function bundleScenario(profile: ResolvedProfile, outDir: string, o
       mainFields: ['module', 'main'],
       target: BUNDLE_TARGET,
       // k6's modules are provided by k6; remote modules (jslib.k6.io) k6 fetches itself.
-      external: ['k6', 'k6/*', 'https://*', 'http://*'],
+      external: K6_EXTERNALS,
+      ...(shim ? { inject: [shim] } : {}),
       outfile: scriptPath,
       sourcemap: 'linked',
       sourcesContent: true,
       metafile: true,
       logLevel: 'silent',
       legalComments: 'none',
-      banner: { js: `// Bundled by loadctl from ${shown(cwd, profile.scenarioFile)} for profile "${profile.name}". Do not edit.` },
+      banner: { js: `// Bundled by loadctl from ${shown(cwd, profile.scenarioFile)} for ${script ? 'a run of that script' : `profile "${profile.name}"`}. Do not edit.` },
       // Projects use loadctl's client library without copying it.
       alias: { [LIB_ALIAS]: join(packageRoot(), 'scenarios', 'lib') },
-      plugins: [refuseNodeBuiltins()],
+      plugins,
     });
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     if (!errors) throw error;
     throw new ScriptError(`cannot bundle ${shown(cwd, profile.scenarioFile)}:\n${errors.map((m) => formatMessage(m, cwd)).join('\n')}`, {
-      hint: 'fix the scenario source at the place shown',
+      hint: `fix the ${script ? 'script' : 'scenario source'} at the place shown`,
     });
+  } finally {
+    if (shim) await rm(shim, { force: true });
   }
-  const fatal = fatalWarnings(result.warnings, shown(cwd, profile.scenarioFile));
+  // A script without a default export is k6's to judge (its scenarios may all name an exec).
+  const fatal = script ? [] : fatalWarnings(result.warnings, shown(cwd, profile.scenarioFile));
   if (fatal.length > 0) {
     await rm(scriptPath, { force: true });
     await rm(mapPath, { force: true });
@@ -139,22 +154,27 @@ export async function bundleScenario(profile: ResolvedProfile, outDir: string, o
   }
 
   let checked: BundleResult['typeCheck'] = 'skipped';
-  if (options.typeCheck !== false) {
+  let typeWarnings: string[] | undefined;
+  // A JavaScript script has no types to check (checkJs is off): skip loading the compiler.
+  if (options.typeCheck !== false && !(script && !/\.[mc]?tsx?$/.test(profile.scenarioFile))) {
     const sources = Object.keys(result.metafile.inputs)
       .map((f) => resolve(cwd, f))
-      .filter((f) => /\.(m?ts|tsx|m?js)$/.test(f) && f !== resolve(outDir, ENTRY_NAME));
-    const outcome = await typeCheck(profile.scenarioFile, sources, options.cacheDir ?? join(cwd, '.loadctl', 'cache'), cwd);
+      .filter((f) => /\.(m?ts|tsx|m?js)$/.test(f) && f !== resolve(outDir, ENTRY_NAME) && f !== shim);
+    const outcome = await typeCheck(profile.scenarioFile, sources, options.cacheDir ?? join(cwd, '.loadctl', 'cache'), cwd, !script);
     checked = outcome.cached ? 'cached' : 'checked';
-    if (outcome.problems.length > 0) {
+    if (outcome.problems.length > 0 && script) {
+      typeWarnings = outcome.problems.slice(0, 5).map((p) => formatTypeProblem(p, cwd));
+      if (outcome.problems.length > typeWarnings.length) typeWarnings.push(`... and ${outcome.problems.length - typeWarnings.length} more`);
+    } else if (outcome.problems.length > 0) {
       // A script that does not type-check is not left behind for anyone to run.
       await rm(scriptPath, { force: true });
       await rm(mapPath, { force: true });
       const lines = outcome.problems.slice(0, 20).map((p) => formatTypeProblem(p, cwd));
       if (outcome.problems.length > lines.length) lines.push(`... and ${outcome.problems.length - lines.length} more`);
       throw new ScriptError(`type errors in ${shown(cwd, profile.scenarioFile)}:\n${lines.join('\n')}`, {
-        hint: 'fix them; the k6 API types come from @types/k6 (https://grafana.com/docs/k6/latest/javascript-api/)',
+        hint: 'fix them (the k6 API types come from @types/k6), or run with --no-typecheck as k6 would, which only strips types',
       });
     }
   }
-  return { scriptPath, mapPath, durationMs: performance.now() - started, typeCheck: checked };
+  return { scriptPath, mapPath, durationMs: performance.now() - started, typeCheck: checked, ...(typeWarnings ? { typeWarnings } : {}) };
 }

@@ -40,15 +40,20 @@ function versionOf(pkg: string): string {
   return (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
 }
 
-/** Compiler options matching scenarios/tsconfig.json, with k6 resolved from loadctl. */
-function compilerOptionsJson(): Record<string, unknown> {
+/**
+ * Compiler options matching scenarios/tsconfig.json, with k6 resolved from
+ * loadctl. Not strict for a user's own script: k6 only strips its types, so
+ * the check is there to point at mistakes, not to hold the script to
+ * loadctl's own standard.
+ */
+function compilerOptionsJson(strict = true): Record<string, unknown> {
   const types = k6TypesDir();
   return {
     target: 'ES2020',
     module: 'ESNext',
     moduleResolution: 'Bundler',
     lib: ['es2020'],
-    strict: true,
+    strict,
     noEmit: true,
     skipLibCheck: true,
     allowImportingTsExtensions: true,
@@ -61,10 +66,10 @@ function compilerOptionsJson(): Record<string, unknown> {
 }
 
 /** Content hash of the files, the checker's versions and its options. */
-export async function inputsHash(files: readonly string[]): Promise<string> {
+export async function inputsHash(files: readonly string[], strict = true): Promise<string> {
   const hash = createHash('sha256');
   hash.update(`typescript@${versionOf('typescript')} @types/k6@${versionOf('@types/k6')}\n`);
-  hash.update(JSON.stringify(compilerOptionsJson()));
+  hash.update(JSON.stringify(compilerOptionsJson(strict)));
   for (const file of [...files, globalsFile()].sort()) {
     hash.update(`\n${file}\n`);
     hash.update(await readFile(file));
@@ -74,9 +79,9 @@ export async function inputsHash(files: readonly string[]): Promise<string> {
 
 const libraryFiles = new Map<string, import('typescript').SourceFile>();
 
-async function runChecker(entry: string, cwd: string): Promise<TypeProblem[]> {
+async function runChecker(entry: string, cwd: string, strict: boolean): Promise<TypeProblem[]> {
   const ts = (await import('typescript')).default;
-  const converted = ts.convertCompilerOptionsFromJson(compilerOptionsJson(), cwd);
+  const converted = ts.convertCompilerOptionsFromJson(compilerOptionsJson(strict), cwd);
   if (converted.errors.length > 0) throw new Error(`bad type-check options: ${ts.flattenDiagnosticMessageText(converted.errors[0]!.messageText, ' ')}`);
   const host = ts.createCompilerHost(converted.options);
   const read = host.getSourceFile.bind(host);
@@ -106,12 +111,12 @@ async function runChecker(entry: string, cwd: string): Promise<TypeProblem[]> {
  * Checks `entry` (and everything it imports). `files` are the local sources
  * the bundle was built from: they make up the cache key.
  */
-export async function typeCheck(entry: string, files: readonly string[], cacheDir: string, cwd: string): Promise<TypeCheckResult> {
-  const key = await inputsHash(files);
+export async function typeCheck(entry: string, files: readonly string[], cacheDir: string, cwd: string, strict = true): Promise<TypeCheckResult> {
+  const key = await inputsHash(files, strict);
   const cacheFile = join(cacheDir, 'typecheck', `${key}.json`);
   const hit = await readFile(cacheFile, 'utf8').then((t) => JSON.parse(t) as TypeProblem[]).catch(() => undefined);
   if (hit) return { problems: hit, cached: true };
-  const problems = await runChecker(entry, cwd);
+  const problems = await runChecker(entry, cwd, strict);
   // Write then rename, so a concurrent run never reads half a file. The cache
   // is only a speed-up: a read-only checkout still runs, just slower.
   const tmp = `${cacheFile}.${process.pid}.tmp`;

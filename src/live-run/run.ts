@@ -277,8 +277,8 @@ async function planChaos(o: LiveRunOptions, req: ChaosRequest, ui: Ui): Promise<
   if (!o.live && !o.record) {
     throw new UsageError('--chaos needs per-second data to measure recovery, but --no-live was given without --record', { hint: 'drop --no-live, or add --record' });
   }
-  const { loadProfile } = await import('../profiles/load.ts');
-  const profile = await loadProfile(o.pipeline.profile, { cwd: o.pipeline.cwd, overrides: o.pipeline.overrides, processEnv: o.pipeline.processEnv });
+  const { loadRunProfile } = await import('../script/load.ts');
+  const profile = await loadRunProfile(o.pipeline);
   const prepared = await prepareChaos(req, { cwd: o.pipeline.cwd, vars: { ...o.pipeline.processEnv, ...profile.env } });
   const holdStart = holdStartSeconds(profile.k6Options);
   const loadSeconds = plannedLoadSeconds(profile.k6Options);

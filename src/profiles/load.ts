@@ -12,7 +12,8 @@ import { checkHttpUrl } from '../inputs/url.ts';
 import { envSizeProblems } from './env-size.ts';
 import { applyOverrides } from './overrides.ts';
 import { buildK6Options, envStrings, resolveTargets } from './resolve.ts';
-import { validateProfile, type ProfileSpec } from './schema.ts';
+import { keepsScriptShape, validateProfile, validateScriptProfile, type ProfileSpec } from './schema.ts';
+import * as scriptProfile from '../script/profile.ts';
 import type { ProfileOverrides, ResolvedProfile } from './types.ts';
 
 export const DEFAULT_BASE_URL = 'http://localhost:8080';
@@ -121,38 +122,39 @@ export async function loadProfile(name: string, opts: LoadOptions): Promise<Reso
   if (!text.ok) throw new UsageError(text.problem, { hint: `a profile is a YAML file: replace ${label} with one, or remove it` });
   const parsed = parseYaml(text.value, label);
   if (!parsed.ok) throw problemsError(parsed.problems, `fix the YAML syntax in ${label}`);
+  if (keepsScriptShape(parsed.value)) {
+    const own = validateScriptProfile(parsed.value, label);
+    if (!own.ok) throw problemsError(own.problems, SCHEMA_HINT);
+    return scriptProfile.resolveOwnShape({ name: located.name, file: located.file, label, spec: own.value, ...(opts.overrides ? { overrides: opts.overrides } : {}) });
+  }
   const valid = validateProfile(parsed.value, label);
   if (!valid.ok) throw problemsError(valid.problems, SCHEMA_HINT);
-  const overridden = applyOverrides(valid.value, opts.overrides);
+  const overridden = applyOverrides(scriptProfile.scriptDefaults(valid.value, parsed.value as Record<string, unknown>), opts.overrides);
   if (!overridden.ok) throw problemsError(overridden.problems, 'see `loadctl run --help` for the override flags');
   const spec: ProfileSpec = overridden.value;
   const targets = resolveTargets(spec);
   if (!targets.ok) throw problemsError(targets.problems.map((p) => `${label}: ${p}`), SCHEMA_HINT);
 
-  const scenarios = await scenarioFiles(cwd);
-  const scenarioFile = scenarios.get(spec.scenario);
-  if (!scenarioFile) {
-    throw new UsageError(`${label}: scenario: unknown scenario "${spec.scenario}"; known scenarios: ${[...scenarios.keys()].join(', ') || '(none)'}`, {
-      hint: `set scenario to one of those, or add scenarios/${spec.scenario}.ts`,
-    });
-  }
+  const scenarioFile = spec.script !== undefined ? await scriptProfile.profileScript(located.file, label, spec.script) : await shippedScenario(cwd, label, spec.scenario!);
   const env = envStrings(spec.env);
   const baseFrom = env.BASE_URL !== undefined ? (opts.overrides?.baseUrl !== undefined ? '--base-url' : `${label}: env.BASE_URL`) : 'BASE_URL (from the environment)';
-  env.BASE_URL ??= (opts.processEnv ?? process.env).BASE_URL ?? DEFAULT_BASE_URL;
+  // A team's own script reads its own variables: BASE_URL only when the profile or --base-url gives one.
+  if (spec.script === undefined) env.BASE_URL ??= (opts.processEnv ?? process.env).BASE_URL ?? DEFAULT_BASE_URL;
   // One URL check for the flag, the profile and the environment alike: exit 2, not "unreachable".
-  const base = checkHttpUrl(baseFrom, env.BASE_URL);
-  if (!base.ok) throw new UsageError(base.problem, { hint: 'set it to the address of the system under test, e.g. --base-url http://localhost:8080' });
+  const base = env.BASE_URL === undefined ? undefined : checkHttpUrl(baseFrom, env.BASE_URL);
+  if (base && !base.ok) throw new UsageError(base.problem, { hint: 'set it to the address of the system under test, e.g. --base-url http://localhost:8080' });
   const tooBig = envSizeProblems(env, label);
   if (tooBig.length > 0) throw problemsError(tooBig, 'keep large data in a file the scenario opens (k6 open()), not in env');
   return {
     name: located.name,
     description: spec.description,
     file: located.file,
-    scenario: spec.scenario,
+    scenario: spec.scenario ?? spec.script!,
     scenarioFile,
     k6Options: buildK6Options(spec, targets.value),
     targets: targets.value,
     env,
+    ...(spec.script !== undefined ? { script: { ownShape: false } } : {}),
     ...(spec.prometheus ? { prometheus: spec.prometheus } : {}),
     ...(spec.invariants ? { invariants: spec.invariants } : {}),
     ...allowNoSamplesOf(spec.allowNoSamples, opts.overrides?.allowNoSamples),
@@ -164,18 +166,27 @@ function allowNoSamplesOf(own: readonly string[] | undefined, flags: readonly st
   return all.length > 0 ? { allowNoSamples: all } : {};
 }
 
+async function shippedScenario(cwd: string, label: string, name: string): Promise<string> {
+  const scenarios = await scenarioFiles(cwd);
+  const file = scenarios.get(name);
+  if (file) return file;
+  throw new UsageError(`${label}: scenario: unknown scenario "${name}"; known scenarios: ${[...scenarios.keys()].join(', ') || '(none)'}`, {
+    hint: `set scenario to one of those, add scenarios/${name}.ts, or name your own k6 script with script: path/to/script.js`,
+  });
+}
+
 /** Every profile with its one-line description; a broken file is listed, not fatal. */
 export async function listProfiles(cwd: string): Promise<Array<{ name: string; description: string; scenario: string }>> {
   const out: Array<{ name: string; description: string; scenario: string }> = [];
   for (const [name, file] of await profileFiles(cwd)) {
     const parsed = await readYaml(file, file);
     const data = (parsed.ok && typeof parsed.value === 'object' && parsed.value !== null ? parsed.value : {}) as Record<string, unknown>;
-    const valid = parsed.ok && validateProfile(parsed.value, file).ok;
+    const valid = parsed.ok && (keepsScriptShape(parsed.value) ? validateScriptProfile(parsed.value, file) : validateProfile(parsed.value, file)).ok;
     const description = typeof data.description === 'string' ? data.description : '';
     out.push({
       name,
       description: valid ? description : `(invalid: \`loadctl run ${name} --dry-run\` shows why) ${description}`.trim(),
-      scenario: typeof data.scenario === 'string' ? data.scenario : '?',
+      scenario: typeof data.scenario === 'string' ? data.scenario : typeof data.script === 'string' ? data.script : '?',
     });
   }
   return out;

@@ -26,9 +26,13 @@ export const OBSERVER_THRESHOLDS: Readonly<Record<string, string>> = { http_req_
 /** The submetric that counts 401 answers, so a run can say its logins were refused. */
 export const UNAUTHORIZED_METRIC = 'http_req_failed{status:401}';
 
+/** Expressions no sample can break: on a submetric they only make k6 report it (a script's --target on one). */
+const ALWAYS_HOLDS = new Set(['max>=0', 'rate>=0', 'count>=0']);
+
 export function isObserverThreshold(metric: string, expression: string): boolean {
-  const base = splitMetric(metric).metric;
-  return OBSERVER_THRESHOLDS[base] === expression.replace(/\s/g, '');
+  const { metric: base, tags } = splitMetric(metric);
+  const expr = expression.replace(/\s/g, '');
+  return OBSERVER_THRESHOLDS[base] === expr || (tags !== undefined && ALWAYS_HOLDS.has(expr));
 }
 
 type MetricKind = 'trend' | 'rate' | 'counter' | 'gauge';
@@ -42,7 +46,7 @@ export const KNOWN_METRICS: Readonly<Record<string, MetricKind>> = {
   booking_duration: 'trend', booking_success: 'rate', booking_lock_failures: 'counter',
 };
 
-const STATS_BY_KIND: Record<MetricKind, readonly TargetStat[]> = {
+export const STATS_BY_KIND: Record<MetricKind, readonly TargetStat[]> = {
   trend: ['avg', 'min', 'med', 'max', 'p50', 'p90', 'p95', 'p99'],
   rate: ['rate'],
   counter: ['count', 'rate'],
@@ -96,7 +100,7 @@ export function normaliseTarget(spec: TargetSpec): Target {
 }
 
 /** Defaults first, a profile target with the same metric, tags and stat replaces one. */
-export function resolveTargets(spec: ProfileSpec): Validation<Target[]> {
+export function resolveTargets(spec: Pick<ProfileSpec, 'targets' | 'defaultTargets'>): Validation<Target[]> {
   const own = (spec.targets ?? []).map(normaliseTarget);
   const same = (a: Target, b: Target) => metricKey(a) === metricKey(b) && a.stat === b.stat;
   const defaults = spec.defaultTargets ? DEFAULT_TARGETS.filter((d) => !own.some((o) => same(o, d))) : [];
@@ -147,10 +151,16 @@ export function buildK6Options(spec: ProfileSpec, targets: readonly Target[]): R
   if (endpoints.length > 0) thresholds[UNAUTHORIZED_METRIC] ??= [OBSERVER_THRESHOLDS.http_req_failed!];
   return {
     ...(spec.options ?? {}),
-    scenarios: { [spec.scenario]: executorOptions(spec) },
+    scenarios: { [scenarioName(spec)]: executorOptions(spec) },
     thresholds,
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
+}
+
+/** The k6 scenario a profile's executor becomes: the scenario's name, or the script file's. */
+export function scenarioName(spec: Pick<ProfileSpec, 'scenario' | 'script'>): string {
+  if (spec.scenario !== undefined) return spec.scenario;
+  return (spec.script ?? 'script').split(/[\\/]/).pop()!.replace(/\.[^.]+$/, '').replace(/[^\w-]/g, '_');
 }
 
 /** Profile env values as strings, as k6's __ENV sees them. */

@@ -72,13 +72,19 @@ const targetString = z.string().regex(TARGET_STRING_RE, {
 });
 const target = z.union([targetString, targetObject]);
 
+/** A k6 script's path, relative to the profile file's folder. */
+const scriptPath = z.string({ error: 'expected the path of a k6 script, e.g. ../load/booking-load-test.js' })
+  .regex(/\.(m?js|cjs|m?ts|cts)$/i, { error: 'expected the path of a .js or .ts k6 script' });
+
 const common = {
   /** One line shown by `loadctl list`. */
   description: z.string({ error: 'expected a one-line description' }).min(1),
-  /** Scenario file name in scenarios/, without .ts. */
+  /** Scenario file name in scenarios/, without .ts. Either this or `script`. */
   scenario: z.string({ error: 'expected a scenario name such as "booking-load"' }).regex(/^[a-z0-9][a-z0-9_-]*$/, {
     error: 'expected a scenario name (lower case letters, digits, - and _)',
-  }),
+  }).optional(),
+  /** A team's own k6 script instead of a shipped scenario; the profile's executor, when it has one, replaces the script's shape. */
+  script: scriptPath.optional(),
   gracefulStop: duration.optional(),
   thresholds: thresholds.optional(),
   /** Extra targets; they replace a default target with the same metric and stat. */
@@ -147,7 +153,21 @@ export const profileSchema = z.discriminatedUnion(
   { error: 'expected one of: ramping-vus, constant-vus, ramping-arrival-rate, constant-arrival-rate' },
 );
 
+/**
+ * A profile around a team's own k6 script that keeps the script's shape
+ * (its stages, scenarios, vus/duration): no executor, and the profile only
+ * adds targets, thresholds, env, Prometheus gates and invariants. A script
+ * is not the ticketing scenario, so no default targets and no endpoint
+ * breakdown unless asked for.
+ */
+export const scriptProfileSchema = z.strictObject({
+  ...common,
+  script: scriptPath,
+  defaultTargets: z.boolean().default(false),
+});
+
 export type ProfileSpec = z.output<typeof profileSchema>;
+export type ScriptProfileSpec = z.output<typeof scriptProfileSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;
 export type TargetSpec = z.output<typeof target>;
 export type Executor = ProfileSpec['executor'];
@@ -189,6 +209,15 @@ function crossFieldProblems(spec: ProfileSpec): string[] {
     const over = spec.stages.findIndex((s) => s.target > limits.vus.max);
     if (over >= 0) problems.push(`stages.${over}.target: expected at most ${limits.vus.max.toLocaleString('en-US')} virtual users`);
   }
+  problems.push(...sourceProblems(spec));
+  return problems;
+}
+
+/** Rules every profile shape shares: one source of load, options that do not fight the profile's fields, well-formed targets. */
+function sourceProblems(spec: ProfileSpec | ScriptProfileSpec): string[] {
+  const problems: string[] = [];
+  if (spec.scenario !== undefined && spec.script !== undefined) problems.push('script: give either scenario (a shipped one) or script (your own k6 script), not both');
+  if (spec.scenario === undefined && spec.script === undefined) problems.push('scenario: required (a scenario name such as "booking-load"), or script: the path of your own k6 script');
   for (const key of ['scenarios', 'thresholds', 'summaryTrendStats', 'stages', 'vus', 'duration', 'iterations']) {
     if (spec.options && key in spec.options) problems.push(`options.${key}: set by loadctl from the profile; use the profile's own fields (executor, stages, thresholds...)`);
   }
@@ -215,14 +244,28 @@ export function validateProfile(raw: unknown, label: string): Validation<Profile
   return { ok: true, value: parsed.data };
 }
 
+/** A profile that names a script and no executor keeps the script's own shape. */
+export function keepsScriptShape(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'script' in raw && !('executor' in raw);
+}
+
+/** Validates a script profile without an executor (see scriptProfileSchema). */
+export function validateScriptProfile(raw: unknown, label: string): Validation<ScriptProfileSpec> {
+  const parsed = scriptProfileSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.flatMap((i) => issueLines(label, i)) };
+  const extra = sourceProblems(parsed.data);
+  if (extra.length > 0) return { ok: false, problems: extra.map((p) => `${label}: ${p}`) };
+  return { ok: true, value: parsed.data };
+}
+
 /** The JSON Schema editors use to complete profiles (draft-07: what yaml-language-server knows best). */
 export function profileJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(profileSchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(z.union([profileSchema, scriptProfileSchema]), { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return {
     $schema: schema.$schema,
     $id: 'https://loadctl.dev/profile.schema.json',
     title: 'loadctl profile',
-    description: 'A load profile: scenario, executor and stages, k6 thresholds, targets and env. Generated from src/profiles/schema.ts by scripts/gen-profile-schema.ts; do not edit.',
+    description: 'A load profile: a scenario (or your own k6 script), executor and stages (or the script\'s own), k6 thresholds, targets and env. Generated from src/profiles/schema.ts by scripts/gen-profile-schema.ts; do not edit.',
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
   };
 }

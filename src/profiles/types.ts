@@ -55,6 +55,13 @@ export interface ResolvedProfile {
   prometheus?: import('../prometheus/config.ts').PrometheusBlock;
   /** k6 thresholds that may see no sample (profile allowNoSamples plus --allow-no-samples); see verdict/thresholds.ts. */
   allowNoSamples?: string[];
+  /**
+   * Set when the load is a user's own k6 script (`loadctl run file.js`, or a
+   * profile's `script:`): it is bundled as k6 would run it (open() beside it,
+   * no strict type check), and with ownShape its options keep their own
+   * stages/scenarios; k6Options then only adds thresholds and trend stats.
+   */
+  script?: { ownShape: boolean };
   /** The profile's `invariants:`, when it has any. */
   invariants?: import('../invariants/schema.ts').InvariantEntry[];
 }

@@ -3,7 +3,8 @@
 // in the run folder. Silent: it reports through RunEvents; the command prints.
 import { rm, writeFile } from 'node:fs/promises';
 import type { ProfileOverrides, ResolvedProfile } from '../profiles/types.ts';
-import { bundleScenario, type BundleResult } from '../k6/bundle.ts';
+import { bundleScenario, OPTIONS_PATH_ENV, type BundleResult } from '../k6/bundle.ts';
+import { adoptTestOptions, testOptionsPath } from '../script/test-options.ts';
 import { resolveK6Path, type LocatedK6 } from '../k6/locate.ts';
 import { buildK6Argv, readScriptStdout, replayCommand, type K6RunCallbacks, type SignalSource } from '../k6/run.ts';
 import type { RunReport } from '../report/model.ts';
@@ -47,6 +48,10 @@ export interface RunPipelineOptions {
   beforeLoad?: (profile: ResolvedProfile) => Promise<void>;
   /** What runs the load once it is bundled: one k6 (the default), N runners (runners/stage.ts), a fake in tests. */
   executor?: Executor;
+  /** The load is this k6 script, as it is (`loadctl run file.js`); `profile` is then only its label. */
+  script?: import('../script/load.ts').RunScript;
+  /** Check this URL answers before k6 starts (--preflight URL); a script gets no check otherwise. */
+  preflightUrl?: string;
 }
 
 export interface RunEvents extends K6RunCallbacks {
@@ -121,8 +126,7 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   // execa is the biggest import on the way to k6 (hundreds of files); start it
   // now, so it loads while `k6 version` and esbuild (both other processes) work.
   if (!options.dryRun) import('execa').catch(() => {});
-  const { loadProfile } = await import('../profiles/load.ts');
-  const profile = await loadProfile(options.profile, { cwd: options.cwd, overrides: options.overrides, processEnv: options.processEnv });
+  const profile = await (await import('../script/load.ts')).loadRunProfile(options);
   events.onProfile?.(profile);
   await guard.check();
 
@@ -130,9 +134,10 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   if (locating) {
     k6 = await locating;
     events.onK6?.(k6);
-    if (options.preflight) {
+    // A script's URLs are its own business: no health check unless one was asked for.
+    if (options.preflightUrl !== undefined || (options.preflight && !profile.script)) {
       const { preflight } = await import('./preflight.ts');
-      events.onPreflight?.(await preflight(profile.env, options.preflightTimeoutMs, guard.signal));
+      events.onPreflight?.(await preflight(options.preflightUrl ?? profile.env, options.preflightTimeoutMs, guard.signal));
     }
     await options.beforeLoad?.(profile);
   }
@@ -146,7 +151,7 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   await guard.check(runDir);
   events.onBundle?.(bundle);
 
-  const k6Env = { ...profile.env, ...options.k6Env };
+  const k6Env = { ...profile.env, ...options.k6Env, ...(profile.script ? { [OPTIONS_PATH_ENV]: testOptionsPath(runDir) } : {}) };
   // Relative to the run folder's parent would break copy-paste; keep absolute paths.
   const request = {
     k6Path: k6?.path ?? safeK6Path(options),
@@ -170,6 +175,8 @@ async function pipeline(options: RunPipelineOptions, events: RunEvents, guard: R
   const executed = await executor.run({
     profile, runDir, files, request, k6, cwd: options.cwd, ...(options.signals ? { signals: options.signals } : {}),
   }, events);
+  // A script's options as k6 ran them (command line applied), for the capacity steps worked out after the load.
+  await adoptTestOptions(profile, runDir);
   const report = buildRunReport({
     profile, cwd: options.cwd, startedAt, endedAt: now(), runDir, k6: { path: request.k6Path, version: k6?.version.text }, executed,
   });

@@ -32,9 +32,12 @@ export async function probe(url: string, timeoutMs: number, signal?: AbortSignal
   }
 }
 
-/** `signal` is a Ctrl-C: the check stops at once rather than waiting out its timeout. */
-export async function preflight(env: Readonly<Record<string, string>>, timeoutMs = 3000, signal?: AbortSignal): Promise<PreflightResult> {
-  const url = healthUrl(env);
+/**
+ * Probes the environment's health URL, or the URL given (--preflight URL).
+ * `signal` is a Ctrl-C: the check stops at once rather than waiting out its timeout.
+ */
+export async function preflight(env: Readonly<Record<string, string>> | string, timeoutMs = 3000, signal?: AbortSignal): Promise<PreflightResult> {
+  const url = typeof env === 'string' ? env : healthUrl(env);
   const result = await probe(url, timeoutMs, signal);
   if (!result.ok && result.interrupted) throw new InterruptedError(`${signalName(signal)} during the target health check; nothing was run`);
   if (!result.ok) {

@@ -58,6 +58,7 @@ test('options: the profile\'s scenarios win, thresholds from both are kept, p(99
     `
 export const options = {
   vus: 99,
+  stages: [{ duration: '5s', target: 3 }],
   noConnectionReuse: true,
   thresholds: { checks: ['rate>0.9'], http_req_failed: [{ threshold: 'rate<0.3', abortOnFail: true }] },
   summaryTrendStats: ['avg'],
@@ -70,6 +71,8 @@ export default function (): void {}
   );
   assert.equal(mod.options.noConnectionReuse, true);
   assert.deepEqual(mod.options.scenarios, { scenario: { executor: 'constant-vus', vus: 2, duration: '10s' } });
+  // k6 refuses vus/stages/duration/iterations beside scenarios: the profile's scenario replaces them.
+  for (const k of ['vus', 'stages', 'duration', 'iterations']) assert.equal(mod.options[k], undefined, k);
   assert.deepEqual(mod.options.thresholds, {
     checks: ['rate>0.9'],
     http_req_failed: [{ threshold: 'rate<0.3', abortOnFail: true }, 'rate<0.05'],

@@ -110,9 +110,14 @@ test('k6 options: one scenario, profile thresholds plus one per target without d
 test('profiles/profile.schema.json is up to date with the zod schema', () => {
   const committed = readFileSync(SCHEMA_FILE, 'utf8');
   assert.ok(committed === renderProfileSchema(), 'stale: run `node --import tsx scripts/gen-profile-schema.ts` and commit the result');
-  const schema = JSON.parse(committed) as { oneOf: Array<{ properties: Record<string, unknown> }> };
-  assert.equal(schema.oneOf.length, 4);
-  for (const branch of schema.oneOf) for (const key of ['description', 'scenario', 'targets', 'thresholds', 'env']) assert.ok(key in branch.properties, key);
+  type Branch = { properties: Record<string, unknown>; required?: string[] };
+  const schema = JSON.parse(committed) as { anyOf: [{ oneOf: Branch[] }, Branch] };
+  // The four executors, each with a scenario or a script; and a script that keeps its own shape.
+  assert.equal(schema.anyOf[0].oneOf.length, 4);
+  for (const branch of schema.anyOf[0].oneOf) for (const key of ['description', 'scenario', 'script', 'targets', 'thresholds', 'env']) assert.ok(key in branch.properties, key);
+  const ownShape = schema.anyOf[1];
+  for (const key of ['description', 'script', 'targets', 'thresholds', 'env', 'prometheus', 'invariants']) assert.ok(key in ownShape.properties, key);
+  assert.ok(!('executor' in ownShape.properties) && ownShape.required?.includes('script'));
 });
 
 test('k6 options that the profile fields own are refused in options', () => {
