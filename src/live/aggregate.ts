@@ -15,7 +15,7 @@ import { labelValue } from './remote-write/decode.ts';
 import { counterDelta, failureShare, figures, histogramDelta, seriesKey, type Accs, type CounterValue } from './remote-write/deltas.ts';
 import type { NativeHistogram, TimeSeries } from './remote-write/protobuf.ts';
 import { KeyCap, SpanGuard, TimelineBuilder, type OnSecond, type SecondFigures } from './timeline.ts';
-import { FinalHistograms } from './final-histograms.ts';
+import { FAILED, FinalHistograms, REQS } from './final-histograms.ts';
 import type { Timeline } from './types.ts';
 
 export interface AggregatorOptions {
@@ -46,9 +46,7 @@ interface SeriesState<V> {
   obs: Obs<V>[];
 }
 
-const REQS = 'k6_http_reqs_total';
 const DURATION = 'k6_http_req_duration_seconds';
-const FAILED = 'k6_http_req_failed_rate';
 const DROPPED = 'k6_dropped_iterations_total';
 
 export class RemoteWriteAggregator {

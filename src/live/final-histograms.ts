@@ -5,9 +5,13 @@
 // split over N runners gets true percentiles: merged buckets, not averaged
 // p(99)s. Memory: one snapshot per series, replaced in place.
 import { labelValue } from './remote-write/decode.ts';
-import { seriesKey } from './remote-write/deltas.ts';
+import { failureShare, seriesKey } from './remote-write/deltas.ts';
 import { addDelta, emptyHistogram, quantile, type SparseHistogram } from './remote-write/histogram.ts';
 import type { NativeHistogram, TimeSeries } from './remote-write/protobuf.ts';
+
+/** k6's remote-write names of http_reqs and http_req_failed. */
+export const REQS = 'k6_http_reqs_total';
+export const FAILED = 'k6_http_req_failed_rate';
 
 interface Snapshot {
   /** Labels without __name__, for submetric filters. */
@@ -18,13 +22,23 @@ interface Snapshot {
 /** One trend's merged figures; durations in ms for time trends. */
 export interface MergedTrend {
   count: number;
-  /** Mean from the histograms' exact sums. */
+  /** Mean from the exact sums. */
   avg: number | null;
-  /** Percentile (0..100) -> value, within one bucket of the truth. */
+  /** Exact extremes, when the source keeps them (samples do, histograms do not). */
+  min: number | null;
+  max: number | null;
+  /** Percentile (0..100) -> value, within `relativeError` of one k6's figure over the same samples. */
   percentile(p: number): number | null;
-  /** The relative bucket width, e.g. 0.0905 at schema 3 (~9 %). */
-  bucketWidth: number;
-  schema: number;
+  /**
+   * Samples only: the two order statistics k6 interpolates between for p,
+   * widened by the error. Whatever this trend is pooled with, the pooled p
+   * lies between the parts' smallest first and largest second.
+   */
+  bracket?(p: number): [number, number] | null;
+  /** 'samples': the runners' every sample in sketches; 'native histograms': the live feed's. */
+  source: 'samples' | 'native histograms';
+  /** Largest relative error of a percentile: 0.001 from samples, one bucket (0.0905 at schema 3) from histograms. */
+  relativeError: number;
   series: number;
 }
 
@@ -37,10 +51,22 @@ export function trendOfSeries(name: string): { metric: string; seconds: boolean 
 
 export class FinalHistograms {
   private readonly byMetric = new Map<string, { seconds: boolean; series: Map<string, Snapshot> }>();
+  /** http_reqs per series: its newest cumulative count, runner and failed share. */
+  private readonly requests = new Map<string, { t: number; count: number; runner: string | undefined; expected: string | undefined }>();
+  private readonly failedRate = new Map<string, number>();
 
-  /** Takes one decoded push: keeps the newest snapshot of each histogram series. */
+  /** Takes one decoded push: keeps the newest snapshot of each histogram series, and each request counter. */
   ingest(push: readonly TimeSeries[]): void {
     for (const s of push) {
+      const name = labelValue(s, '__name__');
+      const x = s.samples[s.samples.length - 1];
+      if ((name === REQS || name === FAILED) && x && !Number.isNaN(x.value)) {
+        const key = seriesKey(s);
+        if (name === FAILED) this.failedRate.set(key, x.value);
+        else if ((this.requests.get(key)?.t ?? -Infinity) <= x.timestamp) {
+          this.requests.set(key, { t: x.timestamp, count: x.value, runner: labelValue(s, 'runner') ?? labelValue(s, 'instance_id'), expected: labelValue(s, 'expected_response') });
+        }
+      }
       const h = s.histograms[s.histograms.length - 1];
       if (!h || Number.isNaN(h.sum)) continue;
       const trend = trendOfSeries(labelValue(s, '__name__') ?? '');
@@ -55,6 +81,20 @@ export class FinalHistograms {
       if (old && old.h.timestamp >= h.timestamp) continue;
       m.series.set(key, { labels: old?.labels ?? labelsOf(s), h });
     }
+  }
+
+  /** What one runner's pushes said of its requests (cumulative): what arrived when its summary did not. */
+  requestsOf(runner: number): { requests: number; failures: number } | undefined {
+    let requests = 0;
+    let failures = 0;
+    let seen = false;
+    for (const [key, r] of this.requests) {
+      if (r.runner !== String(runner)) continue;
+      seen = true;
+      requests += r.count;
+      failures += Math.round(r.count * failureShare(r.expected, this.failedRate.get(key)));
+    }
+    return seen ? { requests, failures } : undefined;
   }
 
   metrics(): string[] {
@@ -83,12 +123,15 @@ export class FinalHistograms {
     return {
       count: total,
       avg: total > 0 ? (sum / total) * scale : null,
+      min: null,
+      max: null,
       percentile: (p) => {
         const v = quantile(h, p / 100);
         return v === null ? null : v * scale;
       },
-      bucketWidth: 2 ** (2 ** -h.schema) - 1,
-      schema: h.schema,
+      source: 'native histograms',
+      // One bucket's relative width: 9.05 % at k6's schema 3.
+      relativeError: 2 ** (2 ** -h.schema) - 1,
       series,
     };
   }

@@ -31,6 +31,17 @@ export interface Point {
   tags: Record<string, string>;
 }
 
+/** A line the scanners did not recognise, through JSON.parse: its Point, or null (counted in `stats`). */
+export function parsePointLine(line: string, stats: { parsed: number; bad: number }): Point | null {
+  stats.parsed++;
+  try {
+    return asPoint(JSON.parse(line));
+  } catch {
+    stats.bad++;
+    return null;
+  }
+}
+
 export function asPoint(doc: unknown): Point | null {
   if (typeof doc !== 'object' || doc === null) return null;
   const d = doc as { type?: unknown; metric?: unknown; data?: { time?: unknown; value?: unknown; tags?: unknown } };
@@ -90,4 +101,44 @@ export function parseNumber(s: string, from: number, to: number): number {
   // Two exact integers divide to the correctly rounded decimal, as JSON.parse gives.
   const v = (int * scale + frac) / scale;
   return neg ? -v : v;
+}
+
+/**
+ * NDJSON bytes into lines, found with memchr on the raw chunk (far faster
+ * than scanning a string); only a line that straddles two chunks is copied.
+ */
+export class LineSplitter {
+  private rest: Buffer | null = null;
+
+  constructor(private readonly line: (b: Buffer, start: number, end: number) => void) {}
+
+  write(buf: Buffer): void {
+    let start = 0;
+    if (this.rest !== null) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        this.rest = Buffer.concat([this.rest, buf]);
+        return;
+      }
+      const joined = Buffer.concat([this.rest, buf.subarray(0, nl)]);
+      this.rest = null;
+      if (joined.length > 0) this.line(joined, 0, joined.length);
+      start = nl + 1;
+    }
+    for (;;) {
+      const nl = buf.indexOf(10, start);
+      if (nl < 0) break;
+      if (nl > start) this.line(buf, start, nl);
+      start = nl + 1;
+    }
+    // A copy: the caller may reuse its buffer.
+    if (start < buf.length) this.rest = Buffer.from(buf.subarray(start));
+  }
+
+  /** The last line, when the stream did not end in a newline (blank: nothing). */
+  end(): void {
+    const tail = this.rest;
+    this.rest = null;
+    if (tail !== null && tail.toString('latin1').trim() !== '') this.line(tail, 0, tail.length);
+  }
 }

@@ -15,7 +15,7 @@
 // no longer moves that second's percentiles.
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { asPoint, bytesAt, DURATION_TAIL, FAILED_TAIL, HTTP_REQ, isOtherPoint, METRIC_DECL, parseNumber, POINT_PREFIX, REQS_TAIL, tagValue } from './ndjson-scan.ts';
+import { bytesAt, LineSplitter, parsePointLine, DURATION_TAIL, FAILED_TAIL, HTTP_REQ, isOtherPoint, METRIC_DECL, parseNumber, POINT_PREFIX, REQS_TAIL, tagValue } from './ndjson-scan.ts';
 import { SecondWindow } from './ndjson-window.ts';
 import type { OnSecond } from './timeline.ts';
 import type { Timeline } from './types.ts';
@@ -41,7 +41,7 @@ const KIND_DURATION = 2;
 
 export class NdjsonAggregator {
   private readonly window: SecondWindow;
-  private rest: Buffer | null = null;
+  private readonly lines = new LineSplitter((b, start, end) => this.line(b, start, end));
   // Cache of the minute the last time stamp fell in: its prefix and epoch seconds.
   private minutePrefix = '';
   private minuteEpoch = 0;
@@ -54,35 +54,12 @@ export class NdjsonAggregator {
   }
 
   write(chunk: Buffer | string): void {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    let start = 0;
-    if (this.rest !== null) {
-      // Only the line that straddles two chunks is copied.
-      const nl = buf.indexOf(10);
-      if (nl < 0) {
-        this.rest = Buffer.concat([this.rest, buf]);
-        return;
-      }
-      const joined = Buffer.concat([this.rest, buf.subarray(0, nl)]);
-      this.rest = null;
-      if (joined.length > 0) this.line(joined, 0, joined.length);
-      start = nl + 1;
-    }
-    for (;;) {
-      const nl = buf.indexOf(10, start); // memchr: far faster than scanning a string
-      if (nl < 0) break;
-      if (nl > start) this.line(buf, start, nl);
-      start = nl + 1;
-    }
-    // A copy: the caller may reuse its buffer.
-    if (start < buf.length) this.rest = Buffer.from(buf.subarray(start));
+    this.lines.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
   }
 
   /** Flushes the last line and every open second. */
   end(): Timeline {
-    const tail = this.rest;
-    this.rest = null;
-    if (tail !== null && tail.toString('latin1').trim() !== '') this.line(tail, 0, tail.length);
+    this.lines.end();
     return this.window.finish();
   }
 
@@ -188,15 +165,7 @@ export class NdjsonAggregator {
   }
 
   private fallback(line: string): void {
-    this.stats.parsed++;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(line);
-    } catch {
-      this.stats.bad++;
-      return;
-    }
-    const point = asPoint(doc);
+    const point = parsePointLine(line, this.stats);
     if (!point) return;
     const kind = point.metric === 'http_reqs' ? KIND_REQS : point.metric === 'http_req_failed' ? KIND_FAILED : point.metric === 'http_req_duration' ? KIND_DURATION : -1;
     if (kind < 0) return;

@@ -68,6 +68,7 @@ export function toResultDocument(report: RunReport) {
     thresholds: report.verdict.thresholds.map((t) => ({
       metric: t.metric, expression: t.expression, ok: t.ok, reported: !t.missing,
       figure: orNull(t.figure), noSamples: t.noSamples === true, ...(t.allowedEmpty ? { allowedNoSamples: true } : {}),
+      ...(t.note ? { note: t.note } : {}),
     })),
     totals: {
       testRunDurationMs: orNull(r?.durationMs),

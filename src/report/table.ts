@@ -53,7 +53,8 @@ export function renderTable(report: RunReport, paint: Paint = plain): string {
     table.push([targetLabel(t.target.name, t.key, t.target.stat, t.target.op, limit), actual, mark(t.ok)]);
   }
   for (const th of report.verdict.thresholds) {
-    table.push([`k6 threshold ${th.metric}: ${th.expression}`, thresholdActual(th, paint), mark(th.ok)]);
+    const actual = thresholdActual(th, paint);
+    table.push([`k6 threshold ${th.metric}: ${th.expression}`, th.note ? `${actual} ${paint.dim(`(${th.note})`)}` : actual, mark(th.ok)]);
   }
   if (table.length === 0) table.push([paint.dim('no targets or thresholds in this profile'), '', '']);
   return table.toString();

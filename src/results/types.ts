@@ -43,6 +43,8 @@ export interface ThresholdResult {
   noSamples?: boolean;
   /** The user allowed this threshold to see no sample (--allow-no-samples). */
   allowedEmpty?: boolean;
+  /** Runners only: why the verdict is what it is when the merged figure is within its error of the bound. */
+  note?: string;
 }
 
 export interface CheckResult {

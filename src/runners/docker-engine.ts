@@ -133,7 +133,7 @@ export async function openEngine(o: EngineOptions): Promise<DockerEngine> {
     const argv = buildK6Argv({
       scriptPath: `${IN}/script.js`,
       summaryExportPath: `${IN}/out/summary-export.json`,
-      outputs: spec.outputs,
+      outputs: spec.samplesPath ? [...spec.outputs, `json=${IN}/out/samples.json.gz`] : spec.outputs,
       extraArgs: [...runnerFlags(spec.slice, '0.0.0.0:6565'), ...spec.extraArgs],
     });
     const env = buildK6Env({ env: { ...pointFeedAt(spec.env, feedHost), ...runnerEnv(spec.slice, runners) }, summaryPath: `${IN}/out/summary.json` });
@@ -209,7 +209,9 @@ export function pointFeedAt(env: Readonly<Record<string, string>>, host: string)
 
 /** The runner's summaries and logs, from the stopped container into the run folder. */
 async function copyBack(container: Docker.Container, spec: RunnerSpec): Promise<void> {
-  for (const [inside, host] of [[`${IN}/out/summary.json`, spec.summaryPath], [`${IN}/out/summary-export.json`, spec.summaryExportPath]] as const) {
+  const files: Array<[string, string | undefined]> = [[`${IN}/out/summary.json`, spec.summaryPath], [`${IN}/out/summary-export.json`, spec.summaryExportPath], [`${IN}/out/samples.json.gz`, spec.samplesPath]];
+  for (const [inside, host] of files) {
+    if (!host) continue;
     const stream = await container.getArchive({ path: inside }).catch(() => undefined);
     if (!stream) continue;
     const chunks: Buffer[] = [];

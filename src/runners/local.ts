@@ -35,7 +35,7 @@ export function localPlacement(count: number): Placement {
       const argv = buildK6Argv({
         scriptPath: spec.scriptPath,
         summaryExportPath: spec.summaryExportPath,
-        outputs: spec.outputs,
+        outputs: spec.samplesPath ? [...spec.outputs, `json=${spec.samplesPath}`] : spec.outputs,
         extraArgs: [...runnerFlags(spec.slice, address), ...spec.extraArgs],
       });
       const env = buildK6Env({ env: { ...spec.env, ...runnerEnv(spec.slice, count) }, summaryPath: spec.summaryPath });

@@ -16,6 +16,8 @@ export interface RunnerSpec {
   summaryExportPath: string;
   stdoutLog: string;
   stderrLog: string;
+  /** Where k6 writes this runner's every sample (`--out json`, gzip), for the exact merged percentiles. */
+  samplesPath?: string;
   /** `--out` values, the user's k6 flags and the environment (live feed included). */
   outputs: readonly string[];
   extraArgs: readonly string[];

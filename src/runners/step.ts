@@ -10,6 +10,7 @@ import { readRunSummary } from '../run/summary-files.ts';
 import { declaredThresholds, judge, type Verdict } from '../verdict/judge.ts';
 import type { OutcomeFacts } from '../run/decide.ts';
 import { mergeResults, type TrendSource } from './merge.ts';
+import { readRunnerSamples, samplesUsable, type RunnerSamples } from './samples.ts';
 import type { Placement, RunnerSpec } from './placement.ts';
 import { runRunners, type RunnersCallbacks, type RunnersRun } from './run.ts';
 import { sliceTest } from './segments.ts';
@@ -60,6 +61,9 @@ export interface RunnersStepResult {
   commandLine: string;
 }
 
+/** Each runner's every sample, as k6 writes it (`--out json`, gzip). */
+export const SAMPLES_FILE = 'samples.json.gz';
+
 /** Each runner's files live in runners/<id>/ inside the run folder. */
 export function runnerSpecs(input: RunnersStepInput): RunnerSpec[] {
   const vus = input.k6Options ? peakVus(input.k6Options) : 0;
@@ -68,7 +72,7 @@ export function runnerSpecs(input: RunnersStepInput): RunnerSpec[] {
     const dir = join(input.runDir, 'runners', String(slice.id));
     return {
       slice, k6Path: input.k6Path, scriptPath: input.scriptPath,
-      summaryPath: join(dir, 'summary.json'), summaryExportPath: join(dir, 'summary-export.json'),
+      summaryPath: join(dir, 'summary.json'), summaryExportPath: join(dir, 'summary-export.json'), samplesPath: join(dir, SAMPLES_FILE),
       stdoutLog: join(dir, 'k6.stdout.log'), stderrLog: join(dir, 'k6.stderr.log'),
       outputs: input.outputs, extraArgs: input.extraArgs, env: input.env, cwd: input.cwd,
       ...(input.k6Version ? { k6Version: input.k6Version } : {}),
@@ -91,7 +95,11 @@ export async function runWithRunners(input: RunnersStepInput): Promise<RunnersSt
     const read = await readRunSummary({ summary: s.summaryPath, summaryExport: s.summaryExportPath });
     summaries.push({ results: read.results, error: read.error });
   }
-  const judged = judgeRunners({ run, summaries, histograms: input.option.histograms, k6Options: input.k6Options, targets: input.targets, ...(input.allowNoSamples ? { allowNoSamples: input.allowNoSamples } : {}), placement: input.option.placement.kind, engines: input.option.placement.engines });
+  const samples = await readRunnerSamples(specs.map((s) => s.samplesPath!));
+  const judged = judgeRunners({
+    run, summaries, histograms: input.option.histograms, samples, k6Options: input.k6Options, targets: input.targets,
+    ...(input.allowNoSamples ? { allowNoSamples: input.allowNoSamples } : {}), placement: input.option.placement.kind, engines: input.option.placement.engines,
+  });
   return { run, ...judged, commandLine: run.runners[0]?.commandLine ?? '' };
 }
 
@@ -104,6 +112,8 @@ export interface JudgeRunnersInput {
   /** k6 thresholds allowed to see no sample (--allow-no-samples). */
   allowNoSamples?: readonly string[];
   placement: RunnersBlock['placement'];
+  /** Every runner's samples, when each left its file: the exact percentiles (else the histograms'). */
+  samples?: RunnerSamples | undefined;
   /** Figures to judge when no runner left a summary (an interrupted cluster run: what the live feed got). */
   fallback?: () => RunResults | undefined;
   /** docker: the endpoints the runners were dealt out over. */
@@ -115,11 +125,24 @@ export function judgeRunners(input: JudgeRunnersInput): Omit<RunnersStepResult, 
   const { run, summaries } = input;
   const declared = declaredThresholds(input.k6Options).filter((t) => !isObserverThreshold(t.metric, t.expression));
   const present = summaries.map((s) => s.results).filter((r): r is RunResults => r !== undefined);
+  const ids = run.runners.map((r) => r.id);
+  const runnerIds = ids.filter((_, i) => summaries[i]?.results !== undefined);
+  const missing = ids.filter((_, i) => summaries[i]?.results === undefined);
+  const feed = missing.map((id) => ({ id, counted: input.histograms.requestsOf?.(id) }));
   let results: RunResults | undefined;
   let notes;
   if (present.length > 0) {
-    const merged = mergeResults({ runners: present, histograms: input.histograms, percentiles: percentilesNamed(declared.map((d) => d.expression)) });
-    merged.results.thresholds = judgeThresholds(declared, merged.results.metrics);
+    const fromFeed = feed.reduce((a, f) => ({ requests: a.requests + (f.counted?.requests ?? 0), failures: a.failures + (f.counted?.failures ?? 0) }), { requests: 0, failures: 0 });
+    const merged = mergeResults({
+      runners: present, runnerIds, missing, histograms: samplesUsable(input.samples, summaries.map((x) => x.results !== undefined)) ? input.samples.trends : input.histograms,
+      percentiles: percentilesNamed(declared.map((d) => d.expression)),
+      ...(missing.length > 0 ? { fromFeed } : {}),
+    });
+    const notesOf = merged.notes;
+    merged.results.thresholds = judgeThresholds(declared, merged.results.metrics, {
+      relativeError: (key) => notesOf.histogramTrends.find((t) => t.key === key)?.relativeError,
+      runnerFigures: (key, aggregation) => summaries.map((x) => x.results?.metrics[key]?.raw[aggregation]),
+    });
     results = merged.results;
     notes = merged.notes;
   } else if (input.fallback) {
@@ -138,6 +161,6 @@ export function judgeRunners(input: JudgeRunnersInput): Omit<RunnersStepResult, 
       k6Signal: null, interrupted: run.interrupted, summaryRead: summaries.every((s) => s.results !== undefined), verdict,
     },
   };
-  const block = runnersBlock(run, input.placement, summaries, notes, input.engines);
+  const block = runnersBlock(run, input.placement, summaries, notes, input.engines, { samples: input.samples, feed });
   return { results, verdict, facts, block };
 }

@@ -3,7 +3,7 @@
 // slice, so the verdict must be taken again over the whole. Pure.
 import type { MetricResult, ThresholdResult } from '../results/types.ts';
 import { metricKey, splitMetricKey } from '../results/summary.ts';
-import { parseThreshold, thresholdFigure as figure, thresholdOps as ops } from '../verdict/thresholds.ts';
+import { parseThreshold, thresholdFigure as figure, thresholdOps as ops, type ParsedThreshold } from '../verdict/thresholds.ts';
 
 export { parseThreshold, type ParsedThreshold } from '../verdict/thresholds.ts';
 
@@ -24,6 +24,36 @@ export interface MergedThreshold extends ThresholdResult {
   problem?: string;
 }
 
+/** What the merge knows beyond the merged figures: each percentile's error, and the runners' own exact figures. */
+export interface MergeKnowledge {
+  /** Largest relative error of a merged percentile of this metric key; undefined when exact. */
+  relativeError(key: string): number | undefined;
+  /** Each runner's own figure for this aggregation (its summary), in runner order; undefined when a runner has none. */
+  runnerFigures(key: string, aggregation: string): Array<number | undefined>;
+}
+
+const fmt = (v: number) => `${+v.toPrecision(6)}`;
+
+/**
+ * A percentile threshold whose bound lies inside the merged figure's error:
+ * said so, with which way the runners' own exact figures point. When every
+ * runner's own figure holds (or every one crosses), the pooled figure cannot
+ * be on the other side by more than the error, so that is the verdict;
+ * otherwise the merged figure decides.
+ */
+function borderline(t: ParsedThreshold, actual: number, error: number, figures: Array<number | undefined>): { ok: boolean; note: string } | undefined {
+  const lo = actual - Math.abs(actual) * error;
+  const hi = actual + Math.abs(actual) * error;
+  if (!(t.value >= lo && t.value <= hi)) return undefined;
+  const known = figures.filter((f): f is number => f !== undefined);
+  const holding = known.filter((f) => ops[t.op](f, t.value)).length;
+  const complete = known.length === figures.length && known.length > 0;
+  const ok = complete && holding === known.length ? true : complete && holding === 0 ? false : ops[t.op](actual, t.value);
+  const own = known.length === 0 ? 'no runner\'s own figure is known'
+    : `the runners' own exact ${t.aggregation}: ${known.map(fmt).join(', ')} (${holding === known.length ? 'all hold' : holding === 0 ? 'all cross' : `${holding} of ${known.length} hold`}${complete ? '' : `; ${figures.length - known.length} runner(s) without a summary`})`;
+  return { ok, note: `${t.value} lies within the merged figure's error (±${+(error * 100).toFixed(3)} %: ${fmt(lo)}–${fmt(hi)}); ${own}; judged ${ok ? 'held' : 'crossed'}` };
+}
+
 /**
  * Judges each declared threshold on the merged metrics. One that cannot be
  * parsed, or whose figure is missing, fails with the reason: nobody judged it.
@@ -31,6 +61,7 @@ export interface MergedThreshold extends ThresholdResult {
 export function judgeThresholds(
   declared: ReadonlyArray<{ metric: string; expression: string }>,
   metrics: Readonly<Record<string, MetricResult>>,
+  knowledge?: MergeKnowledge,
 ): MergedThreshold[] {
   return declared.map(({ metric, expression }) => {
     const { metric: name, tags } = splitMetricKey(metric);
@@ -40,6 +71,10 @@ export function judgeThresholds(
     if (!m) return { metric, expression, ok: false, missing: true, problem: 'no runner reported this metric' };
     const actual = figure(m, parsed.aggregation);
     if (actual === undefined) return { metric, expression, ok: false, problem: `no merged ${parsed.aggregation} for ${metric}` };
+    const key = metricKey(name, tags);
+    const error = m.type === 'trend' && /^(p\(|med$)/.test(parsed.aggregation) ? knowledge?.relativeError(key) : undefined;
+    const near = error ? borderline(parsed, actual, error, knowledge!.runnerFigures(key, parsed.aggregation)) : undefined;
+    if (near) return { metric, expression, ok: near.ok, actual, note: near.note };
     return { metric, expression, ok: ops[parsed.op](actual, parsed.value), actual };
   });
 }

@@ -9,6 +9,7 @@ import { describeK6Exit } from '../k6/exit-codes.ts';
 import type { RunResults, ThresholdResult } from '../results/types.ts';
 import type { MergeNotes } from './merge.ts';
 import type { RunnersRun } from './run.ts';
+import type { RunnerSamples } from './samples.ts';
 import { isObserverThreshold } from '../profiles/resolve.ts';
 
 export interface RunnerSummary {
@@ -28,9 +29,16 @@ export interface RunnersBlock {
   failure: string | null;
   merge: {
     counters: 'summed from the runners\' summaries';
-    percentiles: 'merged native histograms' | 'unavailable';
-    /** Largest relative bucket width among the merged trends (0.0905 = 9.05 %). */
+    /** 'samples': every runner's every trend sample, sketched; else the live feed's native histograms. */
+    percentiles: 'samples' | 'merged native histograms' | 'unavailable';
+    /** Largest relative error of a merged percentile against one k6 over all the samples (0.001 = 0.1 %). */
+    relativeError: number | null;
+    /** The native histograms' relative bucket width when they were merged (0.0905 = 9.05 %), else null. */
     bucketWidth: number | null;
+    /** Merged percentiles moved onto what is known exactly (the max, the runners' own figures). */
+    clamped: MergeNotes['clamped'];
+    /** Each runner's samples file: read to its end, trend samples in it; null when none were read. */
+    samples: { files: Array<{ runner: number; complete: boolean; points: number; error: string | null }>; readMs: number } | null;
     trendsWithoutHistograms: string[];
   };
   list: Array<{
@@ -45,6 +53,8 @@ export interface RunnersBlock {
     /** Unix ms of its release (the load's start, and the clock of --chaos --at); null when never released. */
     releasedAt: number | null;
     requests: number | null;
+    /** Where `requests` and `errorRate` come from: its summary, or (no summary: killed) what its live feed pushed. */
+    requestsFrom: 'summary' | 'live feed' | null;
     errorRate: number | null;
     /** k6's own p(99) of this runner's slice, ms. */
     p99: number | null;
@@ -69,10 +79,19 @@ export function combinedExitCode(codes: ReadonlyArray<number | null>): number | 
   return worst;
 }
 
+export interface BlockExtras {
+  samples?: RunnerSamples | undefined;
+  /** Runners without a summary, and what the live feed counted of their requests. */
+  feed?: ReadonlyArray<{ id: number; counted: { requests: number; failures: number } | undefined }>;
+}
+
 export function runnersBlock(
-  run: RunnersRun, placement: RunnersBlock['placement'], summaries: readonly RunnerSummary[], notes: MergeNotes | undefined, engines?: readonly string[],
+  run: RunnersRun, placement: RunnersBlock['placement'], summaries: readonly RunnerSummary[], notes: MergeNotes | undefined,
+  engines?: readonly string[], extras: BlockExtras = {},
 ): RunnersBlock {
-  const widths = notes?.histogramTrends.map((t) => t.bucketWidth) ?? [];
+  const trends = notes?.histogramTrends ?? [];
+  const fromSamples = trends.length > 0 && trends.every((t) => t.source === 'samples');
+  const widths = trends.filter((t) => t.source === 'native histograms').map((t) => t.relativeError);
   return {
     count: run.runners.length,
     placement,
@@ -83,16 +102,21 @@ export function runnersBlock(
     failure: run.failure?.reason ?? null,
     merge: {
       counters: 'summed from the runners\' summaries',
-      percentiles: widths.length > 0 ? 'merged native histograms' : 'unavailable',
+      percentiles: trends.length === 0 ? 'unavailable' : fromSamples ? 'samples' : 'merged native histograms',
+      relativeError: trends.length > 0 ? Math.max(...trends.map((t) => t.relativeError)) : null,
       bucketWidth: widths.length > 0 ? Math.max(...widths) : null,
+      clamped: notes?.clamped ?? [],
+      samples: extras.samples ? { files: extras.samples.files.map((f, i) => ({ runner: run.runners[i]?.id ?? i, ...f })), readMs: extras.samples.readMs } : null,
       trendsWithoutHistograms: notes?.trendsWithoutHistograms ?? [],
     },
     list: run.runners.map((r, i) => {
       const res = summaries[i]?.results;
+      const counted = res ? undefined : extras.feed?.find((f) => f.id === r.id)?.counted;
       return {
         id: r.id, segment: r.segment, where: r.where, engine: r.engine ?? null, end: r.end, exitCode: r.exitCode, signal: r.signal, releasedAt: r.releasedAt,
-        requests: res?.http.requests ?? null,
-        errorRate: res?.http.errorRate ?? null,
+        requests: res?.http.requests ?? counted?.requests ?? null,
+        requestsFrom: res ? 'summary' : counted ? 'live feed' : null,
+        errorRate: res?.http.errorRate ?? (counted && counted.requests > 0 ? counted.failures / counted.requests : null),
         p99: res?.http.duration?.p99 ?? null,
         thresholds: (res?.thresholds ?? []).filter((t) => !isObserverThreshold(t.metric, t.expression)),
         summaryError: summaries[i]?.error ?? null,

@@ -107,6 +107,13 @@ export function openProject(files: Record<string, string>): Project {
   };
 }
 
+/** k6's own percentile rule: linear between the order statistics at floor and ceil of p(n-1). */
+export function k6Percentile(sorted: readonly number[], p: number): number {
+  const i = (p / 100) * (sorted.length - 1);
+  const lo = sorted[Math.floor(i)]!;
+  return lo + (sorted[Math.ceil(i)]! - lo) * (i - Math.floor(i));
+}
+
 export function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
@@ -130,9 +137,9 @@ export interface ResultDoc {
     failure: string | null;
     setup: { ok: boolean } | null;
     teardown: { ok: boolean } | null;
-    merge: { percentiles: string; bucketWidth: number };
+    merge: { percentiles: string; bucketWidth: number | null; relativeError: number | null; clamped: Array<{ key: string; stat: string; from: number; to: number }> };
     engines?: string[];
-    list: Array<{ id: number; end: string; exitCode: number | null; signal: string | null; requests: number | null; engine?: string | null }>;
+    list: Array<{ id: number; end: string; exitCode: number | null; signal: string | null; requests: number | null; requestsFrom?: string | null; p99?: number | null; engine?: string | null }>;
   };
 }
 

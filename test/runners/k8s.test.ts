@@ -100,7 +100,7 @@ test('clusterError: each refusal one line with its fix, exit 3', () => {
 
 test('resultsFromFeed: an interrupted cluster run judged on what the live feed got', () => {
   const sec = (t: number, requests: number, failures: number) => ({ t, requests, failures, errorRate: requests ? failures / requests : 0, p50: null, p95: null, p99: null });
-  const trend = { count: 30, avg: 40, percentile: (p: number) => p, bucketWidth: 0.09, schema: 3, series: 2 };
+  const trend = { count: 30, avg: 40, min: null, max: null, percentile: (p: number) => p, source: 'native histograms' as const, relativeError: 0.09, series: 2 };
   const r = resultsFromFeed({ total: [sec(1, 10, 1), sec(2, 20, 1), sec(3, 0, 0)], series: {} }, { merged: (m) => (m === 'http_req_duration' ? trend : undefined) })!;
   assert.equal(r.source, 'live-feed');
   assert.equal(r.http.requests, 30);

@@ -63,8 +63,8 @@ for (const version of k6Versions) {
       assert.deepEqual(own, [seen['0'], seen['1'], seen['2']], 'each runner\'s own count is what the server saw from it');
       const first = Object.values(server.first());
       assert.ok(Math.max(...first) - Math.min(...first) <= 100, `first requests within 100 ms: ${JSON.stringify(server.first())}`);
-      assert.equal(runners.merge.percentiles, 'merged native histograms');
-      assert.ok(runners.merge.bucketWidth > 0.05 && runners.merge.bucketWidth < 0.1, String(runners.merge.bucketWidth));
+      assert.equal(runners.merge.percentiles, 'samples', 'every runner\'s samples file was read');
+      assert.equal(runners.merge.relativeError, 0.001);
       assert.ok(merged.thresholds.some((t) => t.metric === 'http_reqs' && t.expression === 'count>10' && t.ok));
       assert.match(r.out, /released 3 runners together/);
       // The merged per-second timeline: each runner kept, the total their sum, every request counted.
@@ -82,7 +82,8 @@ for (const version of k6Versions) {
       const r = await project.loadctl(['run', 'slow', ...common(version)]);
       assert.equal(r.code, 0, r.out);
       const single = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
-      const width = merged.runners!.merge.bucketWidth;
+      // Separate runs: timer noise, not the merge, dominates; the old bucket width is the bound kept here.
+    const width = 0.0905;
       for (const p of ['p95', 'p99']) {
         const a = merged.totals.httpReqDuration[p]!;
         const b = single.totals.httpReqDuration[p]!;

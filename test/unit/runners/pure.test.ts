@@ -66,7 +66,8 @@ test('histograms: N copies of one run merge into the same percentiles with N tim
   assert.equal(b.series, 3 * a.series);
   for (const p of [50, 95, 99]) assert.equal(b.percentile(p), a.percentile(p));
   assert.ok(Math.abs(b.avg! - a.avg!) < 1e-9);
-  assert.ok(Math.abs(a.bucketWidth - (2 ** (1 / 8) - 1)) < 1e-12, 'schema 3');
+  assert.ok(Math.abs(a.relativeError - (2 ** (1 / 8) - 1)) < 1e-12, 'schema 3: one bucket');
+  assert.equal(a.source, 'native histograms');
 });
 
 function summary(requests: number, fails: number, p99: number): RunResults {
@@ -85,7 +86,7 @@ function summary(requests: number, fails: number, p99: number): RunResults {
 }
 
 test('merge: counters, rates and checks summed exactly; trend percentiles from the histograms, not averaged', () => {
-  const histograms = { merged: () => ({ count: 300, avg: 12, percentile: (p: number) => p * 2, bucketWidth: 0.09, schema: 3, series: 3 }) };
+  const histograms = { merged: () => ({ count: 300, avg: 12, min: null, max: null, percentile: (p: number) => p * 2, source: 'native histograms' as const, relativeError: 0.09, series: 3 }) };
   const { results, notes } = mergeResults({ runners: [summary(100, 1, 50), summary(120, 2, 70), summary(80, 0, 900)], histograms });
   assert.equal(results.http.requests, 300);
   assert.equal(results.metrics.http_req_failed!.raw.passes, 3);
@@ -95,7 +96,7 @@ test('merge: counters, rates and checks summed exactly; trend percentiles from t
   assert.equal(results.http.duration!.p99, 198, 'from the merged histogram');
   assert.equal(results.http.duration!.max, 905, 'the largest max');
   assert.equal(results.metrics.vus!.raw.value, 6, 'the fleet\'s VUs');
-  assert.equal(notes.histogramTrends[0]!.bucketWidth, 0.09);
+  assert.equal(notes.histogramTrends[0]!.relativeError, 0.09);
   const none = mergeResults({ runners: [summary(10, 0, 5)], histograms: { merged: () => undefined } });
   assert.equal(none.results.http.duration?.p99, undefined, 'no histogram: no percentile rather than a guess');
   assert.deepEqual(none.notes.trendsWithoutHistograms, ['http_req_duration']);
