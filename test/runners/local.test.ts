@@ -114,7 +114,8 @@ for (const version of k6Versions) {
       for (const id of ['0', '1', '2']) assert.ok((seen[id] ?? 0) > 0, `runner ${id} ran with setup's data`);
     });
 
-    test('a runner killed mid-run: not green, that runner named, the others stopped', async () => {
+    test('a runner killed mid-run: not green, that runner named, the others stopped, its requests counted from the live feed', async () => {
+      server.reset();
       let killed: number | undefined;
       const r = await project.loadctl(['run', 'long', '--runners', '3', ...common(version)], (out) => {
         if (killed === undefined && /released 3 runners/.test(out)) {
@@ -134,6 +135,12 @@ for (const version of k6Versions) {
         assert.notEqual(list[i]!.signal, 'SIGKILL', 'stopped through its API, not killed');
       }
       for (const pid of runnerPids(r.out)) assert.throws(() => process.kill(pid, 0), 'no runner left running');
+      // No summary from the killed runner: what its pushes counted (up to its last push) stands in, and is said.
+      assert.equal(list[1]!.requestsFrom, 'live feed');
+      const fromFeed = list[1]!.requests!;
+      assert.ok(fromFeed > 0 && fromFeed <= server.counts()['1']!, `runner 1: ${fromFeed} counted, ${server.counts()['1']} served`);
+      assert.match(r.out, new RegExp(`runner 1's summary is missing: its ${fromFeed} requests counted from the live feed`));
+      assert.equal(doc.totals.requests, list.reduce((n, x) => n + (x.requests ?? 0), 0), 'merged = the two summaries + the live feed\'s count');
     });
 
     test('Ctrl-C stops every runner, teardown still runs, the run is judged on what arrived (exit 4)', async () => {
