@@ -82,7 +82,7 @@ for (const version of k6Versions) {
 
     test('plain k6 on the same load: its verdict on the borderline threshold', async () => {
       server.delays.length = 0;
-      const child = spawn(realK6(version), ['run', '--quiet', '--no-color', '--summary-export', join(project.cwd, `plain-${version}.json`), join(project.cwd, 'plain.js')], { env: { ...process.env, BASE_URL: server.url }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(realK6(version), ['run', '--quiet', '--no-color', '--summary-trend-stats', 'avg,min,med,max,p(90),p(95),p(99)', '--summary-export', join(project.cwd, `plain-${version}.json`), join(project.cwd, 'plain.js')], { env: { ...process.env, BASE_URL: server.url }, stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -101,10 +101,11 @@ for (const version of k6Versions) {
         const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
         const merged = doc.totals.httpReqDuration;
         exits[`runners ${runners}`] = r.code;
+        // --runners 1: k6's own exact p99; N runners: replaced below by the pooled exact one.
         p99s[`runners ${runners}`] = merged.p99!;
         for (const stat of ['p50', 'p90', 'p95', 'p99']) assert.ok(merged[stat]! <= merged.max!, `${stat} ${merged[stat]} <= max ${merged.max}`);
         assert.equal(server.delays.length, ITERATIONS);
-        assert.equal(r.code, merged.p99! < LIMIT ? 0 : 1, r.out);
+        assert.equal(r.code, doc.thresholds.find((t) => t.expression === THRESHOLD)!.ok ? 0 : 1, r.out);
         // --runners 1 is one plain k6: its own exact figures, nothing merged.
         if (runners === 1) return;
         const merge = doc.runners!.merge;
@@ -122,13 +123,18 @@ for (const version of k6Versions) {
         }
         assert.equal(merged.max, pooled.at(-1), 'max exact');
         const threshold = doc.thresholds.find((t) => t.expression === THRESHOLD)!;
+        p99s[`runners ${runners}`] = k6Percentile(pooled, 99);
         const exactHolds = k6Percentile(pooled, 99) < LIMIT;
         assert.equal(threshold.ok, exactHolds, `the borderline threshold judged as the pooled exact p99 (${k6Percentile(pooled, 99)}) says`);
       });
     }
 
     test('the borderline threshold: the same exit code from plain k6, one runner and every N', () => {
-      assert.equal(new Set(Object.values(exits)).size, 1, `exit codes ${JSON.stringify(exits)}, p99s ${JSON.stringify(p99s)}`);
+      // Separate runs on a busy machine: a run's own true p99 can land past the limit (then plain k6 fails it
+      // too). Every run must give the exit its own exact p99 calls for, and all of them the same when those agree.
+      const said = `exit codes ${JSON.stringify(exits)}, exact p99s ${JSON.stringify(p99s)}`;
+      for (const [run, code] of Object.entries(exits)) assert.equal(code, p99s[run]! < LIMIT ? 0 : 1, `${run}: ${said}`);
+      if (Object.values(p99s).every((p) => p < LIMIT)) assert.deepEqual(new Set(Object.values(exits)), new Set([0]), said);
     });
   });
 }
