@@ -104,6 +104,24 @@ export function formatK6Command(k6Path: string, argv: readonly string[], env: Re
   return [...(vars.length > 0 ? ['env', ...vars] : []), shellQuote(k6Path), ...argv.map(shellQuote)].join(' ');
 }
 
+/** How long k6's pipes may stay open after k6 itself has exited. */
+const PIPE_GRACE_MS = 2000;
+
+/** A wait that keeps the process alive (the pipes may not), cleared once the race is decided. */
+function delay(ms: number, timers: NodeJS.Timeout[]): Promise<void> {
+  return new Promise<void>((resolve) => { timers.push(setTimeout(resolve, ms)); });
+}
+
+/** Sends a signal to a process group, or to the process alone where there are no groups. */
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals, alone: () => void): void {
+  if (pid === undefined || process.platform === 'win32') return alone();
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    alone();
+  }
+}
+
 function eachLine(stream: Readable | null, onLine: (line: string) => void): Promise<void> {
   if (!stream) return Promise.resolve();
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
@@ -137,15 +155,25 @@ export async function runK6(
   });
   callbacks.onSpawn?.(child.pid);
 
+  // k6's own end, apart from its pipes: a child it left behind (a wrapper's
+  // `sleep &`) can hold them open long after k6 is gone.
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exitSeen = new Promise<void>((resolve) => child.once('exit', (code, signal) => { exited = { code, signal }; resolve(); }));
+  let stopWaiting = () => {};
+  const waitStopped = new Promise<void>((resolve) => { stopWaiting = resolve; });
+
   let interrupted = false;
   let received = 0;
   const forward = (signal: NodeJS.Signals) => () => {
     received += 1;
     interrupted = true;
+    // k6 has gone and only its pipes are waited on: a signal ends that wait now.
+    if (exited) { stopWaiting(); return; }
     // k6 stops gracefully on the first signal and hard on the second; past that, kill.
     const as: NodeJS.Signals = received > 2 ? 'SIGKILL' : signal;
     callbacks.onSignal?.(signal, as);
-    child.kill(as);
+    // The group: a wrapper script's k6 gets it too, not only the shell around it.
+    signalGroup(child.pid, as, () => child.kill(as));
   };
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');
@@ -154,7 +182,7 @@ export async function runK6(
   const release = claimSignals();
   // A detached child outlives us unless we take it down on the way out.
   // The whole group: a k6 wrapper script's own children go too.
-  const onExit = () => { if (child.exitCode === null) killProcessGroup(child.pid); };
+  const onExit = () => killProcessGroup(child.pid);
   process.once('exit', onExit);
 
   let lastProgress: K6Progress | undefined;
@@ -177,15 +205,33 @@ export async function runK6(
   const stderrDone = eachLine(child.stderr, (line) => callbacks.onStderrLine?.(line));
 
   try {
-    const result = await child;
-    await Promise.all([stdoutDone, stderrDone]);
+    const drained = Promise.all([child, stdoutDone, stderrDone]).then(([result]) => result);
+    const first = await Promise.race([drained.then(() => 'drained' as const), exitSeen.then(() => 'exited' as const)]);
+    let result: Awaited<typeof child> | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    if (first === 'exited') {
+      // What k6 wrote is in the pipes already; past a moment, whatever still
+      // holds them is a straggler of k6's group, not k6.
+      const late = await Promise.race([drained, delay(PIPE_GRACE_MS, timers).then(() => undefined), waitStopped.then(() => undefined)]);
+      if (late === undefined) {
+        killProcessGroup(child.pid);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        result = await Promise.race([drained, delay(PIPE_GRACE_MS, timers).then(() => undefined)]);
+      } else {
+        result = late;
+      }
+    } else {
+      result = await drained;
+    }
+    for (const t of timers) clearTimeout(t);
     const endedAt = Date.now();
-    const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined;
+    const spawnFailed = result !== undefined && result.failed && result.exitCode === undefined && result.signal === undefined && exited === undefined;
     return {
-      exitCode: result.exitCode ?? null,
-      signal: result.signal ?? null,
+      exitCode: result?.exitCode ?? exited?.code ?? null,
+      signal: result?.signal ?? exited?.signal ?? null,
       interrupted,
-      spawnError: spawnFailed ? (result.cause instanceof Error ? result.cause.message : result.shortMessage) : undefined,
+      spawnError: spawnFailed && result ? (result.cause instanceof Error ? result.cause.message : result.shortMessage) : undefined,
       spawnedAt,
       endedAt,
       durationMs: endedAt - spawnedAt,

@@ -3,9 +3,10 @@
 // (table.ts). Each row failed before its fix.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from './rows.ts';
+import { alive } from './harness.ts';
 import { hostileTable } from './table.ts';
 import { commandSkip, k6Path } from '../kit/parts.ts';
 import { postgresSkip, startPostgres, type RealPostgres } from '../helpers/postgres.ts';
@@ -48,7 +49,28 @@ const hung = (c: { hang: number }) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}
 const docker = ['run', 'quick', '--dry-run', '--runners', '2', '--placement', 'docker'];
 const nothingAt = (...paths: string[]) => (cwd: string) => { for (const p of paths) assert.ok(!existsSync(join(cwd, p)), `${p} was not made`); };
 
+// Real k6 behind a wrapper that, for `k6 run`, leaves a sleep holding k6's stdout and stderr.
+const leakyWrapper = { exec: '#!/bin/sh\nif [ "$1" = run ]; then sleep 300 & echo $! > sleep.pid; fi\nexec "$K6_REAL" "$@"\n' };
+const sleepPid = (cwd: string) => { try { return Number(readFileSync(join(cwd, 'sleep.pid'), 'utf8')); } catch { return 0; } };
+const sleepGone = (cwd: string) => { const pid = sleepPid(cwd); assert.ok(pid > 0, 'the wrapper started its sleep'); assert.equal(alive(pid), false, `the sleep (${pid}) holding k6's pipes is gone`); };
+const k6Profile = (duration: string) => `description: w\nscenario: simple\nexecutor: constant-vus\nvus: 1\nduration: ${duration}\ndefaultTargets: false\ntargets: ["http_reqs count>=1"]\n`;
+
 const rows: Row[] = [
+  // 3: k6's pipes held open after k6 has exited.
+  {
+    item: 'H3 k6 exits, a child keeps its pipes: loadctl ends anyway', needs: ['k6'], keepsRuns: true, timeoutMs: 90_000,
+    files: { k6wrap: leakyWrapper, 'profiles/w.yaml': k6Profile('1s') },
+    env: (c) => ({ K6_REAL: c.k6 }), argv: (c) => ['run', 'w', '--k6', './k6wrap', '--no-live', '--base-url', c.sandbox!],
+    code: 0, line: /^PASS: /m, after: sleepGone,
+  },
+  {
+    item: 'H3 ... and SIGTERM during such a run ends it', needs: ['k6'], keepsRuns: true, timeoutMs: 90_000, promptMs: 20_000,
+    files: { k6wrap: leakyWrapper, 'profiles/w.yaml': k6Profile('60s') },
+    env: (c) => ({ K6_REAL: c.k6 }), argv: (c) => ['run', 'w', '--k6', './k6wrap', '--no-live', '--base-url', c.sandbox!],
+    signal: { send: 'SIGTERM', when: (_c, cwd) => () => sleepPid(cwd) > 0 },
+    code: 4, line: /SIGTERM/, after: sleepGone,
+  },
+
   // 1: an invariant's SQL reads, once.
   sqlRow('H1 SQL with a second statement that drops the table', 'SELECT 0 AS n; DROP TABLE canary; --', 2, /^loadctl: profiles\/canary\.yaml: invariants\.0\.sql\.query: holds 2 statements; an invariant reads with one/m),
   sqlRow('H1 SQL that deletes', 'DELETE FROM canary RETURNING x', 2, /invariants\.0\.sql\.query: starts with DELETE; an invariant only reads: start it with SELECT or WITH/),
