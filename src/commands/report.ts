@@ -31,21 +31,23 @@ export async function reportCommand(dirs: string[], options: ReportOptions): Pro
   // A run that kept its timeline and fault window but not the phases gets them computed here.
   // A dry-run folder among real ones (`report .loadctl/runs/*`) is skipped with a note.
   const runs = [];
-  const skipped: string[] = [];
+  const skipped: Array<{ dir: string; note: string }> = [];
   for (const dir of dirs) {
     try {
       runs.push(withComputedPhases(await loadRunFolder(dir)));
     } catch (error) {
       if (!(error instanceof DryRunFolderError)) throw error;
-      skipped.push(dir);
+      skipped.push({ dir, note: error.note });
     }
   }
   if (runs.length === 0) {
-    throw new UsageError(`none of the ${dirs.length === 1 ? 'folder' : `${dirs.length} folders`} given holds a run: ${skipped.join(', ')} ${skipped.length === 1 ? 'is a dry run' : 'are dry runs'} (--dry-run runs nothing)`, {
+    const allDry = skipped.every((s) => s.note.startsWith('a dry run'));
+    const what = allDry ? (skipped.length === 1 ? 'is a dry run' : 'are dry runs') + ' (--dry-run runs nothing)' : (skipped.length === 1 ? 'has' : 'have') + ' no results (dry runs, or runs that stopped before k6 started)';
+    throw new UsageError(`none of the ${dirs.length === 1 ? 'folder' : `${dirs.length} folders`} given holds a run: ${skipped.map((s) => s.dir).join(', ')} ${what}`, {
       hint: 'pass folders of runs that ran: loadctl report .loadctl/runs/<time>-<profile>',
     });
   }
-  for (const dir of skipped) ui.warn(`skipped ${dir}: a dry run (k6 never ran), so no results`);
+  for (const { dir, note } of skipped) ui.warn(`skipped ${dir}: ${note}`);
   if (options.html) {
     const { assertWritable } = await import('../inputs/output-path.ts');
     const { join } = await import('node:path');

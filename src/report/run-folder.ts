@@ -36,8 +36,16 @@ async function readJson(dir: string, name: string, shownDir: string): Promise<un
   }
 }
 
-/** A folder `loadctl run --dry-run` left: the bundle and k6 command, but nothing was run. */
-export class DryRunFolderError extends UsageError {}
+/**
+ * A run folder with no results to report: a dry run (`--dry-run` leaves the
+ * bundle and the k6 command) or a run that stopped before k6 started (its
+ * bundle or type check failed). `report .loadctl/runs/*` skips them with `note`.
+ */
+export class DryRunFolderError extends UsageError {
+  constructor(message: string, readonly note: string, options: { hint?: string } = {}) {
+    super(message, options);
+  }
+}
 
 export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
   const dir = resolve(dirArg);
@@ -67,7 +75,11 @@ export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
   }
   if (files.summary === undefined && files.result === undefined) {
     if (await exists(join(dir, RUN_FILE_NAMES.command))) {
-      throw new DryRunFolderError(`${dirArg} is a dry run (--dry-run): k6 never ran, so there are no results`, { hint: notRunFolderHint });
+      throw new DryRunFolderError(`${dirArg} is a dry run (--dry-run): k6 never ran, so there are no results`, 'a dry run (k6 never ran), so no results', { hint: notRunFolderHint });
+    }
+    if (files.profile !== undefined) {
+      throw new DryRunFolderError(`${dirArg} is a run that stopped before k6 started (the scenario did not bundle or type-check), so there are no results`,
+        'stopped before k6 started (the scenario did not bundle), so no results', { hint: notRunFolderHint });
     }
     throw new UsageError(`${dirArg} is not a run folder: it has neither ${RUN_FILE_NAMES.summary} nor ${RUN_FILE_NAMES.result}`, {
       hint: notRunFolderHint,
