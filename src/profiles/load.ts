@@ -203,12 +203,22 @@ export function leadingComment(source: string): string {
   return sentence;
 }
 
+/**
+ * A file in scenarios/ a profile can name: a name the profile schema takes,
+ * not a test file (`*.test`, `*.spec`), and a default export for k6 to run.
+ * Helper modules beside the scenarios are not listed as scenarios.
+ */
+export function isScenarioFile(name: string, source: string): boolean {
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) return false;
+  return /\bexport\s+default\b|\bas\s+default\b/.test(source) || source.startsWith('// (unreadable');
+}
+
 export async function listScenarios(cwd: string): Promise<Array<{ name: string; description: string }>> {
   const out: Array<{ name: string; description: string }> = [];
   for (const [name, file] of await scenarioFiles(cwd)) {
     // A directory or link loop named like a scenario is listed as such, not fatal.
     const source = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => `// (unreadable: ${error.code ?? 'error'})`);
-    out.push({ name, description: leadingComment(source) });
+    if (isScenarioFile(name, source)) out.push({ name, description: leadingComment(source) });
   }
   return out;
 }
