@@ -240,7 +240,9 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
 
   let source: 'remote-write' | 'ndjson' | null = timeline && secondsWithRequests(timeline) > 0 ? 'remote-write' : null;
   // A k6 that refused its script or command line never sent anything: the feed is not the news.
-  if (feed && source === null && !stoppedBeforeLoad(result.report.outcome, result.report.results !== undefined)) {
+  // Nor is it for a script that made no HTTP request: there was nothing to time.
+  const madeRequests = result.report.results === undefined || (result.report.results.http.requests ?? 0) > 0;
+  if (feed && source === null && madeRequests && !stoppedBeforeLoad(result.report.outcome, result.report.results !== undefined)) {
     ui.warn('live feed: k6 pushed no request data to loadctl\'s remote-write receiver (a k6 without experimental-prometheus-rw, or it could not reach 127.0.0.1); the verdict still comes from k6\'s summary, but there is no timeline (add --record for the exact NDJSON one)');
   }
   if (recordTmp) {

@@ -105,6 +105,14 @@ test('report.html of that run lists the checks with their group, the groups and 
   assert.match(seen.text, /p\(95\)<5000\s+p\(95\)=[\d.]+(ms|µs)/);
 });
 
+test('a script that makes no HTTP request is not told the remote-write feed failed', { skip: k6Skip('v2.2.0') }, async () => {
+  project.write('scenarios/nohttp.ts', `import { sleep } from 'k6';\nexport default function (): void { sleep(0.2); }\n`);
+  project.write('profiles/nohttp.yaml', shortProfile({ scenario: 'nohttp', vus: 1, duration: '2s', extra: 'defaultTargets: false\nendpoints: []' }));
+  const r = await project.loadctl(['run', 'nohttp', '--k6', realK6('v2.2.0'), '--no-typecheck', '--no-preflight']);
+  assert.equal(r.code, 0, out(r));
+  assert.doesNotMatch(out(r), /remote-write/);
+});
+
 test('running the saved k6-command.txt again leaves the run\'s own summary files as they were', { skip: k6Skip('v2.2.0') }, async () => {
   const r = await project.loadctl(['run', 'viewed', '--k6', realK6('v2.2.0'), '--no-typecheck', '--no-live']);
   assert.equal(r.code, 1, out(r));
