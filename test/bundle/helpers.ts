@@ -1,13 +1,13 @@
 // Shared by the bundle tests: temporary projects and profiles built in memory.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildK6Options, resolveTargets } from '../../src/profiles/resolve.ts';
 import { validateProfile } from '../../src/profiles/schema.ts';
 import type { ResolvedProfile } from '../../src/profiles/types.ts';
+import { tempDir } from '../kit/temp.ts';
 
 export async function tempProject(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'loadctl-bundle-'));
+  const dir = tempDir('loadctl-bundle-');
   for (const [path, text] of Object.entries(files)) {
     await mkdir(join(dir, path, '..'), { recursive: true });
     await writeFile(join(dir, path), text);

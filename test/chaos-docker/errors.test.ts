@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +12,7 @@ import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
 import { ContainerGoneError } from '../../src/docker/errors.ts';
 import { EnvironmentError, LoadctlError, UsageError, formatError } from '../../src/errors.ts';
 import { Lab, docker, dockerSkipReason, inspect } from './harness.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const run = promisify(execFile);
 
@@ -48,7 +48,7 @@ describe('Docker-side failures on a real engine', { skip }, () => {
   it('a socket the user may not open is "permission denied", not a stack trace', { skip: process.getuid?.() === 0 ? false : 'needs root to run a check as user nobody' }, async () => {
     // User nobody may not be able to read this checkout (a CI clone under a
     // 0700 folder), so it runs one bundled file from a folder it can read.
-    const dir = mkdtempSync(join(tmpdir(), 'loadctl-nobody-'));
+    const dir = tempDir('loadctl-nobody-');
     chmodSync(dir, 0o755);
     const entry = join(dir, 'entry.mjs');
     writeFileSync(entry, `

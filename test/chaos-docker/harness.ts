@@ -8,8 +8,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isContainerGone, runExperiment } from '../../src/chaos/engine.ts';
 import type { ChaosResult } from '../../src/chaos/engine-types.ts';
@@ -20,6 +19,7 @@ import { describeUndo, UndoStack } from '../../src/chaos/rollback.ts';
 import type { FaultPlan, TargetSelector, UndoSpec } from '../../src/chaos/types.ts';
 import { dockerSkip, testImage } from '../kit/parts.ts';
 import { waitFor } from '../kit/wait.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const run = promisify(execFile);
 export { testImage };
@@ -185,7 +185,7 @@ export async function throughEngine(
   factory: FaultFactory, selector: TargetSelector, fault: FaultSpec,
   options: { durationMs?: number; during?: () => Promise<void> } = {},
 ): Promise<EngineRun> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'loadctl-engine-'));
+  const stateDir = tempDir('loadctl-engine-');
   const experiment: Experiment = {
     name: 'lab', description: 'one fault, through the engine', file: '', targets: { target: selector }, probes: [],
     steps: [{ name: 'the fault', target: 'target', fault, durationMs: options.durationMs ?? 30_000 }],

@@ -7,9 +7,8 @@
 // (made with openssl) and the Engine API calls behind them are all real.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +16,7 @@ import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
 import { EnvironmentError, UsageError, formatError } from '../../src/errors.ts';
 import { runCli } from '../kit/cli.ts';
 import { Lab, dockerSkipReason, inspect } from './harness.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const skip = await dockerSkipReason();
 
@@ -39,7 +39,7 @@ function makeCa(dir: string, name: string): { sign(out: string, ext: string): vo
 }
 
 describe('Docker over tcp:// with mutual TLS, the real engine behind it', { skip }, () => {
-  const root = mkdtempSync(join(tmpdir(), 'loadctl-docker-tls-'));
+  const root = tempDir('loadctl-docker-tls-');
   const lab = new Lab();
   let server: Server;
   let port = 0;

@@ -4,16 +4,16 @@
 // throwaway project folders, and bin/loadctl.js as a subprocess.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnCli, type CliRun } from '../kit/cli.ts';
 import { dockerSkip, testImage } from '../kit/parts.ts';
 import { waitFor } from '../kit/wait.ts';
 import { binPath } from '../kit/paths.ts';
+import { tempDir } from '../kit/temp.ts';
 
 export const repo = join(import.meta.dirname, '..', '..');
 export const bin = binPath;
@@ -81,7 +81,7 @@ export function snapshot(name: string): string {
 
 /** A project folder holding chaos/<name>.yaml for each given experiment. */
 export function project(experiments: Record<string, string>): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-chaos-e2e-'));
+  const cwd = tempDir('loadctl-chaos-e2e-');
   mkdirSync(join(cwd, 'chaos'));
   for (const [name, yaml] of Object.entries(experiments)) writeFileSync(join(cwd, 'chaos', `${name}.yaml`), yaml);
   return cwd;

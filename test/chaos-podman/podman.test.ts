@@ -4,14 +4,14 @@
 // fails instead when LOADCTL_REQUIRE_PODMAN=1 (CI installs it).
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createDockerFaultFactory } from '../../src/chaos/factory.ts';
 import { redisPing, rollback, waitFor } from '../chaos-docker/harness.ts';
 import { ensurePodmanImage, podman, podmanSkipReason, startPodmanService } from '../helpers/podman.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const image = process.env.LOADCTL_TEST_IMAGE ?? 'loadctl-test:1';
 
@@ -19,7 +19,7 @@ const skip = await podmanSkipReason('the Podman tests');
 
 describe('faults through a Podman socket', { skip, timeout: 180_000 }, () => {
   const prefix = `lc-podman-${randomBytes(3).toString('hex')}`;
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-podman-'));
+  const dir = tempDir('loadctl-podman-');
   const socket = join(dir, 'podman.sock');
   const factory = createDockerFaultFactory({ env: { DOCKER_HOST: `unix://${socket}` } });
   const created: string[] = [];

@@ -1,13 +1,13 @@
 // For the end-to-end suites on real k6: bin/loadctl.js as a subprocess, the
 // real sandbox (src/sandbox) with real accounts as the target, and a project
 // folder with the test's own short profiles and scenarios.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { setupUsers } from '../../src/users/setup.ts';
 import { runCli } from '../kit/cli.ts';
+import { tempDir } from '../kit/temp.ts';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -35,7 +35,7 @@ export async function sandboxWithUsers(users: number): Promise<Sandbox> {
 
 /** A temporary project: { 'profiles/x.yaml': text, 'scenarios/y.ts': text }. */
 export function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-e2e-'));
+  const dir = tempDir('loadctl-e2e-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);

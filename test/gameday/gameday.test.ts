@@ -9,8 +9,7 @@
 // untouched, and Ctrl-C during the day leaves nothing applied.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { docker, loadctl, loadctlDone } from '../chaos-e2e/harness.ts';
@@ -19,6 +18,7 @@ import { commandSkip, k6Skip, realK6 } from '../kit/parts.ts';
 import { journalPath, pendingIntents, readJournal } from '../../src/chaos/journal.ts';
 import { stackDown, stackSkip, testStack, type TestStack } from '../stack/harness.ts';
 import { startPrometheus, type RealPrometheus } from '../prometheus/harness.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const skip = stackSkip('game day tests') || k6Skip('v2.2.0') || commandSkip('chromium') || commandSkip('prometheus');
 const invariantNames = ['no seat sold twice', 'every confirmed booking is stored', 'no seat lock outlives its hold', 'the consumer\'s backlog drains back to its baseline'];
@@ -36,7 +36,7 @@ function allRunning(project: string): string {
 describe('game day', { skip, timeout: 900_000 }, () => {
   let s: TestStack;
   let prom: RealPrometheus | undefined;
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-gameday-'));
+  const cwd = tempDir('loadctl-gameday-');
   const lab = new Lab();
 
   before(async () => {

@@ -2,12 +2,12 @@
 // `postgres` user (PostgreSQL refuses to run as root), started on a free port
 // on 127.0.0.1 with trust auth, stopped and removed by stop().
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../chaos-e2e/harness.ts';
 import { installLine, missing } from '../kit/parts.ts';
 import { stopProcess } from './process.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 
@@ -30,7 +30,7 @@ export interface RealPostgres {
 }
 
 export async function startPostgres(): Promise<RealPostgres> {
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-pg-'));
+  const dir = tempDir('loadctl-pg-');
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
   const [cmd, args] = asPostgres([join(BIN, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);

@@ -4,12 +4,13 @@
 // way docker-modem authenticates: SSH_AUTH_SOCK). Logs in as the user the
 // tests run as; that user's docker CLI answers `docker system dial-stdio`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../chaos-e2e/harness.ts';
 import { stopProcess } from './process.ts';
+import { tempDir } from '../kit/temp.ts';
 
 export interface Sshd {
   /** ssh://USER@127.0.0.1:PORT */
@@ -30,7 +31,7 @@ const answers = (port: number) => new Promise<boolean>((resolve) => {
 });
 
 export async function startSshd(): Promise<Sshd> {
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-sshd-'));
+  const dir = tempDir('loadctl-sshd-');
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_key')]);
   // sshd's privilege separation folder; present wherever the package's service has run once.

@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { spawnCli } from '../kit/cli.ts';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../kit/temp.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -57,7 +57,7 @@ export function loadctl(args: string[], o: SpawnOptions): Promise<Ran> {
 export type FileSpec = string | { dir: true } | { symlink: string } | { exec: string };
 
 export function makeCwd(files: Record<string, FileSpec>): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-hostile-'));
+  const cwd = tempDir('loadctl-hostile-');
   for (const [path, spec] of Object.entries(files)) {
     const full = join(cwd, path);
     mkdirSync(dirname(full), { recursive: true });
@@ -109,7 +109,7 @@ export async function blockedPortServer(): Promise<{ port: number; close(): Prom
  * machine cannot mount (not root, no CAP_SYS_ADMIN).
  */
 export function readOnlyMount(files: Record<string, string>): { path: string; remove(): void } | undefined {
-  const path = mkdtempSync(join(tmpdir(), 'loadctl-ro-'));
+  const path = tempDir('loadctl-ro-');
   if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', path]).status !== 0) {
     rmSync(path, { recursive: true, force: true });
     return undefined;

@@ -4,8 +4,7 @@
 // and a chaos http probe on a port fetch refuses (real servers, real files).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { checkWhole, durationProblem, limits, MAX_TIMER_MS, runDurationProblem } from '../../src/inputs/bounds.ts';
@@ -18,9 +17,10 @@ import { locateK6 } from '../../src/k6/locate.ts';
 import { runProbe } from '../../src/chaos/probes.ts';
 import { probe } from '../../src/run/preflight.ts';
 import { alive, blockedPortServer } from './harness.ts';
+import { tempDir } from '../kit/temp.ts';
 
 let dir: string;
-before(() => { dir = mkdtempSync(join(tmpdir(), 'loadctl-pieces-')); });
+before(() => { dir = tempDir('loadctl-pieces-'); });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('bounds: one table, the same words for a flag and a file, the timer ceiling', () => {

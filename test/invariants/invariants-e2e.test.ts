@@ -5,8 +5,7 @@
 // after Redis is stopped under load; each fails when its break mode is on.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandSkip, k6Skip, realK6 } from '../kit/parts.ts';
 import { postgresSkip, startPostgres, type RealPostgres } from '../helpers/postgres.ts';
@@ -15,6 +14,7 @@ import { bookingProfile, startPrometheus, waitForMetric, type RealPrometheus } f
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { startConsumer, type Consumer } from '../../src/stack/consumer.ts';
 import type { BreakMode } from '../../src/sandbox/breaks.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const skip = k6Skip('v2.2.0') || commandSkip('prometheus') || postgresSkip() || dockerSkipReason();
 const ALL = ['no-double-sale', 'confirmed-stored', 'locks-expire', 'backlog-drains'];
@@ -74,7 +74,7 @@ const profile = (seconds: number) => bookingProfile(seconds, 'a few VUs booking 
 ]);
 
 async function run(args: string[], cwd: string) {
-  const summary = join(mkdtempSync(join(tmpdir(), 'loadctl-inv-')), 'summary.md');
+  const summary = join(tempDir('loadctl-inv-'), 'summary.md');
   const proc = loadctl(['run', ...args, '--base-url', (sandbox as Sandbox).url, '--prometheus', prom.url, ...ALL.flatMap((n) => ['--invariant', n]), '--json', '--junit', 'junit.xml'], {
     cwd, env: { K6_BIN: realK6('v2.2.0'), DATABASE_URL: pg.url, REDIS_URL: `redis://127.0.0.1:${redis.port}`, GITHUB_STEP_SUMMARY: summary, LOADCTL_PROMETHEUS: '' },
   });

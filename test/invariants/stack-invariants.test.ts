@@ -7,8 +7,6 @@
 // invariant is seen to fail, with its own reason and rows.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandSkip, k6Skip, realK6 } from '../kit/parts.ts';
 import { loadctlDone } from '../chaos-e2e/harness.ts';
@@ -16,11 +14,12 @@ import { stackDown, stackSkip, testStack, type TestStack } from '../stack/harnes
 import { loadctl, project } from '../live-run/harness.ts';
 import { bookingProfile, startPrometheus, waitForMetric, type RealPrometheus } from '../prometheus/harness.ts';
 import { stackEndpoints } from '../../src/stack/definition.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const skip = k6Skip('v2.2.0') || commandSkip('prometheus') || stackSkip('stack invariant tests');
 let stack: TestStack;
 let prom: RealPrometheus;
-const home = mkdtempSync(join(tmpdir(), 'loadctl-stack-inv-'));
+const home = tempDir('loadctl-stack-inv-');
 
 before(async () => {
   if (skip) return;

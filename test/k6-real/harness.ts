@@ -3,10 +3,10 @@
 // target, and `bin/loadctl.js run` spawned with a real k6 binary. Runs are
 // kept to a few VUs for a few seconds: real k6 is the point, not the load.
 import { runCli } from '../kit/cli.ts';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
+import { tempDir } from '../kit/temp.ts';
 
 export { repoRoot } from '../kit/paths.ts';
 export { ensureBuilt } from '../kit/build.ts';
@@ -24,7 +24,7 @@ export interface Project {
 
 /** A temporary project with its own sandbox (no accounts unless the test makes them). */
 export async function openProject(): Promise<Project> {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-k6real-'));
+  const cwd = tempDir('loadctl-k6real-');
   mkdirSync(join(cwd, 'profiles'));
   mkdirSync(join(cwd, 'scenarios'));
   const sandbox = await startSandbox({ port: 0, events: 3, seatsPerEvent: 400 });

@@ -6,13 +6,13 @@
 // "p95<2000" is judged like "p(95)<2000".
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, linkSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, linkSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { k6Skip, k6Versions, realK6 } from '../kit/parts.ts';
 import { locateK6 } from '../../src/k6/locate.ts';
 import { setupUsers } from '../../src/users/setup.ts';
 import { ensureBuilt, openProject, readJson, shortProfile, type Project } from './harness.ts';
+import { tempDir } from '../kit/temp.ts';
 
 let project: Project;
 before(async () => {
@@ -29,7 +29,7 @@ after(async () => { await project?.close(); });
 for (const version of k6Versions) {
   describe(`real k6 ${version}`, { skip: k6Skip(version) }, () => {
     test('a copy named k6-<x> is recognised: the version is read wherever it stands in the line', async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'loadctl-k6name-'));
+      const dir = tempDir('loadctl-k6name-');
       t.after(() => rmSync(dir, { recursive: true, force: true }));
       const copy = join(dir, `k6-${version.slice(1)}`);
       // k6 prints its own file name, so a symlink (resolved to .../k6) would not show the problem.

@@ -5,13 +5,13 @@
 // Redis in a container from loadctl-test:1, and pollers that watch Redis and
 // the sandbox on their own, so the test knows when the outage really ended
 // without asking loadctl.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { k6Skip, k6Versions, realK6, type K6Version } from '../kit/parts.ts';
 import { docker, dockerSkipReason as skipReason, freePort, image, loadctl, repo, unique, waitFor } from '../chaos-e2e/harness.ts';
+import { tempDir } from '../kit/temp.ts';
 
 export { docker, freePort, image, loadctl, repo, unique, waitFor, k6Skip, k6Versions };
 
@@ -113,7 +113,7 @@ process.once('exit', () => { for (const dir of made) rmSync(dir, { recursive: tr
  * scenarios the tests' profiles name: `holds` (below) and `idle`.
  */
 export function project(files: { profiles?: Record<string, string>; chaos?: Record<string, string> }): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-live-run-'));
+  const cwd = tempDir('loadctl-live-run-');
   made.push(cwd);
   for (const [dir, entries] of Object.entries(files)) {
     mkdirSync(join(cwd, dir));

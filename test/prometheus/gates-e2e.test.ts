@@ -4,13 +4,13 @@
 // judged by range queries after the run and must show in every output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandSkip, k6Skip } from '../kit/parts.ts';
 import { dockerSkipReason, freePort, loadctl, project, redisStopExperiment } from '../live-run/harness.ts';
 import { bookingProfile, jsonDoc, runFolder, gatesK6Env, useGatedSystem, dashboardQueries } from './harness.ts';
 import { chromiumPath, openReport } from '../helpers/report-page.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const skip = k6Skip('v2.2.0') || commandSkip('prometheus');
 const noDocker = skip || dockerSkipReason();
@@ -30,7 +30,7 @@ const k6Env = gatesK6Env;
 
 test('a calm run passes the lock-failure gate and the runbook defaults; every output shows them', { skip, timeout: 120_000 }, async () => {
   const cwd = project({ profiles: { calm: profile(10, [`{ name: lock failures, expr: "${LOCK_GATE}", phases: [run] }`]) } });
-  const summary = join(mkdtempSync(join(tmpdir(), 'loadctl-summary-')), 'summary.md');
+  const summary = join(tempDir('loadctl-summary-'), 'summary.md');
   const run = loadctl(['run', 'calm', '--base-url', sys.sandbox.url, '--prometheus', sys.prom.url, '--prometheus-rw', `${sys.prom.url}/api/v1/write`, '--invariant', 'backlog-drains', '--json', '--junit', 'junit.xml'], {
     cwd, env: { ...k6Env(), GITHUB_STEP_SUMMARY: summary },
   });

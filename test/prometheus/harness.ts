@@ -3,13 +3,13 @@
 // targets every second, and accepting remote-write (for the forwarded k6
 // series). Stopped and removed by stop().
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../chaos-e2e/harness.ts';
 import { before, after } from 'node:test';
 import { stopProcess } from '../helpers/process.ts';
 import { realK6 } from '../kit/parts.ts';
+import { tempDir } from '../kit/temp.ts';
 
 export interface RealPrometheus {
   url: string;
@@ -20,7 +20,7 @@ export interface RealPrometheus {
 }
 
 export async function startPrometheus(targets: string[], options: { port?: number } = {}): Promise<RealPrometheus> {
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-prom-'));
+  const dir = tempDir('loadctl-prom-');
   const port = options.port ?? await freePort();
   const config = [
     'global: { scrape_interval: 1s, evaluation_interval: 1s }',

@@ -6,13 +6,13 @@
 // that goes away mid-run is a warning, never an abort.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandSkip, k6Skip } from '../kit/parts.ts';
 import { docker, dockerSkipReason, loadctl, project, redisAnswers, redisStopExperiment } from '../live-run/harness.ts';
 import { chromiumPath, openReport } from '../helpers/report-page.ts';
 import { bookingProfile, jsonDoc, runFolder, gatesK6Env, useGatedSystem } from './harness.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const skip = k6Skip('v2.2.0') || commandSkip('prometheus');
 const noDocker = skip || dockerSkipReason();
@@ -53,7 +53,7 @@ test('Redis stopped under load: the live gate stops the run in the fault, exit 1
     profiles: { chaos: liveProfile(35, 'fault') },
     chaos: { 'redis-stop': redisStopExperiment(r.name, r.port, '30s') },
   });
-  const summary = join(mkdtempSync(join(tmpdir(), 'loadctl-summary-')), 'summary.md');
+  const summary = join(tempDir('loadctl-summary-'), 'summary.md');
   const started = Date.now();
   const run = loadctl(['run', 'chaos', '--base-url', sys.sandbox.url, '--prometheus', sys.prom.url, '--chaos', 'redis-stop', '--yes', '--json', '--junit', 'junit.xml'], {
     cwd, env: { ...k6Env(), GITHUB_STEP_SUMMARY: summary },

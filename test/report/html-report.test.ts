@@ -3,8 +3,7 @@
 // fault window where the fault was. Saves test-artifacts/report.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -16,6 +15,7 @@ import { runRecordFrom } from '../../src/report/run-record.ts';
 import { repoRoot as root } from '../kit/paths.ts';
 import { chaosResult, passSummary } from './run-folders.ts';
 import { buildTimeline } from './timeline-builder.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 interface ChartFigures { id: string; width: number; height: number; painted: number; inFault: number[]; beforeFault: number[] }
@@ -52,7 +52,7 @@ function sampleRun() {
 }
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'loadctl-html-'));
+  work = tempDir('loadctl-html-');
   if (!existsSync(chromiumPath)) return;
   browser = await chromium.launch({
     executablePath: chromiumPath,

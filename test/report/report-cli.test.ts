@@ -1,21 +1,21 @@
 // `loadctl report` end to end: bin/loadctl.js spawned on run folders this test writes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt } from '../kit/build.ts';
 import { runCli } from '../kit/cli.ts';
 import { repoRoot } from '../kit/paths.ts';
 import { chaosResult, writeRunFolder } from './run-folders.ts';
 import { buildTimeline, outage } from './timeline-builder.ts';
+import { tempDir } from '../kit/temp.ts';
 
 let work = '';
 const run = (...args: string[]) => runCli(args, { cwd: repoRoot });
 
 before(() => {
   ensureBuilt();
-  work = mkdtempSync(join(tmpdir(), 'loadctl-report-'));
+  work = tempDir('loadctl-report-');
   writeRunFolder(work, 'base', { profile: 'normal', vus: 1000, p99: 200, errorRate: 0.001, targets: [{ name: 'booking P99', actual: 180, ok: true }] });
   writeRunFolder(work, 'good', { profile: 'normal', vus: 1000, p99: 210, errorRate: 0.0012, targets: [{ name: 'booking P99', actual: 190, ok: true }] });
   // An older run: timeline and fault window kept, phases not in result.json; report computes them.

@@ -5,14 +5,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Sandbox } from '../../src/sandbox/server.ts';
 import { dockerSkip, installLine, k6Path, k6Skip, missing, realK6 } from '../kit/parts.ts';
 import { sandboxWithUsers } from '../e2e/harness.ts';
 import { root } from './helpers.ts';
 import { runCli } from '../kit/cli.ts';
+import { tempDir } from '../kit/temp.ts';
 
 // A k6 on the caller's K6_BIN is not the one a test means: each passes its own.
 const loadctl = (args: string[], opts: { cwd: string; env?: Record<string, string | undefined> }) =>
@@ -35,7 +35,7 @@ env: { THINK_TIME: 0.05, USER_COUNT: 1 }
 let sandbox: Sandbox;
 
 before(async () => {
-  cwd = mkdtempSync(join(tmpdir(), 'loadctl-cli-'));
+  cwd = tempDir('loadctl-cli-');
   mkdirSync(join(cwd, 'profiles'));
   writeFileSync(join(cwd, 'profiles/replay.yaml'), replayProfile);
   writeFileSync(join(cwd, 'profiles/broken.yaml'), 'description: broken\nscenario: simple\nexecutor: [constant-vus\n');
@@ -132,7 +132,7 @@ test('--dry-run: resolves, bundles, prints the exact k6 command; needs no k6', a
 });
 
 test('a type error in the project\'s scenario: exit 5 naming file and line; --no-typecheck bundles anyway', async () => {
-  const project = mkdtempSync(join(tmpdir(), 'loadctl-typeerr-'));
+  const project = tempDir('loadctl-typeerr-');
   mkdirSync(join(project, 'profiles'));
   mkdirSync(join(project, 'scenarios'));
   writeFileSync(join(project, 'scenarios/typo.ts'), "/** Broken on purpose. */\nimport http from 'k6/http';\nexport default function () {\n  const n: number = http.get('http://127.0.0.1:1/').status.toUpperCase();\n}\n");
@@ -184,7 +184,7 @@ test('k6 built by `loadctl install-k6` is found in the cache; with Go on PATH th
   assert.match(withGo.stdout, /fix: loadctl install-k6 \(Go found at .*\): builds k6 v2\.2\.0 into .*empty-cache, where loadctl finds it; or\n +install k6/);
   assert.doesNotMatch(withGo.stdout, /go install/);
   const withoutGo = await loadctl(['doctor', '--no-target', '--no-docker'], { cwd, env: noK6() });
-  assert.doesNotMatch(withoutGo.stdout, /install-k6/);
+  assert.doesNotMatch(withoutGo.stdout, /loadctl install-k6/);
 });
 
 test('doctor: a DOCKER_HOST that does not answer is exit 3 with its fix (the engine was asked for by name)', needsK6, async () => {

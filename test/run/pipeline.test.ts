@@ -3,8 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline, type RunPipelineOptions } from '../../src/run/pipeline.ts';
 import { InterruptedError } from '../../src/errors.ts';
@@ -12,11 +11,12 @@ import type { Sandbox } from '../../src/sandbox/server.ts';
 import { k6Skip, realK6 } from '../kit/parts.ts';
 import { sandboxWithUsers } from '../e2e/harness.ts';
 import { root } from './helpers.ts';
+import { tempDir } from '../kit/temp.ts';
 
 let sandbox: Sandbox | undefined;
 
 function options(t: { after(fn: () => void): void }, extra: Partial<RunPipelineOptions> = {}): RunPipelineOptions {
-  const outDir = mkdtempSync(join(tmpdir(), 'loadctl-pipeline-'));
+  const outDir = tempDir('loadctl-pipeline-');
   t.after(() => rmSync(outDir, { recursive: true, force: true }));
   return {
     profile: 'quick', cwd: root, overrides: { duration: '2s', vus: 2 }, outDir, k6Path: realK6(), dryRun: false, preflight: false,

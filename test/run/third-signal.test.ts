@@ -7,11 +7,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runK6 } from '../../src/k6/run.ts';
 import { k6Skip, k6Versions, realK6 } from '../kit/parts.ts';
+import { tempDir } from '../kit/temp.ts';
 
 /** A "k6" that says which signal it ignored, one line each, and gives up by itself after 15 s (exit 3). */
 const stubborn = (log: string) => `#!${process.execPath}
@@ -25,7 +25,7 @@ console.log('ready');
 `;
 
 test('a third signal kills k6 outright: a k6 that ignores the first two is ended by SIGKILL', { timeout: 30_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-third-signal-'));
+  const dir = tempDir('loadctl-third-signal-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const k6 = join(dir, 'k6');
   const log = join(dir, 'signals.log');
@@ -65,7 +65,7 @@ export function teardown() { sleep(20); }
 for (const version of k6Versions) {
   describe(`real k6 ${version}`, { skip: k6Skip(version) }, () => {
     test('the second signal reaches k6 as SIGINT and aborts it at once (no SIGKILL needed)', { timeout: 60_000 }, async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'loadctl-second-signal-'));
+      const dir = tempDir('loadctl-second-signal-');
       t.after(() => rmSync(dir, { recursive: true, force: true }));
       writeFileSync(join(dir, 'script.js'), slowTeardown);
       const signals = new EventEmitter();

@@ -16,8 +16,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { commandSkip, k6Skip, missing, realK6 } from '../kit/parts.ts';
 import { startSshd } from '../helpers/sshd.ts';
@@ -25,6 +25,7 @@ import { ensurePodmanImage, podman, podmanSkipReason, startPodmanService } from 
 import { ensureBuilt } from '../k6-real/harness.ts';
 import { docker, dockerSkipReason, freePort, image, unique } from '../chaos-e2e/harness.ts';
 import { countingServer, openProject, readJson, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const version = 'v2.2.0' as const;
 const runnerImage = `loadctl-k6:${version}`;
@@ -62,7 +63,7 @@ describe('--runners 3 --placement docker over two engines (Docker over tcp://, P
   let network: string;
   let tcp: { url: string; relay?: Server };
   let service: ChildProcess | undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-engines-'));
+  const dir = tempDir('loadctl-engines-');
   const socket = join(dir, 'podman.sock');
   const podmanUrl = `unix://${socket}`;
 

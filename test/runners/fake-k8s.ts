@@ -24,11 +24,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/runners/local.ts';
+import { tempDir } from '../kit/temp.ts';
 
 interface Pod {
   name: string;
@@ -86,7 +86,7 @@ function segments(index: number, total: number): string[] {
 }
 
 export async function fakeCluster(options: FakeOptions): Promise<FakeCluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-fake-k8s-'));
+  const dir = tempDir('loadctl-fake-k8s-');
   const tls = certificate(dir);
   const configMaps = new Map<string, { metadata: { name: string }; data: Record<string, string> }>();
   const testRuns = new Map<string, TestRunObject>();

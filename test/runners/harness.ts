@@ -6,12 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { spawnCli } from '../kit/cli.ts';
 import { repoRoot } from '../kit/paths.ts';
+import { tempDir } from '../kit/temp.ts';
 
 export { repoRoot };
 
@@ -87,7 +87,7 @@ export interface Project {
 }
 
 export function openProject(files: Record<string, string>): Project {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-runners-'));
+  const cwd = tempDir('loadctl-runners-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(cwd, path, '..'), { recursive: true });
     writeFileSync(join(cwd, path), text);

@@ -6,8 +6,7 @@
 // operator would do differently is not tested here (README, docs/runners.md).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandSkip, k6Skip, realK6 } from '../kit/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
@@ -16,6 +15,7 @@ import { freePort } from '../../src/runners/local.ts';
 import { connect } from '../../src/runners/k8s/cluster.ts';
 import { fakeCluster, type FakeCluster } from './fake-k8s.ts';
 import { countingServer, openProject, readJson, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const skip = k6Skip('v2.2.0') || commandSkip('openssl', ['version']);
 
@@ -28,7 +28,7 @@ before(async () => {
   ensureBuilt();
   server = await countingServer();
   cluster = await fakeCluster({ k6: realK6('v2.2.0') });
-  home = mkdtempSync(join(tmpdir(), 'loadctl-k8s-home-'));
+  home = tempDir('loadctl-k8s-home-');
   project = openProject({
     'scenarios/steady.ts': steadyScenario,
     'profiles/steady.yaml': steadyProfile({ vus: 6, duration: '4s' }),

@@ -3,13 +3,14 @@
 // The project folder's own profiles/simple.yaml shortens the demo's profile.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { installLine, k6Skip, missing, realK6 } from '../kit/parts.ts';
 import { runCli } from '../kit/cli.ts';
 import { ensureBuilt, portIsFree, repoRoot, sparePort } from './helpers.ts';
+import { tempDir } from '../kit/temp.ts';
 
 before(() => ensureBuilt());
 
@@ -20,7 +21,7 @@ function demo(args: string[], env: Record<string, string>, cwd: string) {
 }
 
 test('demo without k6: stops the sandbox, then says so in one line with how to install k6, exit 3', async (t) => {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-demo-'));
+  const cwd = tempDir('loadctl-demo-');
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
   const port = await sparePort();
   const r = await demo(['--port', String(port), '--users', '20'], {}, cwd);
@@ -34,7 +35,7 @@ test('demo without k6: stops the sandbox, then says so in one line with how to i
 
 /** A project folder whose simple.yaml is a few seconds long (the demo's profile). */
 function shortDemoProject(): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-demo-'));
+  const cwd = tempDir('loadctl-demo-');
   mkdirSync(join(cwd, 'profiles'));
   writeFileSync(join(cwd, 'profiles/simple.yaml'), 'description: the demo, shortened\nscenario: simple\nexecutor: constant-vus\nvus: 3\nduration: 3s\nenv: { THINK_TIME: 0.05 }\n');
   return cwd;

@@ -8,13 +8,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { freePort, waitFor } from '../chaos-e2e/harness.ts';
 import { installLine, missing } from '../kit/parts.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const bin = '/usr/lib/postgresql/15/bin';
 const hasPostgres = spawnSync(`${bin}/postgres`, ['--version']).status === 0 && spawnSync('id', ['postgres']).status === 0;
@@ -45,7 +45,7 @@ async function stopPostgres(): Promise<void> {
 
 before(async () => {
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'loadctl-pg-'));
+  dir = tempDir('loadctl-pg-');
   chownSync(dir, ids().uid, ids().gid);
   const init = asPostgres(`${bin}/initdb`, ['-D', dir, '--auth=trust', '-U', 'postgres']);
   assert.equal(init.status, 0, init.stderr);

@@ -3,17 +3,16 @@
 // the port or image and the option that gets round it, and nothing is left.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadctlDone } from '../chaos-e2e/harness.ts';
 import { leftovers, stackDown, stackSkip, testStack } from './harness.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const skip = stackSkip('stack port tests');
 
 test('a port already taken on 127.0.0.1: one line naming it and --port-offset, exit 3, nothing left', { skip, timeout: 120_000 }, async () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-stack-ports-'));
+  const cwd = tempDir('loadctl-stack-ports-');
   const s = await testStack();
   const taken = 6379 + s.offset;
   const squatter = createServer();
@@ -32,7 +31,7 @@ test('a port already taken on 127.0.0.1: one line naming it and --port-offset, e
 });
 
 test('an image that cannot be pulled: one line naming it and the flag or variable for a local one, exit 3, nothing made', { skip, timeout: 120_000 }, async () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-stack-pull-'));
+  const cwd = tempDir('loadctl-stack-pull-');
   const s = await testStack();
   const image = 'loadctl-absent.invalid/redis:0';
   try {

@@ -5,8 +5,6 @@
 // untouched, down leaving nothing, and Ctrl-C during up leaving nothing.
 import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, loadctl, loadctlDone, waitFor } from '../chaos-e2e/harness.ts';
 import { Lab } from '../chaos-docker/harness.ts';
@@ -15,9 +13,10 @@ import { listExperiments } from '../../src/chaos/experiments.ts';
 import { readInvariant } from '../../src/invariants/checks.ts';
 import { SHIPPED_INVARIANTS, withEnv } from '../../src/invariants/shipped.ts';
 import { stackEndpoints } from '../../src/stack/definition.ts';
+import { tempDir } from '../kit/temp.ts';
 
 const skip = stackSkip('stack tests');
-const cwd = mkdtempSync(join(tmpdir(), 'loadctl-stack-'));
+const cwd = tempDir('loadctl-stack-');
 const repo = join(import.meta.dirname, '..', '..');
 
 async function metric(url: string, name: string): Promise<number> {

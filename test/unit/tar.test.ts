@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { firstFile, tarFiles } from '../../src/docker/tar.ts';
+import { tempDir } from '../kit/temp.ts';
 
 test('GNU tar reads what tarFiles writes: a directory, a nested file, exact bytes', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-tar-'));
+  const dir = tempDir('loadctl-tar-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const big = Buffer.alloc(1300, 7);
   const archive = join(dir, 'a.tar');

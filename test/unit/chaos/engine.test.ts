@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { exitCodeFor, runExperiment, type EngineDeps } from '../../../src/chaos/engine.ts';
@@ -10,6 +9,7 @@ import { appendRecord, pendingIntents, readJournal } from '../../../src/chaos/jo
 import { EnvironmentError, ExitCode } from '../../../src/errors.ts';
 import { ContainerGoneError } from '../../../src/docker/errors.ts';
 import { fakeClock, memoryFactory } from './memory-factory.ts';
+import { tempDir } from '../../kit/temp.ts';
 
 function experiment(steps: Experiment['steps'], overrides: Partial<Experiment> = {}): Experiment {
   return {
@@ -29,7 +29,7 @@ const twoSteps: Experiment['steps'] = [
 ];
 
 function setup(probeCodes: number[] = []) {
-  const stateDir = join(mkdtempSync(join(tmpdir(), 'loadctl-engine-')), '.loadctl');
+  const stateDir = join(tempDir('loadctl-engine-'), '.loadctl');
   const faults = memoryFactory(['redis', 'kafka', 'bystander']);
   const clock = fakeClock();
   const codes = [...probeCodes];

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listExperiments, loadExperiment, resolveExperiment } from '../../../src/chaos/experiments.ts';
 import { UsageError } from '../../../src/errors.ts';
+import { tempDir } from '../../kit/temp.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 const shipped = ['bandwidth', 'db-deadlocks', 'kafka-consumer-lag', 'memory-pressure', 'network-latency', 'network-partition', 'packet-loss', 'redis-failure'];
@@ -71,7 +71,7 @@ test('schema errors name the file and every bad field at once', () => {
 
 test('bad YAML and unset variables are reported with file and place', async () => {
   assert.match(messages(() => resolveExperiment('name: [unclosed', 'y.yaml', undefined, {}))[0] ?? '', /^y\.yaml: line 1: /);
-  const cwd = mkdtempSync(join(tmpdir(), 'loadctl-exp-'));
+  const cwd = tempDir('loadctl-exp-');
   mkdirSync(join(cwd, 'chaos'));
   writeFileSync(join(cwd, 'chaos', 'v.yaml'), 'name: v\ndescription: d\ntargets: { r: { container: "${REDIS_NAME}" } }\nsteadyState: { probes: [ { type: tcp, address: "127.0.0.1:1" } ] }\nsteps: [ { target: r, fault: { kind: pause }, duration: 1s } ]\n');
   await assert.rejects(loadExperiment('v', { cwd, overrides: { vars: {} } }), /targets\.r\.container: variable REDIS_NAME is not set/);

@@ -1,18 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock, appendRecord, assertNothingPending, parseJournal, pendingIntents, readJournal, replay, rotateIfLarge, type JournalIntent } from '../../../src/chaos/journal.ts';
 import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../../../src/errors.ts';
 import type { UndoSpec } from '../../../src/chaos/types.ts';
+import { tempDir } from '../../kit/temp.ts';
 
 const ref = (name: string) => ({ id: `${name}-id`, name });
 function intent(id: string, undo: UndoSpec[], pid = 999_999_999): JournalIntent {
   return { type: 'intent', id, runId: 'r', experiment: 'x', pid, step: 0, intent: `intent ${id}`, undo, at: 1, deadline: 2 };
 }
-const dir = () => mkdtempSync(join(tmpdir(), 'loadctl-journal-'));
+const dir = () => tempDir('loadctl-journal-');
 
 test('a torn last line is ignored and pending means an intent without its done record', () => {
   const text = [

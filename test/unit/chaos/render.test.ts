@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExperiment } from '../../../src/chaos/engine.ts';
 import type { Experiment } from '../../../src/chaos/experiment-schema.ts';
@@ -9,6 +7,7 @@ import { renderJunit, renderMarkdown, renderTable, resultDocument, verdictLine }
 import { parseTargets } from '../../../src/chaos/command.ts';
 import { UsageError } from '../../../src/errors.ts';
 import { fakeClock, memoryFactory } from './memory-factory.ts';
+import { tempDir } from '../../kit/temp.ts';
 
 const experiment: Experiment = {
   name: 'redis-failure', description: 'd', file: '/x/chaos/redis-failure.yaml',
@@ -23,7 +22,7 @@ async function run(probeCodes: number[]) {
   const clock = fakeClock(1_700_000_000_000);
   const codes = [...probeCodes];
   return runExperiment(experiment, {
-    faults: memoryFactory(['redis']), stateDir: join(mkdtempSync(join(tmpdir(), 'loadctl-render-')), '.loadctl'), runId: 'r1',
+    faults: memoryFactory(['redis']), stateDir: join(tempDir('loadctl-render-'), '.loadctl'), runId: 'r1',
     now: clock.now, sleep: clock.sleep, exec: async () => (codes.length > 0 ? (codes.shift() as number) : 0),
   });
 }

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendRecord, pendingIntents, readJournal, type JournalIntent } from '../../../src/chaos/journal.ts';
 import { findBin, watch } from '../../../src/chaos/watchdog.ts';
 import type { UndoSpec } from '../../../src/chaos/types.ts';
 import { fakeClock } from './memory-factory.ts';
+import { tempDir } from '../../kit/temp.ts';
 
 const ref = (name: string) => ({ id: `${name}-id`, name });
 const intent = (runId: string, step: number, deadline: number, undo: UndoSpec[]): JournalIntent => ({
@@ -14,7 +13,7 @@ const intent = (runId: string, step: number, deadline: number, undo: UndoSpec[])
 });
 
 test('the watchdog waits for the deadline, then undoes all of its run newest first, and leaves other runs alone', async () => {
-  const journal = join(mkdtempSync(join(tmpdir(), 'loadctl-wd-')), 'chaos-journal');
+  const journal = join(tempDir('loadctl-wd-'), 'chaos-journal');
   const clock = fakeClock(0);
   appendRecord(journal, intent('mine', 0, 5000, [{ kind: 'start', container: ref('redis') }]));
   appendRecord(journal, intent('other', 0, 1000, [{ kind: 'unpause', container: ref('kafka') }]));
@@ -30,7 +29,7 @@ test('the watchdog waits for the deadline, then undoes all of its run newest fir
 });
 
 test('the watchdog exits at once when its run finished cleanly', async () => {
-  const journal = join(mkdtempSync(join(tmpdir(), 'loadctl-wd-')), 'chaos-journal');
+  const journal = join(tempDir('loadctl-wd-'), 'chaos-journal');
   appendRecord(journal, intent('run', 0, 10, [{ kind: 'start', container: ref('redis') }]));
   appendRecord(journal, { type: 'done', id: 'run/0', at: 5, by: 'engine' });
   let undos = 0;
@@ -39,7 +38,7 @@ test('the watchdog exits at once when its run finished cleanly', async () => {
 });
 
 test('a failing undo is retried, and given up with a log line long after the deadline', async () => {
-  const journal = join(mkdtempSync(join(tmpdir(), 'loadctl-wd-')), 'chaos-journal');
+  const journal = join(tempDir('loadctl-wd-'), 'chaos-journal');
   const clock = fakeClock(0);
   appendRecord(journal, intent('run', 0, 100, [{ kind: 'start', container: ref('gone') }]));
   const lines: string[] = [];

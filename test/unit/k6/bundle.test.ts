@@ -1,20 +1,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { SourceMap } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { bundleScenario, type BundleResult } from '../../../src/k6/bundle.ts';
 import { listScenarios, packageRoot } from '../../../src/profiles/load.ts';
 import { profileFor } from '../../bundle/helpers.ts';
+import { tempDir } from '../../kit/temp.ts';
 
 let work: string;
 const bundles = new Map<string, BundleResult>();
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'loadctl-bundles-'));
+  work = tempDir('loadctl-bundles-');
   for (const { name } of await listScenarios(packageRoot())) {
     const scenario = join(packageRoot(), 'scenarios', `${name}.ts`);
     bundles.set(name, await bundleScenario(profileFor(scenario, name), join(work, name), { cwd: packageRoot(), cacheDir: join(work, 'cache') }));

@@ -3,17 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runK6, buildK6Argv, formatK6Command, type K6RunRequest } from '../../../src/k6/run.ts';
 import { locateK6, resolveK6Path } from '../../../src/k6/locate.ts';
 import { readRunSummary } from '../../../src/run/summary-files.ts';
 import { EnvironmentError } from '../../../src/errors.ts';
 import { fixture, standin, versions } from '../../run/helpers.ts';
+import { tempDir } from '../../kit/temp.ts';
 
 function workdir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-runner-'));
+  const dir = tempDir('loadctl-runner-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

@@ -3,8 +3,7 @@
 // reading, and built truths in k6's exact format come out to the second.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { percentile } from '../../../src/live/ndjson-window.ts';
 import type { LiveSecond } from '../../../src/live/timeline.ts';
 import type { SecondStats, Timeline } from '../../../src/live/types.ts';
 import { buildTruth, expectedOutcomes, expectedSeconds, lcg, ndjsonLines, type Req } from './helpers/truth.ts';
+import { tempDir } from '../../kit/temp.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/live/', import.meta.url));
 const T0 = 1795768800;
@@ -167,7 +167,7 @@ test('points later than the window still count; only the open seconds are held',
 });
 
 test('a gzip file (k6 writes one for --out json=FILE.gz) reads the same as the plain one', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'loadctl-ndjson-'));
+  const dir = tempDir('loadctl-ndjson-');
   try {
     const text = readFileSync(`${fixtures}v2.2.0/pass.points.ndjson`);
     writeFileSync(join(dir, 'p.ndjson.gz'), gzipSync(text));

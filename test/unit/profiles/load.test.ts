@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listProfiles, listScenarios, loadProfile, packageRoot } from '../../../src/profiles/load.ts';
@@ -10,11 +9,12 @@ import { durationSeconds as secondsOf } from '../../../src/shared/duration.ts';
 
 const durationSeconds = (d: string): number => secondsOf(d)!;
 import { UsageError } from '../../../src/errors.ts';
+import { tempDir } from '../../kit/temp.ts';
 
 const SHIPPED = ['extreme', 'high', 'load', 'normal', 'peak', 'quick', 'simple', 'soak', 'spike', 'stress'];
 
 async function tempProject(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'loadctl-profiles-'));
+  const dir = tempDir('loadctl-profiles-');
   for (const [path, text] of Object.entries(files)) {
     await mkdir(join(dir, path, '..'), { recursive: true });
     await writeFile(join(dir, path), text);
