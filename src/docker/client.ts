@@ -130,7 +130,7 @@ export class DockerAdapter {
   }
 
   async pause(ref: ContainerRef): Promise<void> {
-    await this.call('pause', ref, () => this.docker.getContainer(ref.id).pause());
+    await this.call('pause', ref, () => retryFreeze(() => this.docker.getContainer(ref.id).pause()));
   }
 
   async unpause(ref: ContainerRef): Promise<void> {
@@ -283,6 +283,26 @@ export class DockerAdapter {
     } catch (error) {
       if (statusOf(error) === status) return undefined;
       throw error;
+    }
+  }
+}
+
+/** How often a pause is tried when the cgroup freezer gives up. */
+export const freezeAttempts = 3;
+
+/**
+ * runc gives up freezing a cgroup whose tasks do not settle in time ("unable to
+ * freeze"), which a busy machine makes common; it thaws the cgroup again before
+ * answering, so the container runs as before and another attempt is safe. Any
+ * other refusal is final at once.
+ */
+export async function retryFreeze<T>(pause: () => Promise<T>, attempts = freezeAttempts): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pause();
+    } catch (error) {
+      const transient = /unable to freeze/i.test(daemonMessage(error));
+      if (!transient || attempt >= attempts) throw error;
     }
   }
 }
