@@ -9,13 +9,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { LogSketch, SKETCH_RELATIVE_ERROR } from '../../src/live/sketch.ts';
-import { readSamplesFile, TrendSamples } from '../../src/live/trend-samples.ts';
-import { clampPercentile } from '../../src/runners/merge.ts';
-import { judgeThresholds } from '../../src/runners/thresholds.ts';
-import { parseSummary } from '../../src/results/summary.ts';
-import { k6Percentile } from './harness.ts';
+import { LogSketch, SKETCH_RELATIVE_ERROR } from '../../../src/live/sketch.ts';
+import { readSamplesFile, TrendSamples } from '../../../src/live/trend-samples.ts';
+import { clampPercentile } from '../../../src/runners/merge.ts';
+import { judgeThresholds } from '../../../src/runners/thresholds.ts';
+import { parseSummary } from '../../../src/results/summary.ts';
 
+
+/** k6's own rule: linear between the order statistics at floor and ceil of p(n-1). */
+function k6Percentile(sorted: readonly number[], p: number): number {
+  const i = (p / 100) * (sorted.length - 1);
+  const lo = sorted[Math.floor(i)]!;
+  return lo + (sorted[Math.ceil(i)]! - lo) * (i - Math.floor(i));
+}
 
 // A seeded generator: the same samples every run.
 function random(seed: number): () => number {
