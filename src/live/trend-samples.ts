@@ -16,8 +16,8 @@ import { LogSketch, SKETCH_RELATIVE_ERROR } from './sketch.ts';
 import type { MergedTrend } from './final-histograms.ts';
 
 const POINT_TYPE = Buffer.from('","type":"Point"', 'latin1');
-const VALUE = '"value":';
-const TAGS = '"tags":';
+const VALUE = Buffer.from('"value":', 'latin1');
+const TAGS = Buffer.from('"tags":', 'latin1');
 // k6's built-in trends, for points read before (or without) their declaration line.
 const BUILT_IN_TRENDS = new Set([
   'http_req_duration', 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending',
@@ -42,6 +42,9 @@ export interface TrendSampleStats {
 export class TrendSamples {
   private readonly trends = new Map<string, Map<string, Series>>();
   private readonly kinds = new Map<string, boolean>();
+  /** The last scanned line's tags object (bytes) and its string: the key of its series. */
+  private lastTags: Buffer | null = null;
+  private lastKey = '';
   private readonly lines = new LineSplitter((b, start, end) => this.line(b, start, end));
   readonly stats: TrendSampleStats = { lines: 0, points: 0, parsed: 0, bad: 0 };
 
@@ -97,7 +100,7 @@ export class TrendSamples {
       if (q > 0 && q < end && bytesAt(b, q, POINT_TYPE)) {
         const name = b.toString('latin1', at, q);
         if (!(this.kinds.get(name) ?? BUILT_IN_TRENDS.has(name))) return; // not a trend: skipped unread
-        if (this.scan(name, b.toString('latin1', q, end))) return;
+        if (this.scan(name, b, q, end)) return;
       }
     } else if (bytesAt(b, start, METRIC_DECL)) {
       this.declare(b.toString('utf8', start, end));
@@ -106,19 +109,32 @@ export class TrendSamples {
     this.fallback(b.toString('utf8', start, end));
   }
 
-  /** Value and tags from k6's layout; false sends the line to JSON.parse. */
-  private scan(name: string, s: string): boolean {
-    const v = s.indexOf(VALUE);
-    if (v < 0) return false;
+  /**
+   * Value and tags from k6's layout, on the bytes; false sends the line to
+   * JSON.parse. The tags object closes the line (`...}}}`); the lines of one
+   * request share it, so it becomes a string only when it differs from the
+   * last line's.
+   */
+  private scan(name: string, b: Buffer, from: number, end: number): boolean {
+    const v = b.indexOf(VALUE, from);
+    if (v < 0 || v > end) return false;
     const valueAt = v + VALUE.length;
-    const comma = s.indexOf(',', valueAt);
-    if (comma < 0 || !s.startsWith(TAGS, comma + 1)) return false;
-    const value = parseNumber(s, valueAt, comma);
+    const comma = b.indexOf(44 /* , */, valueAt);
+    if (comma < 0 || comma > end || !bytesAt(b, comma + 1, TAGS)) return false;
+    const value = parseNumber(b.toString('latin1', valueAt, comma), 0, comma - valueAt);
     if (Number.isNaN(value)) return false;
     const tagsAt = comma + 1 + TAGS.length;
-    const tagsEnd = objectEnd(s, tagsAt);
-    if (tagsEnd < 0) return false;
-    this.add(name, s.slice(tagsAt, tagsEnd), value, undefined);
+    const tagsEnd = end - 2;
+    if (b[tagsAt] !== 123 || b[tagsEnd - 1] !== 125 || b[tagsEnd] !== 125 || b[tagsEnd + 1] !== 125) return false;
+    const last = this.lastTags;
+    if (last === null || last.length !== tagsEnd - tagsAt || b.compare(last, 0, last.length, tagsAt, tagsEnd) !== 0) {
+      const key = b.toString('latin1', tagsAt, tagsEnd);
+      // A `}` inside a string value could end the object early: only a whole object is a key.
+      if (objectEnd(key, 0) !== key.length) return false;
+      this.lastTags = Buffer.from(b.subarray(tagsAt, tagsEnd));
+      this.lastKey = key;
+    }
+    this.add(name, this.lastKey, value, undefined);
     return true;
   }
 
