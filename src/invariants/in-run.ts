@@ -8,6 +8,7 @@ import { EnvironmentError, UsageError } from '../errors.ts';
 import type { PrometheusClient } from '../prometheus/client.ts';
 import type { RunResults } from '../results/types.ts';
 import { CheckMisconfigured, CheckUnavailable, readInvariant } from './checks.ts';
+import { refuseUnknownChecks, scenarioSources } from './check-names.ts';
 import { sourceUrlProblem } from './source-url.ts';
 import { invariantResult, judgeAfter, type InvariantResult, type Outcome } from './judge.ts';
 import { kindOf, type InvariantEntry, type InvariantSpec } from './schema.ts';
@@ -55,9 +56,10 @@ async function read(spec: InvariantSpec, prometheus: PrometheusClient | null): P
   }
 }
 
-export async function prepareInvariants(entries: readonly InvariantEntry[], env: Record<string, string | undefined>, prometheus: PrometheusClient | null): Promise<PreparedInvariants | null> {
+export async function prepareInvariants(entries: readonly InvariantEntry[], env: Record<string, string | undefined>, prometheus: PrometheusClient | null, o: { scenarioFile?: string } = {}): Promise<PreparedInvariants | null> {
   if (entries.length === 0) return null;
   const checks: PreparedInvariants['checks'] = resolveInvariants(entries, env);
+  if (o.scenarioFile) refuseUnknownChecks(checks.filter((c) => !c.skipped).map((c) => c.spec), scenarioSources(o.scenarioFile));
   for (const check of checks) {
     if (check.skipped) continue;
     if (check.spec.promql && !check.spec.promql.url && !prometheus) {

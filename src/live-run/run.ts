@@ -196,7 +196,7 @@ export async function runLive(o: LiveRunOptions, baseEvents: RunEvents, ui: Ui):
         const { prepareInvariants } = await import('../invariants/in-run.ts');
         invariants = await prepareInvariants(
           [...(o.invariants ?? []), ...(profile.invariants ?? []), ...(plan?.prepared.experiment.invariants ?? [])],
-          { ...o.pipeline.processEnv, ...profile.env }, gates?.client ?? null,
+          { ...o.pipeline.processEnv, ...profile.env }, gates?.client ?? null, { scenarioFile: profile.scenarioFile },
         );
         if (invariants) ui.info(`invariants read before the load: ${invariants.checks.map((c) => `${c.spec.name}${c.skipped ? ' (skipped)' : ''}`).join('; ')}`);
       },

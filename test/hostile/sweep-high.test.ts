@@ -34,7 +34,7 @@ before(async () => {
 });
 after(async () => { await pg?.stop(); });
 const canaryIntact = async () => assert.deepEqual((await pg!.sql('SELECT x FROM canary ORDER BY x')).map((r) => r.x), [1, 2, 3], 'the canary table is untouched');
-const sqlProfile = (query: string) => `description: sql\nscenario: simple\nexecutor: constant-vus\nvus: 1\nduration: 1s\ndefaultTargets: false\ntargets: ["http_reqs count>=1"]\ninvariants:\n  - name: canary\n    sql:\n      url: \${DATABASE_URL}\n      query: ${JSON.stringify(query)}\n`;
+const sqlProfile = (query: string, expect = '== 0') => `description: sql\nscenario: simple\nexecutor: constant-vus\nvus: 1\nduration: 1s\ndefaultTargets: false\ntargets: ["http_reqs count>=1"]\ninvariants:\n  - name: canary\n    expect: "${expect}"\n    sql:\n      url: \${DATABASE_URL}\n      query: ${JSON.stringify(query)}\n`;
 const sqlRow = (item: string, query: string, code: number, line: RegExp, extra: Partial<Row> = {}): Row => ({
   item, needs: ['k6'], skip: pgSkip, timeoutMs: 90_000, files: { 'profiles/canary.yaml': sqlProfile(query) },
   env: (c) => ({ K6_BIN: c.k6, DATABASE_URL: pg!.url }), argv: (c) => ['run', 'canary', '--no-live', '--base-url', c.sandbox!],
@@ -105,6 +105,12 @@ const rows: Row[] = [
     code: 3, line: /^loadctl: the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ answered listing the runner pods of loadctl-tiny-\S+ with no pod list \(no "items" in the reply\)/m,
     after: () => assert.deepEqual(trimmed!.objects(), [], 'the ConfigMap and TestRun it made are deleted'),
   },
+
+  // 2: a check name that the scenario never defines would read 0, and "== 0" would hold.
+  sqlRow('H2 expect names an unknown k6 check', 'SELECT 0 AS n', 2, /^loadctl: invariant "canary": expect names k6 check "no_such_check", which the scenario never defines \(its checks: login 200, login returns a token, .*confirm 200/m,
+    { files: { 'profiles/canary.yaml': sqlProfile('SELECT 0 AS n', '== k6.checks.no_such_check') }, not: /PASS/ }),
+  sqlRow('H2 ... a known one is judged', 'SELECT 0 AS n', 0, /^invariant HELD canary: 0 <= \d+/m,
+    { files: { 'profiles/canary.yaml': sqlProfile('SELECT 0 AS n', '<= k6.checks.login 200') }, keepsRuns: true }),
 
   // 8: k6 flags that the runners set themselves.
   { item: 'H8 --runners 2 -- --execution-segment', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--', '--execution-segment', '0:1/2'], code: 2, line: /^loadctl: k6 flag --execution-segment after `--` would override what --runners 2 sets on each runner/m },
