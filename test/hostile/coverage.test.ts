@@ -28,7 +28,7 @@ const dummy: Ctx = { hang: 1, blocked: 1, hangConnections: () => 0, k6: '/k6', r
 async function help(args: string[]): Promise<string> {
   const cwd = makeCwd({});
   try {
-    const r = await loadctl([...args, '--help'], { cwd, timeoutMs: 20_000 });
+    const r = await loadctl([...args, '--help'], { cwd, timeoutMs: 60_000 });
     assert.equal(r.code, 0, r.stderr);
     return r.stdout;
   } finally {

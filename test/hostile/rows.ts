@@ -37,6 +37,7 @@ export interface Row {
   /** The signal must end the process within this long (default 2.5 s). */
   promptMs?: number;
   needs?: Array<'k6' | 'ro' | 'sandbox'>;
+  /** Only raises the table's 90 s hang ceiling (table.ts), for rows that run real load longer. */
   timeoutMs?: number;
   keepsRuns?: boolean;
   /** A reason to skip this row here (a part it needs is missing), or false. */

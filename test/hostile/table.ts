@@ -20,6 +20,15 @@ function skipReason(row: Row, ctx: Ctx): string | false {
   return row.skip?.() ?? false;
 }
 
+/**
+ * How long a row may take before it counts as a hang: a ceiling, not a
+ * measurement. Generous, because a busy 2-core machine runs a real k6
+ * bundle or a Docker look-up many times slower than a quiet one (a row's
+ * 13 s bundle under load was killed at the old 20 s); a hang never ends, so
+ * the ceiling still catches it. A row's own timeoutMs can only raise it.
+ */
+const HANG_CEILING_MS = 90_000;
+
 export function hostileTable(title: string, rows: Row[]): void {
   const ctx: Ctx = { hang: 0, blocked: 0, hangConnections: () => 0 };
   const closers: Array<() => unknown> = [];
@@ -61,7 +70,7 @@ export function hostileTable(title: string, rows: Row[]): void {
             cwd,
             env: row.env?.(c) ?? {},
             ...(row.signal ? { signal: { send: row.signal.send, when: row.signal.when instanceof RegExp ? row.signal.when : row.signal.when(c, cwd) } } : {}),
-            timeoutMs: row.timeoutMs ?? 20_000,
+            timeoutMs: Math.max(row.timeoutMs ?? 0, HANG_CEILING_MS),
           });
           const out = `${r.stdout}${r.stderr}`;
           const shown = `exit ${r.code} (signal ${r.signal}) after ${r.ms} ms:\n${out.slice(0, 2000)}`;
