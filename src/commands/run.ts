@@ -284,6 +284,7 @@ export const register: RegisterCommand = (program, runAction) => {
         const { isScriptPath, isMetricTarget } = await import('../script/flags.ts');
         const script = isScriptPath(profile) ? (await import('../script/command.ts')).scriptRunParts(profile, flags) : undefined;
         if (!script) (await import('../script/command.ts')).checkProfileFlags(profile, flags);
+        if (!script) (await import('../k6/shape-flags.ts')).refuseShapeFlags(k6Flags, profile);
         const containerRefs = flags.target.filter((t) => !isMetricTarget(t));
         const chaosOnly = ([['--at', flags.at], ['--mode', flags.mode], ['--recovery', flags.recovery], ['--target', containerRefs.length > 0 ? 'x' : undefined]] as const).find(([, v]) => v !== undefined);
         if (flags.chaos === undefined && chaosOnly) {
