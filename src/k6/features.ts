@@ -21,9 +21,17 @@ export function hasFeatureFlags(version: Pick<K6Version, 'major' | 'minor'>): bo
  * k6 would otherwise get: a K6_FEATURES the user set is kept and extended, not
  * replaced. An unknown version (a dry run needs no k6) gets the old variable,
  * which every supported k6 still reads.
+ *
+ * With `configFile` (a k6 JSON config that sets the output's own
+ * trendAsNativeHistogram, passed as K6_CONFIG), a k6 with feature flags gets
+ * that instead of the flag: the flag tags every sample of every output with
+ * k6_feature_native_histograms, the user's own `--out json` points included,
+ * and the output's argument form is ignored by k6 v2. A K6_CONFIG the user
+ * set is theirs: then the flag it is.
  */
-export function nativeHistogramEnv(version: Pick<K6Version, 'major' | 'minor'> | undefined, env: Readonly<Record<string, string | undefined>> = {}): Record<string, string> {
+export function nativeHistogramEnv(version: Pick<K6Version, 'major' | 'minor'> | undefined, env: Readonly<Record<string, string | undefined>> = {}, configFile?: string): Record<string, string> {
   if (!version || !hasFeatureFlags(version)) return { [LEGACY_NATIVE_HISTOGRAM_ENV]: 'true' };
+  if (configFile && !env.K6_CONFIG) return { K6_CONFIG: configFile };
   const current = (env.K6_FEATURES ?? '').split(',').map((f) => f.trim()).filter(Boolean);
   if (current.includes(NATIVE_HISTOGRAMS_FEATURE)) return { K6_FEATURES: current.join(',') };
   return { K6_FEATURES: [...current, NATIVE_HISTOGRAMS_FEATURE].join(',') };

@@ -2,10 +2,11 @@
 // the k6 flags and environment that point k6 at it, the last few finished
 // seconds (for "is the load steady?") and a one-line rendering of each second.
 // Silent: seconds and refusals go to callbacks; the command prints.
+import { nativeHistogramEnv } from '../k6/features.ts';
+import { NATIVE_HISTOGRAM_CONFIG } from '../k6/native-config.ts';
 import type { LiveSecond } from '../live/timeline.ts';
 import type { SecondStats, Timeline } from '../live/types.ts';
 import type { LocatedK6 } from '../k6/locate.ts';
-import { nativeHistogramEnv } from '../k6/features.ts';
 import { EnvironmentError } from '../errors.ts';
 
 export interface LiveFeed {
@@ -71,7 +72,7 @@ export async function startLiveFeed(callbacks: LiveFeedCallbacks = {}, hosts: re
   return {
     outputs,
     env: receiver.k6.env,
-    envFor: (k6, env) => nativeHistogramEnv(k6?.version, env),
+    envFor: (k6, env) => nativeHistogramEnv(k6?.version, env, NATIVE_HISTOGRAM_CONFIG),
     recent: () => recent,
     recentSeconds: () => recentSeconds,
     pushes: () => receiver.aggregator.stats.pushes,

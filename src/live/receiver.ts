@@ -13,6 +13,8 @@ export const WRITE_PATH = '/api/v1/write';
 /** Compressed body ceiling; k6 sends a few KB per push even at 25k req/s. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+export const REMOTE_WRITE_OUTPUT = 'experimental-prometheus-rw';
+
 export interface K6LiveConfig {
   /** Arguments to add to `k6 run`. */
   args: string[];
@@ -27,7 +29,7 @@ export interface K6LiveConfig {
  */
 export function k6RemoteWriteConfig(url: string, pushIntervalMs = 1000): K6LiveConfig {
   return {
-    args: ['--out', 'experimental-prometheus-rw'],
+    args: ['--out', REMOTE_WRITE_OUTPUT],
     env: {
       K6_PROMETHEUS_RW_SERVER_URL: url,
       K6_PROMETHEUS_RW_PUSH_INTERVAL: pushIntervalMs % 1000 === 0 ? `${pushIntervalMs / 1000}s` : `${pushIntervalMs}ms`,

@@ -1,8 +1,11 @@
 // Real k6 at both ends of the supported range (v0.49.0, v2.2.0) against the
 // real sandbox: a k6 kept under another name is still recognised; the live
-// feed is switched on the way each version wants (K6_FEATURES from v2.1, the
-// old K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM before), so v2.2.0 logs no
-// "Legacy env var" warning and both give a timeline; a target string written
+// feed asks the output for native histograms the way each version takes it
+// (a k6 JSON config in K6_CONFIG from v2.1, the old
+// K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM before), so v2.2.0 logs no
+// "Legacy env var" warning, both give a timeline with percentiles, and the
+// user's own `--out json` points carry no k6_feature_native_histograms tag
+// (K6_FEATURES would tag every output's samples); a target string written
 // "p95<2000" is judged like "p(95)<2000".
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,20 +43,26 @@ for (const version of k6Versions) {
     });
 
     test('live feed with the switch this version supports: a timeline, no legacy warning; "p95<2000" is a target', async () => {
-      const r = await project.loadctl(['run', 'feed', '--k6', realK6(version), '--no-typecheck']);
+      const points = join(project.cwd, `points-${version}.json`);
+      const r = await project.loadctl(['run', 'feed', '--k6', realK6(version), '--no-typecheck', '--', '--out', `json=${points}`]);
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
       assert.ok(r.runDir && existsSync(join(r.runDir, 'timeline.json')), `a timeline was written\n${r.stderr}`);
       const k6Stderr = readFileSync(join(r.runDir, 'k6.stderr.log'), 'utf8');
       assert.doesNotMatch(k6Stderr, /Legacy env var/i);
       assert.doesNotMatch(r.stderr, /live feed|Legacy/i);
       const command = readFileSync(join(r.runDir, 'k6-command.txt'), 'utf8');
-      if (version === 'v2.2.0') assert.match(command, /K6_FEATURES=native-histograms/);
+      if (version === 'v2.2.0') assert.match(command, /K6_CONFIG=\S+\/k6-config\/native-histograms\.json/);
       else assert.match(command, /K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true/);
+      assert.doesNotMatch(command, /K6_FEATURES/);
+      const own = readFileSync(points, 'utf8');
+      assert.match(own, /"type":"Point"/);
+      assert.doesNotMatch(own, /k6_feature_/, 'the user\'s own points carry only their own tags');
 
       const result = readJson<{ live: { source: string }; totals: { requests: number }; targets: Array<{ name: string; stat: string; ok: boolean; actual: number | null }> }>(join(r.runDir, 'result.json'));
       assert.equal(result.live.source, 'remote-write');
-      const timeline = readJson<{ total: Array<{ requests: number }> }>(join(r.runDir, 'timeline.json'));
+      const timeline = readJson<{ total: Array<{ requests: number; p99: number | null }> }>(join(r.runDir, 'timeline.json'));
       assert.equal(timeline.total.reduce((n, s) => n + s.requests, 0), result.totals.requests, 'the live timeline counts every request k6 made');
+      assert.ok(timeline.total.some((s) => s.requests > 0 && s.p99 !== null), 'native histograms reached the feed: per-second p99s');
       const p95 = result.targets.find((x) => x.name === 'http_req_duration p95 < 2000');
       assert.ok(p95, JSON.stringify(result.targets.map((x) => x.name)));
       assert.equal(p95.stat, 'p95');

@@ -70,6 +70,10 @@ test('native histograms: K6_FEATURES from k6 v2.1, the old variable before; a us
   assert.deepEqual(nativeHistogramEnv(v('v2.2.0'), { K6_FEATURES: 'freeze-env' }), { K6_FEATURES: 'freeze-env,native-histograms' });
   assert.deepEqual(nativeHistogramEnv(v('v2.2.0'), { K6_FEATURES: 'native-histograms' }), { K6_FEATURES: 'native-histograms' });
   assert.deepEqual(nativeHistogramEnv(undefined), { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' });
+  // With loadctl's k6 config: no feature flag (it tags every output's samples), unless the user set K6_CONFIG.
+  assert.deepEqual(nativeHistogramEnv(v('v2.2.0'), {}, '/p/k6-config/native-histograms.json'), { K6_CONFIG: '/p/k6-config/native-histograms.json' });
+  assert.deepEqual(nativeHistogramEnv(v('v0.49.0'), {}, '/p/c.json'), { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' });
+  assert.deepEqual(nativeHistogramEnv(v('v2.2.0'), { K6_CONFIG: '/mine.json' }, '/p/c.json'), { K6_FEATURES: 'native-histograms' });
 });
 
 test('progress: elapsed formats and the spinner text', () => {
