@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 
 export interface Calibration {
   mbPerVu: number;
+  /** What the low run held besides its VUs: k6's own memory per process. */
+  fixedMb: number;
   low: { vus: number; peakMb: number };
   high: { vus: number; peakMb: number };
 }
@@ -49,5 +51,6 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const high = await peakRss(o, o.vus);
   // Never below a floor: a difference lost in sampling noise must not plan zero memory.
   const mbPerVu = Math.max(0.05, (high - low) / (o.vus - lowVus));
-  return { mbPerVu: Math.round(mbPerVu * 1000) / 1000, low: { vus: lowVus, peakMb: low }, high: { vus: o.vus, peakMb: high } };
+  const fixedMb = Math.max(0, Math.round(low - lowVus * mbPerVu));
+  return { mbPerVu: Math.round(mbPerVu * 1000) / 1000, fixedMb, low: { vus: lowVus, peakMb: low }, high: { vus: o.vus, peakMb: high } };
 }

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { UsageError } from '../errors.ts';
 import type { ProfileOverrides } from '../profiles/types.ts';
-import { MEASURED_MB_PER_VU, parseMemory, planRunners, type Plan } from './plan.ts';
+import { MB_PER_VU_ORIGIN, MEASURED_MB_PER_VU, parseMemory, planRunners, type Plan } from './plan.ts';
 
 export interface PlanOptions {
   profile: string;
@@ -27,11 +27,12 @@ function openFileLimit(): number | null {
 
 export async function planCommand(o: PlanOptions): Promise<Plan> {
   let mbPerVu = MEASURED_MB_PER_VU;
-  let source = 'measured here with real k6 v2.2.0 on booking-load; pass --mb-per-vu for your scenario';
+  let source = MB_PER_VU_ORIGIN;
+  let fixed: { fixedMb: number; fixedMbSource: string } | undefined;
   if (o.mbPerVu !== undefined) {
     mbPerVu = Number(o.mbPerVu);
     if (!Number.isFinite(mbPerVu) || mbPerVu <= 0 || mbPerVu > 1000) throw new UsageError(`--mb-per-vu "${o.mbPerVu}" is not a number of MB above 0`, { hint: 'e.g. --mb-per-vu 0.66 (measure it: k6 memory at N VUs / N)' });
-    source = 'given';
+    source = 'given with --mb-per-vu';
   }
   if (o.calibrate !== undefined && o.calibrate !== false) {
     if (o.mbPerVu !== undefined) throw new UsageError('--calibrate measures MB per VU; --mb-per-vu gives it: pick one', { hint: 'drop one of them' });
@@ -40,12 +41,13 @@ export async function planCommand(o: PlanOptions): Promise<Plan> {
     const measured = await calibrateProfile(o, vus);
     mbPerVu = measured.mbPerVu;
     source = `calibrated: k6 peaked at ${Math.round(measured.low.peakMb)} MB with ${measured.low.vus} VUs and ${Math.round(measured.high.peakMb)} MB with ${measured.high.vus}`;
+    fixed = { fixedMb: measured.fixedMb, fixedMbSource: 'calibrated: what the runs held besides their VUs' };
   }
   const memory = o.runnerMemory === undefined ? 8 * 1024 : parseMemory(o.runnerMemory);
   if (memory === undefined || memory < 64) throw new UsageError(`--runner-memory "${o.runnerMemory}" is not a memory size`, { hint: 'e.g. --runner-memory 8GB' });
   const { loadProfile } = await import('../profiles/load.ts');
   const profile = await loadProfile(o.profile, { cwd: o.cwd, overrides: o.overrides, processEnv: o.processEnv });
-  return planRunners({ profile: profile.name, k6Options: profile.k6Options, mbPerVu, mbPerVuSource: source, runnerMemoryMb: memory, openFileLimit: openFileLimit() });
+  return planRunners({ profile: profile.name, k6Options: profile.k6Options, mbPerVu, mbPerVuSource: source, ...fixed, runnerMemoryMb: memory, openFileLimit: openFileLimit() });
 }
 
 /** Bundles the profile (a dry-run folder), finds k6 and runs the calibration. */

@@ -122,6 +122,15 @@ test('plan: runners from memory per VU, VUs per runner against ulimit -n', async
   assert.equal(tight.fdOk, false);
   assert.match(tight.lines.join('\n'), /ulimit -n 1,024 is below the ~16,868 a runner needs.*ulimit -n 100000/);
   assert.match(tight.lines.join('\n'), /several machines \(Docker engines\): loadctl run \S+ --runners 6 --placement docker --docker-host ssh:\/\/USER@HOST1,ssh:\/\/USER@HOST2,\.\.\. --receiver-host <this host>/);
+  // k6's fixed memory per process counts once per runner: 2 x 800 MB of VUs fit 819 usable MB, not with 45 MB more each.
+  const fixed = planRunners({ profile: 'p', k6Options: { vus: 1600, duration: '1m' }, mbPerVu: 1, mbPerVuSource: 'given', runnerMemoryMb: 1024, openFileLimit: null });
+  assert.equal(fixed.runners, 3);
+  assert.equal(fixed.mbPerRunner, 45 + 534);
+  // The issue's 30 VUs of a small script: k6's own 45 MB dominate (was "one machine with 14 MB").
+  const small = planRunners({ profile: 'p', k6Options: { vus: 30, duration: '1m' }, mbPerVu: 0.33, mbPerVuSource: 'calibrated', fixedMb: 41, fixedMbSource: 'calibrated', runnerMemoryMb: 8192, openFileLimit: null });
+  assert.match(small.lines.join('\n'), /memory: 0\.33 MB per VU \(calibrated\)\n  \+ 41 MB per k6 process \(calibrated\) -> 51 MB of k6 in total/);
+  assert.match(small.lines.join('\n'), /one machine with 64 MB/);
+  assert.match(plan.lines.join('\n'), /0\.66 MB per VU \(measured\)\n  \+ 45 MB per k6 process \(default: a k6 v2\.2\.0 process with one VU; v0\.49\.0 needs ~84 MB\)/);
   assert.equal(parseMemory('8GB'), 8192);
   assert.equal(parseMemory('512mb'), 512);
   assert.equal(parseMemory('lots'), undefined);
