@@ -168,6 +168,8 @@ describe('--plan --calibrate with real k6 v2.2.0', { skip: k6Skip('v2.2.0') }, (
     const mbPerVu = Number(m[1]);
     assert.ok(mbPerVu >= 0.05 && mbPerVu < 10, `a plausible MB per VU: ${mbPerVu}`);
     assert.ok(Number(m[3]) >= Number(m[2]), 'more VUs, no less memory');
+    const fixed = /\+ (\d+) MB per k6 process \(calibrated: what the runs held besides their VUs\)/.exec(r.out);
+    assert.ok(fixed && Number(fixed[1]) > 10 && Number(fixed[1]) < 200, `k6's own memory, calibrated: ${r.out}`);
     assert.match(r.out, /runners: 1 of 8\.0 GB each/);
   });
 });
