@@ -8,15 +8,13 @@ import type { BundleResult } from '../k6/bundle.ts';
 import type { SignalSource } from '../k6/run.ts';
 import type { RunEvents } from '../run/pipeline.ts';
 import type { RunReport } from '../report/model.ts';
-import type { PhasesBlock } from '../report/result-phases.ts';
 import type { Timeline } from '../live/types.ts';
 import type { LiveSecond } from '../live/timeline.ts';
 import type { ChaosRequest } from '../live-run/chaos.ts';
 import type { RunnersRequestOptions } from '../runners/placements.ts';
-import type { PrometheusDoc } from '../prometheus/in-run.ts';
-import type { InvariantsDoc } from '../invariants/in-run.ts';
-import type { CapacityBlock } from '../capacity/analyse.ts';
 import type { Ui } from '../ui.ts';
+import type { RunBlocks, RunExtension } from '../run/extension.ts';
+import type { Executor } from '../run/executor.ts';
 import { UsageError, type ExitCodeValue } from '../errors.ts';
 
 /**
@@ -78,13 +76,7 @@ export interface RunRequest {
   onSecond?: (second: LiveSecond) => void;
 }
 
-/** The blocks a run adds beside the k6 report, each present when its feature ran. */
-export interface RunBlocks {
-  phases?: PhasesBlock;
-  prometheus?: PrometheusDoc;
-  invariants?: InvariantsDoc;
-  capacity?: CapacityBlock;
-}
+export type { RunBlocks } from '../run/extension.ts';
 
 export type RunResult =
   | { kind: 'dry-run'; exitCode: 0; runDir: string; commandLine: string; profile: ResolvedProfile; bundle: BundleResult }
@@ -104,6 +96,10 @@ export type RunResult =
 export interface RunIo {
   events: RunEvents;
   ui: Ui;
+  /** What runs the load instead of one k6 or the runners (the unit tests' fake of the k6 process). */
+  executor?: Executor;
+  /** The run's extensions (default: the registry, src/run/extensions/index.ts). */
+  extensions?: readonly RunExtension[];
 }
 
 export async function runTest(request: RunRequest, io: RunIo): Promise<RunResult> {
@@ -131,7 +127,8 @@ export async function runTest(request: RunRequest, io: RunIo): Promise<RunResult
     ...(r.invariants && r.invariants.length > 0 ? { invariants: r.invariants } : {}),
     ...(r.capacity !== undefined ? { capacity: r.capacity } : {}),
     ...(r.onSecond ? { onSecond: r.onSecond } : {}),
-  }, io.events, io.ui);
+    ...(io.executor ? { executor: io.executor } : {}),
+  }, io.events, io.ui, ...(io.extensions ? [io.extensions] : []));
   if (result.kind === 'dry-run') return { ...result, exitCode: 0 };
   const { kind, runDir, report, resultJson, document, timeline, ...blocks } = result;
   return { kind, exitCode: report.outcome.exitCode, runDir, report, blocks, resultJson, document, ...(timeline ? { timeline } : {}) };

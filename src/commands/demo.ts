@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from './types.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.ts';
-import { parseVus, runShown, type RunCommandOptions } from './run.ts';
+import { parseVus, type RunCommandOptions } from './run.ts';
 import type { RunResult } from '../app/run.ts';
 import { checkWhole, limits, runDurationProblem } from '../inputs/bounds.ts';
 import type { Ui } from '../ui.ts';
@@ -35,6 +35,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('--out-dir <dir>', 'where the run folder goes', '.loadctl/runs')
     .action((opts: DemoOptions, cmd: Command) => runAction(async () => {
       const globals = cmd.optsWithGlobals<{ quiet?: boolean; color?: boolean }>();
+      const { runShown } = await import('./run.ts');
       return demoCommand(opts, { quiet: Boolean(globals.quiet), color: globals.color, run: runShown });
     }));
 };

@@ -5,8 +5,7 @@ import { createInterface } from 'node:readline';
 import type { RegisterCommand } from './types.ts';
 import { createUi } from '../ui.ts';
 import { UsageError } from '../errors.ts';
-import { checkWhole, limits, runDurationProblem } from '../inputs/bounds.ts';
-import { checkHttpUrl } from '../inputs/url.ts';
+import { checkWhole, limits } from '../inputs/bounds.ts';
 import { defaultProject } from '../stack/definition.ts';
 
 interface Flags {
@@ -93,8 +92,8 @@ export const register: RegisterCommand = (program, runAction) => {
 
 /** What can be wrong with the flags is found before a stack comes up (minutes), not after. Returns the Prometheus to use, if any. */
 async function checkBeforeTheStack(flags: Flags): Promise<{ url: string; from: '--prometheus' | 'LOADCTL_PROMETHEUS' } | undefined> {
-  const [{ assertWritable }, { loadProfile }, { checkPrometheusUrl }] = await Promise.all([
-    import('../inputs/output-path.ts'), import('../profiles/load.ts'), import('../prometheus/config.ts'),
+  const [{ runDurationProblem }, { checkHttpUrl }, { assertWritable }, { loadProfile }, { checkPrometheusUrl }] = await Promise.all([
+    import('../inputs/bounds.ts'), import('../inputs/url.ts'), import('../inputs/output-path.ts'), import('../profiles/load.ts'), import('../prometheus/config.ts'),
   ]);
   const url = flags.baseUrl === undefined ? undefined : checkHttpUrl('--base-url', flags.baseUrl);
   // The flag, else the variable, as `loadctl run` takes them (an empty variable is unset).
