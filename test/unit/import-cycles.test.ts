@@ -25,10 +25,8 @@ const allowedUp: Record<string, string> = {};
 /** Files below the use cases that still call `import()` at run time, with the reason. */
 const allowedDynamic: Record<string, string> = {
   'live-run/chaos.ts': 'loads the chaos engine only for --chaos; helper core makes it a run extension',
-  'live-run/finish.ts': 'loads each feature\'s finish only when used; helper core makes them run extensions',
   'live-run/live-gates.ts': 'loads live gates only when configured; helper core makes it a run extension',
   'live-run/live.ts': 'loads the receiver lazily; helper core (live-run)',
-  'live-run/run.ts': 'runLive loads every feature lazily; helper core turns it into a loop over extensions',
   'run/pipeline.ts': 'lazy profile, preflight and runners stage; helper core (run pipeline)',
   'runners/placements.ts': 'breaks its circle with runners/docker.ts at run time; helper core splits them',
 };
