@@ -1,6 +1,7 @@
-// The one place a run with --chaos becomes an exit code: k6's outcome (targets,
+// The chaos experiment's rule for a run's outcome: k6's outcome (targets,
 // thresholds), the chaos engine's result (rollback, probes) and the users'
-// recovery measured on the live timeline. Pure.
+// recovery measured on the live timeline. Pure; src/run/decide.ts, the one
+// function that decides a run's outcome, applies it as the chaos say.
 import { ExitCode, type ExitCodeValue } from '../errors.ts';
 import type { ChaosResult } from '../chaos/engine-types.ts';
 import type { RecoveryFigures } from '../live/phases.ts';

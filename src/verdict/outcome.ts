@@ -1,5 +1,6 @@
-// The one place a finished run becomes an exit code and a status word.
-// Pure: k6's exit, whether a summary was read, and the verdict go in.
+// The load's own outcome (status word and exit code) from k6's exit, whether
+// a summary was read, and the verdict. Pure; src/run/decide.ts, the one
+// function that decides a run's outcome, starts from it.
 import { ExitCode, type ExitCodeValue } from '../errors.ts';
 import { describeK6Exit } from '../k6/exit-codes.ts';
 import type { Verdict } from './judge.ts';

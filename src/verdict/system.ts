@@ -1,5 +1,6 @@
-// The system side of the verdict: failed Prometheus gates and broken
-// invariants are added to the run's outcome here, once. Pure.
+// The system side of the verdict: the rules by which failed Prometheus gates,
+// broken invariants and a live gate's stop change a run's outcome. Pure;
+// src/run/decide.ts applies them, once.
 import { ExitCode, type ExitCodeValue } from '../errors.ts';
 import type { RunOutcome } from './outcome.ts';
 
