@@ -90,10 +90,3 @@ test('a dry run: the extension\'s plan is printed, k6 never starts, the command 
   assert.ok(ui.lines.includes('would break redis'));
   assert.ok(existsSync(join(result.runDir, 'k6-command.txt')));
 });
-
-test('a script source is refused with one line until it is supported', async (t) => {
-  await assert.rejects(
-    runTest({ ...request(t), source: { kind: 'script', path: 'x.js', overrides: {} } }, { ui: linesUi(), events: {}, executor: createSingleExecutor(fakeK6('pass')) }),
-    /running a k6 script directly is not supported yet/,
-  );
-});
