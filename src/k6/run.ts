@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SUMMARY_PATH_ENV } from './bundle.ts';
-import { SCRIPT_STDOUT_ENV } from './entry.ts';
+import { OPTIONS_PATH_ENV, SCRIPT_STDOUT_ENV } from './entry.ts';
 import { killProcessGroup } from './locate.ts';
 import { claimSignals } from '../shared/signals.ts';
 import { parseProgressLine, parseScenarioLine, type K6Progress, type K6ScenarioProgress } from './progress.ts';
@@ -92,7 +92,10 @@ export async function readScriptStdout(summaryPath: string): Promise<string | un
  */
 export function replayCommand(req: Pick<K6RunRequest, 'k6Path' | 'scriptPath' | 'summaryPath' | 'summaryExportPath' | 'outputs' | 'extraArgs' | 'env'>): string {
   const replay = (path: string) => join(dirname(path), `replay-${basename(path)}`);
-  const again = { ...req, summaryPath: replay(req.summaryPath), ...(req.summaryExportPath ? { summaryExportPath: replay(req.summaryExportPath) } : {}) };
+  // A script's consolidated options file too: the run's own copy is what its capacity was judged on.
+  const optionsPath = req.env?.[OPTIONS_PATH_ENV];
+  const env = optionsPath ? { ...req.env, [OPTIONS_PATH_ENV]: replay(optionsPath) } : req.env;
+  const again = { ...req, ...(env ? { env } : {}), summaryPath: replay(req.summaryPath), ...(req.summaryExportPath ? { summaryExportPath: replay(req.summaryExportPath) } : {}) };
   return formatK6Command(req.k6Path, buildK6Argv(again), buildK6Env(again));
 }
 

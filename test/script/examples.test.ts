@@ -52,6 +52,13 @@ describe(`examples/ on real k6 ${version} against the sandbox`, { skip: k6Skip(v
     assert.equal(again.code, 0, again.stderr);
   });
 
+  test('a script over two k6 runners: execution segments split its own shared-iterations scenario exactly', async () => {
+    const r = await runExample('setup-test-users.js', ['--env', 'USER_COUNT=6', '--runners', '2']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.result.totals.iterations, 6, 'the two slices add up to the script\'s 6 iterations');
+    assert.equal(r.result.runners?.count ?? r.result.runners?.list?.length, 2);
+  });
+
   test('simple-load-test.js with k6\'s --vus and --duration over its stages', async () => {
     const r = await runExample('simple-load-test.js', ['--vus', '2', '--duration', '3s', '--env', 'USER_COUNT=6']);
     assert.equal(r.code, 0, r.stderr);
