@@ -45,7 +45,7 @@ test('a script run adopts them; a profile run, or a run k6 wrote none for, is le
   assert.equal(ofProfile.k6Options.scenarios, undefined, 'a profile knows its own scenarios');
   const script = profile(true);
   await adoptTestOptions(script, dir);
-  assert.equal((script.k6Options.scenarios as Record<string, { executor: string }>).default.executor, 'ramping-vus');
+  assert.equal((script.k6Options.scenarios as Record<string, { executor: string }>).default?.executor, 'ramping-vus');
 });
 
 test('the replay command writes its options copy beside the run\'s, not over it', () => {
