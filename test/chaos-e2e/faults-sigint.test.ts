@@ -74,7 +74,7 @@ for (const c of cases) {
     run.child.kill('SIGINT');
     assert.equal(await run.done, 4, run.stderr());
     assert.ok(!c.inPlace(r.name), `${c.name} was rolled back`);
-    await waitFor('Redis to answer', () => redisPing(r.name), 10_000);
+    await waitFor('Redis to answer', () => redisPing(r.name), 60_000);
     assert.equal(restorable(r.name), before);
     assert.deepEqual(helpersOf(r.id), [], 'no helper container left behind');
     assert.deepEqual(pendingIntents(readJournal(join(cwd, '.loadctl', 'chaos-journal'))), []);

@@ -60,7 +60,7 @@ export async function startRedis(name: string, options: { restart?: string; flag
     ...(options.restart ? ['--restart', options.restart] : []),
     ...(options.flags ?? []),
     image, 'redis-server', '--bind', '0.0.0.0', '--protected-mode', 'no', '--save', '');
-  await waitFor(`${name} to answer`, () => redisPing(name), 20_000);
+  await waitFor(`${name} to answer`, () => redisPing(name), 60_000);
   return { name, id, port };
 }
 

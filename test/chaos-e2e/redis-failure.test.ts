@@ -64,13 +64,13 @@ test('the shipped redis-failure against the sandbox with Redis locks: health goe
   const sandbox = loadctl(['sandbox', '--port', String(port), '--redis', `redis://127.0.0.1:${r.port}`], { cwd: repo });
   try {
     const health = async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status;
-    await waitFor('the sandbox to be healthy', async () => (await health()) === 200, 20_000);
+    await waitFor('the sandbox to be healthy', async () => (await health()) === 200, 60_000);
     const cwd = project({ 'redis-failure': readFileSync(join(repo, 'chaos', 'redis-failure.yaml'), 'utf8') });
     const run = loadctl(['chaos', 'redis-failure', '--target', `redis=${r.name}`, '--duration', '2s', '--yes', '--json'], {
       cwd, env: { BASE_URL: `http://127.0.0.1:${port}` },
     });
     await run.waitForOutput(/injected:/);
-    await waitFor('the gateway to report Redis down', async () => (await health()) === 503, 5000);
+    await waitFor('the gateway to report Redis down', async () => (await health()) === 503, 60_000);
     assert.equal(await run.done, 0, run.stderr());
     const doc = JSON.parse(run.stdout());
     assert.equal(doc.status, 'passed');

@@ -37,7 +37,7 @@ async function postgres(): Promise<string> {
   // --init: a real init as PID 1 reaps what exits, as compose's `init: true` does.
   docker('run', '-d', '--init', '--name', name, '--label', 'io.loadctl.test=1', image, 'sh', '-c', script);
   created.push(name);
-  await waitFor('postgres to accept connections', () => spawnSync('docker', ['exec', name, 'pg_isready', '-q']).status === 0, 30_000, 200);
+  await waitFor('postgres to accept connections', () => spawnSync('docker', ['exec', name, 'pg_isready', '-q']).status === 0, 60_000, 200);
   return name;
 }
 
@@ -72,7 +72,7 @@ test('db-deadlocks interrupted by SIGINT: the workers are gone and so is the scr
   run.child.kill('SIGINT');
   assert.equal(await run.done, 4, run.stderr());
   // A psql caught between its worker's kill and the backend purge ends with its transaction.
-  await waitFor('no live psql worker', () => workers() === '0', 2000, 50);
+  await waitFor('no live psql worker', () => workers() === '0', 60_000, 50);
   assert.equal(docker('exec', pg, 'psql', '-U', 'postgres', '-At', '-c', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), '0');
 });
 

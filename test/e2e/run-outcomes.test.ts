@@ -91,7 +91,8 @@ for (const version of k6VersionsWithV1) {
       assert.equal(r.code, 1, r.stdout + r.stderr);
       const doc = readJson(join(r.dir!, 'result.json'));
       assert.equal(doc.k6.exitCode, 99);
-      assert.ok(r.ms < 25_000, `took ${r.ms} ms`);
+      // k6's own lifetime, not loadctl's start-up and bundle, which a busy machine stretches.
+      assert.ok(doc.k6.durationMs < 25_000, `k6 ran ${doc.k6.durationMs} ms`);
     });
 
     test('an exception at init (k6 107): exit 5, script-error', async () => {

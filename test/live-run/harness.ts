@@ -37,7 +37,7 @@ export async function startRedis(name: string): Promise<{ name: string; id: stri
   const port = await freePort();
   const id = docker('run', '-d', '--name', name, '--label', 'io.loadctl.test=1', '-p', `127.0.0.1:${port}:6379`,
     image, 'redis-server', '--bind', '0.0.0.0', '--protected-mode', 'no', '--save', '');
-  await waitFor(`${name} to answer PING`, () => redisAnswers(port), 20_000);
+  await waitFor(`${name} to answer PING`, () => redisAnswers(port), 60_000);
   return { name, id, port };
 }
 
@@ -68,7 +68,7 @@ export async function startSandbox(options: { redisPort?: number; users: number;
   const proc = loadctl(args, { cwd: repo });
   const url = `http://${host}:${port}`;
   try {
-    await waitFor('the sandbox to be healthy', async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200, 20_000);
+    await waitFor('the sandbox to be healthy', async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200, 60_000);
     const users = loadctl(['setup-users', '--count', String(options.users), '--base-url', url], { cwd: repo });
     if ((await users.done) !== 0) throw new Error(`setup-users failed: ${users.out()}`);
   } catch (error) {

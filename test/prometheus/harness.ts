@@ -41,7 +41,7 @@ export async function startPrometheus(targets: string[], options: { port?: numbe
   child.stderr.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.status === 200, 30_000, 200);
+    await waitFor('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.status === 200, 60_000, 200);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${log}`);
@@ -62,7 +62,7 @@ export async function startPrometheus(targets: string[], options: { port?: numbe
 }
 
 /** Waits until Prometheus has scraped `metric` at least once. */
-export async function waitForMetric(prom: RealPrometheus, metric: string, timeoutMs = 20_000): Promise<void> {
+export async function waitForMetric(prom: RealPrometheus, metric: string, timeoutMs = 60_000): Promise<void> {
   await waitFor(`Prometheus to scrape ${metric}`, async () => (await prom.query(metric)).length > 0, timeoutMs, 250);
 }
 

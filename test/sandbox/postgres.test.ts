@@ -31,7 +31,7 @@ const asPostgres = (cmd: string, args: string[]) => spawnSync(cmd, args, { encod
 
 async function startPostgres(): Promise<void> {
   server = spawn(`${bin}/postgres`, ['-D', dir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'], { stdio: 'ignore', ...ids(), cwd: dir });
-  await waitFor('postgres to accept connections', () => asPostgres(`${bin}/pg_isready`, ['-q', '-h', '127.0.0.1', '-p', String(port)]).status === 0, 30_000, 100);
+  await waitFor('postgres to accept connections', () => asPostgres(`${bin}/pg_isready`, ['-q', '-h', '127.0.0.1', '-p', String(port)]).status === 0, 60_000, 100);
 }
 
 async function stopPostgres(): Promise<void> {
@@ -97,7 +97,7 @@ test('bookings are rows in PostgreSQL; the database away is a fast 503, and back
     assert.equal(seats.find((s) => s.id === 'A-3')?.status, 'AVAILABLE');
 
     await startPostgres();
-    await waitFor('holds to work again', async () => (await call('POST', '/api/bookings', { eventId: 'evt-2', seatIds: [`C-${Date.now() % 20 + 1}`] }, token)).status === 201, 10_000, 200);
+    await waitFor('holds to work again', async () => (await call('POST', '/api/bookings', { eventId: 'evt-2', seatIds: [`C-${Date.now() % 20 + 1}`] }, token)).status === 201, 60_000, 200);
     const again = new pg.Client({ connectionString: url });
     await again.connect();
     try {
