@@ -15,7 +15,7 @@ import type { ProfileRunRequest } from './run.ts';
 import { limits as bounds } from '../inputs/bounds.ts';
 import { limitsFromTargets, parseCapacityFlag, type CapacityLimits } from '../capacity/limits.ts';
 import { planSteps } from '../capacity/plan.ts';
-import { judgeProbe, liveJudge, nextRate, searchOutcome, type Probe, type SearchOutcome, type SearchState } from '../capacity/search.ts';
+import { judgeProbe, liveJudge, nextRate, probeRule, probeVus, searchOutcome, type Probe, type SearchOutcome, type SearchState } from '../capacity/search.ts';
 import { msText, percentText, rateText } from '../capacity/words.ts';
 
 export interface FindLimitOptions {
@@ -26,6 +26,8 @@ export interface FindLimitOptions {
   /** Iterations per second of the first probe; default: the profile's first arrival-rate step, else 10. */
   startRate?: number;
   capacityFlag?: string;
+  /** --max-vus: no probe gets more VUs than this. */
+  maxVus?: number;
   quiet: boolean;
   now?: () => number;
 }
@@ -96,7 +98,7 @@ export async function findLimit(o: FindLimitOptions, events: RunEvents, ui: Ui, 
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
   }
-  const outcome = searchOutcome(state, stop, o.budgetSeconds, (now() - began) / 1000);
+  const outcome = searchOutcome(state, stop, o.budgetSeconds, (now() - began) / 1000, probeRule(limits, o.holdSeconds));
   const doc = { schema: 'loadctl/find-limit', version: 1, profile: profile.name, scenario: profile.scenario, holdSeconds: o.holdSeconds, limits, ...outcome };
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   await writeFile(join(dir, 'find-limit.json'), json);
@@ -131,8 +133,7 @@ interface ProbeRun {
 }
 
 async function runProbe(r: ProbeRun): Promise<{ probe: Probe; iterationMs: number | null }> {
-  // Little's law: VUs busy = rate x time per iteration; room for iterations as slow as the p99 limit on top.
-  const vus = Math.min(bounds.vus.max, Math.ceil(r.rate * (r.iterationSeconds + r.limits.p99Ms / 1000)) + 2);
+  const vus = probeVus(r.rate, r.iterationSeconds, r.limits.p99Ms, Math.min(bounds.vus.max, r.o.maxVus ?? bounds.vus.max));
   const grace = Math.ceil(r.limits.p99Ms / 1000) + 1;
   const file = join(r.dir, `${r.profileName}-at-${r.rate}.yaml`);
   const spec = { ...r.spec, executor: 'constant-arrival-rate', rate: r.rate, timeUnit: '1s', duration: `${r.o.holdSeconds}s`, preAllocatedVUs: vus, maxVUs: vus, gracefulStop: `${grace}s` };

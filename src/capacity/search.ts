@@ -6,7 +6,7 @@
 import type { SecondStats } from '../live/types.ts';
 import type { CapacityLimits } from './limits.ts';
 import { figuresOf, firstBadRun, isBadSecond, windowReasons } from './analyse.ts';
-import { msText, percentText, rateText } from './words.ts';
+import { msText, percentText, rateText, reasonText } from './words.ts';
 
 /** Seconds at a probe's start left out: k6 allocating VUs, connections opening. */
 export const PROBE_SETTLE_SECONDS = 2;
@@ -111,6 +111,10 @@ export function judgeProbe(p: ProbeInput): Probe {
   if (at >= 0) {
     return { ...base, verdict: 'broke', brokeAfterSeconds: at, reasons: windowReasons(seconds.slice(at, at + p.limits.windowSeconds), p.limits) };
   }
+  // No run of bad seconds long enough, yet the hold as a whole missed the limit
+  // (7 of 8 seconds over, never 5 in a row): not sustained either.
+  const whole = holdMisses(f, p.limits);
+  if (whole.length > 0) return { ...base, verdict: 'broke', brokeAfterSeconds: null, reasons: whole.map((r) => `${r} over the hold as a whole`) };
   const reasons: string[] = [];
   if (seconds.length === 0) reasons.push('no per-second data from the live feed');
   if (p.stoppedEarly) reasons.push('stopped before its hold ended');
@@ -120,6 +124,32 @@ export function judgeProbe(p: ProbeInput): Probe {
     reasons.push(`k6 started only ${(p.iterations / p.holdSeconds).toFixed(1)} of ${p.rate} iterations/s${p.dropped ? ` (${p.dropped} dropped)` : ''}`);
   }
   return reasons.length > 0 ? { ...base, verdict: 'broke', brokeAfterSeconds: null, reasons } : { ...base, verdict: 'held', brokeAfterSeconds: null, reasons: [] };
+}
+
+/** What the hold's figures as a whole missed: p99, p95 (when set), errors. */
+function holdMisses(f: ReturnType<typeof figuresOf>, limits: CapacityLimits): string[] {
+  if (f.requests === 0) return [];
+  const out: string[] = [];
+  if (f.p99 !== null && f.p99 >= limits.p99Ms) out.push(reasonText('p99', f.p99, limits.p99Ms));
+  if (limits.p95Ms !== null && f.p95 !== null && f.p95 >= limits.p95Ms) out.push(reasonText('p95', f.p95, limits.p95Ms));
+  if (f.errorRate >= limits.errorRate) out.push(reasonText('errors', f.errorRate, limits.errorRate));
+  return out;
+}
+
+/**
+ * A probe's VUs (preAllocatedVUs = maxVUs). Little's law: VUs busy = rate x
+ * time per iteration; room for iterations as slow as the p99 limit on top;
+ * never more than `cap` (--max-vus): a rate that needs more drops
+ * iterations, and is then not sustained.
+ */
+export function probeVus(rate: number, iterationSeconds: number, p99Ms: number, cap: number): number {
+  return Math.max(1, Math.min(cap, Math.ceil(rate * (iterationSeconds + p99Ms / 1000)) + 2));
+}
+
+/** The rule a probe is judged by, in words, printed with the answer. */
+export function probeRule(limits: CapacityLimits, holdSeconds: number): string {
+  const bounds = [`p99 < ${msText(limits.p99Ms)}`, ...(limits.p95Ms === null ? [] : [`p95 < ${msText(limits.p95Ms)}`]), `errors < ${percentText(limits.errorRate)}`].join(', ');
+  return `a rate is sustained when, over its ${holdSeconds} s hold less the first ${PROBE_SETTLE_SECONDS} s, ${bounds} as a whole (p95/p99: the mean of the per-second ones), no ${limits.windowSeconds} s in a row miss that, and k6 started at least ${Math.round(SUSTAINED_SHARE * 100)} % of its iterations`;
 }
 
 export interface SearchOutcome {
@@ -139,7 +169,7 @@ function probeFigures(p: Probe): string {
   return `${rateText(p.requestRate)}, p99 ${msText(p.p99)}, ${percentText(p.errorRate)} errors`;
 }
 
-export function searchOutcome(s: SearchState, stop: SearchOutcome['stop'], budgetSeconds: number, elapsedSeconds: number): SearchOutcome {
+export function searchOutcome(s: SearchState, stop: SearchOutcome['stop'], budgetSeconds: number, elapsedSeconds: number, rule?: string): SearchOutcome {
   const { good, bad } = bracket(s);
   const heldProbe = s.probes.find((p) => p.verdict === 'held' && p.rate === good);
   const brokeProbe = s.probes.find((p) => p.verdict === 'broke' && p.rate === bad);
@@ -153,5 +183,6 @@ export function searchOutcome(s: SearchState, stop: SearchOutcome['stop'], budge
     : s.probes.length === 0
       ? `limit unknown: the budget allowed no probe; ${effort}`
       : `no rate sustained: ${broken}${why}; ${effort}`;
-  return { answer, limit: good, brokeAt: bad, stop: heldProbe ? stop : stop === 'converged' ? 'nothing-held' : stop, probes: s.probes, budgetSeconds, elapsedSeconds: Math.round(elapsedSeconds) };
+  const stated = rule ? `${answer}\n  (${rule})` : answer;
+  return { answer: stated, limit: good, brokeAt: bad, stop: heldProbe ? stop : stop === 'converged' ? 'nothing-held' : stop, probes: s.probes, budgetSeconds, elapsedSeconds: Math.round(elapsedSeconds) };
 }

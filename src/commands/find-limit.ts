@@ -14,16 +14,18 @@ export interface FindLimitFlags {
   vus?: string;
   dryRun?: boolean;
   runners?: string;
+  maxVus?: string;
 }
 
 const DEFAULT_BUDGET = '10m';
 const DEFAULT_HOLD = '30s';
 
 /** Checks the search's flags before anything runs; returns the parsed figures. */
-export function checkFindLimitFlags(profile: string, f: FindLimitFlags): { startRate?: number; budgetSeconds: number; holdSeconds: number } {
+export function checkFindLimitFlags(profile: string, f: FindLimitFlags): { startRate?: number; budgetSeconds: number; holdSeconds: number; maxVus?: number } {
   const eg = `e.g. loadctl run ${profile} --find-limit --budget 10m`;
   if (f.findLimit === undefined) {
     if (f.budget !== undefined) throw new UsageError('--budget only applies with --find-limit', { hint: eg });
+    if (f.maxVus !== undefined) throw new UsageError('--max-vus only applies with --find-limit (it caps the probes\' VUs)', { hint: `e.g. loadctl run ${profile} --find-limit --max-vus 200` });
     return { budgetSeconds: 0, holdSeconds: 0 };
   }
   const clash = ([['--chaos', f.chaos], ['--vus', f.vus], ['--dry-run', f.dryRun], ['--runners', f.runners]] as const).find(([, v]) => v !== undefined && v !== false);
@@ -39,7 +41,13 @@ export function checkFindLimitFlags(profile: string, f: FindLimitFlags): { start
   if (holdMs >= budgetMs) {
     throw new UsageError(`--budget ${f.budget ?? DEFAULT_BUDGET} leaves no room for a probe of ${f.duration ?? DEFAULT_HOLD}`, { hint: 'give a budget several times each probe\'s hold, e.g. --budget 10m --duration 30s' });
   }
-  return { ...(startRate !== undefined ? { startRate } : {}), budgetSeconds: budgetMs / 1000, holdSeconds: Math.round(holdMs / 1000) };
+  let maxVus: number | undefined;
+  if (f.maxVus !== undefined) {
+    const checked = checkWhole('--max-vus', f.maxVus, limits.vus);
+    if (!checked.ok) throw new UsageError(checked.problem, { hint: 'e.g. --max-vus 200' });
+    maxVus = checked.value;
+  }
+  return { ...(startRate !== undefined ? { startRate } : {}), ...(maxVus !== undefined ? { maxVus } : {}), budgetSeconds: budgetMs / 1000, holdSeconds: Math.round(holdMs / 1000) };
 }
 
 function durationMs(flag: string, text: string, minMs: number, hint: string): number {
@@ -51,7 +59,7 @@ function durationMs(flag: string, text: string, minMs: number, hint: string): nu
 }
 
 export async function findLimitCommand(o: {
-  request: ProfileRunRequest; startRate?: number; budgetSeconds: number; holdSeconds: number; capacity?: string;
+  request: ProfileRunRequest; startRate?: number; budgetSeconds: number; holdSeconds: number; capacity?: string; maxVus?: number;
   json: boolean; quiet: boolean; color?: boolean; verbose: boolean;
 }): Promise<number> {
   const [{ findLimit }, { createUi }, render] = await Promise.all([import('../app/find-limit.ts'), import('../ui.ts'), import('./run-output.ts')]);
@@ -63,6 +71,7 @@ export async function findLimitCommand(o: {
   const result = await findLimit({
     request: o.request, holdSeconds: o.holdSeconds, budgetSeconds: o.budgetSeconds, quiet: o.quiet,
     ...(o.startRate !== undefined ? { startRate: o.startRate } : {}), ...(o.capacity !== undefined ? { capacityFlag: o.capacity } : {}),
+    ...(o.maxVus !== undefined ? { maxVus: o.maxVus } : {}),
   }, view.events, ui, probeUi);
   ui.result(result.outcome.answer);
   ui.info(`search in ${result.dir}`);

@@ -48,7 +48,7 @@ export interface RunCommandOptions {
   /** --capacity settings for a staged profile's steps, e.g. p99=2s,errors=5%,window=5s. */
   capacity?: string;
   /** --find-limit: search for the highest arrival rate that holds (checked flags). */
-  findLimit?: { startRate?: number; budgetSeconds: number; holdSeconds: number };
+  findLimit?: { startRate?: number; budgetSeconds: number; holdSeconds: number; maxVus?: number };
   /** Shipped invariants to check before the load and after recovery (--invariant). */
   invariants?: string[];
   /** Forward k6's remote-write and loadctl's markers here (--prometheus-rw; env LOADCTL_PROMETHEUS_RW). */
@@ -208,6 +208,7 @@ interface RunFlags {
   prometheus?: string;
   capacity?: string;
   findLimit?: string | boolean;
+  maxVus?: string;
   budget?: string;
   runners?: string;
   placement?: string;
@@ -255,6 +256,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .option('-y, --yes', 'with --chaos: do not ask before breaking containers (required without a terminal)')
     .option('--recovery <settings>', 'with --chaos: healthy second and target, e.g. target=30s,errors=5%,p99=2s,seconds=5 (the defaults)')
     .option('--find-limit [start-rate]', 'search for the highest arrival rate (iterations/s) that meets the targets: one constant-arrival-rate probe after another, each --duration long (30s), stopped by the live feed when it breaks')
+    .option('--max-vus <n>', 'with --find-limit: no probe gets more VUs than this (default: as many as the rate needs, up to loadctl\'s bound)')
     .option('--budget <d>', 'with --find-limit: the time the whole search may take (default 10m)')
     .option('--capacity <settings>', 'for a staged profile: what a step must hold, e.g. p99=2s,errors=5%,window=5s (default: the targets\' p99 and error rate, 5 s in a row)')
     .option('--prometheus <url>', 'judge Prometheus gates (the runbook\'s key metrics, the profile\'s and experiment\'s own) per phase after the load (env LOADCTL_PROMETHEUS)')

@@ -3,7 +3,7 @@
 // iterations asked for), the live judge, the answer and the flags.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bracket, judgeProbe, liveJudge, nextRate, searchOutcome, type Probe, type SearchState } from '../../../src/capacity/search.ts';
+import { bracket, judgeProbe, liveJudge, nextRate, probeRule, probeVus, searchOutcome, type Probe, type SearchState } from '../../../src/capacity/search.ts';
 import { checkFindLimitFlags } from '../../../src/commands/find-limit.ts';
 import type { SecondStats } from '../../../src/live/types.ts';
 
@@ -85,4 +85,27 @@ test('flags: --budget only with --find-limit, durations bounded, no --chaos or -
     [{ findLimit: true, chaos: 'redis-failure' }, /cannot be combined with --chaos/],
     [{ findLimit: true, vus: '10' }, /cannot be combined with --vus/],
   ] as const) assert.throws(() => checkFindLimitFlags('stress', flags), (e: Error & { exitCode?: number }) => line.test(e.message) && e.exitCode === 2, JSON.stringify(flags));
+});
+
+test('a probe whose seconds are mostly over the limit, never a window in a row, is not sustained; the rule is printed', () => {
+  // The k6 user's case: 7 of 8 seconds over a 5 ms p99, never 5 in a row.
+  const tight = { ...limits, p99Ms: 5, windowSeconds: 5 };
+  const p99s = [9, 9, 9, 9, 3, 9, 9, 9, 9, 3];
+  const seconds = [sec(0, 40, 1), sec(1, 40, 1), ...p99s.map((p, i) => sec(i + 2, 40, p))];
+  const probe = judgeProbe({ rate: 40, holdSeconds: 12, limits: tight, iterations: 480, dropped: 0, stoppedEarly: false, seconds });
+  assert.equal(probe.verdict, 'broke');
+  assert.match(probe.reasons[0]!, /^p99 \d+ ms > 5 ms over the hold as a whole$/);
+  const rule = probeRule(tight, 30);
+  assert.equal(rule, 'a rate is sustained when, over its 30 s hold less the first 2 s, p99 < 5 ms, errors < 5 % as a whole (p95/p99: the mean of the per-second ones), no 5 s in a row miss that, and k6 started at least 95 % of its iterations');
+  assert.ok(searchOutcome({ start: 40, max: 1000, probes: [probe] }, 'converged', 600, 10, rule).answer.endsWith(`\n  (${rule})`));
+});
+
+test('--max-vus caps every probe\'s VUs; without it a probe gets what the rate needs; it needs --find-limit', async () => {
+  assert.equal(probeVus(10, 0.05, 100, 1000), 4, 'Little\'s law: 10/s x 0.15 s, plus 2');
+  assert.equal(probeVus(1000, 0.05, 2000, 1000), 1000, 'loadctl\'s own bound');
+  assert.equal(probeVus(1000, 0.05, 2000, 50), 50, '--max-vus 50');
+  const { checkFindLimitFlags } = await import('../../../src/commands/find-limit.ts');
+  assert.equal(checkFindLimitFlags('quick', { findLimit: true, maxVus: '50' }).maxVus, 50);
+  assert.throws(() => checkFindLimitFlags('quick', { maxVus: '50' }), /--max-vus only applies with --find-limit/);
+  assert.throws(() => checkFindLimitFlags('quick', { findLimit: true, maxVus: '0' }), /--max-vus/);
 });
