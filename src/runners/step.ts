@@ -16,7 +16,7 @@ import { runRunners, type RunnersCallbacks, type RunnersRun } from './run.ts';
 import { sliceTest } from './segments.ts';
 import { FDS_BASE, FDS_PER_VU } from './plan.ts';
 import { peakVus } from '../k6/options.ts';
-import { judgeThresholds, percentilesNamed } from './thresholds.ts';
+import { judgeThresholds, nearTargets, percentilesNamed, type MergeKnowledge } from './thresholds.ts';
 import { allowNoSamplesMatcher } from '../verdict/thresholds.ts';
 import { combinedExitCode, runnersBlock, type RunnerSummary, type RunnersBlock } from './verdict.ts';
 import type { RunResults } from '../results/types.ts';
@@ -131,6 +131,7 @@ export function judgeRunners(input: JudgeRunnersInput): Omit<RunnersStepResult, 
   const feed = missing.map((id) => ({ id, counted: input.histograms.requestsOf?.(id) }));
   let results: RunResults | undefined;
   let notes;
+  let knowledge: MergeKnowledge | undefined;
   if (present.length > 0) {
     const fromFeed = feed.reduce((a, f) => ({ requests: a.requests + (f.counted?.requests ?? 0), failures: a.failures + (f.counted?.failures ?? 0) }), { requests: 0, failures: 0 });
     const merged = mergeResults({
@@ -139,17 +140,19 @@ export function judgeRunners(input: JudgeRunnersInput): Omit<RunnersStepResult, 
       ...(missing.length > 0 ? { fromFeed } : {}),
     });
     const notesOf = merged.notes;
-    merged.results.thresholds = judgeThresholds(declared, merged.results.metrics, {
+    knowledge = {
       relativeError: (key) => notesOf.histogramTrends.find((t) => t.key === key)?.relativeError,
       runnerFigures: (key, aggregation) => summaries.map((x) => x.results?.metrics[key]?.raw[aggregation]),
-    });
+    };
+    merged.results.thresholds = judgeThresholds(declared, merged.results.metrics, knowledge);
     results = merged.results;
     notes = merged.notes;
   } else if (input.fallback) {
     results = input.fallback();
     if (results) results.thresholds = judgeThresholds(declared, results.metrics);
   }
-  const verdict = judge(results, input.targets, declared, { ignoreThreshold: isObserverThreshold, allowNoSamples: allowNoSamplesMatcher(input.allowNoSamples ?? []) });
+  const judged = judge(results, input.targets, declared, { ignoreThreshold: isObserverThreshold, allowNoSamples: allowNoSamplesMatcher(input.allowNoSamples ?? []) });
+  const verdict = knowledge ? nearTargets(judged, knowledge, results !== undefined) : judged;
   const facts: OutcomeFacts = {
     runners: {
       interrupted: run.interrupted,

@@ -2,6 +2,7 @@
 // by loadctl on merged figures: with N runners each k6 judges only its own
 // slice, so the verdict must be taken again over the whole. Pure.
 import type { MetricResult, ThresholdResult } from '../results/types.ts';
+import type { Verdict } from '../verdict/judge.ts';
 import { metricKey, splitMetricKey } from '../results/summary.ts';
 import { parseThreshold, thresholdFigure as figure, thresholdOps as ops, type ParsedThreshold } from '../verdict/thresholds.ts';
 
@@ -52,6 +53,24 @@ function borderline(t: ParsedThreshold, actual: number, error: number, figures: 
   const own = known.length === 0 ? 'no runner\'s own figure is known'
     : `the runners' own exact ${t.aggregation}: ${known.map(fmt).join(', ')} (${holding === known.length ? 'all hold' : holding === 0 ? 'all cross' : `${holding} of ${known.length} hold`}${complete ? '' : `; ${figures.length - known.length} runner(s) without a summary`})`;
   return { ok, note: `${t.value} lies within the merged figure's error (±${+(error * 100).toFixed(3)} %: ${fmt(lo)}–${fmt(hi)}); ${own}; judged ${ok ? 'held' : 'crossed'}` };
+}
+
+/**
+ * The profile's targets on merged percentiles, as thresholds are: one whose
+ * bound lies within the merged figure's error follows the runners' own exact
+ * figures when they agree, and its detail says so. Returns the verdict with
+ * its counts redone (`judged`: there were results to judge).
+ */
+export function nearTargets(verdict: Verdict, knowledge: MergeKnowledge, judged: boolean): Verdict {
+  const targets = verdict.targets.map((t) => {
+    const aggregation = t.target.stat === 'med' || t.target.stat === 'p50' ? 'med' : /^p\d+$/.test(t.target.stat) ? `p(${t.target.stat.slice(1)})` : undefined;
+    const error = aggregation ? knowledge.relativeError(t.key) : undefined;
+    if (!aggregation || !error || t.actual === undefined) return t;
+    const near = borderline({ aggregation, op: t.target.op, value: t.target.value }, t.actual, error, knowledge.runnerFigures(t.key, aggregation));
+    return near ? { ...t, ok: near.ok, failure: near.ok ? undefined : ('missed' as const), detail: `${t.detail} (${near.note})` } : t;
+  });
+  const failedTargets = targets.filter((t) => !t.ok).length;
+  return { ...verdict, targets, failedTargets, ok: judged && failedTargets === 0 && verdict.failedThresholds === 0 };
 }
 
 /**

@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { LogSketch, SKETCH_RELATIVE_ERROR } from '../../../src/live/sketch.ts';
 import { readSamplesFile, TrendSamples } from '../../../src/live/trend-samples.ts';
 import { clampPercentile } from '../../../src/runners/merge.ts';
-import { judgeThresholds } from '../../../src/runners/thresholds.ts';
+import { judgeThresholds, nearTargets } from '../../../src/runners/thresholds.ts';
 import { parseSummary } from '../../../src/results/summary.ts';
 
 
@@ -145,4 +145,20 @@ test('thresholds inside the merged error: said so; every runner\'s own figure de
   assert.equal(far.ok, true);
   assert.equal(far.note, undefined, 'far from the bound: nothing to say');
   assert.equal(judgeThresholds([{ metric: 'http_req_duration', expression: 'p(99)<609.5' }], metrics)[0]!.ok, false, 'without knowledge: plain comparison');
+});
+
+test('targets inside the merged error: the runners\' own figures decide when they agree, and the detail says so', () => {
+  const target = { name: 'p99', metric: 'http_req_duration', stat: 'p99' as const, op: '<' as const, value: 609.5 };
+  const verdict = {
+    ok: false, failedTargets: 1, failedThresholds: 0, emptyThresholds: 0, thresholds: [],
+    targets: [{ target, key: 'http_req_duration', actual: 609.8, ok: false, failure: 'missed' as const, detail: 'p99 610 ms < 610 ms' }],
+  };
+  const knowledge = (figures: number[]) => ({ relativeError: () => 0.001, runnerFigures: (_k: string, a: string) => (a === 'p(99)' ? figures : []) });
+  const held = nearTargets(verdict, knowledge([601, 603]), true);
+  assert.equal(held.ok, true);
+  assert.equal(held.failedTargets, 0);
+  assert.equal(held.targets[0]!.failure, undefined);
+  assert.match(held.targets[0]!.detail, /\(609\.5 lies within the merged figure's error .*all hold\); judged held\)$/);
+  assert.equal(nearTargets(verdict, knowledge([601, 615]), true).ok, false, 'mixed: the merged figure decides');
+  assert.equal(nearTargets(verdict, knowledge([601, 603]), false).ok, false, 'nothing was judged: never green');
 });
