@@ -8,45 +8,15 @@ import type { SignalSource } from '../k6/run.ts';
 import type { ResolvedProfile } from '../profiles/types.ts';
 import type { Ui } from '../ui.ts';
 import type { RunEvents, RunPipelineOptions } from '../run/pipeline.ts';
-import type { ActiveExtension, RunExtension, RunHost } from '../run/extension.ts';
+import type { ActiveExtension, LiveRunOptions, RunExtension, RunHost } from '../run/extension.ts';
 import type { Timeline } from '../live/types.ts';
 import { createPlacement } from '../runners/placements.ts';
 import { runnersExecutor } from '../runners/stage.ts';
 import { createLiveDisplay } from './display.ts';
 import { startLiveFeed, type LiveFeed } from './live.ts';
 import { runnersOption } from './runners.ts';
-import type { Executor } from '../run/executor.ts';
-import type { RunnersRequestOptions } from '../runners/placements.ts';
-import type { LiveSecond } from '../live/timeline.ts';
-import type { ChaosRequest } from './chaos.ts';
 
-export interface LiveRunOptions {
-  pipeline: RunPipelineOptions;
-  /** The remote-write live feed (default on; --no-live turns it off). */
-  live: boolean;
-  /** Also have k6 write its exact NDJSON record (--record), read into the timeline afterwards. */
-  record: boolean;
-  chaos?: ChaosRequest;
-  /** --prometheus: gates are judged there after the load (LOADCTL_PROMETHEUS and the profile's prometheus.url otherwise). */
-  prometheus?: string;
-  /** --prometheus-abort: every gate is judged live too, and stops the run when it keeps failing. */
-  prometheusAbort?: boolean;
-  /** --prometheus-rw: forward k6's remote-write and loadctl's markers here (env LOADCTL_PROMETHEUS_RW). */
-  prometheusRw?: string;
-  /** --invariant: shipped invariants to check before the load and after recovery. */
-  invariants?: string[];
-  /** Each finished second of the live feed, as it comes (the --find-limit probes decide on it). */
-  onSecond?: (second: LiveSecond) => void;
-  /** --capacity settings for a staged profile's steps (checked already). */
-  capacity?: string;
-  /** stdin is a terminal (a human can confirm the experiment). */
-  interactive: boolean;
-  quiet: boolean;
-  /** Split the test over N k6 runners (--runners N), locally or in Docker containers. */
-  runners?: RunnersRequestOptions;
-  /** What runs the load instead of one k6 or the runners (the unit tests' fake). */
-  executor?: Executor;
-}
+export type { LiveRunOptions };
 
 export interface Load {
   pipeline: RunPipelineOptions;

@@ -15,19 +15,33 @@ import type { Ui } from '../ui.ts';
 import type { Say } from './decide.ts';
 import type { RunPipelineOptions } from './pipeline.ts';
 
-/** What an extension is told about the run it joins (the request as the live run has it). */
-export interface ExtensionRequest {
+/** The live run's options: the one bag from the run use case to runLive and every extension's `host.request`. */
+export interface LiveRunOptions {
   pipeline: RunPipelineOptions;
+  /** The remote-write live feed (default on; --no-live turns it off). */
   live: boolean;
+  /** Also have k6 write its exact NDJSON record (--record), read into the timeline afterwards. */
   record: boolean;
+  chaos?: import('../live-run/chaos.ts').ChaosRequest;
+  /** --prometheus: gates are judged there after the load (LOADCTL_PROMETHEUS and the profile's prometheus.url otherwise). */
+  prometheus?: string;
+  /** --prometheus-abort: every gate is judged live too, and stops the run when it keeps failing. */
+  prometheusAbort?: boolean;
+  /** --prometheus-rw: forward k6's remote-write and loadctl's markers here (env LOADCTL_PROMETHEUS_RW). */
+  prometheusRw?: string;
+  /** --invariant: shipped invariants to check before the load and after recovery. */
+  invariants?: string[];
+  /** Each finished second of the live feed, as it comes (the --find-limit probes decide on it). */
+  onSecond?: (second: LiveSecond) => void;
+  /** --capacity settings for a staged profile's steps (checked already). */
+  capacity?: string;
+  /** stdin is a terminal (a human can confirm the experiment). */
   interactive: boolean;
   quiet: boolean;
-  chaos?: import('../live-run/chaos.ts').ChaosRequest;
-  prometheus?: string;
-  prometheusAbort?: boolean;
-  prometheusRw?: string;
-  invariants?: string[];
-  capacity?: string;
+  /** Split the test over N k6 runners (--runners N), locally or in Docker containers. */
+  runners?: import('../runners/placements.ts').RunnersRequestOptions;
+  /** What runs the load instead of one k6 or the runners (the unit tests' fake). */
+  executor?: import('./executor.ts').Executor;
 }
 
 /** Shared between the extensions of one run, each slot written by one of them. */
@@ -46,14 +60,14 @@ export interface RunShared {
 
 /** The run's host, as every hook may use it. */
 export interface RunHost {
-  request: ExtensionRequest;
+  request: LiveRunOptions;
   ui: Ui;
   shared: RunShared;
   /** A line under the live view (never torn by the spinner). */
   note(line: string): void;
   /** The live feed's most recent seconds (empty without a feed). */
   recent(): readonly SecondStats[];
-  recentSeconds(): readonly import('../live/timeline.ts').LiveSecond[];
+  recentSeconds(): readonly LiveSecond[];
   /** True once the load has ended. */
   loadEnded(): boolean;
   /** Aborted when a runner failed: the load is being stopped. */
