@@ -2,7 +2,7 @@
 // expected outcomes and throw these classes for the rest; src/cli.ts turns a
 // thrown error into its code and a single line.
 
-import { printableLines } from './inputs/printable.ts';
+import { printableLines, shortened } from './inputs/printable.ts';
 
 export const ExitCode = {
   /** Every target met (and every k6 threshold held). */
@@ -71,8 +71,8 @@ export class ScriptError extends LoadctlError {
 export function formatError(error: unknown, verbose: boolean): string {
   if (error instanceof LoadctlError) {
     // Messages quote files (YAML problems, names): print them, never let the terminal obey them.
-    const lines = [`loadctl: ${printableLines(error.message)}`];
-    if (error.hint) lines.push(`  fix: ${printableLines(error.hint)}`);
+    const lines = [`loadctl: ${printableLines(shortened(error.message))}`];
+    if (error.hint) lines.push(`  fix: ${printableLines(shortened(error.hint))}`);
     if (verbose && error.stack) lines.push(error.stack);
     return lines.join('\n');
   }

@@ -13,6 +13,8 @@ import { validateExperiment, type Experiment, type ExperimentFile, type Probe } 
 export interface ExperimentOverrides {
   /** Duration of every step, e.g. "30s". */
   duration?: string;
+  /** The flag that gave it, for messages (default --duration; gameday's is --hold). */
+  durationFlag?: string;
   /** Mode of every stop fault. */
   mode?: 'stop' | 'kill-in-place';
   /** ref -> container name, from `--target ref=name`. */
@@ -81,12 +83,13 @@ function applyOverrides(data: ExperimentFile, file: string, overrides: Experimen
   }
   let durationMs: number | undefined;
   if (overrides.duration !== undefined) {
+    const flag = overrides.durationFlag ?? '--duration';
     durationMs = parseDuration(overrides.duration);
     if (durationMs === undefined || durationMs <= 0) {
-      throw new UsageError(`--duration ${overrides.duration}: not a duration`, { hint: 'write e.g. --duration 30s or --duration 500ms' });
+      throw new UsageError(`${flag} ${overrides.duration}: ${durationMs === undefined ? 'not a duration' : 'a fault must hold for more than 0s'}`, { hint: `write e.g. ${flag} 30s or ${flag} 500ms` });
     }
-    const tooLong = durationProblem(`--duration ${overrides.duration}`, durationMs);
-    if (tooLong) throw new UsageError(tooLong, { hint: 'a fault holds for at most that long; write e.g. --duration 30s' });
+    const tooLong = durationProblem(`${flag} ${overrides.duration}`, durationMs);
+    if (tooLong) throw new UsageError(tooLong, { hint: `a fault holds for at most that long; write e.g. ${flag} 30s` });
   }
   if (overrides.mode && !data.steps.some((s) => s.fault.kind === 'stop')) {
     throw new UsageError(`--mode ${overrides.mode}: experiment ${data.name} has no stop step to which a mode applies`);

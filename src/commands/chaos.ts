@@ -55,6 +55,7 @@ export const register: RegisterCommand = (program, runAction) => {
       const ui = createUi({ quiet: globals.quiet ?? false, color: globals.color ?? true, ...(flags.json ? { stream: process.stderr } : {}) });
       const cwd = process.cwd();
       // The option is the environment variable under another name, so every path (recover, --load, the watchdog) sees one value.
+      (await import('../inputs/image.ts')).assertImages([['--tc-image', flags.tcImage]]);
       if (flags.tcImage) process.env.LOADCTL_TC_IMAGE = flags.tcImage;
       if (experiment === 'watchdog') {
         if (!flags.journal || !flags.runId) throw new UsageError('chaos watchdog is internal: it needs --journal and --run-id');

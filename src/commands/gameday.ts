@@ -61,6 +61,7 @@ export const register: RegisterCommand = (program, runAction) => {
       const [{ runGameDay }, { runShown, parseVus }, { parseStackOptions, stackOptionSources }] = await Promise.all([
         import('../gameday/run.ts'), import('./run.ts'), import('../stack/command.ts'),
       ]);
+      (await import('../inputs/image.ts')).assertImages([['--redis-image', flags.redisImage], ['--postgres-image', flags.postgresImage], ['--node-image', flags.nodeImage], ['--tc-image', flags.tcImage]]);
       const stack = parseStackOptions({ action: 'up', project: flags.project, portOffset: flags.portOffset, from: stackOptionSources((key) => command.getOptionValueSource(key), process.env) });
       const prometheus = await checkBeforeTheStack(flags);
       if (prometheus) await (await import('../gameday/prometheus.ts')).checkPrometheusAnswers(prometheus.url, prometheus.from);

@@ -54,7 +54,7 @@ async function k8sCommand(profile: string, k6Flags: string[], flags: K8sFlags, g
   // The operator splits spec.arguments on spaces: a flag with a space or a quote would not arrive whole.
   const unsplittable = k6Flags.find((f) => f === '' || /[\s"'\\]/.test(f));
   if (unsplittable !== undefined) throw new UsageError(`k6 flag "${unsplittable}" has a space or quote, which the k6-operator's arguments cannot carry`, { hint: 'write it as --flag=value without spaces, or put it in the profile' });
-  const [{ parseRunnerCount }, { buildManifests, checkManifests, manifestsYaml, resourceName }, { parseMemory }, { k6RemoteWriteConfig }, { nativeHistogramEnv }] = await Promise.all([
+  const [{ parseRunnerCount }, { buildManifests, checkManifests, manifestsYaml, resourceName }, { parseMemory, MEMORY_RULE }, { k6RemoteWriteConfig }, { nativeHistogramEnv }] = await Promise.all([
     import('../runners/segments.ts'), import('../runners/k8s/manifests.ts'), import('../runners/plan.ts'), import('../live/receiver.ts'), import('../k6/features.ts'),
   ]);
   const parallelism = parseRunnerCount(flags.parallelism);
@@ -68,11 +68,9 @@ async function k8sCommand(profile: string, k6Flags: string[], flags: K8sFlags, g
   if ('error' in parsed) throw new UsageError(parsed.error, { hint: parsed.hint });
   const receiver = parsed.url;
   if (parsed.warning) process.stderr.write(`warning: ${parsed.warning}\n`);
-  const { checkImage } = await import('../inputs/image.ts');
-  const image = checkImage('--image', flags.image);
-  if (!image.ok) throw new UsageError(image.problem, { hint: 'e.g. --image grafana/k6:2.2.0' });
+  (await import('../inputs/image.ts')).assertImages([['--image', flags.image]]);
   const memoryMi = flags.memory === undefined ? undefined : parseMemory(flags.memory);
-  if (flags.memory !== undefined && (memoryMi === undefined || memoryMi < 64)) throw new UsageError(`--memory "${flags.memory}" is not a memory size`, { hint: 'e.g. --memory 8GB' });
+  if (flags.memory !== undefined && (memoryMi === undefined || memoryMi < 64)) throw new UsageError(`--memory "${flags.memory}" is not ${MEMORY_RULE}`, { hint: 'e.g. --memory 8GB' });
   if (flags.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(flags.namespace)) {
     throw new UsageError(`--namespace "${flags.namespace}" is not a DNS-1123 label (lower case letters, digits, -)`, { hint: 'e.g. --namespace load-tests' });
   }

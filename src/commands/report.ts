@@ -42,7 +42,7 @@ export async function reportCommand(dirs: string[], options: ReportOptions): Pro
   }
   if (runs.length === 0) {
     const allDry = skipped.every((s) => s.note.startsWith('a dry run'));
-    const what = allDry ? (skipped.length === 1 ? 'is a dry run' : 'are dry runs') + ' (--dry-run runs nothing)' : (skipped.length === 1 ? 'has' : 'have') + ' no results (dry runs, or runs that stopped before k6 started)';
+    const what = allDry ? (skipped.length === 1 ? 'is a dry run' : 'are dry runs') + ' (--dry-run runs nothing)' : (skipped.length === 1 ? 'holds ' : 'hold ') + [...new Set(skipped.map((s) => s.note))].join('; ');
     throw new UsageError(`none of the ${dirs.length === 1 ? 'folder' : `${dirs.length} folders`} given holds a run: ${skipped.map((s) => s.dir).join(', ')} ${what}`, {
       hint: 'pass folders of runs that ran: loadctl report .loadctl/runs/<time>-<profile>',
     });

@@ -29,6 +29,7 @@ export const register: RegisterCommand = (program, runAction) => {
     .action((action: string | undefined, flags: Flags, command) => runAction(async () => {
       const globals = command.optsWithGlobals() as { quiet?: boolean; color?: boolean };
       const ui = createUi({ quiet: globals.quiet ?? false, color: globals.color ?? true, ...(flags.json ? { stream: process.stderr } : {}) });
+      (await import('../inputs/image.ts')).assertImages([['--redis-image', flags.redisImage], ['--postgres-image', flags.postgresImage], ['--node-image', flags.nodeImage]]);
       const { runStackCommand, stackOptionSources } = await import('../stack/command.ts');
       return runStackCommand({
         action, project: flags.project, portOffset: flags.portOffset, json: flags.json, env: process.env, break: flags.break,

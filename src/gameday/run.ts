@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import Table from 'cli-table3';
-import { ExitCode, InterruptedError, LoadctlError, UsageError } from '../errors.ts';
+import { EnvironmentError, ExitCode, InterruptedError, LoadctlError, UsageError } from '../errors.ts';
 import { claimSignals } from '../shared/signals.ts';
 import type { Ui } from '../ui.ts';
 import type { RunCommandOptions } from '../commands/run.ts';
@@ -74,7 +74,7 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
   const names = o.experiments.length > 0 ? o.experiments : known;
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) throw new UsageError(`unknown experiment${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`, { hint: 'loadctl list' });
-  const experiments = await Promise.all(names.map((name) => loadExperiment(name, { cwd: o.cwd, overrides: { vars: o.env, ...(o.hold ? { duration: o.hold } : {}) } })));
+  const experiments = await Promise.all(names.map((name) => loadExperiment(name, { cwd: o.cwd, overrides: { vars: o.env, ...(o.hold ? { duration: o.hold, durationFlag: '--hold' } : {}) } })));
   if (!o.yes) {
     if (!o.interactive) throw new UsageError('refusing to break containers without confirmation: stdin is not a terminal', { hint: 'add --yes to run the game day unattended (CI)' });
     if (!(await deps.confirm(`Run ${names.length} experiment(s) (${names.join(', ')}) against ${o.up ? `stack ${o.project}` : 'your system'}? [y/N] `))) {
@@ -92,7 +92,8 @@ export async function runGameDay(o: GameDayOptions, deps: GameDayDeps, ui: Ui): 
   const releaseSignals = claimSignals();
   try {
     const docker = new StackDocker(o.env);
-    let baseUrl = o.baseUrl ?? o.env.BASE_URL ?? 'http://localhost:8080';
+    // Without --up the stack was started apart (`stack up --port-offset N`): its booking service is where the offset puts it.
+    let baseUrl = o.baseUrl ?? o.env.BASE_URL ?? stackEndpoints({ portOffset: o.portOffset })['booking-service'];
     let stack: ReturnType<typeof planStack> | undefined;
     let invariantEnv: Record<string, string> = {};
     let scraped = 'your system\'s services';
@@ -194,7 +195,14 @@ async function createUsers(baseUrl: string, count: number, ui: Ui): Promise<void
   const progress = createProgress(ui, 'game day: creating users', count);
   const made = await setupUsers({ baseUrl, count, prefix: 'testuser', domain: 'loadtest.com', password: 'LoadTest123!', concurrency: 20 }, { onProgress: (done) => progress.update(done) });
   progress.done();
-  if (made.failed > 0) throw new UsageError(`game day: ${made.failed} of ${count} test users could not be created at ${baseUrl} (${made.failures[0]?.reason})`);
+  if (made.failed === 0) return;
+  const reason = made.failures[0]?.reason ?? 'no reason given';
+  const message = `game day: ${made.failed} of ${count} test users could not be created at ${baseUrl} (${reason})`;
+  // Nothing listening is the environment (exit 3); an API that answered and refused is the input (exit 2).
+  if (/\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)\b/.test(reason)) {
+    throw new EnvironmentError(message, { hint: 'start the system first (loadctl stack up, with the same --port-offset), give --base-url where it runs, or drop --no-up to let the game day start the stack' });
+  }
+  throw new UsageError(message, { hint: 'check --base-url points at the ticketing API (loadctl setup-users --base-url <url> shows what it answers)' });
 }
 
 async function finish(dayDir: string, rows: GameDayRow[], runDirs: string[], o: GameDayOptions, ui: Ui): Promise<number> {

@@ -3,6 +3,7 @@
 // a typo is exit 2 naming the flag, not a pull failure inside a pod (k8s)
 // or a container engine error after a run folder exists. Pure.
 import type { Checked } from './bounds.ts';
+import { UsageError } from '../errors.ts';
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const DOMAIN = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\\d+)?|\\[[0-9A-Fa-f:]+\\](?::\\d+)?)';
@@ -17,4 +18,13 @@ export function checkImage(flag: string, text: string): Checked<string> {
     return { ok: false, problem: `${flag} "${text.length > 80 ? `${text.slice(0, 80)}…` : text}" is not an image reference: [registry[:port]/]name[:tag][@digest], the name in lower case ${example}` };
   }
   return { ok: true, value: text };
+}
+
+/** The first image flag given with a value that is not a reference, as a usage error; flags left unset are skipped. */
+export function assertImages(flags: ReadonlyArray<readonly [string, string | undefined]>): void {
+  for (const [flag, value] of flags) {
+    if (value === undefined) continue;
+    const checked = checkImage(flag, value);
+    if (!checked.ok) throw new UsageError(checked.problem, { hint: `e.g. ${flag} ${flag === '--image' || flag === '--runner-image' ? 'grafana/k6:2.2.0' : 'redis:7-alpine'}` });
+  }
 }

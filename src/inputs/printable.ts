@@ -25,6 +25,14 @@ export function printableLines(text: string): string {
   return text.replace(UNSAFE_KEEP_NEWLINES, escape);
 }
 
+/** Longer than this, a name or value quoted in a message is cut: a 200,000-character name was printed in full. */
+export const MAX_QUOTED = 200;
+
+/** Any run of characters other than spaces and quotes past MAX_QUOTED keeps its start and says how long it was. */
+export function shortened(text: string): string {
+  return text.replace(new RegExp(`[^\\s"'\`]{${MAX_QUOTED + 1},}`, 'g'), (run) => `${run.slice(0, 80)}…(${run.length.toLocaleString('en-US')} characters)`);
+}
+
 // Colour (SGR) sequences are loadctl's own, from chalk; every other escape
 // (titles, cursor moves, screen clears) and every other control is not.
 // eslint-disable-next-line no-control-regex

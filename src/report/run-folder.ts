@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { runRecordFrom, type RunFolderJson, type RunRecord } from './run-record.ts';
 import { RUN_FILE_NAMES } from '../shared/run-folder.ts';
+import { RESULT_VERSION } from './json.ts';
 
 function isLoadctlResult(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -38,8 +39,8 @@ async function readJson(dir: string, name: string, shownDir: string): Promise<un
 
 /**
  * A run folder with no results to report: a dry run (`--dry-run` leaves the
- * bundle and the k6 command) or a run that stopped before k6 started (its
- * bundle or type check failed). `report .loadctl/runs/*` skips them with `note`.
+ * bundle and the k6 command), `loadctl k8s`'s manifests, or a run that
+ * stopped before k6 started (its bundle or type check failed). `report .loadctl/runs/*` skips them with `note`.
  */
 export class DryRunFolderError extends UsageError {
   constructor(message: string, readonly note: string, options: { hint?: string } = {}) {
@@ -73,7 +74,19 @@ export async function loadRunFolder(dirArg: string): Promise<RunRecord> {
       hint: `${notRunFolderHint}; nothing was written`,
     });
   }
+  const version = (files.result as { version?: unknown } | undefined)?.version;
+  if (version !== undefined && version !== RESULT_VERSION) {
+    // A newer loadctl may have moved or renamed fields: read as version 1 it would be reported wrong, silently.
+    throw new UsageError(`${join(dirArg, RUN_FILE_NAMES.result)} is version ${JSON.stringify(version)?.slice(0, 20)} of its schema; this loadctl reads version ${RESULT_VERSION}`, {
+      hint: 'report it with the loadctl that wrote it, or a newer one; nothing was written',
+    });
+  }
   if (files.summary === undefined && files.result === undefined) {
+    if (await exists(join(dir, 'k8s.yaml'))) {
+      throw new DryRunFolderError(`${dirArg} holds the manifests of \`loadctl k8s\` (k8s.yaml): the TestRun runs in the cluster, so there are no results here`, 'k8s manifests (the TestRun runs in the cluster), so no results', {
+        hint: 'run it with `loadctl k8s <profile> ... --apply`, which writes the results into its folder',
+      });
+    }
     if (await exists(join(dir, RUN_FILE_NAMES.command))) {
       throw new DryRunFolderError(`${dirArg} is a dry run (--dry-run): k6 never ran, so there are no results`, 'a dry run (k6 never ran), so no results', { hint: notRunFolderHint });
     }

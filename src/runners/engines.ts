@@ -90,7 +90,9 @@ export function resolveEngines(requests: readonly EngineRequest[] | undefined, e
       return resolveEndpoint({ ...env, DOCKER_HOST: r.host });
     } catch (error) {
       // The same checks as DOCKER_HOST, said of the flag the value came from.
-      if (error instanceof UsageError) throw new UsageError(error.message.replace(/^DOCKER_HOST/, '--docker-host'), { hint: 'e.g. --docker-host unix:///var/run/docker.sock, tcp://HOST:2375 or ssh://USER@HOST' });
+      // A certificate problem keeps its own fix (DOCKER_CERT_PATH): the address itself was right.
+      const tls = error instanceof UsageError && / uses TLS, but /.test(error.message);
+      if (error instanceof UsageError) throw new UsageError(error.message.replace(/^DOCKER_HOST/, '--docker-host'), { hint: tls && error.hint ? error.hint : 'e.g. --docker-host unix:///var/run/docker.sock, tcp://HOST:2375 or ssh://USER@HOST' });
       throw error;
     }
   });

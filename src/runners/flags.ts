@@ -5,6 +5,7 @@ import { UsageError } from '../errors.ts';
 import { checkReceiverHost, parseDockerHosts, resolveEngines } from './engines.ts';
 import type { RunnersRequestOptions } from './placements.ts';
 import { parseRunnerCount } from './segments.ts';
+import { assertImages } from '../inputs/image.ts';
 
 export interface RunnersFlags {
   runners?: string;
@@ -66,6 +67,7 @@ export function runnersFromFlags(flags: RunnersFlags, env: NodeJS.ProcessEnv = p
   for (const [flag, v] of dockerOnly) {
     if (v !== undefined && placement !== 'docker') throw new UsageError(`${flag} only applies with --placement docker`, { hint: 'add --placement docker' });
   }
+  assertImages([['--runner-image', flags.runnerImage]]);
   const engines = flags.dockerHost?.length ? parseDockerHosts(flags.dockerHost) : undefined;
   if (placement === 'docker') {
     // Addresses checked (scheme, host) and a remote engine without --receiver-host refused, before anything connects.

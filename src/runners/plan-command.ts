@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { UsageError } from '../errors.ts';
 import type { ProfileOverrides } from '../profiles/types.ts';
-import { MB_PER_VU_ORIGIN, MEASURED_MB_PER_VU, parseMemory, planRunners, type Plan } from './plan.ts';
+import { MB_PER_VU_ORIGIN, MEASURED_MB_PER_VU, MEMORY_RULE, parseMemory, planRunners, type Plan } from './plan.ts';
 
 export interface PlanOptions {
   profile: string;
@@ -44,7 +44,7 @@ export async function planCommand(o: PlanOptions): Promise<Plan> {
     fixed = { fixedMb: measured.fixedMb, fixedMbSource: 'calibrated: what the runs held besides their VUs' };
   }
   const memory = o.runnerMemory === undefined ? 8 * 1024 : parseMemory(o.runnerMemory);
-  if (memory === undefined || memory < 64) throw new UsageError(`--runner-memory "${o.runnerMemory}" is not a memory size`, { hint: 'e.g. --runner-memory 8GB' });
+  if (memory === undefined || memory < 64) throw new UsageError(`--runner-memory "${o.runnerMemory}" is not ${MEMORY_RULE}`, { hint: 'e.g. --runner-memory 8GB' });
   const { loadProfile } = await import('../profiles/load.ts');
   const profile = await loadProfile(o.profile, { cwd: o.cwd, overrides: o.overrides, processEnv: o.processEnv });
   return planRunners({ profile: profile.name, k6Options: profile.k6Options, mbPerVu, mbPerVuSource: source, ...fixed, runnerMemoryMb: memory, openFileLimit: openFileLimit() });

@@ -85,6 +85,9 @@ export function planRunners(input: PlanInput): Plan {
 }
 
 /** "8GB", "512MB", "16g" -> MB, or undefined. */
+/** What --runner-memory and k8s --memory take, for their messages. */
+export const MEMORY_RULE = 'a memory size from 64MB up, in MB or GB (1KB and 10TB are not)';
+
 export function parseMemory(text: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(g|gb|gib|m|mb|mib)?\s*$/i.exec(text);
   if (!m) return undefined;

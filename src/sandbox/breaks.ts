@@ -27,7 +27,10 @@ export const BREAK_INVARIANT: Readonly<Record<BreakMode, string>> = {
 
 /** "double-sell,lock-leak" -> modes, or the unknown names. */
 export function parseBreaks(text: string | undefined): { modes: BreakMode[] } | { error: string } {
-  const names = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = (text ?? '').split(',').map((s) => s.trim());
+  // "," or "a,,b" is a typo, not "no break": read as none, the service was recreated unbroken.
+  if ((text ?? '').trim() !== '' && entries.some((e) => e === '')) return { error: `"${text}" has an empty entry (known: ${BREAK_MODES.join(', ')}; leave it out for no break)` };
+  const names = entries.filter(Boolean);
   const unknown = names.filter((n) => !(BREAK_MODES as readonly string[]).includes(n));
   if (unknown.length > 0) return { error: `unknown break mode ${unknown.join(', ')} (known: ${BREAK_MODES.join(', ')})` };
   return { modes: [...new Set(names)] as BreakMode[] };

@@ -11,15 +11,15 @@ import { loadctl, makeCwd } from './harness.ts';
 
 /** "command --option": why no row tries a bad value. */
 const noRow: Record<string, string> = {
-  'chaos --tc-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
-  'stack --redis-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
-  'stack --postgres-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
-  'stack --node-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
-  'gameday --redis-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
-  'gameday --postgres-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
-  'gameday --node-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
-  'gameday --tc-image': 'an image reference; the engine answers a bad one with its own line (exit 3)',
-  'k8s --image': 'an image reference for the cluster to pull; nothing here can check it',
+  'chaos --tc-image': 'an image reference: src/inputs/image.ts checks it (rows in sweep-medium-low.test.ts)',
+  'stack --redis-image': 'an image reference: src/inputs/image.ts checks it (rows in sweep-medium-low.test.ts)',
+  'stack --postgres-image': 'an image reference: src/inputs/image.ts checks it (rows in sweep-medium-low.test.ts)',
+  'stack --node-image': 'an image reference: src/inputs/image.ts checks it (rows in sweep-medium-low.test.ts)',
+  'gameday --redis-image': 'an image reference: src/inputs/image.ts checks it (rows in sweep-medium-low.test.ts)',
+  'gameday --postgres-image': 'an image reference: src/inputs/image.ts checks it (rows in sweep-medium-low.test.ts)',
+  'gameday --node-image': 'an image reference: src/inputs/image.ts checks it (rows in sweep-medium-low.test.ts)',
+  'gameday --tc-image': 'an image reference: src/inputs/image.ts checks it (rows in sweep-medium-low.test.ts)',
+  'k8s --image': 'an image reference: src/inputs/image.ts checks it (rows in sweep-medium-low.test.ts)',
   'k8s --out-dir': 'the run folder is made by the same code as run\'s (src/shared/run-folder.ts), whose rows cover it',
 };
 

@@ -122,4 +122,42 @@ const medium17: Row[] = [
   },
 ];
 
-hostileTable('issue 21 sweep, Medium 13-19 and Low: one line, the documented exit code, nothing left behind', [...medium13, ...medium14, ...medium15, ...medium16, ...medium17]);
+const result99 = JSON.stringify({ schema: 'loadctl/run-result', version: 99, status: 'passed', profile: { name: 'quick', scenario: 'simple' }, targets: [], thresholds: [], totals: { requests: 10, errorRate: 0 } });
+const medium18_19: Row[] = [
+  { item: 'M18 report on a result.json of version 99', files: { 'runs/new/result.json': result99 }, argv: () => ['report', 'runs/new'], code: 2, line: /^loadctl: runs\/new\/result\.json is version 99 of its schema; this loadctl reads version 1$/m, not: /PASS/ },
+  {
+    // Nothing listens at 8080 + 51000: the users are tried where the offset puts the stack, and that is exit 3 with a fix.
+    item: 'M19 gameday --no-up --port-offset uses the offset', needs: ['k6'], env: (c) => ({ ...k6(c), DOCKER_HOST: 'unix:///nonexistent/docker.sock' }),
+    argv: () => ['gameday', '--yes', '--no-up', '--port-offset', '51000', '--vus', '1'], code: 3, timeoutMs: 60_000,
+    line: /test users could not be created at http:\/\/127\.0\.0\.1:59080 \(ECONNREFUSED[^)]*\)\n  fix: start the system first \(loadctl stack up, with the same --port-offset\)/, not: /:8080/,
+  },
+];
+
+const low: Row[] = [
+  { item: 'L report on a k8s manifests folder', files: { 'runs/k8s/k8s.yaml': 'kind: TestRun\n', 'runs/k8s/k6-command.txt': 'k6 run script.js\n' }, argv: () => ['report', 'runs/k8s'], code: 2, line: /runs\/k8s holds k8s manifests \(the TestRun runs in the cluster\)/, not: /dry run/ },
+  { item: 'L k8s --image empty names --image', argv: () => k8s('--receiver', 'http://10.0.0.5:9091', '--image', ''), code: 2, line: /^loadctl: --image is empty: it must name an image/m, not: /namespace|profile name/ },
+  { item: 'L k8s --image not a reference', argv: () => k8s('--receiver', 'http://10.0.0.5:9091', '--image', 'Grafana K6!'), code: 2, line: /^loadctl: --image "Grafana K6!" is not an image reference/m },
+  { item: 'L k8s --receiver password is not printed', keepsRuns: true, timeoutMs: 90_000, argv: () => k8s('--receiver', 'http://u:hunter2@10.0.0.5:9091'), code: 0, line: /live feed to http:\/\/u:\*\*\*@10\.0\.0\.5:9091\/api\/v1\/write/, not: /hunter2/ },
+  { item: 'L k8s loopback --receiver is flagged', keepsRuns: true, timeoutMs: 90_000, argv: () => k8s('--receiver', 'http://127.0.0.1:9091'), code: 0, line: /^warning: --receiver http:\/\/127\.0\.0\.1:9091\/ is a loopback address: a pod reaches its own loopback/m },
+  { item: 'L k8s --receiver port 99999 says the port', argv: () => k8s('--receiver', 'http://10.0.0.5:99999'), code: 2, line: /--receiver: port 99999 in "http:\/\/10\.0\.0\.5:99999" is out of range/, not: /not an http\(s\) URL/ },
+  { item: 'L prometheus.step: 0s', files: { 'profiles/p.yaml': profile('prometheus: { step: 0s }') }, argv: () => ['run', 'p', '--dry-run'], code: 2, line: /prometheus\.step: expected a step above 0/ },
+  { item: 'L duplicate gate names', files: { 'profiles/p.yaml': profile('prometheus: { gates: [{ name: q, expr: "up > 0" }, { name: q, expr: "up < 2" }] }') }, argv: () => ['run', 'p', '--dry-run'], code: 2, line: /prometheus\.gates\.1\.name: the gate name "q" is already used by gates\.0/ },
+  { item: 'L a gate named like a default gate', files: { 'profiles/p.yaml': profile('prometheus: { gates: [{ name: "booking queue <= 1000", expr: "up > 0" }] }') }, argv: () => ['run', 'p', '--dry-run'], code: 2, line: /the gate name "booking queue <= 1000" is already used by a default gate/ },
+  { item: 'L a 200,000-character name is cut in the message', files: { 'profiles/p.yaml': profile('').replace('scenario: simple', `scenario: ${'s'.repeat(200_000)}`) }, argv: () => ['run', 'p', '--dry-run'], code: 2, line: /unknown scenario "s{80}…\(200,000 characters\)"; known scenarios: /, after: (_cwd, r) => assert.ok(r.stdout.length + r.stderr.length < 2000, `${r.stdout.length + r.stderr.length} characters printed`) },
+  { item: 'L --runner-memory 1KB gives the range', argv: () => ['run', 'quick', '--plan', '--runner-memory', '1KB'], code: 2, line: /--runner-memory "1KB" is not a memory size from 64MB up, in MB or GB/ },
+  { item: 'L k8s --memory 1KB gives the range', argv: () => k8s('--receiver', 'http://10.0.0.5:9091', '--memory', '1KB'), code: 2, line: /--memory "1KB" is not a memory size from 64MB up/ },
+  { item: 'L stack up --break , is not "no break"', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['stack', 'up', '--break', ','], code: 2, line: /^loadctl: --break: "," has an empty entry \(known: double-sell/m, after: (_cwd, _r, c) => assert.equal(c.hangConnections(), 0, 'the engine was never asked') },
+  { item: 'L gameday --hold 0s names --hold', needs: ['k6'], env: (c) => ({ ...k6(c), DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['gameday', '--yes', '--hold', '0s'], code: 2, line: /^loadctl: --hold 0s: a fault must hold for more than 0s\n  fix: write e\.g\. --hold 30s/m, not: /--duration/ },
+  { item: 'L a runner engine\'s TLS problem keeps its certificate fix', env: () => ({ DOCKER_CERT_PATH: '/nonexistent-certs' }), argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--placement', 'docker', '--docker-host', 'tcp://127.0.0.1:2376', '--receiver-host', '127.0.0.1'], code: 2, line: /^loadctl: --docker-host "tcp:\/\/127\.0\.0\.1:2376" uses TLS, but \/nonexistent-certs\/ca\.pem cannot be read \(ENOENT\)\n  fix: point DOCKER_CERT_PATH/m },
+  { item: 'L --runner-image checked', argv: () => ['run', 'quick', '--dry-run', '--runners', '2', '--placement', 'docker', '--runner-image', 'Bad Image'], code: 2, line: /^loadctl: --runner-image "Bad Image" is not an image reference/m },
+  { item: 'L chaos --tc-image checked', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['chaos', 'redis-failure', '--dry-run', '--tc-image', 'x::y'], code: 2, line: /^loadctl: --tc-image "x::y" is not an image reference/m, after: (_cwd, _r, c) => assert.equal(c.hangConnections(), 0, 'the engine was never asked') },
+  { item: 'L stack --redis-image checked', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['stack', 'up', '--redis-image', ''], code: 2, line: /^loadctl: --redis-image is empty: it must name an image/m },
+  { item: 'L gameday --node-image checked', env: (c) => ({ DOCKER_HOST: `tcp://127.0.0.1:${c.hang}` }), argv: () => ['gameday', '--yes', '--node-image', 'node:'], code: 2, line: /^loadctl: --node-image "node:" is not an image reference/m },
+  { item: 'L a redirect loop from Prometheus is named', needs: ['k6'], env: k6, argv: () => runQuick('--prometheus', prometheus('redirect')), code: 3, line: /Prometheus at .*\/prom\/redirect \(\/api\/v1\/query\) answered, but it redirects in a loop/, not: /fetch failed/ },
+  {
+    item: 'L a redirect loop from an HTTP invariant is named', needs: ['k6'], env: (c) => ({ ...k6(c), SWEEP: s.url }),
+    files: inv('{ name: loop, http: { url: "${SWEEP}/http/redirect" } }'), argv: runInv, code: 3, line: /GET http:\/\/127\.0\.0\.1:\d+\/http\/redirect failed \(it redirects in a loop/, not: /fetch failed/,
+  },
+];
+
+hostileTable('issue 21 sweep, Medium 13-19 and Low: one line, the documented exit code, nothing left behind', [...medium13, ...medium14, ...medium15, ...medium16, ...medium17, ...medium18_19, ...low]);
