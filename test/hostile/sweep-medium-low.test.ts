@@ -104,8 +104,8 @@ const medium17: Row[] = [
   },
   {
     item: 'M17 malformed SQL in an invariant (real PostgreSQL)', needs: ['k6'], skip: () => pgSkip, env: (c) => ({ ...k6(c), PG: pg?.url }),
-    files: inv('{ name: bad sql, sql: { url: "${PG}", query: "SELEC count(*) FROM nowhere" } }'), argv: runInv, code: 2,
-    line: /^loadctl: invariant "bad sql": PostgreSQL refused the query: syntax error at or near "SELEC"; no load was started\n  fix: fix the query/m, not: /start that service/,
+    files: inv('{ name: bad sql, sql: { url: "${PG}", query: "SELECT count(* FROM nowhere" } }'), argv: runInv, code: 2,
+    line: /^loadctl: invariant "bad sql": PostgreSQL refused the query: syntax error at or near "FROM"; no load was started\n  fix: fix the query/m, not: /start that service/,
   },
   {
     item: 'M17 an HTTP invariant whose path holds a string', needs: ['k6'], env: (c) => ({ ...k6(c), SWEEP: s.url }),
