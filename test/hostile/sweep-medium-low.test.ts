@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { hostileTable } from './table.ts';
 import type { Row } from './rows.ts';
 import { sweepServers, type SweepServers } from './sweep-servers.ts';
-import { commandSkip } from '../helpers/parts.ts';
+import { commandSkip } from '../kit/parts.ts';
 import { postgresSkip, startPostgres, type RealPostgres } from '../helpers/postgres.ts';
 import { startPrometheus, type RealPrometheus } from '../prometheus/harness.ts';
 

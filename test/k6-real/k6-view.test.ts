@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { k6Skip, k6Versions, realK6 } from '../helpers/parts.ts';
+import { k6Skip, k6Versions, realK6 } from '../kit/parts.ts';
 import { chromiumSkip, openReport } from '../helpers/report-page.ts';
 import { ensureBuilt, openProject, readJson, repoRoot, shortProfile, type Project, type Ran } from './harness.ts';
 

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { k6Skip, k6Versions, realK6 } from '../helpers/parts.ts';
+import { k6Skip, k6Versions, realK6 } from '../kit/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
 import { k6Percentile, openProject, readJson, type Project, type ResultDoc } from './harness.ts';
 
