@@ -54,7 +54,8 @@ before(async () => {
   project = openProject({
     'scenarios/fixed.ts': script,
     'profiles/fixed.yaml': [
-      'description: fixed latencies by arrival', 'scenario: fixed', 'executor: constant-vus', 'vus: 1', 'duration: 1s',
+      // A second of 20 VUs: ~700 requests here (fewer on a busy machine), ~2 % of them at 600 ms, so p99 falls among those.
+      'description: fixed latencies by arrival', 'scenario: fixed', 'executor: constant-vus', `vus: ${VUS}`, 'duration: 1s',
       'defaultTargets: false', 'thresholds:', `  http_req_duration: ["${THRESHOLD}"]`, '',
     ].join('\n'),
     'plain.js': `${script}export const options = { vus: ${VUS}, iterations: ${ITERATIONS}, thresholds: { http_req_duration: ['${THRESHOLD}'] } };\n`,
@@ -97,14 +98,14 @@ for (const version of k6Versions) {
       test(`--runners ${runners}: p50/p90/p95/p99 within the stated bound of the pooled exact, max exact, p <= max`, async () => {
         server.delays.length = 0;
         const r = await project.loadctl(['run', 'fixed', '--runners', String(runners), '--k6', realK6(version), '--base-url', server.url,
-          '--no-preflight', '--no-typecheck', '--', '--vus', String(VUS), '--iterations', String(ITERATIONS)]);
+          '--no-preflight', '--no-typecheck']);
         const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
         const merged = doc.totals.httpReqDuration;
         exits[`runners ${runners}`] = r.code;
         // --runners 1: k6's own exact p99; N runners: replaced below by the pooled exact one.
         p99s[`runners ${runners}`] = merged.p99!;
         for (const stat of ['p50', 'p90', 'p95', 'p99']) assert.ok(merged[stat]! <= merged.max!, `${stat} ${merged[stat]} <= max ${merged.max}`);
-        assert.equal(server.delays.length, ITERATIONS);
+        assert.ok(server.delays.length >= 200, `${server.delays.length} requests: enough for a p99`);
         assert.equal(r.code, doc.thresholds.find((t) => t.expression === THRESHOLD)!.ok ? 0 : 1, r.out);
         // --runners 1 is one plain k6: its own exact figures, nothing merged.
         if (runners === 1) return;
@@ -115,7 +116,7 @@ for (const version of k6Versions) {
         assert.match(r.out, /percentiles from every runner's every sample \(within 0\.1 %\)/);
         // The server's record: every request, 2 % of them delayed 600 ms.
         const pooled = pooledSamples(r.runDir!, runners);
-        assert.equal(pooled.length, ITERATIONS, 'one sample per request the server delayed');
+        assert.equal(pooled.length, server.delays.length, 'one sample per request the server delayed');
         assert.equal(pooled.filter((v) => v >= 600).length, server.delays.filter((d) => d === 600).length);
         for (const [stat, p] of [['p50', 50], ['p90', 90], ['p95', 95], ['p99', 99]] as const) {
           const exact = k6Percentile(pooled, p);
