@@ -16,7 +16,7 @@ import type { CapacityBlock } from '../capacity/analyse.ts';
 import type { InvariantsDoc } from '../invariants/in-run.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderScriptView, scriptView } from '../report/script-view.ts';
-import { formatK6Exit } from '../k6/exit-codes.ts';
+import { k6ExitLine } from '../runners/verdict.ts';
 import { formatProgress } from '../k6/progress.ts';
 import { describeK6Error, parseK6LogLine } from '../k6/stderr.ts';
 import { createConsoleRelay } from '../k6/console.ts';
@@ -103,7 +103,7 @@ export function createRunView(ui: Ui, options: { quiet: boolean; verbose?: boole
     },
     finished(report: RunReport) {
       const ok = report.outcome.status === 'passed';
-      const k6Line = formatK6Exit(report.k6.exitCode, report.k6.signal);
+      const k6Line = k6ExitLine(report.k6, report.runners);
       if (ok) spinner?.succeed(k6Line);
       else spinner?.fail(k6Line);
       if (!options.quiet) for (const line of script.end()) ui.info(line);

@@ -11,7 +11,7 @@ import type { Timeline } from '../live/types.ts';
 import type { RunReport } from '../report/model.ts';
 import { decideRunOutcome, type Say } from '../run/decide.ts';
 import { writeResultDocument } from '../shared/run-folder.ts';
-import { formatK6Exit } from '../k6/exit-codes.ts';
+import { k6ExitLine } from '../runners/verdict.ts';
 import { stoppedBeforeLoad } from '../verdict/outcome.ts';
 import { toResultDocument } from '../report/json.ts';
 import { writeHtmlReport } from '../report/html-file.ts';
@@ -39,7 +39,7 @@ export async function finishRun(input: FinishInput): Promise<LiveRunResult> {
   const { result, load, ui } = input;
   const { runDir } = result;
   // In plain output the view's own spinner line already said it.
-  if (ui.interactive) ui.info(formatK6Exit(result.report.k6.exitCode, result.report.k6.signal));
+  if (ui.interactive) ui.info(k6ExitLine(result.report.k6, result.report.runners));
   const { timeline, source } = await timelineOf(input);
   if (timeline) await writeFile(join(runDir, 'timeline.json'), `${JSON.stringify(timeline)}\n`);
 

@@ -5,7 +5,7 @@
 // one addition: a runner that died, never got ready or never reported fails
 // the run with that reason, whatever the figures say.
 import { ExitCode } from '../errors.ts';
-import { describeK6Exit } from '../k6/exit-codes.ts';
+import { describeK6Exit, formatK6Exit } from '../k6/exit-codes.ts';
 import type { RunResults, ThresholdResult } from '../results/types.ts';
 import type { MergeNotes } from './merge.ts';
 import type { RunnersRun } from './run.ts';
@@ -123,4 +123,15 @@ export function runnersBlock(
       };
     }),
   };
+}
+
+/**
+ * The k6 line above the verdict. One k6: its exit. Runners: each one's own
+ * exit, said as theirs, because the combined code (0 for a runner's own 99)
+ * would read "all thresholds held" above a merged verdict that crossed them.
+ */
+export function k6ExitLine(k6: { exitCode: number | null; signal: string | null }, runners: Pick<RunnersBlock, 'list'> | undefined): string {
+  if (!runners || runners.list.length === 0) return formatK6Exit(k6.exitCode, k6.signal);
+  const codes = runners.list.map((r) => (r.exitCode === null ? r.signal ?? '?' : String(r.exitCode)));
+  return `${runners.list.length} k6 runners exited ${codes.join(', ')} (each judged its own slice; the verdict below is on the merged data)`;
 }

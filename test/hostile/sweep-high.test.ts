@@ -120,6 +120,14 @@ const rows: Row[] = [
   { item: 'H8 k8s --parallelism 2 -- --execution-segment-sequence=', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--', '--execution-segment-sequence=0,1'], code: 2, line: /k6 flag --execution-segment-sequence=0,1 after `--` would override what --parallelism 2 sets/ },
   { item: 'H8 other k6 flags still pass with --runners', keepsRuns: true, timeoutMs: 90_000, argv: () => ['run', 'quick', '--dry-run', '--no-typecheck', '--runners', '2', '--', '--tag', 'team=a', '--http-debug'], code: 0, line: /--tag team=a --http-debug/ },
 
+  // 10: a split run whose merged thresholds were crossed.
+  {
+    item: 'M10 runners over a crossed threshold: no "all thresholds held" above it', needs: ['k6'], keepsRuns: true, timeoutMs: 120_000,
+    files: { 'profiles/crossed.yaml': 'description: c\nscenario: simple\nexecutor: constant-vus\nvus: 2\nduration: 2s\ndefaultTargets: false\nthresholds:\n  http_reqs: ["count>100000000"]\n' },
+    env: (c) => ({ K6_BIN: c.k6 }), argv: (c) => ['run', 'crossed', '--runners', '2', '--base-url', c.sandbox!],
+    code: 1, line: /2 k6 runners exited \d+, \d+ \(each judged its own slice; the verdict below is on the merged data\)[^]*k6 thresholds? failed/, not: /all thresholds held/,
+  },
+
   // 12: --docker-host weights and addresses without a scheme.
   { item: 'M12 --docker-host unix:///x.sock=-1', argv: () => [...docker, '--docker-host', 'unix:///x.sock=-1'], code: 2, line: /--docker-host "unix:\/\/\/x\.sock=-1": weight "-1" is not a whole number from 1 to 100/ },
   { item: 'M12 --docker-host unix:///x.sock=abc', argv: () => [...docker, '--docker-host', 'unix:///x.sock=abc'], code: 2, line: /weight "abc" is not a whole number/ },
