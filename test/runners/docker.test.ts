@@ -49,6 +49,9 @@ describe('--runners 2 --placement docker, real k6 v2.2.0 in containers', { skip 
     assert.equal(r.code, 0, r.out);
     const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
     assert.equal(doc.runners!.placement, 'docker');
+    // Each container's samples file copied back: the exact merge, not the histograms'.
+    assert.equal(doc.runners!.merge.percentiles, 'samples');
+    assert.equal(doc.runners!.merge.relativeError, 0.001);
     const own = doc.runners!.list.map((x) => x.requests ?? 0);
     assert.ok(own.every((n) => n > 0), String(own));
     assert.equal(doc.totals.requests, own[0]! + own[1]!);
