@@ -154,6 +154,8 @@ export function probeRule(limits: CapacityLimits, holdSeconds: number): string {
 
 export interface SearchOutcome {
   answer: string;
+  /** The rule the probes were judged by, in words (printed under the answer). */
+  rule?: string;
   /** The highest rate that held (iterations/s), or null when none did. */
   limit: number | null;
   /** The lowest rate above it that broke, or null when none did. */
@@ -183,6 +185,6 @@ export function searchOutcome(s: SearchState, stop: SearchOutcome['stop'], budge
     : s.probes.length === 0
       ? `limit unknown: the budget allowed no probe; ${effort}`
       : `no rate sustained: ${broken}${why}; ${effort}`;
-  const stated = rule ? `${answer}\n  (${rule})` : answer;
-  return { answer: stated, limit: good, brokeAt: bad, stop: heldProbe ? stop : stop === 'converged' ? 'nothing-held' : stop, probes: s.probes, budgetSeconds, elapsedSeconds: Math.round(elapsedSeconds) };
+
+  return { answer, ...(rule ? { rule } : {}), limit: good, brokeAt: bad, stop: heldProbe ? stop : stop === 'converged' ? 'nothing-held' : stop, probes: s.probes, budgetSeconds, elapsedSeconds: Math.round(elapsedSeconds) };
 }

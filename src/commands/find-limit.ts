@@ -74,6 +74,7 @@ export async function findLimitCommand(o: {
     ...(o.maxVus !== undefined ? { maxVus: o.maxVus } : {}),
   }, view.events, ui, probeUi);
   ui.result(result.outcome.answer);
+  if (result.outcome.rule) ui.result(`  (${result.outcome.rule})`);
   ui.info(`search in ${result.dir}`);
   if (o.json) process.stdout.write(result.json);
   return result.exitCode;

@@ -57,6 +57,9 @@ describe('--find-limit on real k6 v2.2.0', { skip: k6Skip('v2.2.0') }, () => {
     assert.match(r.stderr, /probe 1: 20 iterations\/s held \(/);
     assert.match(r.stderr, new RegExp(`^limit: ${doc.limit} iterations/s sustained \\(`, 'm'));
     assert.equal(doc.answer.split('\n').length, 1);
+    // The rule the probes were judged by is printed under the answer, and kept in the document.
+    assert.match(doc.rule ?? '', /^a rate is sustained when, over its 6 s hold less the first 2 s, p99 < 300 ms, errors < 5 % as a whole/);
+    assert.ok(r.stderr.includes(`  (${doc.rule})`), r.stderr);
   });
 
   test('a rate far past the server breaks at once: the live feed stops its k6 long before the hold ends, and the budget ends the search', async (t) => {
