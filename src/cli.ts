@@ -17,6 +17,11 @@ import { register as registerStack } from './commands/stack.ts';
 import { register as registerGameDay } from './commands/gameday.ts';
 import { register as registerK8s } from './commands/k8s.ts';
 
+// Deprecation warnings come from libraries (the ssh transport of the Docker
+// client builds a URL Node calls invalid): nothing a user can act on, and a
+// second, unlabelled line beside loadctl's own. --verbose still shows them.
+if (!process.argv.includes('--verbose')) process.noDeprecation = true;
+
 const commands: RegisterCommand[] = [
   registerRun,
   registerChaos,

@@ -161,7 +161,11 @@ export async function locateK6(options: LocateOptions = {}): Promise<LocatedK6> 
   const output = `${result.stdout}\n${result.stderr}`;
   const version = parseK6Version(output);
   if (result.exitCode !== 0 || !version) {
-    const why = result.spawnError ?? `it printed: ${output.trim().split('\n')[0] || '(nothing)'}`;
+    // A binary or a file of another kind prints bytes that are not text: quoting them helps nobody.
+    const binary = /[\u0000-\u0008\u000e-\u001a\u001c-\u001f\ufffd]/.test(output);
+    const why = result.spawnError ?? (binary
+      ? `it printed ${Buffer.byteLength(output)} bytes that are not text, so it is not k6`
+      : `it printed: ${output.trim().split('\n')[0] || '(nothing)'}`);
     throw new EnvironmentError(`\`${path} version\` did not report a k6 version (${why})`, { hint: installHint(options.env) });
   }
   if (!isSupportedK6(version)) {

@@ -96,6 +96,10 @@ test('clusterError: each refusal one line with its fix, exit 3', () => {
   assert.match(clusterError({ code: 404 }, server, 'listing TestRuns (k6.io/v1alpha1) in namespace d').message, /k6-operator is not installed/);
   assert.match(clusterError({ code: 404, body: '{"message":"namespaces \\"nope\\" not found"}' }, server, 'creating ConfigMap x').message, /404 while creating ConfigMap x: namespaces "nope" not found/);
   assert.match(clusterError(Object.assign(new Error('request failed'), { cause: { code: 'ECONNREFUSED' } }), server, 'x').message, /cannot be reached \(ECONNREFUSED\)/);
+  // No socket error: the server answered with something the client could not read; it was reached.
+  const answered = clusterError(new Error('Unexpected token < in JSON at position 0'), server, 'x').message;
+  assert.match(answered, /answered, but not as a Kubernetes API \(Unexpected token </);
+  assert.doesNotMatch(answered, /cannot be reached/);
 });
 
 test('resultsFromFeed: an interrupted cluster run judged on what the live feed got', () => {

@@ -58,8 +58,10 @@ export function clusterError(error: unknown, server: string, doing: string): Env
   if (code === 404) return new EnvironmentError(`the Kubernetes API at ${server} answered 404 while ${doing}${reason ? `: ${reason}` : ''}`, { hint: 'check --namespace exists: kubectl get namespace <ns>' });
   if (code !== undefined) return new EnvironmentError(`the Kubernetes API at ${server} answered ${code} while ${doing}${reason ? `: ${reason}` : ''}`, { hint: 'kubectl get pods shows whether the cluster is usable' });
   const net = e.cause?.code ?? (e as { code?: unknown }).code;
-  const why = typeof net === 'string' ? net : (e.message ?? String(error)).split('\n')[0];
-  return new EnvironmentError(`the Kubernetes API at ${server} cannot be reached (${why}) while ${doing}`, { hint: 'check the kubeconfig\'s current context: kubectl cluster-info' });
+  if (typeof net === 'string') return new EnvironmentError(`the Kubernetes API at ${server} cannot be reached (${net}) while ${doing}`, { hint: 'check the kubeconfig\'s current context: kubectl cluster-info' });
+  // No socket error: the server answered, with something the client could not read (an HTML page, a proxy's reply).
+  const why = (e.message ?? String(error)).split('\n')[0];
+  return new EnvironmentError(`the server at ${server} answered, but not as a Kubernetes API (${why}) while ${doing}`, { hint: 'check the kubeconfig\'s server URL: kubectl cluster-info' });
 }
 
 function safeJson(text: string): unknown {
