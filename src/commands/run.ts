@@ -319,6 +319,11 @@ export const register: RegisterCommand = (program, runAction) => {
         }
         const { runnersFromFlags } = await import('../runners/flags.ts');
         const runners = runnersFromFlags(flags, process.env, k6Flags);
+        if (runners?.placement === 'docker' && !script) {
+          const { loadProfile } = await import('../profiles/load.ts');
+          const resolved = await loadProfile(profile, { cwd: process.cwd(), overrides: { baseUrl: flags.baseUrl, env: parseEnvPairs(flags.env) }, processEnv: process.env });
+          (await import('../runners/flags.ts')).refuseLoopbackTarget(resolved.env.BASE_URL);
+        }
         return runCommand({
           profile,
           // A script's overrides are k6 flags (script.k6Args), applied by k6 itself.

@@ -83,3 +83,17 @@ export function runnersFromFlags(flags: RunnersFlags, env: NodeJS.ProcessEnv = p
     ...(flags.receiverHost ? { receiverHost: flags.receiverHost } : {}),
   };
 }
+
+/**
+ * Runners in containers reach their own loopback at 127.0.0.1/localhost, not
+ * this machine's: the host's health check passes and every request of the
+ * test fails. A loopback target with --placement docker is refused.
+ */
+export function refuseLoopbackTarget(baseUrl: string | undefined): void {
+  let host: string;
+  try { host = new URL(baseUrl ?? '').hostname.replace(/^\[|\]$/g, ''); } catch { return; }
+  if (host !== 'localhost' && !host.startsWith('127.') && host !== '::1') return;
+  throw new UsageError(`BASE_URL ${baseUrl} is this machine's loopback, which runners in containers (--placement docker) cannot reach: each would load its own container`, {
+    hint: 'give --base-url an address the containers reach: this machine\'s address on their network (e.g. the bridge gateway 172.17.0.1, or the one given to --receiver-host), host.docker.internal where the engine maps it to host-gateway, or a container name on --runner-network',
+  });
+}

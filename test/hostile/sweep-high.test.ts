@@ -120,6 +120,11 @@ const rows: Row[] = [
   { item: 'H8 k8s --parallelism 2 -- --execution-segment-sequence=', argv: () => ['k8s', 'quick', '--parallelism', '2', '--receiver', 'http://10.0.0.5:9091', '--', '--execution-segment-sequence=0,1'], code: 2, line: /k6 flag --execution-segment-sequence=0,1 after `--` would override what --parallelism 2 sets/ },
   { item: 'H8 other k6 flags still pass with --runners', keepsRuns: true, timeoutMs: 90_000, argv: () => ['run', 'quick', '--dry-run', '--no-typecheck', '--runners', '2', '--', '--tag', 'team=a', '--http-debug'], code: 0, line: /--tag team=a --http-debug/ },
 
+  // 9: runners in containers cannot reach this machine's loopback.
+  { item: 'M9 --placement docker with a loopback --base-url', argv: () => [...docker, '--base-url', 'http://127.0.0.1:8080'], code: 2, line: /^loadctl: BASE_URL http:\/\/127\.0\.0\.1:8080 is this machine's loopback, which runners in containers \(--placement docker\) cannot reach[^]*fix: .*--receiver-host.*host-gateway/m },
+  { item: 'M9 ... and the default localhost BASE_URL', argv: () => docker, code: 2, line: /BASE_URL http:\/\/localhost:8080 is this machine's loopback/ },
+  { item: 'M9 ... a routable one is taken', keepsRuns: true, timeoutMs: 90_000, argv: () => [...docker, '--no-typecheck', '--base-url', 'http://172.17.0.1:8080'], code: 0, line: /with --runners 2, 2 such k6 \(a container/ },
+
   // 10: a split run whose merged thresholds were crossed.
   {
     item: 'M10 runners over a crossed threshold: no "all thresholds held" above it', needs: ['k6'], keepsRuns: true, timeoutMs: 120_000,
