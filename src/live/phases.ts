@@ -196,7 +196,7 @@ export function analysePhases(
     targets,
     phases,
     bySeries: timeline.series ? phasesBySeries({ series: timeline.series }, phases, targets) : {},
-    recovery: recoveryFigures(fault, recovered ? recoveryInstant(seconds, recoveredIndex) : null, end, targets),
+    recovery: unseenRecovery(recoveryFigures(fault, recovered ? recoveryInstant(seconds, recoveredIndex) : null, end, targets), fault, end, targets),
   };
 }
 
@@ -313,6 +313,17 @@ function recoveryFigures(
  */
 export function notJudged(r: RecoveryFigures, why: string): RecoveryFigures {
   return r.recovered ? r : { ...r, verdict: 'not-judged', reason: `not judged: ${why}` };
+}
+
+/**
+ * With fewer seconds of load after the rollback than the healthy run needs,
+ * recovery could not have been seen: "never recovered in the 0 s after
+ * rollback" blamed the system for the run's length.
+ */
+function unseenRecovery(r: RecoveryFigures, fault: FaultWindow, end: number, targets: RecoveryTargets): RecoveryFigures {
+  const after = Math.max(0, end * 1000 - fault.rolledBackAt) / 1000;
+  if (r.recovered || after >= targets.consecutiveSeconds) return r;
+  return notJudged(r, `the load ended ${round3(after)} s after the rollback, before the ${targets.consecutiveSeconds} consecutive healthy seconds recovery needs (lengthen the load past the fault)`);
 }
 
 function clamp(v: number, lo: number, hi: number): number {

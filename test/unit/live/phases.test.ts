@@ -227,9 +227,19 @@ test('failRuns: runs of failures from sorted outcome codes, the first and last 1
 test('notJudged: a recovery the load ended too early to see is not judged; one that was seen stands', () => {
   const fault = { experiment: 'redis-failure', injectedAt: 1_010_200, rolledBackAt: 1_020_600 };
   const never = analysePhases(buildTimeline(1000, 21, (t) => (t >= 1010 ? outage : {})), fault).recovery;
-  assert.equal(never.verdict, 'fail');
+  // 0.4 s of load after the rollback: too short to see recovery, so analysePhases says so itself.
+  assert.equal(never.verdict, 'not-judged');
   const marked = notJudged(never, 'the live gate stopped the load when the fault was rolled back');
   assert.deepEqual([marked.verdict, marked.reason, marked.userRecoverySeconds], ['not-judged', 'not judged: the live gate stopped the load when the fault was rolled back', null]);
   const seen = analysePhases(buildTimeline(1000, 40, (t) => (t >= 1010 && t < 1022 ? outage : {})), fault).recovery;
   assert.equal(notJudged(seen, 'x'), seen);
+});
+
+test('a load that ends before the healthy run could be seen after the rollback: not judged, not "never recovered in the 0 s"', () => {
+  // Data 1000..1049, the fault rolled back at 1049.5 s: half a second of load after it, 5 healthy seconds needed.
+  const timeline = buildTimeline(1000, 50, (t) => (t >= 1021 ? outage : {}));
+  const { recovery } = analysePhases(timeline, { experiment: 'redis-failure', injectedAt: 1_020_400, rolledBackAt: 1_049_500 });
+  assert.equal(recovery.verdict, 'not-judged');
+  assert.match(recovery.reason, /^not judged: the load ended 0\.5 s after the rollback, before the \d+ consecutive healthy seconds recovery needs/);
+  assert.doesNotMatch(recovery.reason, /never recovered/);
 });
