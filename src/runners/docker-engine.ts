@@ -136,7 +136,11 @@ export async function openEngine(o: EngineOptions): Promise<DockerEngine> {
       outputs: spec.samplesPath ? [...spec.outputs, `json=${IN}/out/samples.json.gz`] : spec.outputs,
       extraArgs: [...runnerFlags(spec.slice, '0.0.0.0:6565'), ...spec.extraArgs],
     });
-    const env = buildK6Env({ env: { ...pointFeedAt(spec.env, feedHost), ...runnerEnv(spec.slice, runners) }, summaryPath: `${IN}/out/summary.json` });
+    // A k6 JSON config (K6_CONFIG: the live feed's native-histogram settings, or the user's own) is a
+    // path on this machine; the container gets a copy beside the script and the variable points at it.
+    const configFile = spec.env.K6_CONFIG ? await readFile(spec.env.K6_CONFIG).catch(() => undefined) : undefined;
+    const specEnv = configFile ? { ...spec.env, K6_CONFIG: `${IN}/k6-config.json` } : spec.env;
+    const env = buildK6Env({ env: { ...pointFeedAt(specEnv, feedHost), ...runnerEnv(spec.slice, runners) }, summaryPath: `${IN}/out/summary.json` });
     const cname = `loadctl-runner-${o.tag}-${spec.slice.id}`;
     const container = await docker.createContainer({
       name: cname,
@@ -156,6 +160,7 @@ export async function openEngine(o: EngineOptions): Promise<DockerEngine> {
     const files: Record<string, Buffer> = { 'loadctl/script.js': await readFile(spec.scriptPath) };
     const map = await readFile(`${spec.scriptPath}.map`).catch(() => undefined);
     if (map) files['loadctl/script.js.map'] = map;
+    if (configFile) files['loadctl/k6-config.json'] = configFile;
     await container.putArchive(tarFiles(files, ['loadctl', 'loadctl/out']), { path: '/' });
     // 'next-exit' before start: the default 'not-running' answers at once for a created container.
     const waiting = container.wait({ condition: 'next-exit' });

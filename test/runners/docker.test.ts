@@ -12,7 +12,7 @@ import { k6Skip, realK6 } from '../kit/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
 import { docker, dockerSkipReason, image, unique } from '../chaos-e2e/harness.ts';
 import { hostname } from 'node:os';
-import { countingServer, dockerRunnersRig, openProject, readJson, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
+import { countingServer, dockerRunnersRig, openProject, readJson, sharedIterationsFiles, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
 
 const version = 'v2.2.0' as const;
 const runnerImage = `loadctl-k6:${version}`;
@@ -29,6 +29,7 @@ describe('--runners 2 --placement docker, real k6 v2.2.0 in containers', { skip 
     const gateway = rig.gateway;
     server = await countingServer(gateway);
     project = openProject({
+      ...sharedIterationsFiles({ vus: 4, iterations: 300 }),
       'scenarios/steady.ts': steadyScenario,
       'profiles/steady.yaml': steadyProfile({ vus: 4, duration: '4s' }),
       'profiles/slow.yaml': steadyProfile({ vus: 8, duration: '4s', env: '{ BASE_MS: "100", STEP_MS: "25" }' }),
@@ -63,7 +64,7 @@ describe('--runners 2 --placement docker, real k6 v2.2.0 in containers', { skip 
 
   test('shared-iterations: 300 iterations over 2 containers are exactly 300', async () => {
     server.reset();
-    const r = await project.loadctl(['run', 'steady', ...args(), '--', '--vus', '4', '--iterations', '300']);
+    const r = await project.loadctl(['run', 'shared', ...args()]);
     assert.equal(r.code, 0, r.out);
     const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
     assert.equal(doc.totals.iterations, 300);

@@ -24,7 +24,7 @@ import { startSshd } from '../helpers/sshd.ts';
 import { ensurePodmanImage, podman, podmanSkipReason, startPodmanService } from '../helpers/podman.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
 import { docker, dockerSkipReason, freePort, image, unique } from '../chaos-e2e/harness.ts';
-import { countingServer, openProject, readJson, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
+import { countingServer, openProject, readJson, sharedIterationsFiles, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
 import { tempDir } from '../kit/temp.ts';
 
 const version = 'v2.2.0' as const;
@@ -84,6 +84,7 @@ describe('--runners 3 --placement docker over two engines (Docker over tcp://, P
     docker('network', 'create', '--label', 'io.loadctl.test=1', network);
     server = await countingServer(docker('network', 'inspect', network, '-f', '{{(index .IPAM.Config 0).Gateway}}'));
     project = openProject({
+      ...sharedIterationsFiles({ vus: 6, iterations: 300 }),
       'scenarios/steady.ts': steadyScenario,
       'profiles/steady.yaml': steadyProfile({ vus: 6, duration: '4s' }),
       'profiles/long.yaml': steadyProfile({ vus: 3, duration: '30s' }),
@@ -142,7 +143,7 @@ describe('--runners 3 --placement docker over two engines (Docker over tcp://, P
 
   test('shared-iterations: 300 iterations over 3 runners on 2 engines are exactly 300', async () => {
     server.reset();
-    const r = await project.loadctl(['run', 'steady', ...args(), '--', '--vus', '6', '--iterations', '300']);
+    const r = await project.loadctl(['run', 'shared', ...args()]);
     assert.equal(r.code, 0, r.out);
     const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
     assert.equal(doc.totals.iterations, 300);

@@ -58,6 +58,20 @@ export default function (): void {
 }
 `;
 
+/**
+ * A profile over a script that declares its own shared-iterations scenario: a
+ * profile run refuses k6's --vus/--iterations after `--` (they would replace
+ * the profile's executor), so the shape lives in the script, as a team writes it.
+ */
+export function sharedIterationsFiles(o: { vus: number; iterations: number }): Record<string, string> {
+  return {
+    'scenarios/shared.ts': `${steadyScenario}
+export const options = { scenarios: { shared: { executor: 'shared-iterations', vus: ${o.vus}, iterations: ${o.iterations}, maxDuration: '120s' } } };
+`,
+    'profiles/shared.yaml': ['description: shared-iterations declared by the script itself', 'script: ../scenarios/shared.ts', ''].join('\n'),
+  };
+}
+
 export function steadyProfile(o: { vus: number; duration: string; env?: string }): string {
   return [
     ...(o.env ? [`env: ${o.env}`] : []),

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { k6Skip, k6Versions, realK6 } from '../kit/parts.ts';
 import { ensureBuilt } from '../k6-real/harness.ts';
-import { countingServer, openProject, readJson, runnerPids, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
+import { countingServer, openProject, readJson, runnerPids, sharedIterationsFiles, steadyProfile, steadyScenario, type CountingServer, type Project, type ResultDoc } from './harness.ts';
 
 let server: CountingServer;
 let project: Project;
@@ -18,6 +18,7 @@ before(async () => {
   ensureBuilt();
   server = await countingServer();
   project = openProject({
+    ...sharedIterationsFiles({ vus: 6, iterations: 300 }),
     'scenarios/steady.ts': steadyScenario,
     'profiles/steady.yaml': steadyProfile({ vus: 6, duration: '4s' }),
     // Latencies of 100-575 ms: CPU contention between 3 k6 on 2 shared cores stays well under a bucket.
@@ -94,7 +95,7 @@ for (const version of k6Versions) {
 
     test('shared-iterations: 300 iterations over 3 runners are exactly 300', async () => {
       server.reset();
-      const r = await project.loadctl(['run', 'steady', '--runners', '3', ...common(version), '--', '--vus', '6', '--iterations', '300']);
+      const r = await project.loadctl(['run', 'shared', '--runners', '3', ...common(version)]);
       assert.equal(r.code, 0, r.out);
       const doc = readJson<ResultDoc>(join(r.runDir!, 'result.json'));
       assert.equal(doc.totals.iterations, 300);
