@@ -84,7 +84,7 @@ export async function openEngine(o: EngineOptions): Promise<DockerEngine> {
   // The adapter's ping maps the failure (permission, TLS, timeout) to one line; an engine that is simply not there is named with the flag that chose it.
   await adapter.ping().catch((e: LoadctlError) => {
     if (!/^no Docker engine answers/.test(e.message)) throw e;
-    throw new EnvironmentError(`the Docker engine at ${endpoint.display} did not answer: ${(e.cause as Error | undefined)?.message ?? e.message}`, { hint: `start that engine, or leave --docker-host ${endpoint.display} out` });
+    throw new EnvironmentError(`the Docker engine at ${endpoint.display} did not answer: ${(e.cause as Error | undefined)?.message ?? e.message}`, { hint: `start that engine, or point --docker-host (or DOCKER_HOST, when no --docker-host is given) at one that runs` });
   });
   const docker = adapter.client;
   const podman = await docker.version().then((v) => (v.Components ?? []).some((c) => /podman/i.test(c.Name)), () => false);
