@@ -3,7 +3,8 @@
 // the difference (so k6's fixed cost does not count per VU). Linux only.
 // Sends real traffic to the profile's target, a few seconds at each level.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { EnvironmentError } from '../errors.ts';
 
 export interface Calibration {
   mbPerVu: number;
@@ -31,7 +32,27 @@ async function peakRss(o: CalibrateOptions, vus: number): Promise<number> {
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   clearInterval(timer);
   if (peak === 0) throw new Error(`k6 ran ${vus} VUs but its memory could not be read (exit ${code}; /proc is Linux only)`);
+  await refuseIdleRun(o, vus);
   return peak;
+}
+
+/**
+ * A run whose every request failed measured k6 waiting on refused
+ * connections, not k6 under the profile's load: its MB per VU would plan
+ * runners too small. Read from the summary the bundle's handleSummary wrote.
+ */
+async function refuseIdleRun(o: CalibrateOptions, vus: number): Promise<void> {
+  const text = await readFile(o.summaryPath, 'utf8').catch(() => undefined);
+  await rm(o.summaryPath, { force: true });
+  if (text === undefined) return;
+  const metrics = (JSON.parse(text) as { metrics?: Record<string, { values?: Record<string, number> }> }).metrics ?? {};
+  const requests = metrics.http_reqs?.values?.count ?? 0;
+  const failRate = metrics.http_req_failed?.values?.rate ?? 0;
+  if (requests > 0 && failRate < 1) return;
+  const target = o.env.BASE_URL ?? 'the target';
+  throw new EnvironmentError(`calibration refused: ${requests === 0 ? 'k6 sent no request' : `all ${requests} requests failed`} at ${vus} VUs against ${target}, so the memory measured is not the profile's load`, {
+    hint: `start the target (or fix --base-url) and calibrate again, or give --mb-per-vu yourself`,
+  });
 }
 
 export interface CalibrateOptions {

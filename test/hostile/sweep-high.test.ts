@@ -133,6 +133,13 @@ const rows: Row[] = [
     code: 1, line: /2 k6 runners exited \d+, \d+ \(each judged its own slice; the verdict below is on the merged data\)[^]*k6 thresholds? failed/, not: /all thresholds held/,
   },
 
+  // 11: a calibration where every request failed measures nothing.
+  {
+    item: 'M11 --plan --calibrate against a closed port', needs: ['k6'], keepsRuns: true, timeoutMs: 120_000,
+    env: (c) => ({ K6_BIN: c.k6 }), argv: () => ['run', 'quick', '--plan', '--calibrate', '5', '--base-url', 'http://127.0.0.1:1'],
+    code: 3, line: /^loadctl: calibration refused: (all \d+ requests failed|k6 sent no request) at 1 VUs against http:\/\/127\.0\.0\.1:1/m, not: /MB\/VU|MB per VU/,
+  },
+
   // 12: --docker-host weights and addresses without a scheme.
   { item: 'M12 --docker-host unix:///x.sock=-1', argv: () => [...docker, '--docker-host', 'unix:///x.sock=-1'], code: 2, line: /--docker-host "unix:\/\/\/x\.sock=-1": weight "-1" is not a whole number from 1 to 100/ },
   { item: 'M12 --docker-host unix:///x.sock=abc', argv: () => [...docker, '--docker-host', 'unix:///x.sock=abc'], code: 2, line: /weight "abc" is not a whole number/ },
