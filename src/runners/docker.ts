@@ -9,8 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { openEngine, type DockerEngine } from './docker-engine.ts';
 import { assignEngines, checkReceiverHost, isLocalEndpoint, resolveEngines } from './engines.ts';
-import type { Placement, RunnerSpec, StartedRunner } from './placement.ts';
-import type { RunnersRequestOptions } from './placements.ts';
+import type { Placement, RunnerSpec, RunnersRequestOptions, StartedRunner } from './placement.ts';
 
 /** The public image matched to the local k6 (`v2.2.0` -> grafana/k6:2.2.0). */
 export function defaultRunnerImage(k6Version: string | undefined): string {

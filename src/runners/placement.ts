@@ -3,7 +3,7 @@
 // (run.ts) is the same for local processes and Docker containers.
 import { sliceTest, type RunnerSlice } from './segments.ts';
 import type { K6Api } from './k6-api.ts';
-import { assignEngines } from './engines.ts';
+import { assignEngines, type EngineRequest } from './engines.ts';
 
 /** What every runner gets, in host terms; a placement maps paths into its world. */
 export interface RunnerSpec {
@@ -96,4 +96,19 @@ export function dryRunRunnerLines(count: number, placement: 'local' | 'docker', 
     `with --runners ${count}, ${count} such k6 (${where}), released together through their REST API; setup() and teardown() once, on runner 0:`,
     ...sliceTest(count).map((s) => `  runner ${s.id}${on[s.id] ?? ''}: ${runnerFlags(s, '<api>').join(' ')}`),
   ];
+}
+
+/** What `--runners N` was asked for: the placement and, for docker, where the runners go. */
+export interface RunnersRequestOptions {
+  count: number;
+  /** local (default) or docker. */
+  placement: 'local' | 'docker';
+  /** docker: the image with k6 in it (default: loadctl-k6:<local k6 version>). */
+  image?: string;
+  /** docker: the engines (--docker-host, DOCKER_HOST style, with weights); default: DOCKER_HOST or the local socket. */
+  engines?: EngineRequest[];
+  /** docker: the address every runner pushes the live feed to (required when an engine is on another machine). */
+  receiverHost?: string;
+  /** docker: an existing bridge network to run on (default: one loadctl creates and removes). */
+  network?: string;
 }

@@ -2,21 +2,9 @@
 // refused before anything starts.
 import { UsageError } from '../errors.ts';
 import { localPlacement } from './local.ts';
-import type { Placement } from './placement.ts';
+import type { Placement, RunnersRequestOptions } from './placement.ts';
 
-export interface RunnersRequestOptions {
-  count: number;
-  /** local (default) or docker. */
-  placement: 'local' | 'docker';
-  /** docker: the image with k6 in it (default: loadctl-k6:<local k6 version>). */
-  image?: string;
-  /** docker: the engines (--docker-host, DOCKER_HOST style, with weights); default: DOCKER_HOST or the local socket. */
-  engines?: import('./engines.ts').EngineRequest[];
-  /** docker: the address every runner pushes the live feed to (required when an engine is on another machine). */
-  receiverHost?: string;
-  /** docker: an existing bridge network to run on (default: one loadctl creates and removes). */
-  network?: string;
-}
+export type { RunnersRequestOptions };
 
 /** --chaos is allowed: the experiment is timed and judged on the merged live feed, like one k6's. */
 export function checkRunnersOptions(o: RunnersRequestOptions, flags: { live: boolean; record: boolean }): void {
