@@ -73,7 +73,8 @@ export function decideLiveRunOutcome(input: LiveRunOutcomeInput): RunOutcome {
     if (r.status === 'passed' || r.status === 'failed') {
       if (input.recovery === null) {
         problems.push({ code: ExitCode.Failed, reason: `user-visible recovery could not be measured (${input.noRecoveryReason ?? 'no live data'})` });
-      } else if (input.recovery.verdict === 'fail' && input.loadStopped) {
+      } else if (input.recovery.verdict !== 'pass' && input.loadStopped) {
+        // Stopped by a failure with the fault in: too few seconds followed the rollback to judge, whichever word the phases used.
         problems.push({ code: ExitCode.Failed, reason: 'users\' recovery was not measured: the load was stopped with the fault in' });
       } else if (input.recovery.verdict === 'fail') {
         problems.push({ code: ExitCode.Failed, reason: input.recovery.reason });

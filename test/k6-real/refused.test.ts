@@ -30,6 +30,7 @@ before(async () => {
   project.write('scenarios/boom.ts', boom);
   project.write('profiles/boom.yaml', shortProfile({ scenario: 'boom', vus: 1, duration: '2s' }));
   project.write('profiles/tiny.yaml', shortProfile({ scenario: 'simple', vus: 1, duration: '2s' }));
+  project.write('scenarios/bad-options.js', 'export const options = { vus: 1, iterations: -5 };\nexport default function () {}\n');
 });
 after(async () => { await project?.close(); });
 
@@ -66,7 +67,8 @@ for (const version of k6Versions) {
     });
 
     test('options k6 rejects (104): k6\'s reason on the console in one line, exit 5', async () => {
-      const r = await project.loadctl(['run', 'tiny', '--k6', realK6(version), '--no-typecheck', '--', '--iterations', '-5']);
+      // The script's own options: a profile run refuses k6's --iterations after `--` before k6 could.
+      const r = await project.loadctl(['run', 'scenarios/bad-options.js', '--k6', realK6(version), '--no-typecheck']);
       assert.equal(r.code, 5, out(r));
       assert.match(r.stdout, /^SCRIPT-ERROR: k6 exited 104 \(invalid k6 configuration or options\): There were problems with the specified script configuration: scenario \S+ has configuration errors: the number of iterations \(-5\) can't be less than/m);
       assertNoFindings(r);

@@ -117,7 +117,8 @@ for (const version of k6Versions) {
         // The server's record: every request, 2 % of them delayed 600 ms.
         const pooled = pooledSamples(r.runDir!, runners);
         assert.equal(pooled.length, server.delays.length, 'one sample per request the server delayed');
-        assert.equal(pooled.filter((v) => v >= 600).length, server.delays.filter((d) => d === 600).length);
+        // 595: a Node timer may fire a fraction of a millisecond early, so a 600 ms delay can time at 599.x ms; the next delay down is 100 ms.
+        assert.equal(pooled.filter((v) => v >= 595).length, server.delays.filter((d) => d === 600).length);
         for (const [stat, p] of [['p50', 50], ['p90', 90], ['p95', 95], ['p99', 99]] as const) {
           const exact = k6Percentile(pooled, p);
           assert.ok(Math.abs(merged[stat]! - exact) <= exact * bound, `${stat}: merged ${merged[stat]} vs pooled exact ${exact} (bound ${bound * 100} %)`);
