@@ -14,7 +14,9 @@ function processRoot(): string {
   // Open to other users, as the temp folder itself is: PostgreSQL runs as its own user inside.
   chmodSync(made, 0o755);
   root = made;
-  process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+  // LOADCTL_KEEP_TEST_TMP=1 keeps it (run folders, journals) to look into a failure; its path goes to stderr.
+  if (process.env.LOADCTL_KEEP_TEST_TMP === '1') process.once('exit', () => process.stderr.write(`test temp folder kept: ${made}\n`));
+  else process.once('exit', () => rmSync(made, { recursive: true, force: true }));
   return made;
 }
 
